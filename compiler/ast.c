@@ -1,0 +1,569 @@
+/* ast.c — AST constructors, the builder behind the grammar actions, and the
+ * --emit=ast dump. */
+#include "ast.h"
+#include "build.h"
+#include "lex.h"
+
+#include <string.h>
+
+#define NAME_ENTRY(n, s) s,
+const char *const ast_expr_kind_names[] = { AST_EXPR_KINDS(NAME_ENTRY) };
+const char *const ast_op_names[] = { AST_OPS(NAME_ENTRY) };
+#undef NAME_ENTRY
+#define CQ_NAME(n, s, f, p) s,
+#define CQ_FIELD(n, s, f, p) f,
+#define CQ_AFTER(n, s, f, p) p,
+const char *const ast_classq_names[] = { AST_CLASSQ(CQ_NAME) };
+const int ast_classq_field[] = { AST_CLASSQ(CQ_FIELD) };
+const int ast_classq_after[] = { AST_CLASSQ(CQ_AFTER) };
+#undef CQ_NAME
+#undef CQ_FIELD
+#undef CQ_AFTER
+
+src_loc ast_span(src_loc a, src_loc b)
+{
+    src_loc r = a;
+    if (b.end > r.end) r.end = b.end;
+    return r;
+}
+
+static ast_expr *expr_new(ast_builder *b, ast_expr_kind k, src_loc loc)
+{
+    ast_expr *e = arena_alloc(b->arena, sizeof *e);
+    e->kind = k;
+    e->loc = loc;
+    e->ref = -1;
+    e->site = -1;
+    return e;
+}
+
+ast_expr *ast_num(ast_builder *b, src_loc loc, rt_dec v, rt_unit unit)
+{
+    ast_expr *e = expr_new(b, EX_NUM, loc);
+    e->num = v;
+    e->lit_unit = unit;
+    return e;
+}
+
+ast_expr *ast_name(ast_builder *b, src_loc loc, const char *name)
+{
+    ast_expr *e = expr_new(b, EX_NAME, loc);
+    e->name = name;
+    e->name_loc = loc;
+    return e;
+}
+
+ast_expr *ast_pool(ast_builder *b, src_loc loc, int field, const char *group, src_loc gloc)
+{
+    ast_expr *e = expr_new(b, EX_POOL, loc);
+    e->field = field;
+    e->name = group;
+    e->name_loc = gloc;
+    return e;
+}
+
+ast_expr *ast_classq(ast_builder *b, src_loc loc, int which, ptrvec classes)
+{
+    ast_expr *e = expr_new(b, EX_CLASSQ, loc);
+    e->field = which;
+    e->classes = classes;
+    return e;
+}
+
+ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc ploc)
+{
+    ast_expr *e = expr_new(b, EX_PARTYQ, loc);
+    e->name = party;
+    e->name_loc = ploc;
+    return e;
+}
+
+ast_expr *ast_global(ast_builder *b, src_loc loc, int field)
+{
+    ast_expr *e = expr_new(b, EX_GLOBAL, loc);
+    e->field = field;
+    return e;
+}
+
+ast_expr *ast_unary(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *a)
+{
+    ast_expr *e = expr_new(b, k, loc);
+    e->a = a;
+    return e;
+}
+
+ast_expr *ast_binary(ast_builder *b, src_loc loc, ast_op op, ast_expr *x, ast_expr *y)
+{
+    ast_expr *e = expr_new(b, EX_BIN, loc);
+    e->op = op;
+    e->a = x;
+    e->b = y;
+    return e;
+}
+
+ast_expr *ast_of(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *x, ast_expr *y)
+{
+    ast_expr *e = expr_new(b, k, loc);
+    e->a = x;
+    e->b = y;
+    return e;
+}
+
+ast_expr *ast_if(ast_builder *b, src_loc loc, ast_expr *c, ast_expr *t, ast_expr *f)
+{
+    ast_expr *e = expr_new(b, EX_IF, loc);
+    e->a = c;
+    e->b = t;
+    e->c = f;
+    return e;
+}
+
+ast_expr *ast_minmax(ast_builder *b, src_loc loc, ast_expr_kind k, ptrvec args)
+{
+    ast_expr *e = expr_new(b, k, loc);
+    e->args = args;
+    return e;
+}
+
+ast_expr *ast_bad(ast_builder *b, src_loc loc) { return expr_new(b, EX_BAD, loc); }
+
+ast_expr *ast_label_expr(ast_builder *b, src_loc loc, const char *label)
+{
+    /* "(12)" lexes as a clause label; inside an expression it is a number */
+    rt_dec v;
+    int n = (int)strlen(label);
+    if (lex_decimal(label + 1, n - 2, &v, NULL))
+        return ast_num(b, loc, v, RT_UNIT_NUMBER);
+    diag_error(b->diag, loc, "clause label %s cannot stand in an expression; names go in double quotes", label);
+    return ast_bad(b, loc);
+}
+
+ast_classref *ast_classref_new(ast_builder *b, const char *first, src_loc floc,
+                               const char *last, src_loc lloc)
+{
+    ast_classref *r = arena_alloc(b->arena, sizeof *r);
+    r->first = first;
+    r->last = last;
+    r->loc = ast_span(floc, lloc);
+    r->last_loc = lloc;
+    if (!last) r->loc = floc;
+    return r;
+}
+
+/* ---- the builder ---- */
+
+void build_deal_begin(ast_builder *B, src_loc loc, const char *name, src_loc nloc)
+{
+    ast_deal *d = arena_alloc(B->arena, sizeof *d);
+    d->name = name;
+    d->loc = loc;
+    d->name_loc = nloc;
+    d->bdc = RT_BDC_NONE;
+    B->deal = d;
+    if (!*name) diag_error(B->diag, nloc, "the deal needs a name");
+}
+
+void build_deal_end(ast_builder *B, src_loc loc)
+{
+    if (B->deal) B->deal->loc = loc;
+}
+
+static void twice(ast_builder *B, src_loc loc, src_loc first, const char *what)
+{
+    diag *g = diag_error(B->diag, loc, "%s is given twice", what);
+    diag_note(B->diag, g, first, "first given here");
+}
+
+void build_closing(ast_builder *B, src_loc loc, int days)
+{
+    ast_deal *d = B->deal;
+    if (d->has_closing) { twice(B, loc, d->closing_loc, "the closing date"); return; }
+    d->has_closing = 1;
+    d->closing = days;
+    d->closing_loc = loc;
+}
+
+void build_first_payment(ast_builder *B, src_loc loc, int days)
+{
+    ast_deal *d = B->deal;
+    if (d->has_first_payment) { twice(B, loc, d->first_payment_loc, "the first payment date"); return; }
+    d->has_first_payment = 1;
+    d->first_payment = days;
+    d->first_payment_loc = loc;
+}
+
+void build_payment_day(ast_builder *B, src_loc loc, rt_dec day, int bdc)
+{
+    ast_deal *d = B->deal;
+    if (d->has_payment_day) { twice(B, loc, d->payment_day_loc, "the payment day"); return; }
+    if (day % RT_SCALE != 0 || day < RT_SCALE || day > 31 * RT_SCALE) {
+        diag_error(B->diag, loc, "the payment day is a day of the month, a whole number from 1 to 31");
+        return;
+    }
+    d->has_payment_day = 1;
+    d->payment_day = (int)(day / RT_SCALE);
+    d->payment_day_loc = loc;
+    d->bdc = (rt_bdc)bdc;
+}
+
+void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *name, src_loc nloc,
+                int unit, ast_expr *expr, const char *text)
+{
+    ast_decl *x = arena_alloc(B->arena, sizeof *x);
+    x->kind = kind;
+    x->name = name;
+    x->loc = loc;
+    x->name_loc = nloc;
+    x->unit = (rt_unit)unit;
+    x->expr = expr;
+    x->text = text;
+    x->index = -1;
+    ptrvec_push(B->arena, &B->deal->decls, x);
+}
+
+void build_schedule(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ptrvec entries)
+{
+    build_decl(B, DK_SCHEDULE, loc, name, nloc, 0, NULL, NULL);
+    ast_decl *x = B->deal->decls.v[B->deal->decls.n - 1];
+    for (int i = 0; i < entries.n; i++)
+        if (entries.v[i]) ptrvec_push(B->arena, &x->entries, entries.v[i]);
+    if (x->entries.n == 0) diag_error(B->diag, nloc, "schedule \"%s\" has no entries", name);
+}
+
+void build_waterfall_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc,
+                           const char *fund, src_loc floc)
+{
+    ast_waterfall *w = arena_alloc(B->arena, sizeof *w);
+    w->section = section;
+    w->loc = loc;
+    w->section_loc = sloc;
+    w->fund = fund;
+    w->fund_loc = floc;
+    w->fund_idx = -1;
+    B->cur_wf = w;
+    ptrvec_push(B->arena, &B->deal->waterfalls, w);
+}
+
+void build_statement_begin(ast_builder *B, src_loc loc)
+{
+    ast_deal *d = B->deal;
+    if (d->has_statement) {
+        twice(B, loc, d->statement_loc, "the statement");
+        return;
+    }
+    d->has_statement = 1;
+    d->statement_loc = loc;
+}
+
+ast_class *build_class_new(ast_builder *B)
+{
+    ast_class *c = arena_alloc(B->arena, sizeof *c);
+    c->index = -1;
+    return c;
+}
+
+ast_class *build_class_original(ast_builder *B, ast_class *c, src_loc loc, rt_dec v)
+{
+    if (c->has_original) twice(B, loc, c->original_loc, "'original'");
+    c->has_original = 1;
+    c->original = v;
+    c->original_loc = loc;
+    return c;
+}
+
+ast_class *build_class_coupon(ast_builder *B, ast_class *c, src_loc loc, ast_expr *e)
+{
+    if (c->coupon) twice(B, loc, c->coupon->loc, "'coupon'");
+    c->coupon = e;
+    return c;
+}
+
+ast_class *build_class_accrual(ast_builder *B, ast_class *c, src_loc loc, int dc)
+{
+    if (c->has_accrual) twice(B, loc, c->accrual_loc, "'accrual'");
+    c->has_accrual = 1;
+    c->accrual = (rt_daycount)dc;
+    c->accrual_loc = loc;
+    return c;
+}
+
+ast_class *build_class_notional(ast_builder *B, ast_class *c, src_loc loc, const char *sched)
+{
+    if (c->notional) twice(B, loc, c->notional_loc, "'notional'");
+    c->notional = sched;
+    c->notional_loc = loc;
+    return c;
+}
+
+ast_class *build_class_text(ast_builder *B, ast_class *c, const char *text)
+{
+    (void)B;
+    c->text = text;
+    return c;
+}
+
+void build_class(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_class *c)
+{
+    c->name = name;
+    c->loc = loc;
+    c->name_loc = nloc;
+    ptrvec_push(B->arena, &B->deal->classes, c);
+}
+
+ptrvec build_push(ast_builder *B, ptrvec v, void *item)
+{
+    ptrvec_push(B->arena, &v, item);
+    return v;
+}
+
+static int whole_distribution(ast_builder *B, rt_dec v, src_loc loc)
+{
+    if (v % RT_SCALE != 0 || v < RT_SCALE || v > 100000 * RT_SCALE) {
+        diag_error(B->diag, loc, "a schedule is keyed by distribution number: a whole number from 1 to 100000");
+        return 1;
+    }
+    return (int)(v / RT_SCALE);
+}
+
+ast_sched_entry *build_sched_entry(ast_builder *B, src_loc loc, rt_dec from, src_loc floc,
+                                   rt_dec to, src_loc tloc, ast_expr *value)
+{
+    ast_sched_entry *s = arena_alloc(B->arena, sizeof *s);
+    s->loc = loc;
+    s->from = whole_distribution(B, from, floc);
+    s->to = whole_distribution(B, to, tloc);
+    if (s->to < s->from) {
+        diag_error(B->diag, tloc, "the range ends before it starts (%d to %d)", s->from, s->to);
+        s->to = s->from;
+    }
+    s->value = value;
+    return s;
+}
+
+ast_sched_entry *build_sched_thereafter(ast_builder *B, src_loc loc, ast_expr *value)
+{
+    ast_sched_entry *s = arena_alloc(B->arena, sizeof *s);
+    s->loc = loc;
+    s->from = 0;
+    s->to = -1;
+    s->value = value;
+    return s;
+}
+
+static ast_clause *clause_new(ast_builder *B, src_loc loc, ast_clause_kind k)
+{
+    ast_clause *c = arena_alloc(B->arena, sizeof *c);
+    c->kind = k;
+    c->loc = loc;
+    c->party = -1;
+    c->index = -1;
+    return c;
+}
+
+ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc)
+{
+    ast_clause *c = clause_new(B, loc, CL_PAY_PARTY);
+    c->amount = amount;
+    c->remainder = amount == NULL;
+    c->payees = payees;
+    c->payee_loc = ploc;
+    return c;
+}
+
+ast_clause *build_pay_interest(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc,
+                               int order, src_loc oloc)
+{
+    ast_clause *c = clause_new(B, loc, CL_PAY_INTEREST);
+    c->payees = payees;
+    c->payee_loc = ploc;
+    c->order = (ast_order)order;
+    c->order_loc = oloc;
+    return c;
+}
+
+ast_clause *build_pay_principal(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees,
+                                src_loc ploc, int order, src_loc oloc)
+{
+    ast_clause *c = clause_new(B, loc, CL_PAY_PRINCIPAL);
+    c->amount = amount;
+    c->remainder = amount == NULL;
+    c->payees = payees;
+    c->payee_loc = ploc;
+    c->order = (ast_order)order;
+    c->order_loc = oloc;
+    return c;
+}
+
+ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc lloc,
+                         ast_clause *body, const char *text)
+{
+    (void)B;
+    body->loc = loc;
+    body->label = label;
+    body->label_loc = lloc;
+    body->text = text;
+    return body;
+}
+
+void build_clause_add(ast_builder *B, ast_clause *c)
+{
+    if (c && B->cur_wf) ptrvec_push(B->arena, &B->cur_wf->clauses, c);
+}
+
+void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e)
+{
+    ast_line *l = arena_alloc(B->arena, sizeof *l);
+    l->label = label;
+    l->loc = loc;
+    l->expr = e;
+    ptrvec_push(B->arena, &B->deal->lines, l);
+}
+
+/* bison spells aliased tokens with their double quotes: drop them */
+static const char *tok_name(ast_builder *B, const char *n)
+{
+    size_t len = strlen(n);
+    if (len >= 2 && n[0] == '"' && n[len - 1] == '"') return arena_strndup(B->arena, n + 1, len - 2);
+    return n;
+}
+
+void build_syntax_error(ast_builder *B, src_loc loc, const char *unexpected,
+                        const char *const *expected, int n)
+{
+    enum { SHOWN = 5 };
+    int more = n > SHOWN;
+    char exp[512] = "";
+    size_t o = 0;
+    int wants_semicolon = 0, wants_expr = 0, wants_close = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = tok_name(B, expected[i]);
+        if (strcmp(t, "';'") == 0) wants_semicolon = 1;
+        if (strcmp(t, "'}'") == 0) wants_close = 1;
+        if (strcmp(t, "amount") == 0 || strcmp(t, "number") == 0) wants_expr = 1;
+    }
+    const char *un = unexpected ? tok_name(B, unexpected) : "input";
+    /* A missing ';' is reported where it belongs: after the previous token,
+     * when the unexpected token starts a new line. */
+    if (wants_semicolon && B->prev_tok.end > 0 && B->prev_tok.line < loc.line && loc.start < B->file->len) {
+        src_loc at = B->prev_tok;
+        at.col += at.end - at.start;
+        at.start = at.end;
+        diag *g = diag_error(B->diag, at, "expected ';' at the end of this item");
+        diag_note(B->diag, g, loc, "the next item starts here");
+        return;
+    }
+    /* long lists read better summarised: where an expression may start, say
+     * so; where a block may close, say that */
+    if (wants_expr && (more || n > 3)) snprintf(exp, sizeof exp, "an expression");
+    else if (wants_close && more) snprintf(exp, sizeof exp, "'}' or another item");
+    else {
+        for (int i = 0; i < n && i < SHOWN && o < sizeof exp - 64; i++)
+            o += (size_t)snprintf(exp + o, sizeof exp - o, "%s%s", i == 0 ? "" : (i == n - 1 && !more) ? " or " : ", ",
+                                  tok_name(B, expected[i]));
+        if (more && o < sizeof exp - 16) snprintf(exp + o, sizeof exp - o, ", ...");
+    }
+    if (n == 0) diag_error(B->diag, loc, "unexpected %s here", un);
+    else diag_error(B->diag, loc, "unexpected %s, expected %s", un, exp);
+}
+
+/* ---- --emit=ast ---- */
+
+static void dump_dec(FILE *out, rt_dec v)
+{
+    int neg = v < 0;
+    unsigned __int128 u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
+    unsigned __int128 ip = u / (unsigned __int128)RT_SCALE, fp = u % (unsigned __int128)RT_SCALE;
+    char buf[64];
+    int n = 0;
+    do { buf[n++] = (char)('0' + (int)(ip % 10)); ip /= 10; } while (ip);
+    if (neg) fputc('-', out);
+    while (n) fputc(buf[--n], out);
+    if (fp) {
+        char f[13];
+        for (int i = 11; i >= 0; i--) { f[i] = (char)('0' + (int)(fp % 10)); fp /= 10; }
+        int e = 12;
+        while (e > 0 && f[e - 1] == '0') e--;
+        fprintf(out, ".%.*s", e, f);
+    }
+}
+
+static void dump_classes(FILE *out, const ptrvec *v)
+{
+    for (int i = 0; i < v->n; i++) {
+        const ast_classref *r = v->v[i];
+        fprintf(out, "%s\"%s\"", i ? ", " : "", r->first);
+        if (r->last) fprintf(out, " .. \"%s\"", r->last);
+    }
+}
+
+static void dump_expr(FILE *out, const ast_expr *e, int depth)
+{
+    fprintf(out, "%*s(%s", depth * 2, "", ast_expr_kind_names[e->kind]);
+    switch (e->kind) {
+    case EX_NUM: fputc(' ', out); dump_dec(out, e->num); fprintf(out, " unit=%d", e->lit_unit); break;
+    case EX_NAME: fprintf(out, " \"%s\"", e->name); break;
+    case EX_POOL: fprintf(out, " field=%d%s%s%s", e->field, e->name ? " for \"" : "", e->name ? e->name : "", e->name ? "\"" : ""); break;
+    case EX_CLASSQ: fprintf(out, " %s ", ast_classq_names[e->field]); dump_classes(out, &e->classes); break;
+    case EX_PARTYQ: fprintf(out, " paid to \"%s\"", e->name); break;
+    case EX_GLOBAL: fprintf(out, " field=%d", e->field); break;
+    case EX_BIN: fprintf(out, " %s", ast_op_names[e->op]); break;
+    default: break;
+    }
+    const ast_expr *kids[3] = { e->a, e->b, e->c };
+    for (int i = 0; i < 3; i++)
+        if (kids[i]) { fputc('\n', out); dump_expr(out, kids[i], depth + 1); }
+    for (int i = 0; i < e->args.n; i++) { fputc('\n', out); dump_expr(out, e->args.v[i], depth + 1); }
+    fputc(')', out);
+}
+
+void ast_dump(FILE *out, const ast_deal *d)
+{
+    static const char *const dk[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    fprintf(out, "(deal \"%s\" closing=%d first_payment=%d payment_day=%d bdc=%d\n",
+            d->name, d->closing, d->first_payment, d->payment_day, d->bdc);
+    for (int i = 0; i < d->decls.n; i++) {
+        const ast_decl *x = d->decls.v[i];
+        fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
+        if (x->kind == DK_INPUT) fprintf(out, " unit=%d", x->unit);
+        if (x->expr) { fputc('\n', out); dump_expr(out, x->expr, 2); }
+        for (int j = 0; j < x->entries.n; j++) {
+            const ast_sched_entry *s = x->entries.v[j];
+            fprintf(out, "\n    (entry %d %d\n", s->from, s->to);
+            dump_expr(out, s->value, 3);
+            fputc(')', out);
+        }
+        fputs(")\n", out);
+    }
+    for (int i = 0; i < d->classes.n; i++) {
+        const ast_class *c = d->classes.v[i];
+        fprintf(out, "  (class \"%s\" original=", c->name);
+        dump_dec(out, c->original);
+        fprintf(out, " accrual=%d", c->accrual);
+        if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
+        if (c->coupon) { fputc('\n', out); dump_expr(out, c->coupon, 2); }
+        fputs(")\n", out);
+    }
+    for (int i = 0; i < d->waterfalls.n; i++) {
+        const ast_waterfall *w = d->waterfalls.v[i];
+        fprintf(out, "  (priority \"%s\" from \"%s\"\n", w->section, w->fund);
+        for (int j = 0; j < w->clauses.n; j++) {
+            const ast_clause *c = w->clauses.v[j];
+            static const char *const ck[] = { "pay-party", "pay-interest", "pay-principal" };
+            static const char *const ord[] = { "", " sequentially", " pro-rata" };
+            fprintf(out, "    (clause %s %s%s to ", c->label, ck[c->kind], ord[c->order]);
+            dump_classes(out, &c->payees);
+            if (c->remainder) fputs(" remainder", out);
+            if (c->amount) { fputc('\n', out); dump_expr(out, c->amount, 3); }
+            fputs(")\n", out);
+        }
+        fputs("  )\n", out);
+    }
+    for (int i = 0; i < d->lines.n; i++) {
+        const ast_line *l = d->lines.v[i];
+        if (!l->label) { fputs("  (line classes)\n", out); continue; }
+        fprintf(out, "  (line \"%s\"\n", l->label);
+        dump_expr(out, l->expr, 2);
+        fputs(")\n", out);
+    }
+    fputs(")\n", out);
+}

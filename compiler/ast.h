@@ -1,0 +1,223 @@
+/*
+ * ast.h — the syntax tree of a deal, built by the parser, annotated by sema.
+ *
+ * In:  constructor calls from grammar actions (grammar/parser.y), one per rule.
+ * Out: an ast_deal: the header, and one list per kind of declaration, in
+ *      source order. Sema fills the fields marked "sema:".
+ * Ownership: every node, list and string lives in the compilation's arena.
+ *      Names are interned (compare with ==).
+ */
+#ifndef DEALC_AST_H
+#define DEALC_AST_H
+
+#include <stdio.h>
+#include "arena.h"
+#include "diag.h"
+#include "../runtime/dealrt.h"
+
+/* Expression kinds: the enum and its names for --emit=ast come from here. */
+#define AST_EXPR_KINDS(X)                                                    \
+    X(NUM,       "number")        /* literal: num, unit                    */ \
+    X(NAME,      "name")          /* "Defined Term": input/define/schedule */ \
+    X(POOL,      "pool")          /* pool quantity: field (RT_GR_*), group */ \
+    X(CLASSQ,    "class")         /* class quantity over a class list      */ \
+    X(PARTYQ,    "party")         /* paid to "Party"                       */ \
+    X(GLOBAL,    "global")        /* distribution number, payment date     */ \
+    X(NEG,       "neg")                                                      \
+    X(NOT,       "not")                                                      \
+    X(BIN,       "binary")        /* op, a, b                              */ \
+    X(OF,        "of")            /* rate of amount: a * b                 */ \
+    X(PER_ANNUM, "per-annum")     /* rate per annum of amount, 30/360 month */ \
+    X(IF,        "if")            /* if a then b else c                    */ \
+    X(MIN,       "min")           /* args                                  */ \
+    X(MAX,       "max")                                                      \
+    X(BAD,       "error")         /* stands in after a reported error      */
+
+#define AST_ENUM(n, s) EX_##n,
+typedef enum ast_expr_kind { AST_EXPR_KINDS(AST_ENUM) EX__COUNT } ast_expr_kind;
+#undef AST_ENUM
+extern const char *const ast_expr_kind_names[];
+
+#define AST_OPS(X)                                                           \
+    X(ADD, "+") X(SUB, "-") X(MUL, "*") X(DIV, "/")                          \
+    X(LT, "<") X(LE, "<=") X(GT, ">") X(GE, ">=") X(EQ, "=") X(NE, "<>")    \
+    X(AND, "and") X(OR, "or")
+#define AST_ENUM(n, s) OP_##n,
+typedef enum ast_op { AST_OPS(AST_ENUM) OP__COUNT } ast_op;
+#undef AST_ENUM
+extern const char *const ast_op_names[];
+
+/* Class quantities: which field of which phase. */
+#define AST_CLASSQ(X)                                                         \
+    X(BALANCE,        "balance of",          RT_C_BEGIN_BALANCE, 0)          \
+    X(ENDING_BALANCE, "ending balance of",   RT_C_END_BALANCE, 1)            \
+    X(ORIGINAL,       "original balance of", RT_C_ORIGINAL, 0)               \
+    X(COUPON,         "coupon of",           RT_C_COUPON, 0)                 \
+    X(INTEREST_DUE,   "interest due on",     RT_C_INTEREST_DUE, 0)           \
+    X(INTEREST_PAID,  "interest paid to",    RT_C_INTEREST_PAID, 1)          \
+    X(SHORTFALL,      "interest shortfall on", RT_C_INTEREST_SHORTFALL, 1)   \
+    X(PRINCIPAL_PAID, "principal paid to",   RT_C_PRINCIPAL_PAID, 1)
+#define AST_ENUM(n, s, f, p) CQ_##n,
+typedef enum ast_classq { AST_CLASSQ(AST_ENUM) CQ__COUNT } ast_classq_kind;
+#undef AST_ENUM
+extern const char *const ast_classq_names[];
+extern const int ast_classq_field[];
+extern const int ast_classq_after[];  /* 1: known only after payments */
+
+/* One item of a class list: "A-1" or "A-1" .. "A-5". */
+typedef struct ast_classref {
+    const char *first, *last;  /* last NULL for a single class */
+    src_loc loc, last_loc;
+} ast_classref;
+
+typedef struct ast_expr ast_expr;
+struct ast_expr {
+    ast_expr_kind kind;
+    src_loc loc;
+    rt_dec num;            /* NUM */
+    rt_unit lit_unit;      /* NUM: the literal's unit */
+    const char *name;      /* NAME; POOL/CLASSQ: the group name if given; PARTYQ: party */
+    src_loc name_loc;
+    int field;             /* POOL: RT_GR_*; CLASSQ: ast_classq; GLOBAL: RT_G_* */
+    ptrvec classes;        /* CLASSQ: ast_classref* */
+    ast_op op;             /* BIN */
+    ast_expr *a, *b, *c;   /* operands */
+    ptrvec args;           /* MIN/MAX: ast_expr* */
+    /* sema: */
+    rt_unit unit;          /* the value's unit */
+    int after;             /* 1 when it needs figures known only after payments */
+    int ref;               /* NAME: symbol index in sema's table; POOL: group; PARTYQ: party */
+    int *class_idx;        /* CLASSQ: resolved classes */
+    int nclass_idx;
+    int site;              /* codegen: rt_add_site id for runtime errors, or -1 */
+};
+
+typedef enum ast_clause_kind {
+    CL_PAY_PARTY,      /* pay AMOUNT to "Party"                         */
+    CL_PAY_INTEREST,   /* pay interest to CLASSES (pro rata|sequentially) */
+    CL_PAY_PRINCIPAL   /* pay AMOUNT as principal to CLASSES (...)      */
+} ast_clause_kind;
+
+typedef enum ast_order { ORDER_NONE, ORDER_SEQUENTIAL, ORDER_PRO_RATA } ast_order;
+
+typedef struct ast_clause {
+    const char *label;      /* "(ii)" as written */
+    const char *full_label; /* sema: "3.05(a)(ii)" */
+    src_loc loc, label_loc;
+    ast_clause_kind kind;
+    ast_expr *amount;       /* NULL: remainder (or interest due for CL_PAY_INTEREST) */
+    int remainder;
+    ptrvec payees;          /* ast_classref*: classes, or a single party */
+    src_loc payee_loc;
+    ast_order order;
+    src_loc order_loc;
+    const char *text;       /* the agreement's words, if attached */
+    /* sema: */
+    int *class_idx, nclass_idx;
+    int party;              /* CL_PAY_PARTY */
+    int index;              /* clause number across the deal (rt_add_clause) */
+} ast_clause;
+
+typedef struct ast_waterfall {
+    const char *section;    /* "3.05(a)" */
+    src_loc loc, section_loc;
+    const char *fund;
+    src_loc fund_loc;
+    ptrvec clauses;         /* ast_clause* */
+    int fund_idx;           /* sema */
+} ast_waterfall;
+
+/* A named declaration: group, input, party, define, fund, schedule. */
+typedef enum ast_decl_kind { DK_GROUP, DK_INPUT, DK_PARTY, DK_RESIDUAL, DK_DEFINE, DK_FUND, DK_SCHEDULE } ast_decl_kind;
+
+typedef struct ast_sched_entry {
+    int from, to;           /* distribution numbers; to = -1: thereafter; from = to for one */
+    ast_expr *value;
+    src_loc loc;
+} ast_sched_entry;
+
+typedef struct ast_decl {
+    ast_decl_kind kind;
+    const char *name;
+    src_loc loc, name_loc;
+    rt_unit unit;           /* INPUT: declared; DEFINE/SCHEDULE/FUND: sema */
+    ast_expr *expr;         /* DEFINE, FUND */
+    ptrvec entries;         /* SCHEDULE: ast_sched_entry* */
+    const char *text;       /* legal text */
+    /* sema: */
+    int index;              /* dense index within its kind's runtime table */
+    int state;              /* sema's cycle walk: 0 new, 1 visiting, 2 done */
+    int after;              /* 1 when known only after payments */
+    int order;              /* evaluation order of definitions */
+} ast_decl;
+
+typedef struct ast_class {
+    const char *name;
+    src_loc loc, name_loc;
+    int has_original; rt_dec original; src_loc original_loc;
+    ast_expr *coupon;
+    int has_accrual; rt_daycount accrual; src_loc accrual_loc;
+    const char *notional; src_loc notional_loc; /* schedule name: an IO class */
+    const char *text;
+    int index;              /* sema */
+    int coupon_state;       /* sema's cycle walk: 0 new, 1 visiting, 2 done, 3 bad */
+    ast_decl *notional_sched; /* sema */
+} ast_class;
+
+typedef struct ast_line {
+    const char *label;      /* NULL: the class table goes here */
+    src_loc loc;
+    ast_expr *expr;
+} ast_line;
+
+typedef struct ast_deal {
+    const char *name;
+    src_loc loc, name_loc;
+    int has_closing, has_first_payment, has_payment_day;
+    int closing, first_payment;   /* day numbers */
+    src_loc closing_loc, first_payment_loc, payment_day_loc;
+    int payment_day;
+    rt_bdc bdc;
+    ptrvec decls;           /* ast_decl*, all kinds, source order */
+    ptrvec classes;         /* ast_class* */
+    ptrvec waterfalls;      /* ast_waterfall* */
+    ptrvec lines;           /* ast_line* */
+    int has_statement;
+    src_loc statement_loc;
+} ast_deal;
+
+/* ---- constructors called by grammar actions ---- */
+typedef struct ast_builder {
+    arena *arena;
+    diag_ctx *diag;
+    const src_file *file;
+    ast_deal *deal;         /* the result; NULL until the deal rule reduces */
+    ast_waterfall *cur_wf;  /* the priority of payments being parsed */
+    src_loc prev_tok;       /* the token before the lookahead (for "expected ';'") */
+    src_loc last_tok;       /* the lookahead */
+} ast_builder;
+
+ast_expr *ast_num(ast_builder *b, src_loc loc, rt_dec v, rt_unit unit);
+ast_expr *ast_name(ast_builder *b, src_loc loc, const char *name);
+ast_expr *ast_pool(ast_builder *b, src_loc loc, int field, const char *group, src_loc gloc);
+ast_expr *ast_classq(ast_builder *b, src_loc loc, int which, ptrvec classes);
+ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc ploc);
+ast_expr *ast_global(ast_builder *b, src_loc loc, int field);
+ast_expr *ast_unary(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *a);
+ast_expr *ast_binary(ast_builder *b, src_loc loc, ast_op op, ast_expr *x, ast_expr *y);
+ast_expr *ast_of(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *x, ast_expr *y);
+ast_expr *ast_if(ast_builder *b, src_loc loc, ast_expr *c, ast_expr *t, ast_expr *e);
+ast_expr *ast_minmax(ast_builder *b, src_loc loc, ast_expr_kind k, ptrvec args);
+ast_expr *ast_bad(ast_builder *b, src_loc loc);
+/* a "(x)" token where an expression belongs: a number, or an error */
+ast_expr *ast_label_expr(ast_builder *b, src_loc loc, const char *label);
+
+ast_classref *ast_classref_new(ast_builder *b, const char *first, src_loc floc,
+                               const char *last, src_loc lloc);
+
+/* src_loc spanning two others */
+src_loc ast_span(src_loc a, src_loc b);
+
+void ast_dump(FILE *out, const ast_deal *d);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * build.h — the AST builder: the calls grammar actions make, one per rule.
+ *
+ * In:  parsed pieces with their locations.
+ * Out: nodes added to B->deal (see ast.h). Checks that need only the syntax
+ *      (an item given twice, a whole number where one is required) are made
+ *      here; everything that needs names or units is sema's.
+ * Ownership: all nodes in B->arena.
+ */
+#ifndef DEALC_BUILD_H
+#define DEALC_BUILD_H
+
+#include "ast.h"
+
+void build_deal_begin(ast_builder *B, src_loc loc, const char *name, src_loc nloc);
+void build_deal_end(ast_builder *B, src_loc loc);
+void build_closing(ast_builder *B, src_loc loc, int days);
+void build_first_payment(ast_builder *B, src_loc loc, int days);
+void build_payment_day(ast_builder *B, src_loc loc, rt_dec day, int bdc);
+void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *name, src_loc nloc,
+                int unit, ast_expr *expr, const char *text);
+void build_schedule(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ptrvec entries);
+void build_waterfall_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc,
+                           const char *fund, src_loc floc);
+void build_statement_begin(ast_builder *B, src_loc loc);
+
+ast_class *build_class_new(ast_builder *B);
+ast_class *build_class_original(ast_builder *B, ast_class *c, src_loc loc, rt_dec v);
+ast_class *build_class_coupon(ast_builder *B, ast_class *c, src_loc loc, ast_expr *e);
+ast_class *build_class_accrual(ast_builder *B, ast_class *c, src_loc loc, int dc);
+ast_class *build_class_notional(ast_builder *B, ast_class *c, src_loc loc, const char *sched);
+ast_class *build_class_text(ast_builder *B, ast_class *c, const char *text);
+void build_class(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_class *c);
+
+ptrvec build_push(ast_builder *B, ptrvec v, void *item);
+
+ast_sched_entry *build_sched_entry(ast_builder *B, src_loc loc, rt_dec from, src_loc floc,
+                                   rt_dec to, src_loc tloc, ast_expr *value);
+ast_sched_entry *build_sched_thereafter(ast_builder *B, src_loc loc, ast_expr *value);
+
+ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc);
+ast_clause *build_pay_interest(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc,
+                               int order, src_loc oloc);
+ast_clause *build_pay_principal(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees,
+                                src_loc ploc, int order, src_loc oloc);
+ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc lloc,
+                         ast_clause *body, const char *text);
+void build_clause_add(ast_builder *B, ast_clause *c);
+
+void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e);
+
+/* a syntax error: unexpected token name (NULL when none) and all the
+ * expected token names as bison spells them */
+void build_syntax_error(ast_builder *B, src_loc loc, const char *unexpected,
+                        const char *const *expected, int n);
+
+#endif

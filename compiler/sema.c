@@ -1,0 +1,757 @@
+/* sema.c — see sema.h. Walks declarations once; each expression is checked
+ * exactly once (definitions on first use, through a visiting state that is
+ * also how cycles are found), so checking is linear in the size of the deal. */
+#include "sema.h"
+#include "lex.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- a pointer-keyed table (names are interned) ---- */
+typedef struct symtab { const char **keys; void **vals; int cap, n; } symtab;
+
+static void *sym_get(const symtab *t, const char *k)
+{
+    if (!t->cap) return NULL;
+    uintptr_t h = ((uintptr_t)k >> 4) * 2654435761u;
+    for (int i = (int)(h & (uintptr_t)(t->cap - 1));; i = (i + 1) & (t->cap - 1)) {
+        if (!t->keys[i]) return NULL;
+        if (t->keys[i] == k) return t->vals[i];
+    }
+}
+
+static void sym_put(arena *a, symtab *t, const char *k, void *v)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        symtab nt = { 0 };
+        nt.cap = t->cap ? t->cap * 2 : 64;
+        nt.keys = arena_alloc(a, sizeof(char *) * (size_t)nt.cap);
+        nt.vals = arena_alloc(a, sizeof(void *) * (size_t)nt.cap);
+        for (int i = 0; i < t->cap; i++)
+            if (t->keys[i]) sym_put(a, &nt, t->keys[i], t->vals[i]);
+        *t = nt;
+    }
+    uintptr_t h = ((uintptr_t)k >> 4) * 2654435761u;
+    int i = (int)(h & (uintptr_t)(t->cap - 1));
+    while (t->keys[i] && t->keys[i] != k) i = (i + 1) & (t->cap - 1);
+    if (!t->keys[i]) t->n++;
+    t->keys[i] = k;
+    t->vals[i] = v;
+}
+
+typedef struct sema {
+    arena *a;
+    diag_ctx *dg;
+    ast_deal *d;
+    sema_deal *out;
+    symtab terms;       /* input, define, fund, schedule */
+    symtab classes;
+    symtab parties;
+    symtab groups;
+    ptrvec stack;       /* nodes being visited, for printing a cycle */
+    ptrvec stack_names;
+} sema;
+
+const char *sema_unit_name(int u)
+{
+    switch (u) {
+    case RT_UNIT_MONEY: return "an amount of money";
+    case RT_UNIT_RATE: return "a rate";
+    case RT_UNIT_NUMBER: return "a number";
+    case RT_UNIT_COUNT: return "a count";
+    case RT_UNIT_DATE: return "a date";
+    case RT_UNIT_BOOL: return "a condition";
+    default: return "an unknown quantity";
+    }
+}
+
+static const char *kind_name(ast_decl_kind k)
+{
+    switch (k) {
+    case DK_GROUP: return "group";
+    case DK_INPUT: return "input";
+    case DK_PARTY: return "party";
+    case DK_RESIDUAL: return "residual";
+    case DK_DEFINE: return "definition";
+    case DK_FUND: return "fund";
+    case DK_SCHEDULE: return "schedule";
+    }
+    return "name";
+}
+
+/* the nearest name in a table, for "did you mean" */
+static const char *nearest(const symtab *t, const char *name)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    size_t len = strlen(name);
+    int limit = len < 6 ? 2 : (int)len / 3;
+    for (int i = 0; i < t->cap; i++) {
+        if (!t->keys[i]) continue;
+        int d = lex_edit_distance(name, t->keys[i]);
+        if (d < bestd || (d == bestd && best && strcmp(t->keys[i], best) < 0)) { bestd = d; best = t->keys[i]; }
+    }
+    return bestd <= limit ? best : NULL;
+}
+
+static void unknown(sema *s, src_loc loc, const char *what, const char *name, const symtab *t)
+{
+    const char *near = nearest(t, name);
+    if (near)
+        diag_error(s->dg, loc, "unknown %s \"%s\"; did you mean \"%s\"?", what, name, near);
+    else
+        diag_error(s->dg, loc, "unknown %s \"%s\"", what, name);
+}
+
+/* ---- declarations ---- */
+
+static void declare(sema *s, symtab *t, const char *name, src_loc loc, src_loc prev_loc_if_dup, void *node, const char *what)
+{
+    (void)prev_loc_if_dup;
+    void *prev = sym_get(t, name);
+    if (prev) {
+        diag *g = diag_error(s->dg, loc, "%s \"%s\" is declared twice", what, name);
+        src_loc pl;
+        if (t == &s->classes) pl = ((ast_class *)prev)->name_loc;
+        else pl = ((ast_decl *)prev)->name_loc;
+        diag_note(s->dg, g, pl, "first declared here");
+        return;
+    }
+    sym_put(s->a, t, name, node);
+}
+
+/* ---- expressions ---- */
+
+static int check_expr(sema *s, ast_expr *e);
+static int check_decl(sema *s, ast_decl *x, src_loc use);
+static int check_coupon(sema *s, ast_class *c, src_loc use);
+
+static int dimensionless(int u) { return u == RT_UNIT_RATE || u == RT_UNIT_NUMBER || u == RT_UNIT_COUNT; }
+static int numeric(int u) { return u == RT_UNIT_MONEY || dimensionless(u); }
+
+/* the wider of two dimensionless units: rate > number > count */
+static int widen(int a, int b)
+{
+    if (a == RT_UNIT_RATE || b == RT_UNIT_RATE) return RT_UNIT_RATE;
+    if (a == RT_UNIT_NUMBER || b == RT_UNIT_NUMBER) return RT_UNIT_NUMBER;
+    return RT_UNIT_COUNT;
+}
+
+/* same kind of quantity, for +, -, comparisons, min/max and if branches */
+static int compatible(int a, int b)
+{
+    if (a == b) return a;
+    if (dimensionless(a) && dimensionless(b)) return widen(a, b);
+    return UNIT_ERR;
+}
+
+static int resolve_classes(sema *s, ast_expr *e, ptrvec *refs, int **out, int *nout, src_loc loc)
+{
+    (void)e;
+    int n = 0, cap = 8;
+    int *idx = arena_alloc(s->a, sizeof(int) * (size_t)cap);
+    int ok = 1;
+    for (int i = 0; i < refs->n; i++) {
+        ast_classref *r = refs->v[i];
+        ast_class *f = sym_get(&s->classes, r->first);
+        ast_class *l = r->last ? sym_get(&s->classes, r->last) : f;
+        if (!f) { unknown(s, r->loc, "class", r->first, &s->classes); ok = 0; continue; }
+        if (r->last && !l) { unknown(s, r->last_loc, "class", r->last, &s->classes); ok = 0; continue; }
+        if (l->index < f->index) {
+            diag_error(s->dg, r->loc, "the range \"%s\" .. \"%s\" runs backwards: \"%s\" is declared before \"%s\"",
+                       r->first, r->last, r->last, r->first);
+            ok = 0;
+            continue;
+        }
+        for (int c = f->index; c <= l->index; c++) {
+            for (int j = 0; j < n; j++)
+                if (idx[j] == c) {
+                    diag_error(s->dg, r->loc, "class \"%s\" is named twice in this list",
+                               ((ast_class *)s->out->classes.v[c])->name);
+                    ok = 0;
+                }
+            if (n == cap) {
+                int *nidx = arena_alloc(s->a, sizeof(int) * (size_t)cap * 2);
+                memcpy(nidx, idx, sizeof(int) * (size_t)n);
+                idx = nidx;
+                cap *= 2;
+            }
+            idx[n++] = c;
+        }
+    }
+    (void)loc;
+    *out = idx;
+    *nout = n;
+    return ok;
+}
+
+static int resolve_group(sema *s, ast_expr *e)
+{
+    if (e->name) {
+        ast_decl *g = sym_get(&s->groups, e->name);
+        if (!g) { unknown(s, e->name_loc, "group", e->name, &s->groups); return -1; }
+        return g->index;
+    }
+    if (s->out->groups.n == 1) return 0;
+    if (s->out->groups.n == 0) return -1; /* reported once, at the deal */
+    diag_error(s->dg, e->loc, "this deal has %d groups: say which, as in 'for \"%s\"'",
+               s->out->groups.n, ((ast_decl *)s->out->groups.v[0])->name);
+    return -1;
+}
+
+static int unit_error(sema *s, ast_expr *e, const char *fmt, int ua, int ub)
+{
+    diag_error(s->dg, e->loc, fmt, sema_unit_name(ua), sema_unit_name(ub));
+    return UNIT_ERR;
+}
+
+static int check_bin(sema *s, ast_expr *e)
+{
+    int ua = check_expr(s, e->a), ub = check_expr(s, e->b);
+    e->after = e->a->after || e->b->after;
+    if (ua == UNIT_ERR || ub == UNIT_ERR) return UNIT_ERR;
+    switch (e->op) {
+    case OP_ADD:
+    case OP_SUB: {
+        int u = compatible(ua, ub);
+        if (u != UNIT_ERR && u != RT_UNIT_BOOL && u != RT_UNIT_DATE) return u;
+        if (ua == RT_UNIT_DATE && ub == RT_UNIT_DATE && e->op == OP_SUB) return RT_UNIT_COUNT;
+        if (ua == RT_UNIT_DATE && (ub == RT_UNIT_COUNT || ub == RT_UNIT_NUMBER)) return RT_UNIT_DATE;
+        return unit_error(s, e, e->op == OP_ADD ? "cannot add %s and %s" : "cannot subtract %s and %s", ua, ub);
+    }
+    case OP_MUL:
+        if (ua == RT_UNIT_MONEY && ub == RT_UNIT_MONEY)
+            return unit_error(s, e, "cannot multiply %s by %s (did you mean a rate \"of\" an amount?)", ua, ub);
+        if (ua == RT_UNIT_MONEY && dimensionless(ub)) return RT_UNIT_MONEY;
+        if (ub == RT_UNIT_MONEY && dimensionless(ua)) return RT_UNIT_MONEY;
+        if (dimensionless(ua) && dimensionless(ub)) return widen(ua, ub);
+        return unit_error(s, e, "cannot multiply %s by %s", ua, ub);
+    case OP_DIV:
+        if (ua == RT_UNIT_MONEY && ub == RT_UNIT_MONEY) return RT_UNIT_NUMBER;
+        if (ua == RT_UNIT_MONEY && dimensionless(ub)) return RT_UNIT_MONEY;
+        if (dimensionless(ua) && dimensionless(ub)) return ua == RT_UNIT_COUNT && ub == RT_UNIT_COUNT ? RT_UNIT_NUMBER : widen(ua, ub);
+        return unit_error(s, e, "cannot divide %s by %s", ua, ub);
+    case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE: {
+        int u = compatible(ua, ub);
+        if (u == UNIT_ERR || (u == RT_UNIT_BOOL && e->op != OP_EQ && e->op != OP_NE))
+            return unit_error(s, e, "cannot compare %s with %s", ua, ub);
+        return RT_UNIT_BOOL;
+    }
+    case OP_AND:
+    case OP_OR:
+        if (ua != RT_UNIT_BOOL || ub != RT_UNIT_BOOL)
+            return unit_error(s, e, "'and' and 'or' join conditions, not %s and %s", ua, ub);
+        return RT_UNIT_BOOL;
+    default:
+        return UNIT_ERR;
+    }
+}
+
+static int check_expr_inner(sema *s, ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_BAD:
+        return UNIT_ERR;
+    case EX_NUM:
+        /* a whole number written plainly counts things: count + 1 stays a count */
+        if (e->lit_unit == RT_UNIT_NUMBER && e->num % RT_SCALE == 0) return RT_UNIT_COUNT;
+        return (int)e->lit_unit;
+    case EX_NAME: {
+        ast_decl *x = sym_get(&s->terms, e->name);
+        if (!x) {
+            if (sym_get(&s->classes, e->name))
+                diag_error(s->dg, e->loc, "\"%s\" is a class; say which figure, as in 'balance of \"%s\"'", e->name, e->name);
+            else if (sym_get(&s->parties, e->name))
+                diag_error(s->dg, e->loc, "\"%s\" is a party; write 'paid to \"%s\"' for what it was paid", e->name, e->name);
+            else if (sym_get(&s->groups, e->name))
+                diag_error(s->dg, e->loc, "\"%s\" is a group; say which figure, as in 'pool balance for \"%s\"'", e->name, e->name);
+            else
+                unknown(s, e->loc, "name", e->name, &s->terms);
+            return UNIT_ERR;
+        }
+        int u = check_decl(s, x, e->loc);
+        e->after = x->after;
+        e->ref = 0;
+        return u;
+    }
+    case EX_POOL:
+        e->ref = resolve_group(s, e);
+        if (e->ref < 0) return UNIT_ERR;
+        return e->field == RT_GR_ACTIVE_LOAN_COUNT ? RT_UNIT_COUNT : RT_UNIT_MONEY;
+    case EX_CLASSQ: {
+        if (!resolve_classes(s, e, &e->classes, &e->class_idx, &e->nclass_idx, e->loc)) return UNIT_ERR;
+        e->after = ast_classq_after[e->field];
+        if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE) {
+            for (int i = 0; i < e->nclass_idx; i++)
+                if (check_coupon(s, s->out->classes.v[e->class_idx[i]], e->loc) == UNIT_ERR) return UNIT_ERR;
+        }
+        if (e->field == CQ_COUPON) {
+            if (e->nclass_idx != 1) {
+                diag_error(s->dg, e->loc, "'coupon of' takes one class: coupons do not add up");
+                return UNIT_ERR;
+            }
+            return RT_UNIT_RATE;
+        }
+        return RT_UNIT_MONEY;
+    }
+    case EX_PARTYQ: {
+        ast_decl *p = sym_get(&s->parties, e->name);
+        if (!p) { unknown(s, e->name_loc, "party", e->name, &s->parties); return UNIT_ERR; }
+        e->ref = p->index;
+        e->after = 1;
+        return RT_UNIT_MONEY;
+    }
+    case EX_GLOBAL:
+        return e->field == RT_G_PAYMENT_DATE ? RT_UNIT_DATE : RT_UNIT_COUNT;
+    case EX_NEG: {
+        int u = check_expr(s, e->a);
+        e->after = e->a->after;
+        if (u == UNIT_ERR) return u;
+        if (!numeric(u)) { diag_error(s->dg, e->loc, "cannot negate %s", sema_unit_name(u)); return UNIT_ERR; }
+        return u;
+    }
+    case EX_NOT: {
+        int u = check_expr(s, e->a);
+        e->after = e->a->after;
+        if (u == UNIT_ERR) return u;
+        if (u != RT_UNIT_BOOL) { diag_error(s->dg, e->loc, "'not' takes a condition, not %s", sema_unit_name(u)); return UNIT_ERR; }
+        return u;
+    }
+    case EX_BIN:
+        return check_bin(s, e);
+    case EX_OF:
+    case EX_PER_ANNUM: {
+        int ua = check_expr(s, e->a), ub = check_expr(s, e->b);
+        e->after = e->a->after || e->b->after;
+        if (ua == UNIT_ERR || ub == UNIT_ERR) return UNIT_ERR;
+        if (ua != RT_UNIT_RATE && ua != RT_UNIT_NUMBER) {
+            diag_error(s->dg, e->a->loc, "'%s' needs a rate on its left, not %s",
+                       e->kind == EX_OF ? "of" : "per annum of", sema_unit_name(ua));
+            return UNIT_ERR;
+        }
+        if (e->kind == EX_PER_ANNUM) {
+            if (ub != RT_UNIT_MONEY) {
+                diag_error(s->dg, e->b->loc, "'per annum of' needs an amount of money on its right, not %s", sema_unit_name(ub));
+                return UNIT_ERR;
+            }
+            return RT_UNIT_MONEY;
+        }
+        if (!numeric(ub)) {
+            diag_error(s->dg, e->b->loc, "'of' needs an amount or a number on its right, not %s", sema_unit_name(ub));
+            return UNIT_ERR;
+        }
+        return ub == RT_UNIT_MONEY ? RT_UNIT_MONEY : widen(ua, ub);
+    }
+    case EX_IF: {
+        int uc = check_expr(s, e->a), ut = check_expr(s, e->b), uf = check_expr(s, e->c);
+        e->after = e->a->after || e->b->after || e->c->after;
+        if (uc != UNIT_ERR && uc != RT_UNIT_BOOL) {
+            diag_error(s->dg, e->a->loc, "'if' needs a condition, not %s", sema_unit_name(uc));
+            return UNIT_ERR;
+        }
+        if (uc == UNIT_ERR || ut == UNIT_ERR || uf == UNIT_ERR) return UNIT_ERR;
+        int u = compatible(ut, uf);
+        if (u == UNIT_ERR) {
+            diag *g = diag_error(s->dg, e->c->loc, "the 'else' branch is %s but the 'then' branch is %s",
+                                 sema_unit_name(uf), sema_unit_name(ut));
+            diag_note(s->dg, g, e->b->loc, "the 'then' branch");
+        }
+        return u;
+    }
+    case EX_MIN:
+    case EX_MAX: {
+        int u = -2;
+        for (int i = 0; i < e->args.n; i++) {
+            ast_expr *x = e->args.v[i];
+            int ux = check_expr(s, x);
+            e->after |= x->after;
+            if (ux == UNIT_ERR || u == UNIT_ERR) { u = UNIT_ERR; continue; }
+            if (u == -2) { u = ux; continue; }
+            int w = compatible(u, ux);
+            if (w == UNIT_ERR || w == RT_UNIT_BOOL) {
+                diag_error(s->dg, x->loc, "'%s' compares like with like: this is %s, the first is %s",
+                           e->kind == EX_MIN ? "min" : "max", sema_unit_name(ux), sema_unit_name(u));
+                u = UNIT_ERR;
+                continue;
+            }
+            u = w;
+        }
+        return u == -2 ? UNIT_ERR : u;
+    }
+    default:
+        return UNIT_ERR;
+    }
+}
+
+static int check_expr(sema *s, ast_expr *e)
+{
+    int u = check_expr_inner(s, e);
+    e->unit = (rt_unit)(u == UNIT_ERR ? RT_UNIT_NUMBER : u);
+    return u;
+}
+
+/* the first thing in e that is known only after payments (for messages) */
+static const ast_expr *after_leaf(const ast_expr *e)
+{
+    if (!e || !e->after) return NULL;
+    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME) return e;
+    const ast_expr *k[3] = { e->a, e->b, e->c };
+    for (int i = 0; i < 3; i++) {
+        const ast_expr *r = after_leaf(k[i]);
+        if (r) return r;
+    }
+    for (int i = 0; i < e->args.n; i++) {
+        const ast_expr *r = after_leaf(e->args.v[i]);
+        if (r) return r;
+    }
+    return e;
+}
+
+/* expressions the priority of payments needs must not wait for it */
+static void require_before(sema *s, ast_expr *e, const char *what)
+{
+    const ast_expr *leaf = after_leaf(e);
+    if (!leaf) return;
+    diag *g = diag_error(s->dg, e->loc, "%s cannot use figures known only after the priority of payments has run", what);
+    diag_note(s->dg, g, leaf->loc, "this is known only after payments");
+}
+
+static void print_cycle(sema *s, src_loc use, const char *name)
+{
+    char buf[900];
+    size_t o = 0;
+    int start = 0;
+    for (int i = s->stack_names.n - 1; i >= 0; i--)
+        if (s->stack_names.v[i] == name) { start = i; break; }
+    for (int i = start; i < s->stack_names.n && o < sizeof buf - 200; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "\"%s\" -> ", (const char *)s->stack_names.v[i]);
+    snprintf(buf + o, sizeof buf - o, "\"%s\"", name);
+    diag_error(s->dg, use, "circular definition: %s", buf);
+}
+
+static void push(sema *s, const char *name)
+{
+    ptrvec_push(s->a, &s->stack_names, (void *)name);
+}
+
+static void pop(sema *s) { s->stack_names.n--; }
+
+static int check_schedule(sema *s, ast_decl *x)
+{
+    int u = -2;
+    int after = 0;
+    for (int i = 0; i < x->entries.n; i++) {
+        ast_sched_entry *en = x->entries.v[i];
+        int ue = check_expr(s, en->value);
+        after |= en->value->after;
+        require_before(s, en->value, "a schedule");
+        if (ue == UNIT_ERR) { u = UNIT_ERR; continue; }
+        if (u == -2) u = ue;
+        else if (u != UNIT_ERR && compatible(u, ue) == UNIT_ERR) {
+            diag_error(s->dg, en->value->loc, "schedule entries must all be alike: this is %s, the first is %s",
+                       sema_unit_name(ue), sema_unit_name(u));
+            u = UNIT_ERR;
+        }
+        for (int j = 0; j < i; j++) {
+            ast_sched_entry *p = x->entries.v[j];
+            int overlap = (en->to < 0 && p->to < 0) ||
+                          (en->to >= 0 && p->to >= 0 && en->from <= p->to && p->from <= en->to);
+            if (overlap) {
+                diag *g = diag_error(s->dg, en->loc, "this entry overlaps an earlier one of schedule \"%s\"", x->name);
+                diag_note(s->dg, g, p->loc, "the earlier entry");
+            }
+        }
+    }
+    (void)after;
+    return u == -2 ? UNIT_ERR : u;
+}
+
+/* Check a term on first use; the visiting state finds cycles. */
+static int check_decl(sema *s, ast_decl *x, src_loc use)
+{
+    if (x->state == 2) return x->unit == (rt_unit)UNIT_ERR ? UNIT_ERR : (int)x->unit;
+    if (x->state == 1) {
+        print_cycle(s, use, x->name);
+        return UNIT_ERR;
+    }
+    x->state = 1;
+    push(s, x->name);
+    int u = UNIT_ERR;
+    switch (x->kind) {
+    case DK_INPUT:
+        u = (int)x->unit;
+        break;
+    case DK_DEFINE:
+        u = check_expr(s, x->expr);
+        x->after = x->expr->after;
+        break;
+    case DK_FUND:
+        u = check_expr(s, x->expr);
+        require_before(s, x->expr, "a fund");
+        if (u != UNIT_ERR && u != RT_UNIT_MONEY) {
+            diag_error(s->dg, x->expr->loc, "fund \"%s\" must be an amount of money, not %s", x->name, sema_unit_name(u));
+            u = UNIT_ERR;
+        }
+        break;
+    case DK_SCHEDULE:
+        u = check_schedule(s, x);
+        break;
+    default:
+        break;
+    }
+    pop(s);
+    x->state = 2;
+    x->unit = (rt_unit)u;
+    return u;
+}
+
+static int check_coupon(sema *s, ast_class *c, src_loc use)
+{
+    if (!c->coupon) return RT_UNIT_RATE; /* reported at the class */
+    if (c->coupon_state == 2) return RT_UNIT_RATE;
+    if (c->coupon_state == 3) return UNIT_ERR;
+    if (c->coupon_state == 1) {
+        print_cycle(s, use, c->name);
+        return UNIT_ERR;
+    }
+    c->coupon_state = 1;
+    push(s, c->name);
+    int u = check_expr(s, c->coupon);
+    pop(s);
+    if (u != UNIT_ERR && u != RT_UNIT_RATE) {
+        diag_error(s->dg, c->coupon->loc, "the coupon of class \"%s\" must be a rate, not %s", c->name, sema_unit_name(u));
+        u = UNIT_ERR;
+    }
+    require_before(s, c->coupon, "a coupon");
+    c->coupon_state = u == UNIT_ERR ? 3 : 2;
+    return u;
+}
+
+/* ---- the deal ---- */
+
+static void check_header(sema *s, int after_syntax_errors)
+{
+    ast_deal *d = s->d;
+    /* after a syntax error the missing item may just have been skipped by
+     * recovery: saying it is missing would only add noise */
+    if (after_syntax_errors) return;
+    if (!d->has_closing) diag_error(s->dg, d->name_loc, "the deal needs a closing date ('closing date 2003-03-26;')");
+    if (!d->has_first_payment) diag_error(s->dg, d->name_loc, "the deal needs a first payment date ('first payment date 2003-04-25;')");
+    if (!d->has_payment_day) diag_error(s->dg, d->name_loc, "the deal needs a payment day ('payment day 25, following business day;')");
+    if (d->has_closing && d->has_first_payment && d->first_payment <= d->closing) {
+        diag *g = diag_error(s->dg, d->first_payment_loc, "the first payment date must come after the closing date");
+        diag_note(s->dg, g, d->closing_loc, "the closing date");
+    }
+    if (s->out->groups.n == 0) diag_error(s->dg, d->name_loc, "the deal needs at least one collateral group ('group \"Group 1\";')");
+    if (s->out->classes.n == 0) diag_error(s->dg, d->name_loc, "the deal needs at least one class of notes or certificates");
+}
+
+static void check_class(sema *s, ast_class *c)
+{
+    if (!c->has_original)
+        diag_error(s->dg, c->name_loc, "class \"%s\" needs its original balance ('original $100,000,000.00')", c->name);
+    if (!c->coupon)
+        diag_error(s->dg, c->name_loc, "class \"%s\" needs a coupon ('coupon 4.50%%')", c->name);
+    if (!c->has_accrual)
+        diag_error(s->dg, c->name_loc, "class \"%s\" needs a day count ('accrual 30/360' or 'accrual actual/360')", c->name);
+    if (c->coupon) check_coupon(s, c, c->coupon->loc);
+    if (c->notional) {
+        ast_decl *x = sym_get(&s->terms, c->notional);
+        if (!x || x->kind != DK_SCHEDULE) {
+            if (x) diag_error(s->dg, c->notional_loc, "\"%s\" is a %s; 'notional' names a schedule", c->notional, kind_name(x->kind));
+            else unknown(s, c->notional_loc, "schedule", c->notional, &s->terms);
+        } else {
+            int u = check_decl(s, x, c->notional_loc);
+            if (u != UNIT_ERR && u != RT_UNIT_MONEY)
+                diag_error(s->dg, c->notional_loc, "notional schedule \"%s\" must give amounts of money, not %s", x->name, sema_unit_name(u));
+            c->notional_sched = x;
+        }
+    }
+}
+
+static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
+{
+    c->full_label = arena_printf(s->a, "%s%s", w->section, c->label);
+    if (c->amount) {
+        int u = check_expr(s, c->amount);
+        if (u != UNIT_ERR && u != RT_UNIT_MONEY)
+            diag_error(s->dg, c->amount->loc, "clause %s pays %s: a payment must be an amount of money",
+                       c->full_label, sema_unit_name(u));
+        require_before(s, c->amount, "the amount of a clause");
+    }
+    if (c->kind == CL_PAY_PARTY) {
+        ast_classref *r = c->payees.v[0];
+        if (c->payees.n != 1 || r->last) {
+            diag_error(s->dg, c->payee_loc, "'pay ... to' names one party; to pay classes write 'as principal to' or 'pay interest to'");
+            return;
+        }
+        ast_decl *p = sym_get(&s->parties, r->first);
+        if (!p) {
+            if (sym_get(&s->classes, r->first))
+                diag_error(s->dg, r->loc, "\"%s\" is a class: write 'pay ... as principal to \"%s\"' or 'pay interest to \"%s\"'",
+                           r->first, r->first, r->first);
+            else
+                unknown(s, r->loc, "party", r->first, &s->parties);
+            return;
+        }
+        c->party = p->index;
+        return;
+    }
+    for (int i = 0; i < c->payees.n; i++) {
+        ast_classref *r = c->payees.v[i];
+        if (!sym_get(&s->classes, r->first) && sym_get(&s->parties, r->first)) {
+            diag_error(s->dg, r->loc, "\"%s\" is a party, not a class: write 'pay ... to \"%s\"'", r->first, r->first);
+            return;
+        }
+    }
+    if (!resolve_classes(s, NULL, &c->payees, &c->class_idx, &c->nclass_idx, c->payee_loc)) return;
+    if (c->nclass_idx > 1 && c->order == ORDER_NONE)
+        diag_error(s->dg, c->payee_loc, "clause %s pays %d classes: say 'sequentially' or 'pro rata'", c->full_label, c->nclass_idx);
+    if (c->kind == CL_PAY_PRINCIPAL)
+        for (int i = 0; i < c->nclass_idx; i++) {
+            ast_class *k = s->out->classes.v[c->class_idx[i]];
+            if (k->notional)
+                diag_error(s->dg, c->payee_loc, "class \"%s\" is interest-only (notional): it is paid no principal", k->name);
+        }
+}
+
+static void check_waterfalls(sema *s)
+{
+    int nclauses = 0;
+    for (int i = 0; i < s->d->waterfalls.n; i++) {
+        ast_waterfall *w = s->d->waterfalls.v[i];
+        ast_decl *f = sym_get(&s->terms, w->fund);
+        if (!f || f->kind != DK_FUND) {
+            const char *what = f ? kind_name(f->kind) : sym_get(&s->groups, w->fund) ? "group"
+                             : sym_get(&s->classes, w->fund) ? "class" : sym_get(&s->parties, w->fund) ? "party" : NULL;
+            if (what) diag_error(s->dg, w->fund_loc, "\"%s\" is a %s; a priority of payments draws 'from' a fund", w->fund, what);
+            else unknown(s, w->fund_loc, "fund", w->fund, &s->terms);
+        } else {
+            w->fund_idx = f->index;
+            check_decl(s, f, w->fund_loc);
+        }
+        if (w->clauses.n == 0) diag_warning(s->dg, w->section_loc, "priority of payments \"%s\" has no clauses", w->section);
+        for (int j = 0; j < w->clauses.n; j++) {
+            ast_clause *c = w->clauses.v[j];
+            for (int k = 0; k < j; k++) {
+                ast_clause *p = w->clauses.v[k];
+                if (p->label == c->label) {
+                    diag *g = diag_error(s->dg, c->label_loc, "clause %s%s appears twice", w->section, c->label);
+                    diag_note(s->dg, g, p->label_loc, "first here");
+                }
+            }
+            check_clause(s, w, c);
+            c->index = nclauses++;
+            ptrvec_push(s->a, &s->out->clauses, c);
+            ptrvec_push(s->a, &s->out->clause_wf, w);
+        }
+    }
+    /* full labels must be unique across the deal: they name clauses in
+     * runtime messages */
+    for (int i = 0; i < s->out->clauses.n; i++)
+        for (int j = 0; j < i; j++) {
+            ast_clause *a = s->out->clauses.v[i], *b = s->out->clauses.v[j];
+            if (a->full_label && b->full_label && strcmp(a->full_label, b->full_label) == 0 &&
+                s->out->clause_wf.v[i] != s->out->clause_wf.v[j]) {
+                diag *g = diag_error(s->dg, a->label_loc, "clause %s appears twice", a->full_label);
+                diag_note(s->dg, g, b->label_loc, "first here");
+            }
+        }
+}
+
+static void check_lines(sema *s)
+{
+    int table = -1;
+    for (int i = 0; i < s->d->lines.n; i++) {
+        ast_line *l = s->d->lines.v[i];
+        if (!l->label) {
+            if (table >= 0) {
+                diag *g = diag_error(s->dg, l->loc, "'classes;' appears twice in the statement");
+                diag_note(s->dg, g, ((ast_line *)s->d->lines.v[table])->loc, "first here");
+            }
+            table = i;
+            continue;
+        }
+        if (!*l->label) diag_error(s->dg, l->loc, "a statement line needs a label");
+        for (int j = 0; j < i; j++) {
+            ast_line *p = s->d->lines.v[j];
+            if (p->label == l->label) {
+                diag *g = diag_error(s->dg, l->loc, "statement line \"%s\" appears twice", l->label);
+                diag_note(s->dg, g, p->loc, "first here");
+            }
+        }
+        check_expr(s, l->expr);
+    }
+}
+
+int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
+{
+    sema s = { .a = a, .dg = dg, .d = d, .out = out };
+    memset(out, 0, sizeof *out);
+    out->ast = d;
+    int errors_before = dg->nerrors;
+    int nresidual = 0;
+    ast_decl *first_residual = NULL;
+
+    /* declare everything first: a definition may use a name declared later */
+    for (int i = 0; i < d->decls.n; i++) {
+        ast_decl *x = d->decls.v[i];
+        if (!*x->name) { diag_error(dg, x->name_loc, "a %s needs a name", kind_name(x->kind)); continue; }
+        switch (x->kind) {
+        case DK_GROUP:
+            x->index = out->groups.n;
+            if (!sym_get(&s.groups, x->name)) ptrvec_push(a, &out->groups, x);
+            declare(&s, &s.groups, x->name, x->name_loc, x->name_loc, x, "group");
+            break;
+        case DK_PARTY:
+        case DK_RESIDUAL:
+            if (x->kind == DK_RESIDUAL) {
+                if (nresidual++) {
+                    diag *g = diag_error(dg, x->name_loc, "the deal has one residual holder");
+                    diag_note(dg, g, first_residual->name_loc, "first declared here");
+                    break;
+                }
+                first_residual = x;
+            }
+            x->index = out->parties.n;
+            if (!sym_get(&s.parties, x->name)) ptrvec_push(a, &out->parties, x);
+            declare(&s, &s.parties, x->name, x->name_loc, x->name_loc, x, "party");
+            break;
+        default: {
+            ptrvec *list = x->kind == DK_INPUT ? &out->inputs : x->kind == DK_DEFINE ? &out->defines
+                         : x->kind == DK_FUND ? &out->funds : &out->schedules;
+            if (sym_get(&s.terms, x->name)) {
+                ast_decl *p = sym_get(&s.terms, x->name);
+                diag *g = diag_error(dg, x->name_loc, "\"%s\" is declared twice", x->name);
+                diag_note(dg, g, p->name_loc, "first declared here as a %s", kind_name(p->kind));
+                break;
+            }
+            x->index = list->n;
+            ptrvec_push(a, list, x);
+            sym_put(a, &s.terms, x->name, x);
+        }
+        }
+    }
+    for (int i = 0; i < d->classes.n; i++) {
+        ast_class *c = d->classes.v[i];
+        if (sym_get(&s.classes, c->name)) {
+            declare(&s, &s.classes, c->name, c->name_loc, c->name_loc, c, "class");
+            continue;
+        }
+        if (!*c->name) { diag_error(dg, c->name_loc, "a class needs a name"); continue; }
+        c->index = out->classes.n;
+        ptrvec_push(a, &out->classes, c);
+        sym_put(a, &s.classes, c->name, c);
+    }
+    check_header(&s, errors_before > 0);
+    for (int i = 0; i < out->classes.n; i++) check_class(&s, out->classes.v[i]);
+    for (int i = 0; i < d->decls.n; i++) {
+        ast_decl *x = d->decls.v[i];
+        if (x->index >= 0 && (x->kind == DK_DEFINE || x->kind == DK_FUND || x->kind == DK_SCHEDULE))
+            check_decl(&s, x, x->name_loc);
+        if (x->kind == DK_INPUT && x->index >= 0) x->state = 2;
+    }
+    check_waterfalls(&s);
+    check_lines(&s);
+    return dg->nerrors == errors_before;
+}
