@@ -71,6 +71,7 @@ typedef struct ast_classref {
 } ast_classref;
 
 typedef struct ast_expr ast_expr;
+typedef struct ast_decl ast_decl;
 struct ast_expr {
     ast_expr_kind kind;
     src_loc loc;
@@ -86,7 +87,8 @@ struct ast_expr {
     /* sema: */
     rt_unit unit;          /* the value's unit */
     int after;             /* 1 when it needs figures known only after payments */
-    int ref;               /* NAME: symbol index in sema's table; POOL: group; PARTYQ: party */
+    int ref;               /* POOL: group index; PARTYQ: party index */
+    ast_decl *decl;        /* NAME: the input, definition, fund or schedule */
     int *class_idx;        /* CLASSQ: resolved classes */
     int nclass_idx;
     int site;              /* codegen: rt_add_site id for runtime errors, or -1 */
@@ -136,7 +138,7 @@ typedef struct ast_sched_entry {
     src_loc loc;
 } ast_sched_entry;
 
-typedef struct ast_decl {
+struct ast_decl {
     ast_decl_kind kind;
     const char *name;
     src_loc loc, name_loc;
@@ -148,8 +150,7 @@ typedef struct ast_decl {
     int index;              /* dense index within its kind's runtime table */
     int state;              /* sema's cycle walk: 0 new, 1 visiting, 2 done */
     int after;              /* 1 when known only after payments */
-    int order;              /* evaluation order of definitions */
-} ast_decl;
+};
 
 typedef struct ast_class {
     const char *name;

@@ -271,7 +271,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
         }
         int u = check_decl(s, x, e->loc);
         e->after = x->after;
-        e->ref = 0;
+        e->decl = x;
         return u;
     }
     case EX_POOL:
@@ -390,10 +390,15 @@ static int check_expr(sema *s, ast_expr *e)
     return u;
 }
 
-/* the first thing in e that is known only after payments (for messages) */
+/* the first thing in e that is known only after payments (for messages),
+ * followed through definitions to the figure itself */
 static const ast_expr *after_leaf(const ast_expr *e)
 {
     if (!e || !e->after) return NULL;
+    if (e->kind == EX_NAME && e->decl && e->decl->kind == DK_DEFINE && e->decl->expr) {
+        const ast_expr *r = after_leaf(e->decl->expr);
+        return r ? r : e;
+    }
     if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME) return e;
     const ast_expr *k[3] = { e->a, e->b, e->c };
     for (int i = 0; i < 3; i++) {

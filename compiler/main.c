@@ -1,0 +1,333 @@
+/*
+ * main.c — the dealc driver.
+ *
+ *   dealc check FILE                     parse and check; print diagnostics
+ *   dealc build FILE [-o BIN] [--emit=tokens|ast|ir|obj] [-O0]
+ *   dealc run FILE [-- ARGS...]          JIT-compile and run the deal's CLI
+ *
+ * Exit status: 0 success, 1 the deal has errors (or the run failed),
+ * 2 bad usage. Files are written to a temporary name and renamed, so a
+ * failed build never leaves a half-written binary behind.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "codegen.h"
+#include "lex.h"
+#include "sema.h"
+
+extern char **environ;
+
+static const char usage[] =
+    "usage: dealc check FILE\n"
+    "       dealc build FILE [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0]\n"
+    "       dealc run FILE [-- ARGS...]\n"
+    "       dealc --help | --version\n";
+
+static const char help[] =
+    "dealc — a compiler for pooling and servicing agreements\n\n"
+    "  check FILE        parse and check a deal; print every error found\n"
+    "  build FILE        compile a deal to a standalone executable (default name:\n"
+    "                    FILE without .deal); -o names it\n"
+    "      --emit=tokens the tokens, one per line\n"
+    "      --emit=ast    the syntax tree\n"
+    "      --emit=ir     the LLVM IR (after optimisation unless -O0)\n"
+    "      --emit=obj    the object file only (no linking)\n"
+    "      -O0           skip the optimiser\n"
+    "  run FILE -- ARGS  compile in memory and run the deal's own command line\n"
+    "                    with ARGS, e.g. dealc run deal.deal -- replay --state s.json r.csv\n\n"
+    "Diagnostics read FILE:LINE:COL: error: MESSAGE, with the source line.\n"
+    "Exit status: 0 ok, 1 errors in the deal or a failed run, 2 bad usage.\n"
+    "See docs/language.md, docs/user-guide.md and docs/architecture.md.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "dealc: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+typedef enum emit_kind { EMIT_EXE, EMIT_TOKENS, EMIT_AST, EMIT_IR, EMIT_OBJ } emit_kind;
+
+typedef struct front {
+    arena a;
+    src_file file;
+    diag_ctx diag;
+    ast_builder b;
+    sema_deal sema;
+} front;
+
+/* Load, parse and check. Prints diagnostics. Returns 1 when the deal is
+ * good. With stop_after_tokens/ast the matching dump goes to out. */
+static int front_run(front *fe, const char *path, emit_kind emit, FILE *out)
+{
+    arena_init(&fe->a);
+    if (!src_load(&fe->file, path)) return 0;
+    diag_init(&fe->diag, &fe->a, &fe->file);
+    fe->b = (ast_builder){ .arena = &fe->a, .diag = &fe->diag, .file = &fe->file };
+    if (emit == EMIT_TOKENS) {
+        lex_dump_tokens(&fe->b, out);
+        diag_print_all(&fe->diag, stderr);
+        return fe->diag.nerrors == 0;
+    }
+    int parsed = parse_file(&fe->b);
+    if (parsed && fe->diag.nerrors == 0 && emit == EMIT_AST) {
+        ast_dump(out, fe->b.deal);
+        return 1;
+    }
+    if (parsed && fe->b.deal) sema_check(fe->b.deal, &fe->diag, &fe->a, &fe->sema);
+    diag_print_all(&fe->diag, stderr);
+    return parsed && fe->diag.nerrors == 0;
+}
+
+static void front_free(front *fe)
+{
+    src_free(&fe->file);
+    arena_free(&fe->a);
+}
+
+/* The runtime library: beside the compiler (build tree: build/bin/dealc and
+ * build/lib/libdealrt.a; installed: PREFIX/bin and PREFIX/lib), or where
+ * DEALC_RUNTIME_LIB says. */
+static int find_runtime(char *out, size_t n)
+{
+    const char *env = getenv("DEALC_RUNTIME_LIB");
+    if (env && *env) {
+        snprintf(out, n, "%s", env);
+        return access(out, R_OK) == 0;
+    }
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            const char *subs[] = { "/../lib/libdealrt.a", "/../lib64/libdealrt.a", "/../" "lib/" "x86_64-linux-gnu/libdealrt.a" };
+            for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+                snprintf(out, n, "%s%s", exe, subs[i]);
+                if (access(out, R_OK) == 0) return 1;
+            }
+        }
+    }
+    snprintf(out, n, "%s/libdealrt.a", DEALC_INSTALL_LIBDIR);
+    return access(out, R_OK) == 0;
+}
+
+static int run_command(char *const argv[])
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0) {
+        fprintf(stderr, "dealc: error: cannot run %s: %s\n", argv[0], strerror(rc));
+        return 0;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int link_exe(const char *obj, const char *out)
+{
+    char rt[PATH_MAX];
+    if (!find_runtime(rt, sizeof rt)) {
+        fprintf(stderr, "dealc: error: cannot find the runtime library libdealrt.a (looked beside the compiler and in %s; "
+                        "set DEALC_RUNTIME_LIB to its path)\n", DEALC_INSTALL_LIBDIR);
+        return 0;
+    }
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
+    char *argv[16];
+    int n = 0;
+    argv[n++] = (char *)DEALC_CC;
+    char extra[256];
+    snprintf(extra, sizeof extra, "%s", DEALC_LINK_EXTRA);
+    for (char *tok = strtok(extra, " "); tok && n < 10; tok = strtok(NULL, " ")) argv[n++] = tok;
+    argv[n++] = "-o";
+    argv[n++] = tmp;
+    argv[n++] = (char *)obj;
+    argv[n++] = rt;
+    argv[n++] = "-lm";
+    argv[n] = NULL;
+    if (!run_command(argv)) {
+        fprintf(stderr, "dealc: error: linking %s failed\n", out);
+        unlink(tmp);
+        return 0;
+    }
+    if (rename(tmp, out) != 0) {
+        fprintf(stderr, "dealc: error: cannot write %s: %s\n", out, strerror(errno));
+        unlink(tmp);
+        return 0;
+    }
+    return 1;
+}
+
+static char *default_output(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".deal") == 0) n -= 5;
+    char *r = malloc(n + 1);
+    if (!r) return NULL;
+    memcpy(r, base, n);
+    r[n] = 0;
+    if (!*r) { free(r); r = strdup("a.out"); }
+    return r;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc != 1) return usage_error("'check' takes one file%s", "");
+    front fe;
+    int ok = front_run(&fe, argv[0], EMIT_EXE, stdout);
+    front_free(&fe);
+    return ok ? 0 : 1;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    const char *file = NULL, *out = NULL;
+    emit_kind emit = EMIT_EXE;
+    int optimize = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0) {
+            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
+            out = argv[i];
+        } else if (strncmp(a, "--emit=", 7) == 0) {
+            const char *k = a + 7;
+            if (strcmp(k, "tokens") == 0) emit = EMIT_TOKENS;
+            else if (strcmp(k, "ast") == 0) emit = EMIT_AST;
+            else if (strcmp(k, "ir") == 0) emit = EMIT_IR;
+            else if (strcmp(k, "obj") == 0) emit = EMIT_OBJ;
+            else return usage_error("unknown --emit kind '%s' (tokens, ast, ir or obj)", k);
+        } else if (strcmp(a, "-O0") == 0) {
+            optimize = 0;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            return usage_error("'build' takes one file; '%s' is one too many", a);
+        }
+    }
+    if (!file) return usage_error("'build' needs a deal file%s", "");
+
+    /* text dumps go to stdout unless -o is given */
+    FILE *dump = stdout;
+    char dump_tmp[PATH_MAX] = "";
+    int text = emit == EMIT_TOKENS || emit == EMIT_AST || emit == EMIT_IR;
+    if (text && out) {
+        snprintf(dump_tmp, sizeof dump_tmp, "%s.tmp.%ld", out, (long)getpid());
+        dump = fopen(dump_tmp, "w");
+        if (!dump) { fprintf(stderr, "dealc: error: cannot write %s: %s\n", out, strerror(errno)); return 1; }
+    }
+    front fe;
+    int ok = front_run(&fe, file, emit, dump);
+    if (ok && (emit == EMIT_EXE || emit == EMIT_IR || emit == EMIT_OBJ)) {
+        char *err = NULL;
+        cg_options o = { .emit_main = 1, .optimize = optimize };
+        cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
+        if (!m) {
+            fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed");
+            free(err);
+            ok = 0;
+        } else if (emit == EMIT_IR) {
+            cg_print_ir(m, dump);
+        } else {
+            char *def = out ? NULL : default_output(file);
+            const char *target = out ? out : def;
+            char obj[PATH_MAX];
+            if (emit == EMIT_OBJ) snprintf(obj, sizeof obj, "%s.tmp.%ld", target, (long)getpid());
+            else {
+                const char *tmpdir = getenv("TMPDIR");
+                snprintf(obj, sizeof obj, "%s/dealc-%ld.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid());
+            }
+            if (!cg_emit_object(m, obj, &err)) {
+                fprintf(stderr, "dealc: error: %s\n", err);
+                free(err);
+                ok = 0;
+            } else if (emit == EMIT_OBJ) {
+                if (rename(obj, target) != 0) {
+                    fprintf(stderr, "dealc: error: cannot write %s: %s\n", target, strerror(errno));
+                    ok = 0;
+                }
+            } else {
+                ok = link_exe(obj, target);
+            }
+            unlink(obj);
+            free(def);
+        }
+        cg_free(m);
+    }
+    if (dump != stdout) {
+        if (fclose(dump) != 0) ok = 0;
+        if (ok) {
+            if (rename(dump_tmp, out) != 0) { fprintf(stderr, "dealc: error: cannot write %s\n", out); ok = 0; }
+        } else {
+            unlink(dump_tmp);
+        }
+    }
+    front_free(&fe);
+    return ok ? 0 : 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    if (argc < 1) return usage_error("'run' needs a deal file%s", "");
+    const char *file = argv[0];
+    int rest = 1;
+    if (rest < argc && strcmp(argv[rest], "--") == 0) rest++;
+    else if (rest < argc) return usage_error("put the deal's own arguments after '--', as in: dealc run %s -- replay ...", file);
+    front fe;
+    if (!front_run(&fe, file, EMIT_EXE, stdout)) { front_free(&fe); return 1; }
+    char *err = NULL;
+    cg_options o = { .emit_main = 0, .optimize = 1, .for_jit = 1 };
+    cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
+    if (!m) {
+        fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed");
+        free(err);
+        front_free(&fe);
+        return 1;
+    }
+    /* the deal's command line sees the program name a built binary would */
+    char *name = default_output(file);
+    int dargc = argc - rest + 1;
+    char **dargv = calloc((size_t)dargc + 1, sizeof *dargv);
+    if (!dargv || !name) { fprintf(stderr, "dealc: out of memory\n"); return 1; }
+    dargv[0] = name;
+    for (int i = rest; i < argc; i++) dargv[i - rest + 1] = argv[i];
+    fflush(stdout);
+    int status = jit_run(m, dargc, dargv, &err);
+    if (status < 0) {
+        fprintf(stderr, "dealc: error: JIT: %s\n", err ? err : "failed");
+        free(err);
+        status = 1;
+    }
+    free(dargv);
+    free(name);
+    front_free(&fe);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { fputs(usage, stderr); return 2; }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) { fputs(help, stdout); return 0; }
+    if (strcmp(cmd, "--version") == 0) { printf("dealc %s (LLVM 19)\n", DEALC_VERSION); return 0; }
+    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "build") == 0) return cmd_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (check, build or run)", cmd);
+}

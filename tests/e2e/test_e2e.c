@@ -1,0 +1,264 @@
+/*
+ * End to end: each GMACM agreement is compiled by dealc into a native
+ * binary, replayed on the 2004-02-25 remittance, and every figure of the
+ * statement's Servicing Certificate section is compared with the figure
+ * typed from the trustee's statement (agreements/<deal>/statement-2004-02-25.txt).
+ * The same deal run through `dealc run` (the JIT) must print the same bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "../support/testutil.h"
+
+static char work[512];
+
+static const char *wpath(const char *name)
+{
+    static char buf[8][600];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(buf[i], sizeof buf[i], "%s/%s", work, name);
+    return buf[i];
+}
+
+static void build_deal(const char *deal)
+{
+    char src[600], bin[600];
+    snprintf(src, sizeof src, "%s/%s.deal", AGREEMENTS_DIR, deal);
+    snprintf(bin, sizeof bin, "%s/%s", work, deal);
+    char *argv[] = { DEALC_BIN, "build", src, "-o", bin, NULL };
+    int st = run(argv, wpath("build.out"), wpath("build.err"));
+    if (st != 0) fprintf(stderr, "%s", slurp(wpath("build.err")));
+    assert_int_equal(st, 0);
+}
+
+/* replay the deal's 2004-02-25 month with the binary; output in out */
+static int replay(const char *deal, const char *format, const char *out, int jit)
+{
+    char bin[600], src[600], state[600], remit[600];
+    snprintf(bin, sizeof bin, "%s/%s", work, deal);
+    snprintf(src, sizeof src, "%s/%s.deal", AGREEMENTS_DIR, deal);
+    snprintf(state, sizeof state, "%s/%s/opening-2004-01-26.json", AGREEMENTS_DIR, deal);
+    snprintf(remit, sizeof remit, "%s/%s/remittance-2004-02-25.csv", AGREEMENTS_DIR, deal);
+    char fmt[64];
+    snprintf(fmt, sizeof fmt, "%s", format);
+    if (jit) {
+        char *argv[] = { DEALC_BIN, "run", src, "--", "replay", "--state", state, remit, "--format", fmt, NULL };
+        return run(argv, out, wpath("replay.err"));
+    }
+    char *argv[] = { bin, "replay", "--state", state, remit, "--format", fmt, NULL };
+    return run(argv, out, wpath("replay.err"));
+}
+
+typedef struct class_row {
+    const char *name, *beg, *end, *factor, *principal, *interest, *shortfall, *security, *coupon;
+} class_row;
+
+static void check_class(const char *csv, const class_row *r)
+{
+    expect(csv, "class", r->name, "beginning_balance", r->beg);
+    expect(csv, "class", r->name, "ending_balance", r->end);
+    expect(csv, "class", r->name, "factor", r->factor);
+    expect(csv, "class", r->name, "principal", r->principal);
+    expect(csv, "class", r->name, "interest", r->interest);
+    expect(csv, "class", r->name, "interest_shortfall", r->shortfall);
+    expect(csv, "class", r->name, "security_percent", r->security);
+    expect(csv, "class", r->name, "coupon_percent", r->coupon);
+}
+
+/* Figures typed from the GMACM 2003-HE2 statement for 2004-02-25. */
+static void gmacm_2003_he2_statement(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2003-he2");
+    assert_int_equal(replay("gmacm-2003-he2", "csv", wpath("2003.csv"), 0), 0);
+    char *csv = slurp(wpath("2003.csv"));
+    expect(csv, "line", "Beginning Pool Balance", "value", "406855924.22");
+    expect(csv, "line", "Ending Pool Balance", "value", "390719522.22");
+    expect(csv, "line", "Principal Collections", "value", "15998210.91");
+    expect(csv, "line", "Principal Draws", "value", "0.00");
+    expect(csv, "line", "Net Principal Collections", "value", "15998210.91");
+    expect(csv, "line", "Active Loan Count", "value", "11704");
+    expect(csv, "line", "Interest Collections", "value", "2526009.70");
+    expect(csv, "line", "Weighted Average Net Loan Rate", "value", "7.77450");
+    expect(csv, "line", "Substitution Adjustment Amount", "value", "0.00");
+    expect(csv, "line", "Excess Cash", "value", "975292.71");
+    expect(csv, "line", "Beginning Overcollateralization Amount", "value", "5283333.90");
+    expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "975292.71");
+    expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "6258626.61");
+    expect(csv, "line", "Target Overcollateralization Amount", "value", "7933075.00");
+    expect(csv, "line", "Beginning Loss Amount", "value", "107436.07");
+    expect(csv, "line", "Current Month Loss Amount", "value", "138191.09");
+    expect(csv, "line", "Current Month Recoveries", "value", "67.14");
+    expect(csv, "line", "Ending Loss Amount", "value", "245560.02");
+    static const class_row rows[] = {
+        { "A-1", "133373590.32", "116261895.61", "0.3172680", "17111694.71", "133373.59", "0.00", "18.32", "1.200" },
+        { "A-2", "161627000.00", "161627000.00", "1.0000000", "0.00", "422923.98", "0.00", "25.47", "3.140" },
+        { "A-3", "20875000.00", "20875000.00", "1.0000000", "0.00", "71670.83", "0.00", "3.29", "4.120" },
+        { "A-4", "22233000.00", "22233000.00", "1.0000000", "0.00", "85597.05", "0.00", "3.50", "4.620" },
+        { "A-5", "63464000.00", "63464000.00", "1.0000000", "0.00", "216306.47", "0.00", "10.00", "4.090" },
+        { "IO", "76000000.00", "76000000.00", "0.9047619", "0.00", "443333.33", "0.00", "0.00", "7.000" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) check_class(csv, &rows[i]);
+    expect(csv, "party", "Certificates", "paid", "0.00");
+    free(csv);
+}
+
+/* Figures typed from the GMACM 2002-HE2 statement for 2004-02-25: a month
+ * with negative excess cash, which reduces overcollateralization. */
+static void gmacm_2002_he2_statement(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2002-he2");
+    assert_int_equal(replay("gmacm-2002-he2", "csv", wpath("2002.csv"), 0), 0);
+    char *csv = slurp(wpath("2002.csv"));
+    expect(csv, "line", "Beginning Pool Balance", "value", "164321894.73");
+    expect(csv, "line", "Ending Pool Balance", "value", "157206533.16");
+    expect(csv, "line", "Principal Collections", "value", "6617848.39");
+    expect(csv, "line", "Principal Draws", "value", "0.00");
+    expect(csv, "line", "Net Principal Collections", "value", "6617848.39");
+    expect(csv, "line", "Active Loan Count", "value", "5208");
+    expect(csv, "line", "Interest Collections", "value", "1222811.76");
+    expect(csv, "line", "Weighted Average Net Loan Rate", "value", "8.46390");
+    expect(csv, "line", "Substitution Adjustment Amount", "value", "0.00");
+    expect(csv, "line", "Excess Cash", "value", "-508186.37");
+    expect(csv, "line", "Beginning Overcollateralization Amount", "value", "13200002.45");
+    expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "-508186.37");
+    expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "12691816.08");
+    expect(csv, "line", "Target Overcollateralization Amount", "value", "22512032.61");
+    expect(csv, "line", "Beginning Loss Amount", "value", "2278306.24");
+    expect(csv, "line", "Current Month Loss Amount", "value", "497513.18");
+    expect(csv, "line", "Current Month Recoveries", "value", "14437.52");
+    expect(csv, "line", "Ending Loss Amount", "value", "2761381.90");
+    static const class_row rows[] = {
+        { "A-1", "0.00", "0.00", "0.0000000", "0.00", "0.00", "0.00", "0.00", "1.230" },
+        { "A-2", "0.00", "0.00", "0.0000000", "0.00", "0.00", "0.00", "0.00", "4.630" },
+        { "A-3", "0.00", "0.00", "0.0000000", "0.00", "0.00", "0.00", "0.00", "5.290" },
+        { "A-4", "65665892.28", "59058717.08", "0.5372686", "6607175.20", "328329.46", "0.00", "8.88", "6.000" },
+        { "A-5", "85456000.00", "85456000.00", "1.0000000", "0.00", "474280.80", "0.00", "12.85", "6.660" },
+        { "IO", "66522000.00", "66522000.00", "1.0000000", "0.00", "415762.50", "0.00", "0.00", "7.500" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) check_class(csv, &rows[i]);
+    expect(csv, "party", "Certificates", "paid", "0.00");
+    free(csv);
+}
+
+/* The table looks like the trustee's: amounts with separators, negative
+ * amounts in parentheses. */
+static void table_format(void **state)
+{
+    (void)state;
+    assert_int_equal(replay("gmacm-2002-he2", "table", wpath("2002.txt"), 0), 0);
+    char *t = slurp(wpath("2002.txt"));
+    assert_non_null(strstr(t, "GMACM Home Equity Loan Trust 2002-HE2"));
+    assert_non_null(strstr(t, "02/25/2004"));
+    assert_non_null(strstr(t, "(508,186.37)"));
+    assert_non_null(strstr(t, "59,058,717.08"));
+    assert_non_null(strstr(t, "0.5372686"));
+    assert_non_null(strstr(t, "8.46390%"));
+    free(t);
+}
+
+static void json_format(void **state)
+{
+    (void)state;
+    assert_int_equal(replay("gmacm-2003-he2", "json", wpath("2003.json"), 0), 0);
+    char *j = slurp(wpath("2003.json"));
+    assert_non_null(strstr(j, "\"payment_date\""));
+    assert_non_null(strstr(j, "\"2004-02-25\""));
+    assert_non_null(strstr(j, "\"classes\""));
+    assert_non_null(strstr(j, "\"lines\""));
+    assert_non_null(strstr(j, "\"Excess Cash\""));
+    assert_non_null(strstr(j, "975292.71"));
+    assert_non_null(strstr(j, "17111694.71"));
+    assert_non_null(strstr(j, "0.3172680"));
+    free(j);
+}
+
+/* dealc run (JIT) and the built binary print the same bytes */
+static void jit_matches_binary(void **state)
+{
+    (void)state;
+    const char *deals[] = { "gmacm-2003-he2", "gmacm-2002-he2" };
+    const char *formats[] = { "table", "csv", "json" };
+    for (int d = 0; d < 2; d++)
+        for (int f = 0; f < 3; f++) {
+            assert_int_equal(replay(deals[d], formats[f], wpath("aot.out"), 0), 0);
+            int st = replay(deals[d], formats[f], wpath("jit.out"), 1);
+            if (st != 0) fprintf(stderr, "%s", slurp(wpath("replay.err")));
+            assert_int_equal(st, 0);
+            char *a = slurp(wpath("aot.out")), *b = slurp(wpath("jit.out"));
+            assert_true(strlen(a) > 100);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+}
+
+/* The closing state starts the next month: balances are the ending ones. */
+static void saved_state_rolls_forward(void **state)
+{
+    (void)state;
+    char bin[600], st[600], remit[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    snprintf(remit, sizeof remit, "%s/gmacm-2003-he2/remittance-2004-02-25.csv", AGREEMENTS_DIR);
+    char save[600];
+    snprintf(save, sizeof save, "%s", wpath("closing-2004-02-25.json"));
+    unlink(save);
+    char *argv[] = { bin, "replay", "--state", st, remit, "--save-state", save, NULL };
+    assert_int_equal(run(argv, wpath("save.out"), wpath("save.err")), 0);
+    char *j = slurp(save);
+    assert_non_null(strstr(j, "\"2004-02-25\""));
+    assert_non_null(strstr(j, "116261895.61"));   /* A-1's ending balance */
+    assert_non_null(strstr(j, "390719522.22"));   /* the ending pool balance */
+    assert_non_null(strstr(j, "245560.02"));      /* the ending loss amount */
+    assert_non_null(strstr(j, "11"));             /* distribution number */
+    free(j);
+}
+
+/* A bad remittance file is an error naming the file, line and column, and
+ * nothing is printed as if it were a statement. */
+static void bad_remittance_is_located(void **state)
+{
+    (void)state;
+    const char *bad = wpath("bad-remit.csv");
+    FILE *f = fopen(bad, "w");
+    fputs("payment_date,group,principal_collections,interest_collections,principal_draws,liquidation_loss,"
+          "recoveries,substitution_adjustment,active_loan_count,One-Month LIBOR,Weighted Average Net Loan Rate\n"
+          "2004-02-25,Group 1,15998210.9x,2526009.70,0,138191.09,67.14,0,11704,1.10%,7.77450%\n", f);
+    fclose(f);
+    char bin[600], st[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    char *argv[] = { bin, "replay", "--state", st, (char *)bad, NULL };
+    assert_int_equal(run(argv, wpath("bad.out"), wpath("bad.err")), 1);
+    char *err = slurp(wpath("bad.err"));
+    char want[700];
+    snprintf(want, sizeof want, "%s:2:20:", bad);
+    assert_non_null(strstr(err, want));
+    char *out = slurp(wpath("bad.out"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    snprintf(work, sizeof work, "%s", WORK_DIR);
+    mkdir(work, 0755);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gmacm_2003_he2_statement),
+        cmocka_unit_test(gmacm_2002_he2_statement),
+        cmocka_unit_test(table_format),
+        cmocka_unit_test(json_format),
+        cmocka_unit_test(jit_matches_binary),
+        cmocka_unit_test(saved_state_rolls_forward),
+        cmocka_unit_test(bad_remittance_is_located),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,199 @@
+/*
+ * Code generation numerics: small deals compiled in memory and run through
+ * the JIT (in a child process, whose stdout is the statement). Every
+ * expected figure is worked out by hand in the comment beside it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "front_util.h"
+#include "codegen.h"
+#include "../support/testutil.h"
+
+static char dir[256];
+
+static void write_file(const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* compile deal text, replay one month with the given state and remittance,
+ * return the exit status; stdout (csv) and stderr land in *out and *err */
+static int jit_replay(const char *deal, const char *state_json, const char *remit_csv, char **out, char **err)
+{
+    write_file("state.json", state_json);
+    write_file("remit.csv", remit_csv);
+    char so[512], se[512], sp[512], rp[512];
+    snprintf(so, sizeof so, "%s/out.txt", dir);
+    snprintf(se, sizeof se, "%s/err.txt", dir);
+    snprintf(sp, sizeof sp, "%s/state.json", dir);
+    snprintf(rp, sizeof rp, "%s/remit.csv", dir);
+    front_result *r = front_text(deal, 1);
+    if (r->diag.nerrors) {
+        diag_print_all(&r->diag, stderr);
+        fail_msg("the test deal does not check");
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(so, "w", stdout) || !freopen(se, "w", stderr)) _exit(126);
+        char *e = NULL;
+        cg_options o = { .optimize = 1, .for_jit = 1 };
+        cg_module *m = cg_compile(&r->sema, &r->file, &o, &e);
+        if (!m) { fprintf(stderr, "%s\n", e); _exit(125); }
+        char *argv[] = { "t", "replay", "--state", sp, rp, "--format", "csv", NULL };
+        int st = jit_run(m, 7, argv, &e);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(st < 0 ? 124 : st);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    front_free(r);
+    *out = slurp(so);
+    *err = slurp(se);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+#define DEAL_HEAD                                                          \
+    "deal \"T\" {\n"                                                       \
+    "  closing date 2004-01-25;\n"                                         \
+    "  first payment date 2004-02-25;\n"                                   \
+    "  payment day 25, following business day;\n"                          \
+    "  group \"G\";\n"                                                     \
+    "  residual \"R\";\n"                                                  \
+    "  party \"E\";\n"
+
+#define REMIT_HEAD "payment_date,group,principal_collections,interest_collections,principal_draws," \
+                   "liquidation_loss,recoveries,substitution_adjustment,active_loan_count"
+
+static const char two_class_state[] =
+    "{ \"deal\": \"T\", \"payment_date\": \"2004-01-25\", \"distribution_number\": 0,\n"
+    "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 4000.00, \"cumulative_loss\": 0 } ],\n"
+    "  \"classes\": [ { \"class\": \"A\", \"balance\": 1000.00 }, { \"class\": \"B\", \"balance\": 2000.00 } ] }\n";
+
+/* Interest short: 10.00 of cash against 10.00 + 20.00 due, pro rata.
+ * A: 1,000.00 x 12% x 30/360 = 10.00 due; B: 2,000.00 x 12% x 30/360 = 20.00.
+ * Shares: A 10 x 10/30 = 3.333.. -> 3.33, B 10 x 20/30 = 6.666.. -> 6.66;
+ * the one cent left goes to the larger remainder (B): A 3.33, B 6.67.
+ * Shortfalls: A 6.67, B 13.33. Principal 2,500.00 sequentially: A takes its
+ * 1,000.00, B 1,500.00, ending 0.00 and 500.00. */
+static void pro_rata_shortfall_and_sequential_principal(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360;\n"
+        "          class \"B\" original $2,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  fund \"P\" = principal collections;\n"
+        "  priority of payments \"1\" from \"I\" { (a) pay interest to \"A\", \"B\" pro rata; (b) pay remainder to \"R\"; }\n"
+        "  priority of payments \"2\" from \"P\" { (a) pay remainder as principal to \"A\", \"B\" sequentially; (b) pay remainder to \"R\"; }\n"
+        "  statement { \"Due\" = interest due on \"A\" .. \"B\"; classes; }\n"
+        "}\n";
+    char *out, *err;
+    int st = jit_replay(deal, two_class_state,
+                        REMIT_HEAD "\n2004-02-25,G,2500.00,10.00,0,0,0,0,10\n", &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "class", "A", "interest", "3.33");
+    expect(out, "class", "B", "interest", "6.67");
+    expect(out, "class", "A", "interest_shortfall", "6.67");
+    expect(out, "class", "B", "interest_shortfall", "13.33");
+    expect(out, "class", "A", "principal", "1000.00");
+    expect(out, "class", "B", "principal", "1500.00");
+    expect(out, "class", "A", "ending_balance", "0.00");
+    expect(out, "class", "B", "ending_balance", "500.00");
+    expect(out, "line", "Due", "value", "30.00");
+    expect(out, "party", "R", "paid", "0.00");
+    free(out);
+    free(err);
+}
+
+/* Rounding, half-up once: 401,572,590.32 x 0.1175% / 12 = 39,320.6495... ->
+ * 39,320.65. "1.25% of" 634,646,000.00 = 7,933,075.00 exactly. Actual/360
+ * from the closing date 2004-01-25 to 2004-02-25 is 31 days: 1,000.00 x 12%
+ * x 31/360 = 10.3333.. -> 10.33 (30/360 would give 10.00). A whole-cent tie rounds up: 0.05 x 10% = 0.005 -> 0.01.
+ * The untaken branch of an if, a division by zero, is never evaluated. */
+static void rounding_and_branches(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $401,572,590.32 coupon 12% accrual actual/360;\n"
+        "          class \"B\" original $1,000.00 coupon 12% accrual actual/360;\n"
+        "          class \"Z\" original $1.00 coupon 1% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  define \"Premium\" = 0.1175% per annum of balance of \"A\";\n"
+        "  define \"Target\" = 1.25% of $634,646,000.00;\n"
+        "  define \"Tie\" = 10% of $0.05;\n"
+        "  define \"Guarded\" = if balance of \"Z\" = $0.00 then $0.00 else interest collections / (balance of \"Z\" / $1.00);\n"
+        "  define \"Big\" = max($1.00, $2.00, min($5.00, $3.00));\n"
+        "  priority of payments \"1\" from \"I\" { (a) pay remainder to \"R\"; }\n"
+        "  statement { \"Premium\" = \"Premium\"; \"Target\" = \"Target\"; \"Tie\" = \"Tie\"; \"Guarded\" = \"Guarded\"; \"Big\" = \"Big\";\n"
+        "              \"Due B\" = interest due on \"B\"; }\n"
+        "}\n";
+    const char *st_json =
+        "{ \"deal\": \"T\", \"payment_date\": \"2004-01-25\", \"distribution_number\": 0,\n"
+        "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 1, \"cumulative_loss\": 0 } ],\n"
+        "  \"classes\": [ { \"class\": \"A\", \"balance\": 401572590.32 }, { \"class\": \"B\", \"balance\": 1000.00 },\n"
+        "                 { \"class\": \"Z\", \"balance\": 0 } ] }\n";
+    char *out, *err;
+    int st = jit_replay(deal, st_json, REMIT_HEAD "\n2004-02-25,G,0,1000000.00,0,0,0,0,1\n", &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "line", "Premium", "value", "39320.65");
+    expect(out, "line", "Target", "value", "7933075.00");
+    expect(out, "line", "Tie", "value", "0.01");
+    expect(out, "line", "Guarded", "value", "0.00");
+    expect(out, "line", "Big", "value", "3.00");
+    expect(out, "line", "Due B", "value", "10.33");
+    free(out);
+    free(err);
+}
+
+/* A definition that divides by zero stops the run and names itself. */
+static void division_by_zero_is_reported(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360;\n"
+        "          class \"B\" original $2,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  define \"Bad\" = interest collections / (pool balance - pool balance);\n"
+        "  priority of payments \"1\" from \"I\" { (a) pay remainder to \"R\"; }\n"
+        "  statement { \"Bad\" = \"Bad\"; }\n"
+        "}\n";
+    char *out, *err;
+    int st = jit_replay(deal, two_class_state, REMIT_HEAD "\n2004-02-25,G,0,10.00,0,0,0,0,1\n", &out, &err);
+    if (st != 1 || !strstr(err, "division by zero")) fprintf(stderr, "status %d, stderr: %s\n", st, err);
+    assert_int_equal(st, 1);
+    assert_non_null(strstr(err, "division by zero"));
+    assert_non_null(strstr(err, "definition \"Bad\""));
+    assert_non_null(strstr(err, "test.deal:11:"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/dealc-test-codegen-%ld", (long)getpid());
+    mkdir(dir, 0755);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pro_rata_shortfall_and_sequential_principal),
+        cmocka_unit_test(rounding_and_branches),
+        cmocka_unit_test(division_by_zero_is_reported),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) rc = rc ? rc : 1;
+    return rc;
+}
