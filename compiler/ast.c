@@ -453,14 +453,34 @@ void build_syntax_error(ast_builder *B, src_loc loc, const char *unexpected,
         return;
     }
     /* long lists read better summarised: where an expression may start, say
-     * so; where a block may close, say that */
+     * so; operators that could continue an expression are "an operator";
+     * where a block may close, say that */
+    static const char *const operators[] = { "'+'", "'-'", "'*'", "'/'", "'='", "'<'", "'>'", "<=", ">=", "<>",
+                                             "'and'", "'or'", "'of'", "'per'" };
+    const char *shown[8];
+    int nshown = 0, nops = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t = tok_name(B, expected[i]);
+        int op = 0;
+        for (size_t k = 0; k < sizeof operators / sizeof operators[0]; k++)
+            if (strcmp(t, operators[k]) == 0) op = 1;
+        if (op && n > 1) nops++;
+        else if (nshown < 8) shown[nshown++] = t;
+    }
+    /* a lone '=' (after a defined term's name) is punctuation, not "an operator" */
+    if (nops == 1 && n > 1)
+        for (int i = 0; i < n; i++)
+            if (strcmp(tok_name(B, expected[i]), "'='") == 0 && nshown < 8) { shown[nshown++] = "'='"; nops = 0; }
     if (wants_expr && (more || n > 3)) snprintf(exp, sizeof exp, "an expression");
-    else if (wants_close && more) snprintf(exp, sizeof exp, "'}' or another item");
+    else if (wants_close && more && nops == 0) snprintf(exp, sizeof exp, "'}' or another item");
     else {
-        for (int i = 0; i < n && i < SHOWN && o < sizeof exp - 64; i++)
-            o += (size_t)snprintf(exp + o, sizeof exp - o, "%s%s", i == 0 ? "" : (i == n - 1 && !more) ? " or " : ", ",
-                                  tok_name(B, expected[i]));
-        if (more && o < sizeof exp - 16) snprintf(exp + o, sizeof exp - o, ", ...");
+        int total = nshown + (nops > 0), k = 0;
+        for (int i = 0; i < nshown && i < SHOWN && o < sizeof exp - 64; i++, k++)
+            o += (size_t)snprintf(exp + o, sizeof exp - o, "%s%s", k == 0 ? "" : (k == total - 1) ? " or " : ", ", shown[i]);
+        if (nops && o < sizeof exp - 32)
+            o += (size_t)snprintf(exp + o, sizeof exp - o, "%san operator", k == 0 ? "" : " or ");
+        else if (nshown > SHOWN && o < sizeof exp - 16)
+            snprintf(exp + o, sizeof exp - o, ", ...");
     }
     if (n == 0) diag_error(B->diag, loc, "unexpected %s here", un);
     else diag_error(B->diag, loc, "unexpected %s, expected %s", un, exp);

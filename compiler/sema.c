@@ -635,7 +635,9 @@ static void check_waterfalls(sema *s)
             w->fund_idx = f->index;
             check_decl(s, f, w->fund_loc);
         }
-        if (w->clauses.n == 0) diag_warning(s->dg, w->section_loc, "priority of payments \"%s\" has no clauses", w->section);
+        /* after a syntax error the clauses may just have been dropped */
+        if (w->clauses.n == 0 && s->dg->nerrors == 0)
+            diag_warning(s->dg, w->section_loc, "priority of payments \"%s\" has no clauses", w->section);
         for (int j = 0; j < w->clauses.n; j++) {
             ast_clause *c = w->clauses.v[j];
             for (int k = 0; k < j; k++) {
