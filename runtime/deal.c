@@ -1,0 +1,485 @@
+/*
+ * deal.c — the deal description (rt_deal) that dealc_describe builds, the
+ * run state (rt_run) that the arithmetic helpers report into, and the text
+ * of the `describe` command.
+ *
+ * Generated code passes string literals that may not outlive the call (the
+ * JIT frees its module), so every string is copied. An allocation failure
+ * marks the deal (oom) and rt_main refuses to run it, which keeps the
+ * rt_add_* signatures free of error handling in generated code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+static char *dup_str(rt_deal *d, const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (!p) {
+        d->oom = 1;
+        return NULL;
+    }
+    memcpy(p, s, n);
+    return p;
+}
+
+/* Grows a vector to hold one more element; returns 0 (and marks oom). */
+static int vec_grow(rt_deal *d, void **v, int32_t n, int32_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 1;
+    int32_t nc = *cap ? *cap * 2 : 8;
+    if (nc > (1 << 24)) {
+        d->oom = 1;
+        return 0;
+    }
+    void *p = realloc(*v, (size_t)nc * elem);
+    if (!p) {
+        d->oom = 1;
+        return 0;
+    }
+    *v = p;
+    *cap = nc;
+    return 1;
+}
+
+#define VEC_PUSH(d, vec, value)                                                   \
+    (vec_grow((d), (void **)&(vec).v, (vec).n, &(vec).cap, sizeof *(vec).v)        \
+         ? ((vec).v[(vec).n] = (value), (vec).n++)                                 \
+         : -1)
+
+static void relayout(rt_deal *d)
+{
+    rt_layout *l = &d->layout;
+    l->ngroups = d->groups.n;
+    l->nclasses = d->classes.n;
+    l->ninputs = d->inputs.n;
+    l->ndefs = d->defs.n;
+    l->nlines = d->lines.n;
+    l->nfunds = d->funds.n;
+    l->nparties = d->parties.n;
+    l->nclauses = d->clauses.n;
+    rt_layout_compute(l);
+}
+
+rt_deal *rt_deal_new(void)
+{
+    rt_deal *d = calloc(1, sizeof *d);
+    if (d)
+        relayout(d);
+    return d;
+}
+
+void rt_deal_free(rt_deal *d)
+{
+    if (!d)
+        return;
+    free(d->name);
+    free(d->source);
+    for (int32_t i = 0; i < d->groups.n; i++)
+        free(d->groups.v[i]);
+    for (int32_t i = 0; i < d->classes.n; i++)
+        free(d->classes.v[i].name);
+    for (int32_t i = 0; i < d->parties.n; i++)
+        free(d->parties.v[i].name);
+    for (int32_t i = 0; i < d->inputs.n; i++)
+        free(d->inputs.v[i].name);
+    for (int32_t i = 0; i < d->defs.n; i++)
+        free(d->defs.v[i].name);
+    for (int32_t i = 0; i < d->lines.n; i++)
+        free(d->lines.v[i].name);
+    for (int32_t i = 0; i < d->funds.n; i++)
+        free(d->funds.v[i]);
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        free(d->clauses.v[i].label);
+        free(d->clauses.v[i].payee);
+    }
+    for (int32_t i = 0; i < d->sites.n; i++)
+        free(d->sites.v[i].what);
+    free(d->groups.v);
+    free(d->classes.v);
+    free(d->parties.v);
+    free(d->inputs.v);
+    free(d->defs.v);
+    free(d->lines.v);
+    free(d->funds.v);
+    free(d->clauses.v);
+    free(d->sites.v);
+    free(d);
+}
+
+const rt_layout *rt_deal_layout(const rt_deal *d)
+{
+    return &d->layout;
+}
+
+void rt_deal_name(rt_deal *d, const char *name)
+{
+    free(d->name);
+    d->name = dup_str(d, name);
+}
+
+void rt_deal_dates(rt_deal *d, int32_t closing, int32_t first_payment, int32_t payment_day,
+                   int32_t bdc)
+{
+    d->closing = closing;
+    d->first_payment = first_payment;
+    d->payment_day = payment_day;
+    d->bdc = bdc;
+    d->dates_set = 1;
+}
+
+void rt_set_source(rt_deal *d, const char *file)
+{
+    free(d->source);
+    d->source = dup_str(d, file);
+}
+
+int32_t rt_add_group(rt_deal *d, const char *name)
+{
+    char *s = dup_str(d, name);
+    if (!s)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->groups, s);
+    if (i < 0)
+        free(s);
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents, int32_t kind,
+                     int32_t daycount)
+{
+    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount};
+    if (!c.name)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->classes, c);
+    if (i < 0)
+        free(c.name);
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_party(rt_deal *d, const char *name, int32_t is_residual)
+{
+    rt_party_info p = {dup_str(d, name), is_residual};
+    if (!p.name)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->parties, p);
+    if (i < 0)
+        free(p.name);
+    relayout(d);
+    return i;
+}
+
+static int32_t add_named(rt_deal *d, rt_named_vec *vec, const char *name, int32_t unit)
+{
+    rt_named x = {dup_str(d, name), unit};
+    if (!x.name)
+        return -1;
+    int32_t i = VEC_PUSH(d, *vec, x);
+    if (i < 0)
+        free(x.name);
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_input(rt_deal *d, const char *name, int32_t unit)
+{
+    return add_named(d, &d->inputs, name, unit);
+}
+
+int32_t rt_add_def(rt_deal *d, const char *name, int32_t unit)
+{
+    return add_named(d, &d->defs, name, unit);
+}
+
+int32_t rt_add_line(rt_deal *d, const char *label, int32_t unit)
+{
+    return add_named(d, &d->lines, label, unit);
+}
+
+int32_t rt_add_fund(rt_deal *d, const char *name)
+{
+    char *s = dup_str(d, name);
+    if (!s)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->funds, s);
+    if (i < 0)
+        free(s);
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *payee)
+{
+    rt_clause_info c = {dup_str(d, label), fund, dup_str(d, payee)};
+    if (!c.label || !c.payee) {
+        free(c.label);
+        free(c.payee);
+        return -1;
+    }
+    int32_t i = VEC_PUSH(d, d->clauses, c);
+    if (i < 0) {
+        free(c.label);
+        free(c.payee);
+    }
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_site(rt_deal *d, const char *what, int32_t line, int32_t col)
+{
+    rt_site s = {dup_str(d, what), line, col};
+    if (!s.what)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->sites, s);
+    if (i < 0)
+        free(s.what);
+    return i;
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+rt_run *rt_run_new(rt_deal *d)
+{
+    rt_run *r = calloc(1, sizeof *r);
+    if (r)
+        r->deal = d;
+    return r;
+}
+
+void rt_run_free(rt_run *run)
+{
+    free(run);
+}
+
+int rt_run_failed(const rt_run *run)
+{
+    return run && run->failed;
+}
+
+const char *rt_run_error(const rt_run *run)
+{
+    return run ? run->error : "";
+}
+
+void rt_run_reset(rt_run *run)
+{
+    run->failed = 0;
+    run->error[0] = '\0';
+}
+
+void rt_run_fail(rt_run *run, int32_t site, const char *fmt, ...)
+{
+    if (!run || run->failed)
+        return;
+    run->failed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(run->error, sizeof run->error, fmt, ap);
+    va_end(ap);
+    const rt_deal *d = run->deal;
+    if (site < 0 || !d || site >= d->sites.n)
+        return;
+    const rt_site *s = &d->sites.v[site];
+    size_t used = strlen(run->error);
+    snprintf(run->error + used, sizeof run->error - used, " in %s (%s:%d:%d)", s->what,
+             d->source ? d->source : "deal", (int)s->line, (int)s->col);
+}
+
+/* ---- validation and describe ------------------------------------------------ */
+
+int rt_deal_validate(const rt_deal *d, char *msg, size_t msgsize)
+{
+    if (d->oom) {
+        snprintf(msg, msgsize, "out of memory while describing the deal");
+        return 0;
+    }
+    if (!d->name || !d->name[0]) {
+        snprintf(msg, msgsize, "the deal has no name");
+        return 0;
+    }
+    if (!d->dates_set) {
+        snprintf(msg, msgsize, "the deal has no dates");
+        return 0;
+    }
+    if (d->payment_day < 1 || d->payment_day > 31) {
+        snprintf(msg, msgsize, "payment day %d is not a day of the month", (int)d->payment_day);
+        return 0;
+    }
+    if (d->bdc < RT_BDC_NONE || d->bdc > RT_BDC_MODIFIED_FOLLOWING) {
+        snprintf(msg, msgsize, "unknown business day convention %d", (int)d->bdc);
+        return 0;
+    }
+    char a[11], b[11];
+    int y, m, dd;
+    rt_civil_from_days(d->closing, &y, &m, &dd);
+    if (y < 1000 || y > 9000) {
+        snprintf(msg, msgsize, "closing date out of range");
+        return 0;
+    }
+    if (d->first_payment <= d->closing) {
+        snprintf(msg, msgsize, "first payment date %s is not after the closing date %s",
+                 rt_date_format(a, d->first_payment), rt_date_format(b, d->closing));
+        return 0;
+    }
+    rt_civil_from_days(d->first_payment, &y, &m, &dd);
+    if (y > 9000) {
+        snprintf(msg, msgsize, "first payment date out of range");
+        return 0;
+    }
+    if (d->groups.n == 0) {
+        snprintf(msg, msgsize, "the deal has no collateral groups");
+        return 0;
+    }
+    for (int32_t i = 0; i < d->classes.n; i++) {
+        const rt_class_info *c = &d->classes.v[i];
+        if (c->original_cents < 0 || (c->kind != RT_CLASS_PRINCIPAL && c->kind != RT_CLASS_NOTIONAL) ||
+            (c->daycount != RT_DC_30_360 && c->daycount != RT_DC_ACT_360)) {
+            snprintf(msg, msgsize, "class \"%s\" is described inconsistently", c->name);
+            return 0;
+        }
+    }
+    for (int32_t i = 0; i < d->inputs.n; i++)
+        if (d->inputs.v[i].unit < RT_UNIT_MONEY || d->inputs.v[i].unit > RT_UNIT_BOOL) {
+            snprintf(msg, msgsize, "input \"%s\" has an unknown unit", d->inputs.v[i].name);
+            return 0;
+        }
+    for (int32_t i = 0; i < d->lines.n; i++)
+        if (d->lines.v[i].unit < RT_UNIT_MONEY || d->lines.v[i].unit > RT_UNIT_BOOL) {
+            snprintf(msg, msgsize, "statement line \"%s\" has an unknown unit", d->lines.v[i].name);
+            return 0;
+        }
+    for (int32_t i = 0; i < d->clauses.n; i++)
+        if (d->clauses.v[i].fund < 0 || d->clauses.v[i].fund >= d->funds.n) {
+            snprintf(msg, msgsize, "clause %s draws on an unknown fund", d->clauses.v[i].label);
+            return 0;
+        }
+    return 1;
+}
+
+static const char *unit_name(int32_t u)
+{
+    switch (u) {
+    case RT_UNIT_MONEY: return "money";
+    case RT_UNIT_RATE: return "rate";
+    case RT_UNIT_NUMBER: return "number";
+    case RT_UNIT_COUNT: return "count";
+    case RT_UNIT_DATE: return "date";
+    case RT_UNIT_BOOL: return "yes/no";
+    }
+    return "?";
+}
+
+static const char *unit_hint(int32_t u)
+{
+    switch (u) {
+    case RT_UNIT_MONEY: return "amount, e.g. 1,234.56";
+    case RT_UNIT_RATE: return "percent with a % sign, e.g. 1.10%";
+    case RT_UNIT_NUMBER: return "decimal number, e.g. 0.25";
+    case RT_UNIT_COUNT: return "whole number, e.g. 1,204";
+    case RT_UNIT_DATE: return "date as YYYY-MM-DD";
+    case RT_UNIT_BOOL: return "yes/no";
+    }
+    return "?";
+}
+
+/* The CSV column name for an input: the normalised form the reader accepts. */
+static void column_name(char *out, size_t outsize, const char *name)
+{
+    size_t o = 0;
+    for (const char *p = name; *p && o + 1 < outsize; p++) {
+        char c = *p;
+        if (c == ' ' || c == '-' || c == '_')
+            c = '_';
+        else if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        out[o++] = c;
+    }
+    out[o] = '\0';
+}
+
+void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
+{
+    static const char *bdc_names[] = {"none (paid on the day)", "following business day",
+                                      "modified following business day"};
+    char a[11], b[11], num[RT_NUMBUF];
+    rt_buf_printf(out, "Deal: %s\n", d->name);
+    if (d->source)
+        rt_buf_printf(out, "Source: %s\n", d->source);
+    rt_buf_printf(out, "Closing date: %s\n", rt_date_format(a, d->closing));
+    rt_buf_printf(out, "First payment date: %s (as paid: %s)\n", rt_date_format(a, d->first_payment),
+                  rt_date_format(b, rt_payment_date(d, 1)));
+    rt_buf_printf(out, "Payment day: %d of each month, %s\n", (int)d->payment_day,
+                  d->bdc >= 0 && d->bdc <= 2 ? bdc_names[d->bdc] : "?");
+
+    rt_buf_printf(out, "\nGroups (%d):\n", (int)d->groups.n);
+    for (int32_t i = 0; i < d->groups.n; i++)
+        rt_buf_printf(out, "  %s\n", d->groups.v[i]);
+
+    rt_buf_printf(out, "\nClasses (%d):\n", (int)d->classes.n);
+    for (int32_t i = 0; i < d->classes.n; i++) {
+        const rt_class_info *c = &d->classes.v[i];
+        rt_buf_printf(out, "  %-12s original %20s  %-9s %s\n", c->name,
+                      rt_fmt_money(num, (rt_dec)c->original_cents * RT_CENT, 1, 1),
+                      c->kind == RT_CLASS_NOTIONAL ? "notional" : "principal",
+                      c->daycount == RT_DC_ACT_360 ? "actual/360" : "30/360");
+    }
+
+    rt_buf_puts(out, "\nRemittance CSV columns, one row per payment date and group:\n");
+    static const char *std[] = {"payment_date", "group", "principal_collections",
+                                "interest_collections", "principal_draws", "liquidation_loss",
+                                "recoveries", "substitution_adjustment", "active_loan_count"};
+    static const char *std_hint[] = {"YYYY-MM-DD",
+                                     "group name",
+                                     "amount",
+                                     "amount",
+                                     "amount, empty means 0",
+                                     "amount, empty means 0",
+                                     "amount, empty means 0",
+                                     "amount, empty means 0",
+                                     "whole number"};
+    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+        rt_buf_printf(out, "  %-26s %s\n", std[i], std_hint[i]);
+    rt_buf_printf(out, "\nInputs (%d), one extra CSV column each; same value in every row of a date:\n",
+                  (int)d->inputs.n);
+    for (int32_t i = 0; i < d->inputs.n; i++) {
+        char col[256];
+        column_name(col, sizeof col, d->inputs.v[i].name);
+        rt_buf_printf(out, "  \"%s\"  column %s  (%s: %s)\n", d->inputs.v[i].name, col,
+                      unit_name(d->inputs.v[i].unit), unit_hint(d->inputs.v[i].unit));
+    }
+
+    rt_buf_printf(out, "\nDefinitions (%d):\n", (int)d->defs.n);
+    for (int32_t i = 0; i < d->defs.n; i++)
+        rt_buf_printf(out, "  %s (%s)\n", d->defs.v[i].name, unit_name(d->defs.v[i].unit));
+
+    rt_buf_printf(out, "\nStatement lines (%d):\n", (int)d->lines.n);
+    for (int32_t i = 0; i < d->lines.n; i++) {
+        if (!d->lines.v[i].name[0])
+            rt_buf_puts(out, "  [class table]\n");
+        else
+            rt_buf_printf(out, "  %s (%s)\n", d->lines.v[i].name, unit_name(d->lines.v[i].unit));
+    }
+
+    rt_buf_printf(out, "\nParties (%d):\n", (int)d->parties.n);
+    for (int32_t i = 0; i < d->parties.n; i++)
+        rt_buf_printf(out, "  %s%s\n", d->parties.v[i].name,
+                      d->parties.v[i].is_residual ? " (residual)" : "");
+
+    rt_buf_printf(out, "\nFunds (%d):\n", (int)d->funds.n);
+    for (int32_t i = 0; i < d->funds.n; i++)
+        rt_buf_printf(out, "  %s\n", d->funds.v[i]);
+
+    rt_buf_printf(out, "\nClauses, in order of priority (%d):\n", (int)d->clauses.n);
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        const rt_clause_info *c = &d->clauses.v[i];
+        const char *fund = c->fund >= 0 && c->fund < d->funds.n ? d->funds.v[c->fund] : "?";
+        rt_buf_printf(out, "  %-16s from %s: %s\n", c->label, fund, c->payee);
+    }
+}

@@ -1,0 +1,479 @@
+/*
+ * dec.c — exact decimal arithmetic on rt_dec (i128, 12 decimals) and the
+ * conversions between rt_dec and text.
+ *
+ * Trust deeds specify money to the cent and rounding "half-up"; a single cent
+ * off makes the statement disagree with the trustee's. So nothing here goes
+ * through floating point, every rounding is explicit, and any intermediate
+ * that does not fit 128 bits is carried in a small fixed-width bignum
+ * instead of being allowed to wrap.
+ */
+#include <string.h>
+
+#include "rt_internal.h"
+
+typedef unsigned __int128 u128;
+
+/* ---- a 512-bit unsigned scratch number ----------------------------------- */
+
+/* Wide enough for the product of three 128-bit magnitudes (interest). */
+typedef struct big {
+    uint64_t w[8]; /* little-endian limbs */
+} big;
+
+static void big_set(big *x, u128 v)
+{
+    memset(x, 0, sizeof *x);
+    x->w[0] = (uint64_t)v;
+    x->w[1] = (uint64_t)(v >> 64);
+}
+
+static void big_mul_u64(big *x, uint64_t m)
+{
+    u128 carry = 0;
+    for (int i = 0; i < 8; i++) {
+        u128 t = (u128)x->w[i] * m + carry;
+        x->w[i] = (uint64_t)t;
+        carry = t >> 64;
+    }
+}
+
+/* x *= m; the callers never need more than 512 bits, so the top is dropped. */
+static void big_mul_u128(big *x, u128 m)
+{
+    big lo = *x, hi = *x;
+    big_mul_u64(&lo, (uint64_t)m);
+    big_mul_u64(&hi, (uint64_t)(m >> 64));
+    /* x = lo + (hi << 64) */
+    u128 carry = 0;
+    for (int i = 0; i < 8; i++) {
+        u128 t = (u128)lo.w[i] + carry + (i > 0 ? hi.w[i - 1] : 0);
+        x->w[i] = (uint64_t)t;
+        carry = t >> 64;
+    }
+}
+
+static int big_bits(const big *x)
+{
+    for (int i = 7; i >= 0; i--)
+        if (x->w[i])
+            return i * 64 + 64 - __builtin_clzll(x->w[i]);
+    return 0;
+}
+
+/* x /= d (d != 0) by shift-and-subtract; *rem gets the remainder. */
+static void big_div_u128(big *x, u128 d, u128 *rem)
+{
+    big q;
+    memset(&q, 0, sizeof q);
+    u128 r = 0;
+    for (int bit = big_bits(x) - 1; bit >= 0; bit--) {
+        int top = (int)(r >> 127);
+        r = (r << 1) | ((x->w[bit / 64] >> (bit % 64)) & 1u);
+        /* with the top bit shifted out r stands for r + 2^128 > d; the
+         * subtraction below wraps to the right value */
+        if (top || r >= d) {
+            r -= d;
+            q.w[bit / 64] |= (uint64_t)1 << (bit % 64);
+        }
+    }
+    *x = q;
+    *rem = r;
+}
+
+static int big_fits_u128(const big *x)
+{
+    for (int i = 2; i < 8; i++)
+        if (x->w[i])
+            return 0;
+    return 1;
+}
+
+static u128 big_get(const big *x)
+{
+    return ((u128)x->w[1] << 64) | x->w[0];
+}
+
+static u128 mag(rt_dec v)
+{
+    return v < 0 ? -(u128)v : (u128)v;
+}
+
+static u128 pow10u(int n)
+{
+    u128 p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* round(x / d) half away from zero on magnitudes; 0 when it does not fit in
+ * `limit` (a magnitude bound) */
+static int big_div_round(big *x, u128 d, u128 limit, u128 *out)
+{
+    u128 r;
+    big_div_u128(x, d, &r);
+    if (!big_fits_u128(x))
+        return 0;
+    u128 q = big_get(x);
+    if (r >= d - r) /* 2r >= d without overflowing */
+        q++;
+    if (q > limit)
+        return 0;
+    *out = q;
+    return 1;
+}
+
+static rt_dec signed_result(u128 m, int negative)
+{
+    return negative ? -(rt_dec)m : (rt_dec)m;
+}
+
+/* ---- ABI arithmetic --------------------------------------------------------- */
+
+rt_dec rt_dec_mul(rt_run *run, rt_dec a, rt_dec b, int32_t site)
+{
+    int neg = (a < 0) != (b < 0);
+    u128 q;
+    rt_dec p;
+    if (!__builtin_mul_overflow(a, b, &p)) {
+        u128 m = mag(p);
+        q = m / (u128)RT_SCALE;
+        u128 r = m % (u128)RT_SCALE;
+        if (r >= (u128)RT_SCALE - r)
+            q++;
+        if (q <= (u128)RT_DEC_LIMIT)
+            return signed_result(q, neg);
+    } else {
+        big x;
+        big_set(&x, mag(a));
+        big_mul_u128(&x, mag(b));
+        if (big_div_round(&x, (u128)RT_SCALE, (u128)RT_DEC_LIMIT, &q))
+            return signed_result(q, neg);
+    }
+    rt_run_fail(run, site, "amount out of range in multiplication");
+    return 0;
+}
+
+rt_dec rt_dec_div(rt_run *run, rt_dec a, rt_dec b, int32_t site)
+{
+    if (b == 0) {
+        rt_run_fail(run, site, "division by zero");
+        return 0;
+    }
+    int neg = (a < 0) != (b < 0);
+    big x;
+    u128 q;
+    big_set(&x, mag(a));
+    big_mul_u64(&x, (uint64_t)RT_SCALE);
+    if (big_div_round(&x, mag(b), (u128)RT_DEC_LIMIT, &q))
+        return signed_result(q, neg);
+    rt_run_fail(run, site, "amount out of range in division");
+    return 0;
+}
+
+rt_dec rt_dec_round_cents(rt_dec a)
+{
+    u128 m = mag(a);
+    u128 q = m / (u128)RT_CENT, r = m % (u128)RT_CENT;
+    if (r >= (u128)RT_CENT - r)
+        q++;
+    /* unsigned so that a value at the very edge of i128 cannot trap */
+    u128 v = q * (u128)RT_CENT;
+    return a < 0 ? (rt_dec)(0 - v) : (rt_dec)v;
+}
+
+rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
+                       rt_dec balance, rt_dec rate, rt_dec days)
+{
+    /* the divisor basis * 10^34 (scale^3 / cents) must fit 128 bits */
+    if (basis <= 0 || basis > 10000) {
+        rt_run_fail(run, site, "bad day-count basis %d", (int)basis);
+        return 0;
+    }
+    int neg = ((balance < 0) + (rate < 0) + (days < 0)) % 2;
+    /* balance*rate*days carries 36 decimals; one division takes it to
+     * cents so there is exactly one rounding */
+    big x;
+    big_set(&x, mag(balance));
+    big_mul_u128(&x, mag(rate));
+    big_mul_u128(&x, mag(days));
+    u128 d = (u128)basis * pow10u(34);
+    u128 cents;
+    if (big_div_round(&x, d, (u128)RT_DEC_LIMIT / (u128)RT_CENT, &cents))
+        return signed_result(cents * (u128)RT_CENT, neg);
+    rt_run_fail(run, site, "amount out of range in interest");
+    return 0;
+}
+
+/* (a*b) mod d and floor(a*b/d) for magnitudes, exact */
+static u128 muldiv(u128 a, u128 b, u128 d, u128 *rem)
+{
+    u128 p;
+    if (!__builtin_mul_overflow(a, b, &p)) { /* the usual case: no bignum */
+        *rem = p % d;
+        return p / d;
+    }
+    big x;
+    big_set(&x, a);
+    big_mul_u128(&x, b);
+    big_div_u128(&x, d, rem);
+    return big_get(&x); /* fits: a <= d by the callers' contract */
+}
+
+void rt_alloc_pro_rata(rt_dec amount, int32_t n, const rt_dec *weight, rt_dec *out)
+{
+    if (n <= 0)
+        return;
+    /* work in whole cents: the contract says inputs are whole cents, and
+     * rounding them first keeps out[] whole cents even if they are not */
+    u128 total = 0;
+    for (int32_t i = 0; i < n; i++) {
+        rt_dec w = rt_dec_round_cents(weight[i]);
+        if (w > 0)
+            total += (u128)w / (u128)RT_CENT;
+        out[i] = 0;
+    }
+    if (total == 0 || amount <= 0)
+        return;
+    u128 amt = (u128)rt_dec_round_cents(amount) / (u128)RT_CENT;
+    if (amt > total) /* outside the contract: never pay anyone past weight */
+        amt = total;
+    u128 given = 0;
+    for (int32_t i = 0; i < n; i++) {
+        rt_dec w = rt_dec_round_cents(weight[i]);
+        if (w <= 0)
+            continue;
+        u128 r;
+        u128 share = muldiv(amt, (u128)w / (u128)RT_CENT, total, &r);
+        out[i] = (rt_dec)(share * (u128)RT_CENT);
+        given += share;
+    }
+    /* hand out the leftover cents by largest remainder; remainders are
+     * recomputed rather than stored so that this needs no scratch memory */
+    u128 left = amt - given;
+    while (left > 0) {
+        int32_t best = -1;
+        u128 best_r = 0;
+        for (int32_t i = 0; i < n; i++) {
+            rt_dec w = rt_dec_round_cents(weight[i]);
+            if (w <= 0)
+                continue;
+            u128 r;
+            u128 share = muldiv(amt, (u128)w / (u128)RT_CENT, total, &r);
+            if ((u128)out[i] != share * (u128)RT_CENT || r == 0)
+                continue; /* already given its extra cent, or exact */
+            if (best < 0 || r > best_r) {
+                best = i;
+                best_r = r;
+            }
+        }
+        if (best < 0)
+            break; /* cannot happen: leftover < number of inexact shares */
+        out[best] += RT_CENT;
+        left--;
+    }
+}
+
+rt_dec rt_dec_ratio(rt_dec a, rt_dec b, int digits, int *ok)
+{
+    *ok = 0;
+    if (b == 0 || digits < 0 || digits > 38)
+        return 0;
+    big x;
+    u128 q;
+    big_set(&x, mag(a));
+    big_mul_u128(&x, pow10u(digits));
+    if (!big_div_round(&x, mag(b), (u128)RT_DEC_LIMIT, &q))
+        return 0;
+    *ok = 1;
+    return signed_result(q, (a < 0) != (b < 0));
+}
+
+/* ---- text -> rt_dec ------------------------------------------------------------ */
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int rt_dec_parse(const char *s, size_t n, rt_dec *out, rt_numtext *info)
+{
+    rt_numtext local;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof *info);
+    *out = 0;
+    while (n > 0 && is_blank(*s))
+        s++, n--;
+    while (n > 0 && is_blank(s[n - 1]))
+        n--;
+    if (n == 0)
+        return RT_PARSE_BAD;
+    int neg = 0;
+    if (s[0] == '(') {
+        if (n < 2 || s[n - 1] != ')')
+            return RT_PARSE_BAD;
+        s++, n -= 2;
+        neg = 1;
+    }
+    if (n > 0 && s[n - 1] == '%') {
+        info->percent = 1;
+        n--;
+    }
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+        if (neg) /* "(-5)" means nothing sensible */
+            return RT_PARSE_BAD;
+        neg = s[0] == '-';
+        s++, n--;
+    }
+    size_t i = 0;
+    u128 ipart = 0;
+    int idigits = 0, group = 0, grouped = 0, range = 0;
+    for (; i < n && s[i] != '.'; i++) {
+        char c = s[i];
+        if (c == ',') {
+            /* thousands separators must sit where a reader expects them */
+            if (idigits == 0 || (grouped ? group != 3 : group > 3))
+                return RT_PARSE_BAD;
+            grouped = 1;
+            group = 0;
+            continue;
+        }
+        if (c < '0' || c > '9')
+            return RT_PARSE_BAD;
+        if (ipart > (u128)1000000000000000000ULL)
+            range = 1; /* keep scanning so bad text is still reported as bad */
+        else
+            ipart = ipart * 10 + (u128)(c - '0');
+        idigits++;
+        group++;
+    }
+    if (grouped && group != 3)
+        return RT_PARSE_BAD;
+    u128 frac = 0;
+    int fdigits = 0, precision = 0;
+    if (i < n) { /* at '.' */
+        i++;
+        if (i == n)
+            return RT_PARSE_BAD;
+        for (; i < n; i++) {
+            char c = s[i];
+            if (c < '0' || c > '9')
+                return RT_PARSE_BAD;
+            if (fdigits < 12)
+                frac = frac * 10 + (u128)(c - '0');
+            else if (c != '0')
+                precision = 1;
+            fdigits++;
+        }
+    }
+    if (idigits == 0 && fdigits == 0)
+        return RT_PARSE_BAD;
+    info->decimals = fdigits;
+    info->negative = neg;
+    if (range)
+        return RT_PARSE_RANGE;
+    if (precision)
+        return RT_PARSE_PRECISION;
+    u128 v = ipart * (u128)RT_SCALE + frac * pow10u(12 - (fdigits < 12 ? fdigits : 12));
+    if (info->percent) {
+        if (v % 100 != 0)
+            return RT_PARSE_PRECISION;
+        v /= 100;
+    }
+    if (v > (u128)RT_DEC_LIMIT)
+        return RT_PARSE_RANGE;
+    *out = signed_result(v, neg);
+    return RT_PARSE_OK;
+}
+
+/* ---- rt_dec -> text ---------------------------------------------------------------- */
+
+/* The value is |v| in units of 10^-12; print round(|v| / 10^drop) as a number
+ * with `decimals` digits after the point. */
+static char *fmt_scaled(char *buf, rt_dec v, int drop, int decimals, int grouped, int parens)
+{
+    u128 m = mag(v);
+    if (drop > 0) {
+        u128 d = pow10u(drop);
+        u128 q = m / d, r = m % d;
+        if (r >= d - r)
+            q++;
+        m = q;
+    }
+    int neg = v < 0 && m != 0; /* never print "-0.00" */
+    char digits[64];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m != 0);
+    while (nd <= decimals) /* at least one digit before the point */
+        digits[nd++] = '0';
+    char *p = buf;
+    if (neg)
+        *p++ = parens ? '(' : '-';
+    for (int i = nd - 1; i >= decimals; i--) {
+        *p++ = digits[i];
+        int left = i - decimals; /* digits still to come in the whole part */
+        if (grouped && left > 0 && left % 3 == 0)
+            *p++ = ',';
+    }
+    if (decimals > 0) {
+        *p++ = '.';
+        for (int i = decimals - 1; i >= 0; i--)
+            *p++ = digits[i];
+    }
+    if (neg && parens)
+        *p++ = ')';
+    *p = '\0';
+    return buf;
+}
+
+char *rt_fmt_fixed(char *buf, rt_dec v, int decimals, int grouped, int parens)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 12)
+        decimals = 12;
+    return fmt_scaled(buf, v, 12 - decimals, decimals, grouped, parens);
+}
+
+char *rt_fmt_money(char *buf, rt_dec v, int grouped, int parens)
+{
+    return rt_fmt_fixed(buf, v, 2, grouped, parens);
+}
+
+char *rt_fmt_percent(char *buf, rt_dec v, int decimals)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 10)
+        decimals = 10;
+    return fmt_scaled(buf, v, 10 - decimals, decimals, 0, 0);
+}
+
+static char *trim_zeros(char *buf)
+{
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return buf;
+    char *end = buf + strlen(buf);
+    while (end > dot + 1 && end[-1] == '0')
+        end--;
+    if (end == dot + 1)
+        end = dot;
+    *end = '\0';
+    return buf;
+}
+
+char *rt_fmt_trim(char *buf, rt_dec v)
+{
+    return trim_zeros(rt_fmt_fixed(buf, v, 12, 0, 0));
+}
+
+char *rt_fmt_percent_trim(char *buf, rt_dec v)
+{
+    return trim_zeros(rt_fmt_percent(buf, v, 10));
+}

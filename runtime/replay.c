@@ -1,0 +1,624 @@
+/*
+ * replay.c — rt_main, the deal binary's command line: argument parsing, the
+ * period loop, the invariant checks and the all-or-nothing output.
+ *
+ * A replay is an audit tool: if any period cannot be computed, or the
+ * generated waterfall breaks a rule of the agreement's cash accounting, the
+ * run stops and nothing is written, so a partial statement can never be
+ * mistaken for a complete one. Files are written under a temporary name and
+ * renamed only when the whole run succeeded.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+#define MSG 1024
+
+static const char *base_name(const char *p)
+{
+    if (!p || !*p)
+        return "deal";
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static void help(const char *prog, FILE *f)
+{
+    fprintf(f,
+            "Usage:\n"
+            "  %1$s replay --state OPENING.json REMITTANCE.csv [--format table|csv|json]\n"
+            "         [--save-state CLOSING.json] [--output FILE]\n"
+            "  %1$s describe\n"
+            "  %1$s --help\n"
+            "\n"
+            "replay    Runs the deal's priority of payments for each payment date in\n"
+            "          REMITTANCE.csv, starting from the state in OPENING.json, checks the\n"
+            "          cash accounting, and prints the statement to certificateholders.\n"
+            "describe  Prints the deal: name, dates, groups, classes, the remittance\n"
+            "          CSV columns it reads (with units), definitions, statement lines,\n"
+            "          funds and clauses.\n"
+            "\n"
+            "Options for replay:\n"
+            "  --state FILE       opening state (required), JSON:\n"
+            "                       {\"deal\": NAME, \"payment_date\": \"YYYY-MM-DD\",\n"
+            "                        \"distribution_number\": N,\n"
+            "                        \"groups\": [{\"group\": G, \"pool_balance\": X,\n"
+            "                                    \"cumulative_loss\": X}, ...],\n"
+            "                        \"classes\": [{\"class\": C, \"balance\": X}, ...]}\n"
+            "                     payment_date is the last distribution made (the closing\n"
+            "                     date when distribution_number is 0); amounts are JSON\n"
+            "                     numbers or strings such as \"406,855,924.22\"; a notional\n"
+            "                     class's balance is its notional amount.\n"
+            "  --format FORMAT    table (default; like a trustee's statement), csv (long\n"
+            "                     format: payment_date,section,name,field,value) or json.\n"
+            "  --save-state FILE  write the closing state after the last payment date, in\n"
+            "                     the --state format, to open the next replay.\n"
+            "  --output FILE      write the statement to FILE instead of standard output.\n"
+            "\n"
+            "REMITTANCE.csv: a header row, then one row per payment date and group, in\n"
+            "any order. Columns (names are matched ignoring case, and spaces, '-' and '_'\n"
+            "are the same): payment_date (YYYY-MM-DD), group, principal_collections,\n"
+            "interest_collections, principal_draws, liquidation_loss, recoveries,\n"
+            "substitution_adjustment (amounts such as 1234.56 or \"1,234.56\"; the last\n"
+            "four may be empty for 0), active_loan_count (whole number), and one column\n"
+            "per deal input (see describe): rates need a %% sign (1.10%%). A deal-level\n"
+            "input needs a value in at least one row of its date, and rows of the same\n"
+            "date must agree. The dates must be the payment dates that follow the\n"
+            "opening state, without gaps.\n"
+            "\n"
+            "Nothing is written unless the whole replay succeeds.\n"
+            "Exit status: 0 success, 1 bad data or a failed check, 2 bad usage.\n",
+            prog);
+}
+
+static int usage_error(const char *prog, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: error: ", prog);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+    return 2;
+}
+
+static void file_error(const char *file, const rt_err *e)
+{
+    if (e->line > 0)
+        fprintf(stderr, "%s:%d:%d: error: %s\n", file, e->line, e->col, e->msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", file, e->msg);
+}
+
+/* ---- invariants -------------------------------------------------------------- */
+
+typedef struct check {
+    const rt_deal *d;
+    const rt_dec *slot;
+    char *msg;
+} check;
+
+static int failf(check *k, const char *fmt, ...) RT_FMT(2, 3);
+static int failf(check *k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(k->msg, MSG, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+/* "class "A-1" interest paid", "party "Servicer" paid", ... */
+static int whole_cents(check *k, rt_dec v, const char *kind, const char *name, const char *field)
+{
+    char num[RT_NUMBUF];
+    if (v > RT_DEC_LIMIT || v < -RT_DEC_LIMIT)
+        return failf(k, "%s \"%s\" %s is out of range", kind, name, field);
+    if (v % RT_CENT != 0)
+        return failf(k, "%s \"%s\" %s %s is not a whole number of cents", kind, name, field,
+                     rt_fmt_trim(num, v));
+    return 1;
+}
+
+static int not_negative(check *k, rt_dec v, const char *kind, const char *name, const char *field)
+{
+    char num[RT_NUMBUF];
+    if (v < 0)
+        return failf(k, "%s \"%s\" %s is negative: %s", kind, name, field, rt_fmt_money(num, v, 1, 1));
+    return 1;
+}
+
+static int check_period(const rt_deal *d, const rt_dec *slot, char *msg)
+{
+    check k = {d, slot, msg};
+    const rt_layout *l = &d->layout;
+    char a[RT_NUMBUF], b[RT_NUMBUF], c[RT_NUMBUF];
+
+    static const struct {
+        int f;
+        const char *name;
+    } cf[] = {{RT_C_INTEREST_DUE, "interest due"},
+              {RT_C_INTEREST_PAID, "interest paid"},
+              {RT_C_INTEREST_SHORTFALL, "interest shortfall"},
+              {RT_C_PRINCIPAL_PAID, "principal paid"},
+              {RT_C_END_BALANCE, "ending balance"}};
+    for (int32_t i = 0; i < d->classes.n; i++)
+        for (size_t j = 0; j < sizeof cf / sizeof cf[0]; j++)
+            if (!whole_cents(&k, slot[RT_SLOT_CLASS(l, i, cf[j].f)], "class", d->classes.v[i].name,
+                             cf[j].name))
+                return 0;
+    for (int32_t i = 0; i < d->parties.n; i++)
+        if (!whole_cents(&k, slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], "party", d->parties.v[i].name, "paid"))
+            return 0;
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        const char *lab = d->clauses.v[i].label;
+        if (!whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_AVAILABLE)], "clause", lab, "available") ||
+            !whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)], "clause", lab, "paid") ||
+            !whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_SHORTFALL)], "clause", lab, "shortfall"))
+            return 0;
+    }
+    for (int32_t i = 0; i < d->funds.n; i++)
+        if (!whole_cents(&k, slot[RT_SLOT_FUND(l, i, RT_F_DEPOSIT)], "fund", d->funds.v[i], "deposit") ||
+            !whole_cents(&k, slot[RT_SLOT_FUND(l, i, RT_F_REMAINING)], "fund", d->funds.v[i], "remaining"))
+            return 0;
+
+    /* no negative payments, no overdrawn funds */
+    for (int32_t i = 0; i < d->classes.n; i++)
+        if (!not_negative(&k, slot[RT_SLOT_CLASS(l, i, RT_C_INTEREST_PAID)], "class", d->classes.v[i].name,
+                          "interest paid") ||
+            !not_negative(&k, slot[RT_SLOT_CLASS(l, i, RT_C_PRINCIPAL_PAID)], "class",
+                          d->classes.v[i].name, "principal paid"))
+            return 0;
+    for (int32_t i = 0; i < d->parties.n; i++)
+        if (!not_negative(&k, slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], "party", d->parties.v[i].name, "paid"))
+            return 0;
+    for (int32_t i = 0; i < d->clauses.n; i++)
+        if (slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)] < 0)
+            return failf(&k, "clause %s (%s) paid a negative amount %s", d->clauses.v[i].label,
+                         d->clauses.v[i].payee, rt_fmt_money(a, slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)], 1, 1));
+    for (int32_t i = 0; i < d->funds.n; i++)
+        if (!not_negative(&k, slot[RT_SLOT_FUND(l, i, RT_F_DEPOSIT)], "fund", d->funds.v[i], "deposit") ||
+            !not_negative(&k, slot[RT_SLOT_FUND(l, i, RT_F_REMAINING)], "fund", d->funds.v[i], "remaining"))
+            return 0;
+
+    for (int32_t i = 0; i < d->classes.n; i++) {
+        const char *n = d->classes.v[i].name;
+        rt_dec due = slot[RT_SLOT_CLASS(l, i, RT_C_INTEREST_DUE)];
+        rt_dec paid = slot[RT_SLOT_CLASS(l, i, RT_C_INTEREST_PAID)];
+        rt_dec sf = slot[RT_SLOT_CLASS(l, i, RT_C_INTEREST_SHORTFALL)];
+        rt_dec beg = slot[RT_SLOT_CLASS(l, i, RT_C_BEGIN_BALANCE)];
+        rt_dec prin = slot[RT_SLOT_CLASS(l, i, RT_C_PRINCIPAL_PAID)];
+        rt_dec end = slot[RT_SLOT_CLASS(l, i, RT_C_END_BALANCE)];
+        if (paid > due)
+            return failf(&k, "class \"%s\" was paid interest %s, more than the %s due", n,
+                         rt_fmt_money(a, paid, 1, 1), rt_fmt_money(b, due, 1, 1));
+        if (sf != due - paid)
+            return failf(&k, "class \"%s\" interest shortfall %s is not interest due %s less interest paid %s",
+                         n, rt_fmt_money(c, sf, 1, 1), rt_fmt_money(a, due, 1, 1), rt_fmt_money(b, paid, 1, 1));
+        if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
+            if (prin != 0)
+                return failf(&k, "notional class \"%s\" was paid principal %s", n, rt_fmt_money(a, prin, 1, 1));
+            if (end < 0)
+                return failf(&k, "notional class \"%s\" has a negative ending notional %s", n,
+                             rt_fmt_money(a, end, 1, 1));
+        } else {
+            if (prin > beg)
+                return failf(&k, "class \"%s\" was paid principal %s, more than its beginning balance %s", n,
+                             rt_fmt_money(a, prin, 1, 1), rt_fmt_money(b, beg, 1, 1));
+            if (end != beg - prin)
+                return failf(&k, "class \"%s\" ending balance %s is not its beginning balance %s less "
+                                 "principal paid %s",
+                             n, rt_fmt_money(c, end, 1, 1), rt_fmt_money(a, beg, 1, 1),
+                             rt_fmt_money(b, prin, 1, 1));
+        }
+    }
+
+    /* each fund drawn down clause by clause, in priority order; the fund's
+     * final balance is checked after the totals, whose message says more */
+    for (int32_t f = 0; f < d->funds.n; f++) {
+        rt_dec rem = slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)];
+        for (int32_t i = 0; i < d->clauses.n; i++) {
+            if (d->clauses.v[i].fund != f)
+                continue;
+            const rt_clause_info *cl = &d->clauses.v[i];
+            rt_dec av = slot[RT_SLOT_CLAUSE(l, i, RT_K_AVAILABLE)];
+            rt_dec pd = slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)];
+            if (av != rem)
+                return failf(&k, "clause %s (%s): available %s, but fund \"%s\" held %s at that point",
+                             cl->label, cl->payee, rt_fmt_money(a, av, 1, 1), d->funds.v[f],
+                             rt_fmt_money(b, rem, 1, 1));
+            if (pd > rem)
+                return failf(&k, "clause %s (%s) paid %s, more than the %s available in fund \"%s\"",
+                             cl->label, cl->payee, rt_fmt_money(a, pd, 1, 1), rt_fmt_money(b, rem, 1, 1),
+                             d->funds.v[f]);
+            rem -= pd;
+        }
+    }
+
+    /* conservation of cash */
+    rt_dec in = 0, out = 0, left = 0, received = 0, parties = 0;
+    for (int32_t f = 0; f < d->funds.n; f++) {
+        in += slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)];
+        left += slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)];
+    }
+    for (int32_t i = 0; i < d->clauses.n; i++)
+        out += slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)];
+    if (in != out + left)
+        return failf(&k, "cash not conserved: funds in %s, paid out %s, left in funds %s",
+                     rt_fmt_money(a, in, 1, 1), rt_fmt_money(b, out, 1, 1), rt_fmt_money(c, left, 1, 1));
+    for (int32_t i = 0; i < d->classes.n; i++)
+        received += slot[RT_SLOT_CLASS(l, i, RT_C_INTEREST_PAID)] + slot[RT_SLOT_CLASS(l, i, RT_C_PRINCIPAL_PAID)];
+    for (int32_t i = 0; i < d->parties.n; i++)
+        parties += slot[RT_SLOT_PARTY(l, i, RT_P_PAID)];
+    if (out != received + parties)
+        return failf(&k, "cash not conserved: clauses paid %s, but classes received %s and parties %s",
+                     rt_fmt_money(a, out, 1, 1), rt_fmt_money(b, received, 1, 1), rt_fmt_money(c, parties, 1, 1));
+
+    /* in total the cash adds up; now fund by fund (one fund reporting a
+     * cent too much and another a cent too little cancel out above) */
+    for (int32_t f = 0; f < d->funds.n; f++) {
+        rt_dec rem = slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)];
+        for (int32_t i = 0; i < d->clauses.n; i++)
+            if (d->clauses.v[i].fund == f)
+                rem -= slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)];
+        rt_dec fund_left = slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)];
+        if (fund_left != rem)
+            return failf(&k, "fund \"%s\" reports %s remaining, but %s is left after its clauses",
+                         d->funds.v[f], rt_fmt_money(a, fund_left, 1, 1), rt_fmt_money(b, rem, 1, 1));
+    }
+    return 1;
+}
+
+/* ---- the period loop --------------------------------------------------------------- */
+
+static void fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot)
+{
+    const rt_layout *l = &d->layout;
+    memset(slot, 0, (size_t)l->total * sizeof *slot);
+    slot[RT_G_DIST_NUMBER] = (rt_dec)n * RT_SCALE;
+    slot[RT_G_PAYMENT_DATE] = (rt_dec)p->payment_date * RT_SCALE;
+    slot[RT_G_PREV_PAYMENT_DATE] = (rt_dec)st->payment_date * RT_SCALE;
+    slot[RT_G_DAYS_ACTUAL] = (rt_dec)(p->payment_date - st->payment_date) * RT_SCALE;
+    slot[RT_G_DAYS_30_360] = (rt_dec)rt_period_days_30_360(d, n) * RT_SCALE;
+    for (int32_t g = 0; g < d->groups.n; g++) {
+        rt_dec *gs = &slot[RT_SLOT_GROUP(l, g, 0)];
+        for (int f = 0; f < 7; f++)
+            gs[f] = p->group[(size_t)g * 7 + (size_t)f];
+        gs[RT_GR_BEGIN_BALANCE] = st->pool_balance[g];
+        gs[RT_GR_END_BALANCE] = st->pool_balance[g] - gs[RT_GR_PRINCIPAL_COLLECTIONS] +
+                                gs[RT_GR_PRINCIPAL_DRAWS] - gs[RT_GR_LIQUIDATION_LOSS];
+        gs[RT_GR_BEGIN_CUM_LOSS] = st->cumulative_loss[g];
+        gs[RT_GR_END_CUM_LOSS] = st->cumulative_loss[g] + gs[RT_GR_LIQUIDATION_LOSS] - gs[RT_GR_RECOVERIES];
+    }
+    for (int32_t c = 0; c < d->classes.n; c++) {
+        slot[RT_SLOT_CLASS(l, c, RT_C_ORIGINAL)] = (rt_dec)d->classes.v[c].original_cents * RT_CENT;
+        slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)] = st->class_balance[c];
+    }
+    for (int32_t i = 0; i < d->inputs.n; i++)
+        slot[RT_SLOT_INPUT(l, i)] = p->input[i];
+}
+
+/* A pool cannot pay down below zero: the remittance figures are wrong, and
+ * letting it through would only fail later, further from the cause. */
+static int pool_sane(const rt_deal *d, const rt_dec *slot, char *msg)
+{
+    char a[RT_NUMBUF], b[RT_NUMBUF];
+    for (int32_t g = 0; g < d->groups.n; g++) {
+        rt_dec end = slot[RT_SLOT_GROUP(&d->layout, g, RT_GR_END_BALANCE)];
+        if (end < 0) {
+            snprintf(msg, MSG,
+                     "group \"%s\": the remittance takes the pool balance of %s below zero (%s)",
+                     d->groups.v[g], rt_fmt_money(a, slot[RT_SLOT_GROUP(&d->layout, g, RT_GR_BEGIN_BALANCE)], 1, 1),
+                     rt_fmt_money(b, end, 1, 1));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date)
+{
+    const rt_layout *l = &d->layout;
+    for (int32_t c = 0; c < d->classes.n; c++)
+        st->class_balance[c] = slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)];
+    for (int32_t g = 0; g < d->groups.n; g++) {
+        st->pool_balance[g] = slot[RT_SLOT_GROUP(l, g, RT_GR_END_BALANCE)];
+        st->cumulative_loss[g] = slot[RT_SLOT_GROUP(l, g, RT_GR_END_CUM_LOSS)];
+    }
+    st->distribution_number = n;
+    st->payment_date = date;
+}
+
+/* ---- atomic output ------------------------------------------------------------------------ */
+
+typedef struct pending {
+    const char *path;
+    char tmp[4096];
+    int written;
+} pending;
+
+static int write_tmp(pending *p, const rt_buf *b)
+{
+    int n = snprintf(p->tmp, sizeof p->tmp, "%s.tmp.%ld", p->path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof p->tmp) {
+        fprintf(stderr, "%s: error: file name too long\n", p->path);
+        return 0;
+    }
+    FILE *f = fopen(p->tmp, "wb");
+    if (!f) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", p->path, strerror(errno));
+        return 0;
+    }
+    p->written = 1;
+    size_t len = b->len;
+    int ok = (len == 0 || fwrite(b->data, 1, len, f) == len);
+    ok = (fflush(f) == 0) && ok;
+    int err = errno;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", p->path, strerror(err ? err : EIO));
+        return 0;
+    }
+    return 1;
+}
+
+static void drop_tmp(pending *p)
+{
+    if (p->written)
+        unlink(p->tmp);
+    p->written = 0;
+}
+
+/* ---- commands -------------------------------------------------------------------------------- */
+
+typedef struct options {
+    const char *state, *remit, *save, *output;
+    rt_format format;
+} options;
+
+static rt_deal *load_deal(rt_describe_fn describe)
+{
+    rt_deal *d = rt_deal_new();
+    if (!d) {
+        fprintf(stderr, "error: out of memory\n");
+        return NULL;
+    }
+    describe(d);
+    char msg[MSG];
+    if (!rt_deal_validate(d, msg, sizeof msg)) {
+        fprintf(stderr, "error: bad deal description: %s\n", msg);
+        rt_deal_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int cmd_describe(rt_describe_fn describe)
+{
+    rt_deal *d = load_deal(describe);
+    if (!d)
+        return 1;
+    rt_buf out;
+    rt_buf_init(&out);
+    rt_deal_describe_text(d, &out);
+    int rc = 0;
+    if (out.oom) {
+        fprintf(stderr, "error: out of memory\n");
+        rc = 1;
+    } else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+        fprintf(stderr, "error: cannot write to standard output\n");
+        rc = 1;
+    }
+    rt_buf_free(&out);
+    rt_deal_free(d);
+    return rc;
+}
+
+static int run_periods(const rt_deal *d, rt_period_fn period, rt_state *st, const rt_remit *rm,
+                       rt_format fmt, rt_buf *out)
+{
+    rt_dec *slot = calloc((size_t)d->layout.total + 1, sizeof *slot);
+    rt_run *run = rt_run_new((rt_deal *)d);
+    int ok = 1;
+    if (!slot || !run) {
+        fprintf(stderr, "error: out of memory\n");
+        ok = 0;
+    }
+    char date[11], msg[MSG];
+    if (ok)
+        rt_report_begin(d, fmt, out);
+    for (int32_t k = 0; ok && k < rm->nperiods; k++) {
+        const rt_period_in *p = &rm->period[k];
+        int32_t n = st->distribution_number + 1;
+        rt_date_format(date, p->payment_date);
+        fill_slots(d, st, p, n, slot);
+        if (!pool_sane(d, slot, msg)) {
+            fprintf(stderr, "error: payment date %s: %s\n", date, msg);
+            ok = 0;
+            break;
+        }
+        rt_run_reset(run);
+        int32_t rc = period(slot, run);
+        if (rc != 0 || run->failed) {
+            fprintf(stderr, "error: payment date %s: %s\n", date,
+                    run->failed ? run->error : "the deal's period function failed");
+            ok = 0;
+            break;
+        }
+        if (!check_period(d, slot, msg)) {
+            fprintf(stderr, "error: payment date %s: %s\n", date, msg);
+            ok = 0;
+            break;
+        }
+        rt_report_period(d, fmt, slot, k == 0, out);
+        roll_forward(d, st, slot, n, p->payment_date);
+    }
+    if (ok)
+        rt_report_end(d, fmt, rm->nperiods > 0, out);
+    rt_run_free(run);
+    free(slot);
+    return ok;
+}
+
+static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn period)
+{
+    rt_deal *d = load_deal(describe);
+    if (!d)
+        return 1;
+    int rc = 1;
+    char *stext = NULL, *rtext = NULL;
+    size_t slen = 0, rlen = 0;
+    rt_err e;
+    rt_state st;
+    rt_remit rm = {0, NULL};
+    rt_buf out, saved;
+    rt_buf_init(&out);
+    rt_buf_init(&saved);
+    pending po = {o->output, "", 0}, ps = {o->save, "", 0};
+    memset(&e, 0, sizeof e);
+    if (!rt_state_init(&st, d)) {
+        fprintf(stderr, "error: out of memory\n");
+        rt_deal_free(d);
+        return 1;
+    }
+
+    if (!rt_read_file(o->state, &stext, &slen, &e) || !rt_state_parse(d, stext, slen, &st, &e)) {
+        file_error(o->state, &e);
+        goto done;
+    }
+    if (!rt_read_file(o->remit, &rtext, &rlen, &e) || !rt_remit_parse(d, &st, rtext, rlen, &rm, &e)) {
+        file_error(o->remit, &e);
+        goto done;
+    }
+    if (!run_periods(d, period, &st, &rm, o->format, &out))
+        goto done;
+    if (o->save)
+        rt_state_write(d, &st, &saved);
+    if (out.oom || saved.oom) {
+        fprintf(stderr, "error: out of memory\n");
+        goto done;
+    }
+    if ((o->output && !write_tmp(&po, &out)) || (o->save && !write_tmp(&ps, &saved)))
+        goto done;
+    if (o->output && rename(po.tmp, o->output) != 0) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
+        goto done;
+    }
+    po.written = 0;
+    if (o->save && rename(ps.tmp, o->save) != 0) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", o->save, strerror(errno));
+        goto done;
+    }
+    ps.written = 0;
+    if (!o->output && out.len > 0 &&
+        (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)) {
+        fprintf(stderr, "error: cannot write to standard output\n");
+        goto done;
+    }
+    rc = 0;
+done:
+    drop_tmp(&po);
+    drop_tmp(&ps);
+    rt_buf_free(&out);
+    rt_buf_free(&saved);
+    rt_remit_free(&rm);
+    rt_state_free(&st);
+    free(stext);
+    free(rtext);
+    rt_deal_free(d);
+    return rc;
+}
+
+/* "--name VALUE" or "--name=VALUE"; returns 1 when argv[*i] is this option */
+static int take(int argc, char **argv, int *i, const char *name, const char **val, int *err,
+                const char *prog)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return 0;
+    if (*val) {
+        *err = usage_error(prog, "option %s given twice", name);
+        return 1;
+    }
+    if (a[n] == '=') {
+        *val = a + n + 1;
+    } else if (*i + 1 < argc) {
+        *val = argv[++*i];
+    } else {
+        *err = usage_error(prog, "option %s needs an argument", name);
+        return 1;
+    }
+    if (!**val)
+        *err = usage_error(prog, "option %s needs a non-empty argument", name);
+    return 1;
+}
+
+int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
+{
+    const char *prog = base_name(argc > 0 ? argv[0] : NULL);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(prog, stdout);
+            return fflush(stdout) == 0 ? 0 : 1;
+        }
+    }
+    if (argc < 2)
+        return usage_error(prog, "%s", "missing command (replay or describe)");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "describe") == 0) {
+        if (argc > 2)
+            return usage_error(prog, "describe takes no arguments, found \"%s\"", argv[2]);
+        return cmd_describe(describe);
+    }
+    if (strcmp(cmd, "replay") != 0) {
+        if (cmd[0] == '-')
+            return usage_error(prog, "unknown option \"%s\"", cmd);
+        return usage_error(prog, "unknown command \"%s\" (use replay or describe)", cmd);
+    }
+
+    options o = {NULL, NULL, NULL, NULL, RT_FORMAT_TABLE};
+    const char *format = NULL;
+    int only_files = 0;
+    for (int i = 2; i < argc; i++) {
+        int err = 0;
+        const char *a = argv[i];
+        if (!only_files && strcmp(a, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if (!only_files && a[0] == '-' && a[1] != '\0') {
+            if (take(argc, argv, &i, "--state", &o.state, &err, prog) ||
+                take(argc, argv, &i, "--format", &format, &err, prog) ||
+                take(argc, argv, &i, "--save-state", &o.save, &err, prog) ||
+                take(argc, argv, &i, "--output", &o.output, &err, prog)) {
+                if (err)
+                    return err;
+                continue;
+            }
+            return usage_error(prog, "unknown option \"%s\"", a);
+        }
+        if (o.remit)
+            return usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", a);
+        o.remit = a;
+    }
+    if (format) {
+        if (strcmp(format, "table") == 0)
+            o.format = RT_FORMAT_TABLE;
+        else if (strcmp(format, "csv") == 0)
+            o.format = RT_FORMAT_CSV;
+        else if (strcmp(format, "json") == 0)
+            o.format = RT_FORMAT_JSON;
+        else
+            return usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
+    }
+    if (o.output && o.save && strcmp(o.output, o.save) == 0)
+        return usage_error(prog, "--output and --save-state both name \"%s\"", o.save);
+    if (!o.state)
+        return usage_error(prog, "%s", "replay needs --state OPENING.json");
+    if (!o.remit)
+        return usage_error(prog, "%s", "replay needs a remittance file (REMITTANCE.csv)");
+    return cmd_replay(&o, describe, period);
+}

@@ -1,0 +1,269 @@
+/*
+ * rt_internal.h — the runtime's private structures and helpers, shared by
+ * the runtime's own units and its tests. Nothing here is part of the ABI
+ * that generated code sees (that is dealrt.h).
+ *
+ * Conventions: functions that can fail on bad input return 0 and fill an
+ * rt_err (location + message) so the caller decides how to report; text
+ * helpers write into caller-supplied buffers of at least RT_NUMBUF bytes.
+ */
+#ifndef RT_INTERNAL_H
+#define RT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dealrt.h"
+
+#define RT_FMT(a, b) __attribute__((format(printf, a, b)))
+
+/* big enough for any rt_dec printed with separators, sign and decimals */
+#define RT_NUMBUF 96
+#define RT_ERRMAX 1024
+
+/* ---- the deal ---------------------------------------------------------- */
+
+typedef struct rt_named {
+    char *name;
+    int32_t unit;
+} rt_named;
+
+typedef struct rt_class_info {
+    char *name;
+    int64_t original_cents;
+    int32_t kind;     /* rt_class_kind */
+    int32_t daycount; /* rt_daycount */
+} rt_class_info;
+
+typedef struct rt_party_info {
+    char *name;
+    int32_t is_residual;
+} rt_party_info;
+
+typedef struct rt_clause_info {
+    char *label;
+    int32_t fund;
+    char *payee;
+} rt_clause_info;
+
+typedef struct rt_site {
+    char *what;
+    int32_t line, col;
+} rt_site;
+
+/* A dense array that only grows; n is the count, cap the allocation. */
+#define RT_VEC(T) struct { T *v; int32_t n, cap; }
+
+typedef RT_VEC(rt_named) rt_named_vec;
+
+struct rt_deal {
+    char *name;
+    char *source;
+    int32_t closing, first_payment, payment_day, bdc;
+    int dates_set;
+    RT_VEC(char *) groups;
+    RT_VEC(rt_class_info) classes;
+    RT_VEC(rt_party_info) parties;
+    rt_named_vec inputs;
+    rt_named_vec defs;
+    rt_named_vec lines;
+    RT_VEC(char *) funds;
+    RT_VEC(rt_clause_info) clauses;
+    RT_VEC(rt_site) sites;
+    rt_layout layout; /* kept current by every rt_add_* */
+    int oom;          /* an allocation failed while describing */
+};
+
+struct rt_run {
+    const rt_deal *deal;
+    int failed;
+    char error[RT_ERRMAX];
+};
+
+/* Record the first error of a run (later ones are ignored: the first is the
+ * cause, the rest are usually consequences). When site >= 0 the message
+ * gets " in <what> (<file>:<line>:<col>)" appended. */
+void rt_run_fail(rt_run *run, int32_t site, const char *fmt, ...) RT_FMT(3, 4);
+void rt_run_reset(rt_run *run);
+
+/* Checks the description is complete and consistent; 0 + message if not. */
+int rt_deal_validate(const rt_deal *d, char *msg, size_t msgsize);
+/* Writes the `describe` text. */
+struct rt_buf;
+void rt_deal_describe_text(const rt_deal *d, struct rt_buf *out);
+
+/* ---- growable text buffer (output is built here, written on success) ---- */
+
+typedef struct rt_buf {
+    char *data;
+    size_t len, cap;
+    int oom;
+} rt_buf;
+
+void rt_buf_init(rt_buf *b);
+void rt_buf_free(rt_buf *b);
+void rt_buf_put(rt_buf *b, const char *s, size_t n);
+void rt_buf_puts(rt_buf *b, const char *s);
+void rt_buf_putc(rt_buf *b, char c);
+void rt_buf_pad(rt_buf *b, char c, size_t n);
+void rt_buf_printf(rt_buf *b, const char *fmt, ...) RT_FMT(2, 3);
+/* JSON string literal with quotes and escapes */
+void rt_buf_json_string(rt_buf *b, const char *s);
+/* CSV field, quoted only when RFC 4180 needs it */
+void rt_buf_csv_field(rt_buf *b, const char *s);
+
+/* Text safe to show in a one-line message: non-printable bytes as \xNN,
+ * quotes escaped, cut to about 60 characters with "..." */
+void rt_msg_quote(char *out, size_t outsize, const char *s, size_t n);
+
+/* ---- exact decimals ---------------------------------------------------- */
+
+typedef struct rt_numtext {
+    int decimals; /* digits after the point */
+    int percent;  /* had a % sign (value already divided by 100) */
+    int negative;
+} rt_numtext;
+
+enum { RT_PARSE_OK = 0, RT_PARSE_BAD, RT_PARSE_RANGE, RT_PARSE_PRECISION };
+
+/* Parses "15998210.91", "15,998,210.91", "-0.5", "1.10%", "(508,186.37)".
+ * Surrounding blanks are ignored. Returns RT_PARSE_*; info may be NULL. */
+int rt_dec_parse(const char *s, size_t n, rt_dec *out, rt_numtext *info);
+
+/* round(a * 10^digits / b), half away from zero, exact for any operands;
+ * returns 0 with *ok = 0 when b == 0 or the result does not fit. */
+rt_dec rt_dec_ratio(rt_dec a, rt_dec b, int digits, int *ok);
+
+/* Fixed text with `decimals` digits (0..12), rounded half away from zero.
+ * grouped: thousands separators; parens: negatives as (1.00) not -1.00. */
+char *rt_fmt_fixed(char *buf, rt_dec v, int decimals, int grouped, int parens);
+/* money: 2 decimals */
+char *rt_fmt_money(char *buf, rt_dec v, int grouped, int parens);
+/* a rate as a percent number with `decimals` digits (0..10), no % sign */
+char *rt_fmt_percent(char *buf, rt_dec v, int decimals);
+/* the exact value with trailing zeros (and a bare point) trimmed */
+char *rt_fmt_trim(char *buf, rt_dec v);
+/* a rate as a percent number, exact, trailing zeros trimmed */
+char *rt_fmt_percent_trim(char *buf, rt_dec v);
+
+/* ---- calendar ------------------------------------------------------------ */
+
+int32_t rt_days_from_civil(int y, int m, int d);
+void rt_civil_from_days(int32_t z, int *y, int *m, int *d);
+int rt_days_in_month(int y, int m);
+/* strict YYYY-MM-DD (years 1000..9999); 1 on success */
+int rt_date_parse(const char *s, size_t n, int32_t *out);
+/* writes YYYY-MM-DD plus NUL (11 bytes) */
+char *rt_date_format(char *buf, int32_t z);
+int rt_weekday(int32_t z); /* 0 = Sunday .. 6 = Saturday */
+int rt_is_holiday(int32_t z);
+int rt_is_business_day(int32_t z);
+int32_t rt_adjust(int32_t z, int bdc);
+/* unadjusted date of distribution n (n >= 1) */
+int32_t rt_nominal_payment_date(int32_t first_payment, int payment_day, int32_t n);
+/* adjusted date of distribution n; n == 0 gives the closing date */
+int32_t rt_payment_date(const rt_deal *d, int32_t n);
+int32_t rt_days_30_360(int32_t from, int32_t to);
+/* the DAYS_30_360 global for distribution n, per the rules in calendar.c */
+int32_t rt_period_days_30_360(const rt_deal *d, int32_t n);
+
+/* ---- inputs ---------------------------------------------------------------- */
+
+/* An error found in an input file: where, and what. */
+typedef struct rt_err {
+    int line, col; /* 0 when the file as a whole is meant */
+    char msg[RT_ERRMAX];
+} rt_err;
+
+void rt_err_set(rt_err *e, int line, int col, const char *fmt, ...) RT_FMT(4, 5);
+
+/* Reads a whole file; NUL-terminated, *len excludes the NUL. 0 + errno-style
+ * message in e on failure. */
+int rt_read_file(const char *path, char **data, size_t *len, rt_err *e);
+
+/* The opening (or closing) state of the deal. Arrays are in deal order. */
+typedef struct rt_state {
+    int32_t distribution_number;
+    int32_t payment_date;
+    rt_dec *pool_balance;    /* per group */
+    rt_dec *cumulative_loss; /* per group */
+    rt_dec *class_balance;   /* per class */
+} rt_state;
+
+int rt_state_init(rt_state *s, const rt_deal *d);
+void rt_state_free(rt_state *s);
+/* Parses state JSON text; 1 on success. */
+int rt_state_parse(const rt_deal *d, const char *text, size_t len, rt_state *s, rt_err *e);
+void rt_state_write(const rt_deal *d, const rt_state *s, rt_buf *out);
+
+/* JSON tree, for the state reader and tests. */
+typedef enum rt_jtype { RT_J_NULL, RT_J_BOOL, RT_J_NUMBER, RT_J_STRING, RT_J_ARRAY, RT_J_OBJECT } rt_jtype;
+
+typedef struct rt_jnode {
+    rt_jtype type;
+    int line, col;
+    int boolean;
+    char *str;     /* STRING: decoded text; NUMBER: the literal's text */
+    size_t len;    /* length of str */
+    int32_t n;     /* ARRAY/OBJECT: element count */
+    struct rt_jnode **items; /* ARRAY elements / OBJECT values */
+    char **keys;   /* OBJECT keys */
+    int *key_line, *key_col;
+} rt_jnode;
+
+rt_jnode *rt_json_parse(const char *text, size_t len, rt_err *e);
+void rt_json_free(rt_jnode *n);
+
+/* CSV text split into records and fields. Field text is unescaped, NUL
+ * terminated (but may hold NUL bytes of its own: use len). */
+typedef struct rt_csv_field {
+    const char *text;
+    size_t len;
+    int line, col;
+} rt_csv_field;
+
+typedef struct rt_csv_rec {
+    int32_t first, n; /* fields [first, first + n) */
+    int line;
+} rt_csv_rec;
+
+typedef struct rt_csv {
+    char *store;
+    rt_csv_field *f;
+    int32_t nf, capf;
+    rt_csv_rec *r;
+    int32_t nr, capr;
+} rt_csv;
+
+/* Blank lines are dropped; CRLF, a BOM and a missing final newline are
+ * accepted. 1 on success. */
+int rt_csv_parse(const char *text, size_t len, rt_csv *c, rt_err *e);
+void rt_csv_free(rt_csv *c);
+
+/* The remittance file, one period per payment date, in date order. */
+typedef struct rt_period_in {
+    int32_t payment_date;
+    rt_dec *group;  /* ngroups * 7 values, in RT_GROUP_FIELDS order */
+    rt_dec *input;  /* ninputs values */
+} rt_period_in;
+
+typedef struct rt_remit {
+    int32_t nperiods;
+    rt_period_in *period;
+} rt_remit;
+
+int rt_remit_parse(const rt_deal *d, const rt_state *opening, const char *text, size_t len,
+                   rt_remit *r, rt_err *e);
+void rt_remit_free(rt_remit *r);
+
+/* ---- output ---------------------------------------------------------------- */
+
+typedef enum rt_format { RT_FORMAT_TABLE, RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
+
+void rt_report_begin(const rt_deal *d, rt_format f, rt_buf *out);
+void rt_report_period(const rt_deal *d, rt_format f, const rt_dec *slot, int first, rt_buf *out);
+void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
+
+#endif /* RT_INTERNAL_H */
