@@ -34,6 +34,33 @@ static ast_expr *expr_new(ast_builder *b, ast_expr_kind k, src_loc loc)
     e->loc = loc;
     e->ref = -1;
     e->site = -1;
+    e->depth = 1;
+    return e;
+}
+
+/* Give e its depth from its operands; past the limit, report once and
+ * replace the whole expression by an error node (which is depth 1). */
+static ast_expr *deepen(ast_builder *b, ast_expr *e)
+{
+    int d = 0;
+    ast_expr *k[3] = { e->a, e->b, e->c };
+    for (int i = 0; i < 3; i++) {
+        if (k[i] && k[i]->depth < 0) return k[i]; /* already reported: absorb */
+        if (k[i] && k[i]->depth > d) d = k[i]->depth;
+    }
+    for (int i = 0; i < e->args.n; i++) {
+        ast_expr *x = e->args.v[i];
+        if (x->depth < 0) return x;
+        if (x->depth > d) d = x->depth;
+    }
+    e->depth = d + 1;
+    if (e->depth > AST_MAX_DEPTH) {
+        diag_error(b->diag, e->loc, "expression is nested more than %d levels deep; split it into defined terms",
+                   AST_MAX_DEPTH);
+        ast_expr *bad = expr_new(b, EX_BAD, e->loc);
+        bad->depth = -1; /* marks it: enclosing expressions collapse into it */
+        return bad;
+    }
     return e;
 }
 
@@ -89,7 +116,7 @@ ast_expr *ast_unary(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *a)
 {
     ast_expr *e = expr_new(b, k, loc);
     e->a = a;
-    return e;
+    return deepen(b, e);
 }
 
 ast_expr *ast_binary(ast_builder *b, src_loc loc, ast_op op, ast_expr *x, ast_expr *y)
@@ -98,7 +125,7 @@ ast_expr *ast_binary(ast_builder *b, src_loc loc, ast_op op, ast_expr *x, ast_ex
     e->op = op;
     e->a = x;
     e->b = y;
-    return e;
+    return deepen(b, e);
 }
 
 ast_expr *ast_of(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *x, ast_expr *y)
@@ -106,7 +133,7 @@ ast_expr *ast_of(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *x, ast_
     ast_expr *e = expr_new(b, k, loc);
     e->a = x;
     e->b = y;
-    return e;
+    return deepen(b, e);
 }
 
 ast_expr *ast_if(ast_builder *b, src_loc loc, ast_expr *c, ast_expr *t, ast_expr *f)
@@ -115,14 +142,14 @@ ast_expr *ast_if(ast_builder *b, src_loc loc, ast_expr *c, ast_expr *t, ast_expr
     e->a = c;
     e->b = t;
     e->c = f;
-    return e;
+    return deepen(b, e);
 }
 
 ast_expr *ast_minmax(ast_builder *b, src_loc loc, ast_expr_kind k, ptrvec args)
 {
     ast_expr *e = expr_new(b, k, loc);
     e->args = args;
-    return e;
+    return deepen(b, e);
 }
 
 ast_expr *ast_bad(ast_builder *b, src_loc loc) { return expr_new(b, EX_BAD, loc); }

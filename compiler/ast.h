@@ -92,7 +92,13 @@ struct ast_expr {
     int *class_idx;        /* CLASSQ: resolved classes */
     int nclass_idx;
     int site;              /* codegen: rt_add_site id for runtime errors, or -1 */
+    int depth;             /* 1 + the deepest operand: bounded by AST_MAX_DEPTH */
 };
+
+/* Every later stage walks expressions recursively; bounding their depth
+ * here keeps that safe from the C stack, whatever the input (a chain of a
+ * million additions is as deep as a million nested parentheses). */
+#define AST_MAX_DEPTH 1000
 
 typedef enum ast_clause_kind {
     CL_PAY_PARTY,      /* pay AMOUNT to "Party"                         */

@@ -5,6 +5,7 @@
 #include "lex.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- a pointer-keyed table (names are interned) ---- */
@@ -39,6 +40,11 @@ static void sym_put(arena *a, symtab *t, const char *k, void *v)
     t->vals[i] = v;
 }
 
+/* How deep one definition may rest on others. Checking and code generation
+ * walk such chains recursively; the bound keeps that far from the C stack
+ * (real agreements nest a few dozen deep). */
+#define SEMA_MAX_NESTING 1000
+
 typedef struct sema {
     arena *a;
     diag_ctx *dg;
@@ -48,7 +54,9 @@ typedef struct sema {
     symtab classes;
     symtab parties;
     symtab groups;
-    ptrvec stack;       /* nodes being visited, for printing a cycle */
+    symtab labels;      /* clause full labels */
+    symtab lines;       /* statement line labels */
+    int depth;          /* definitions being visited, nested */
     ptrvec stack_names;
 } sema;
 
@@ -96,7 +104,8 @@ static const char *nearest(const symtab *t, const char *name)
 
 static void unknown(sema *s, src_loc loc, const char *what, const char *name, const symtab *t)
 {
-    const char *near = nearest(t, name);
+    /* the search is linear in the names: skip it once errors stop showing */
+    const char *near = s->dg->nerrors < s->dg->max_errors ? nearest(t, name) : NULL;
     if (near)
         diag_error(s->dg, loc, "unknown %s \"%s\"; did you mean \"%s\"?", what, name, near);
     else
@@ -150,6 +159,7 @@ static int resolve_classes(sema *s, ast_expr *e, ptrvec *refs, int **out, int *n
     (void)e;
     int n = 0, cap = 8;
     int *idx = arena_alloc(s->a, sizeof(int) * (size_t)cap);
+    char *seen = arena_alloc(s->a, (size_t)s->out->classes.n + 1);
     int ok = 1;
     for (int i = 0; i < refs->n; i++) {
         ast_classref *r = refs->v[i];
@@ -164,12 +174,13 @@ static int resolve_classes(sema *s, ast_expr *e, ptrvec *refs, int **out, int *n
             continue;
         }
         for (int c = f->index; c <= l->index; c++) {
-            for (int j = 0; j < n; j++)
-                if (idx[j] == c) {
-                    diag_error(s->dg, r->loc, "class \"%s\" is named twice in this list",
-                               ((ast_class *)s->out->classes.v[c])->name);
-                    ok = 0;
-                }
+            if (seen[c]) {
+                diag_error(s->dg, r->loc, "class \"%s\" is named twice in this list",
+                           ((ast_class *)s->out->classes.v[c])->name);
+                ok = 0;
+                continue;
+            }
+            seen[c] = 1;
             if (n == cap) {
                 int *nidx = arena_alloc(s->a, sizeof(int) * (size_t)cap * 2);
                 memcpy(nidx, idx, sizeof(int) * (size_t)n);
@@ -437,18 +448,30 @@ static void print_cycle(sema *s, src_loc use, const char *name)
 static void push(sema *s, const char *name)
 {
     ptrvec_push(s->a, &s->stack_names, (void *)name);
+    s->depth++;
 }
 
-static void pop(sema *s) { s->stack_names.n--; }
+static void pop(sema *s)
+{
+    s->stack_names.n--;
+    s->depth--;
+}
+
+/* thereafter entries (to < 0) sort last; ties by source order */
+static int sched_cmp(const void *a, const void *b)
+{
+    const ast_sched_entry *x = *(ast_sched_entry *const *)a, *y = *(ast_sched_entry *const *)b;
+    int kx = x->to < 0 ? 1 << 30 : x->from, ky = y->to < 0 ? 1 << 30 : y->from;
+    if (kx != ky) return kx < ky ? -1 : 1;
+    return x->loc.start < y->loc.start ? -1 : x->loc.start > y->loc.start;
+}
 
 static int check_schedule(sema *s, ast_decl *x)
 {
     int u = -2;
-    int after = 0;
     for (int i = 0; i < x->entries.n; i++) {
         ast_sched_entry *en = x->entries.v[i];
         int ue = check_expr(s, en->value);
-        after |= en->value->after;
         require_before(s, en->value, "a schedule");
         if (ue == UNIT_ERR) { u = UNIT_ERR; continue; }
         if (u == -2) u = ue;
@@ -457,17 +480,22 @@ static int check_schedule(sema *s, ast_decl *x)
                        sema_unit_name(ue), sema_unit_name(u));
             u = UNIT_ERR;
         }
-        for (int j = 0; j < i; j++) {
-            ast_sched_entry *p = x->entries.v[j];
-            int overlap = (en->to < 0 && p->to < 0) ||
-                          (en->to >= 0 && p->to >= 0 && en->from <= p->to && p->from <= en->to);
-            if (overlap) {
-                diag *g = diag_error(s->dg, en->loc, "this entry overlaps an earlier one of schedule \"%s\"", x->name);
-                diag_note(s->dg, g, p->loc, "the earlier entry");
-            }
+    }
+    /* overlaps: sort a copy by first distribution and compare neighbours
+     * (n log n, so a schedule of any length checks quickly) */
+    int n = x->entries.n;
+    ast_sched_entry **v = arena_alloc(s->a, sizeof *v * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) v[i] = x->entries.v[i];
+    qsort(v, (size_t)n, sizeof *v, sched_cmp);
+    for (int i = 1; i < n; i++) {
+        ast_sched_entry *p = v[i - 1], *en = v[i];
+        int overlap = (en->to < 0 && p->to < 0) || (en->to >= 0 && p->to >= 0 && en->from <= p->to);
+        if (overlap) {
+            if (en->loc.start < p->loc.start) { ast_sched_entry *t = p; p = en; en = t; }
+            diag *g = diag_error(s->dg, en->loc, "this entry overlaps an earlier one of schedule \"%s\"", x->name);
+            diag_note(s->dg, g, p->loc, "the earlier entry");
         }
     }
-    (void)after;
     return u == -2 ? UNIT_ERR : u;
 }
 
@@ -477,6 +505,13 @@ static int check_decl(sema *s, ast_decl *x, src_loc use)
     if (x->state == 2) return x->unit == (rt_unit)UNIT_ERR ? UNIT_ERR : (int)x->unit;
     if (x->state == 1) {
         print_cycle(s, use, x->name);
+        return UNIT_ERR;
+    }
+    if (s->depth >= SEMA_MAX_NESTING) {
+        diag_error(s->dg, use, "definitions depend on one another more than %d deep here; "
+                   "is the chain through \"%s\" meant to be this long?", SEMA_MAX_NESTING, x->name);
+        x->state = 2;
+        x->unit = (rt_unit)UNIT_ERR;
         return UNIT_ERR;
     }
     x->state = 1;
@@ -576,7 +611,8 @@ static void check_class(sema *s, ast_class *c)
 
 static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
 {
-    c->full_label = arena_printf(s->a, "%s%s", w->section, c->label);
+    const char *full = arena_printf(s->a, "%s%s", w->section, c->label);
+    c->full_label = arena_intern(s->a, full, strlen(full));
     if (c->amount) {
         int u = check_expr(s, c->amount);
         if (u != UNIT_ERR && u != RT_UNIT_MONEY)
@@ -640,30 +676,20 @@ static void check_waterfalls(sema *s)
             diag_warning(s->dg, w->section_loc, "priority of payments \"%s\" has no clauses", w->section);
         for (int j = 0; j < w->clauses.n; j++) {
             ast_clause *c = w->clauses.v[j];
-            for (int k = 0; k < j; k++) {
-                ast_clause *p = w->clauses.v[k];
-                if (p->label == c->label) {
-                    diag *g = diag_error(s->dg, c->label_loc, "clause %s%s appears twice", w->section, c->label);
-                    diag_note(s->dg, g, p->label_loc, "first here");
-                }
-            }
             check_clause(s, w, c);
+            /* full labels name clauses in runtime messages: unique in the deal */
+            ast_clause *first = sym_get(&s->labels, c->full_label);
+            if (first) {
+                diag *g = diag_error(s->dg, c->label_loc, "clause %s appears twice", c->full_label);
+                diag_note(s->dg, g, first->label_loc, "first here");
+            } else {
+                sym_put(s->a, &s->labels, c->full_label, c);
+            }
             c->index = nclauses++;
             ptrvec_push(s->a, &s->out->clauses, c);
             ptrvec_push(s->a, &s->out->clause_wf, w);
         }
     }
-    /* full labels must be unique across the deal: they name clauses in
-     * runtime messages */
-    for (int i = 0; i < s->out->clauses.n; i++)
-        for (int j = 0; j < i; j++) {
-            ast_clause *a = s->out->clauses.v[i], *b = s->out->clauses.v[j];
-            if (a->full_label && b->full_label && strcmp(a->full_label, b->full_label) == 0 &&
-                s->out->clause_wf.v[i] != s->out->clause_wf.v[j]) {
-                diag *g = diag_error(s->dg, a->label_loc, "clause %s appears twice", a->full_label);
-                diag_note(s->dg, g, b->label_loc, "first here");
-            }
-        }
 }
 
 static void check_lines(sema *s)
@@ -680,12 +706,12 @@ static void check_lines(sema *s)
             continue;
         }
         if (!*l->label) diag_error(s->dg, l->loc, "a statement line needs a label");
-        for (int j = 0; j < i; j++) {
-            ast_line *p = s->d->lines.v[j];
-            if (p->label == l->label) {
-                diag *g = diag_error(s->dg, l->loc, "statement line \"%s\" appears twice", l->label);
-                diag_note(s->dg, g, p->loc, "first here");
-            }
+        ast_line *p = sym_get(&s->lines, l->label);
+        if (p) {
+            diag *g = diag_error(s->dg, l->loc, "statement line \"%s\" appears twice", l->label);
+            diag_note(s->dg, g, p->loc, "first here");
+        } else {
+            sym_put(s->a, &s->lines, l->label, l);
         }
         check_expr(s, l->expr);
     }
