@@ -100,6 +100,8 @@ void rt_deal_free(rt_deal *d)
     }
     for (int32_t i = 0; i < d->sites.n; i++)
         free(d->sites.v[i].what);
+    free(d->collateral.v);
+    free(d->cutoff_balance.v);
     free(d->groups.v);
     free(d->classes.v);
     free(d->parties.v);
@@ -213,6 +215,40 @@ int32_t rt_add_fund(rt_deal *d, const char *name)
         free(s);
     relayout(d);
     return i;
+}
+
+int32_t rt_add_collateral(rt_deal *d, int32_t group)
+{
+    rt_collateral_line l;
+    memset(&l, 0, sizeof l);
+    l.group = group;
+    l.field[RT_L_INDEX] = -RT_SCALE;
+    return VEC_PUSH(d, d->collateral, l);
+}
+
+void rt_set_collateral(rt_deal *d, int32_t line, int32_t field, rt_dec value)
+{
+    /* generated code passes only valid indexes; a hand-written caller that
+     * does not is ignored rather than trusted */
+    if (line < 0 || line >= d->collateral.n || field < 0 || field >= RT_L_COUNT)
+        return;
+    d->collateral.v[line].field[field] = value;
+}
+
+void rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value)
+{
+    if (key < 0 || key >= RT_SET_COUNT)
+        return;
+    if (key == RT_SET_CUTOFF_BALANCE) {
+        if (group < 0)
+            return;
+        while (d->cutoff_balance.n <= group)
+            if (VEC_PUSH(d, d->cutoff_balance, 0) < 0)
+                return;
+        d->cutoff_balance.v[group] = value;
+    }
+    d->settings[key] = value;
+    d->settings_given[key] = 1;
 }
 
 int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *payee)

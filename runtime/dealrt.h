@@ -195,8 +195,45 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
     X(rt_add_class)       X(rt_add_party)      X(rt_add_input)               \
     X(rt_add_def)         X(rt_add_line)       X(rt_add_fund)                \
     X(rt_add_clause)      X(rt_add_site)       X(rt_set_source)              \
+    X(rt_add_collateral)  X(rt_set_collateral) X(rt_deal_setting)            \
     X(rt_dec_mul)         X(rt_dec_div)        X(rt_dec_round_cents)         \
     X(rt_dec_interest)    X(rt_alloc_pro_rata)
+
+/* ---- collateral, for projections ------------------------------------------
+ * A group's collateral is declared in the deal as representative lines (or
+ * given at run time as a loan tape with the same fields). Each line is
+ * created with rt_add_collateral and its fields set with rt_set_collateral;
+ * unset fields are 0. Rates are fractions (RT_SCALE = 100%), terms and ages
+ * in months, balances in money, INDEX is an rt_add_input index (an index
+ * rate the projection is given) or -1.                                     */
+#define RT_COLLATERAL_FIELDS(X)                                               \
+    X(BALANCE,         "balance")          /* current balance at cut-off     */ \
+    X(GROSS_RATE,      "gross_rate")       /* the borrower's rate            */ \
+    X(NET_RATE,        "net_rate")         /* after servicing and fees       */ \
+    X(ORIGINAL_TERM,   "original_term")    /* months                         */ \
+    X(REMAINING_TERM,  "remaining_term")   /* months                         */ \
+    X(AGE,             "age")              /* months since origination       */ \
+    X(BALLOON,         "balloon")          /* month of age the balance is due, 0 none */ \
+    X(IO_MONTHS,       "io_months")        /* months of interest only from origination */ \
+    X(INDEX,           "index")            /* adjustable: input index, -1 fixed */ \
+    X(MARGIN,          "margin")                                                 \
+    X(FIRST_RESET,     "first_reset")      /* month of age of the first reset */ \
+    X(RESET_EVERY,     "reset_every")      /* months between resets           */ \
+    X(PERIODIC_CAP,    "periodic_cap")     /* largest change at one reset     */ \
+    X(LIFE_CAP,        "life_cap")         /* highest gross rate              */ \
+    X(LIFE_FLOOR,      "life_floor")       /* lowest gross rate               */
+#define RT_ENUM_L(n, s) RT_L_##n,
+enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
+#undef RT_ENUM_L
+
+/* Deal-wide settings (rt_deal_setting keys); group is -1 unless stated. */
+#define RT_SETTINGS(X)                                                        \
+    X(CUTOFF_DATE,        "cutoff_date")        /* day number               */ \
+    X(CLEANUP_CALL,       "cleanup_call")       /* fraction of the cut-off pool balance below which the deal may be called */ \
+    X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */
+#define RT_ENUM_S(n, s) RT_SET_##n,
+enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
+#undef RT_ENUM_S
 
 /* describe: called once, in this order: name, dates, then any adds. Indexes
  * returned by rt_add_* are dense from 0, in call order.                    */
@@ -218,6 +255,12 @@ int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *p
 /* a source position named in runtime errors ("division by zero in ...")   */
 int32_t rt_add_site(rt_deal *d, const char *what, int32_t line, int32_t col);
 void    rt_set_source(rt_deal *d, const char *file);
+/* a collateral line of a group; returns its index (dense, in call order) */
+int32_t rt_add_collateral(rt_deal *d, int32_t group);
+/* field: RT_L_*; the 128-bit value last so every argument is in a register */
+void    rt_set_collateral(rt_deal *d, int32_t line, int32_t field, rt_dec value);
+/* key: RT_SET_*; group -1 for deal-wide settings */
+void    rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value);
 
 /* arithmetic: never aborts; on error records it in run (first one wins)
  * and returns 0. site is an rt_add_site index, or -1.                      */

@@ -53,6 +53,13 @@ typedef struct rt_site {
     int32_t line, col;
 } rt_site;
 
+/* One collateral line: its group and the RT_L_* fields (0 when not set,
+ * except INDEX, which starts at -1: fixed rate). */
+typedef struct rt_collateral_line {
+    int32_t group;
+    rt_dec field[RT_L_COUNT];
+} rt_collateral_line;
+
 /* A dense array that only grows; n is the count, cap the allocation. */
 #define RT_VEC(T) struct { T *v; int32_t n, cap; }
 
@@ -72,6 +79,10 @@ struct rt_deal {
     RT_VEC(char *) funds;
     RT_VEC(rt_clause_info) clauses;
     RT_VEC(rt_site) sites;
+    RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
+    rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
+    int settings_given[RT_SET_COUNT];
+    RT_VEC(rt_dec) cutoff_balance;          /* per group; 0 when not given    */
     rt_layout layout; /* kept current by every rt_add_* */
     int oom;          /* an allocation failed while describing */
 };
