@@ -446,6 +446,86 @@ void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e)
     ptrvec_push(B->arena, &B->deal->lines, l);
 }
 
+void build_cutoff(ast_builder *B, src_loc loc, int days)
+{
+    ast_deal *d = B->deal;
+    if (d->has_cutoff) { twice(B, loc, d->cutoff_loc, "the cut-off date"); return; }
+    d->has_cutoff = 1;
+    d->cutoff = days;
+    d->cutoff_loc = loc;
+}
+
+void build_cleanup(ast_builder *B, src_loc loc, rt_dec fraction)
+{
+    ast_deal *d = B->deal;
+    if (d->has_cleanup) { twice(B, loc, d->cleanup_loc, "the clean-up call"); return; }
+    if (fraction <= 0 || fraction >= RT_SCALE) {
+        diag_error(B->diag, loc, "the clean-up call is a percentage of the cut-off balance, above 0%% and below 100%%");
+        return;
+    }
+    d->has_cleanup = 1;
+    d->cleanup = fraction;
+    d->cleanup_loc = loc;
+}
+
+void build_collateral(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ptrvec lines)
+{
+    ast_collateral *c = arena_alloc(B->arena, sizeof *c);
+    c->group = group;
+    c->loc = loc;
+    c->group_loc = gloc;
+    c->group_idx = -1;
+    for (int i = 0; i < lines.n; i++)
+        if (lines.v[i]) ptrvec_push(B->arena, &c->lines, lines.v[i]);
+    ptrvec_push(B->arena, &B->deal->collateral, c);
+}
+
+ast_cline *build_cline_new(ast_builder *B)
+{
+    return arena_alloc(B->arena, sizeof(ast_cline));
+}
+
+static const char *const cline_attr_names[RT_L_COUNT + 1] = {
+    [RT_L_BALANCE] = "'balance'", [RT_L_GROSS_RATE] = "'gross rate'", [RT_L_NET_RATE] = "'net rate'",
+    [RT_L_ORIGINAL_TERM] = "'original term'", [RT_L_REMAINING_TERM] = "'remaining term'", [RT_L_AGE] = "'age'",
+    [RT_L_BALLOON] = "'balloon'", [RT_L_IO_MONTHS] = "'interest only'", [RT_L_INDEX] = "'index'",
+    [RT_L_MARGIN] = "'margin'", [RT_L_FIRST_RESET] = "'first reset'", [RT_L_RESET_EVERY] = "'reset every'",
+    [RT_L_PERIODIC_CAP] = "'periodic cap'", [RT_L_LIFE_CAP] = "'life cap'", [RT_L_LIFE_FLOOR] = "'life floor'",
+    [CL_FEE] = "'servicing fee'",
+};
+
+ast_cline *build_cline_set(ast_builder *B, ast_cline *l, int field, src_loc loc, rt_dec v)
+{
+    if (l->has[field]) {
+        twice(B, loc, l->field_loc[field], cline_attr_names[field]);
+        return l;
+    }
+    l->has[field] = 1;
+    l->field[field] = v;
+    l->field_loc[field] = loc;
+    return l;
+}
+
+ast_cline *build_cline_index(ast_builder *B, ast_cline *l, src_loc loc, const char *input)
+{
+    if (l->index) {
+        twice(B, loc, l->index_loc, "'index'");
+        return l;
+    }
+    l->index = input;
+    l->index_loc = loc;
+    return l;
+}
+
+ast_cline *build_cline(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_cline *l)
+{
+    (void)B;
+    l->name = name;
+    l->loc = loc;
+    l->name_loc = nloc;
+    return l;
+}
+
 /* bison spells aliased tokens with their double quotes: drop them */
 static const char *tok_name(ast_builder *B, const char *n)
 {

@@ -171,6 +171,26 @@ typedef struct ast_class {
     ast_decl *notional_sched; /* sema */
 } ast_class;
 
+/* A collateral line: RT_L_* fields from literals (servicing fee kept
+ * apart: sema turns it into the net rate). */
+#define CL_FEE RT_L_COUNT   /* the servicing fee's slot in field[] */
+typedef struct ast_cline {
+    const char *name;
+    src_loc loc, name_loc;
+    rt_dec field[RT_L_COUNT + 1];
+    src_loc field_loc[RT_L_COUNT + 1];
+    unsigned char has[RT_L_COUNT + 1];
+    const char *index;      /* the input giving an adjustable line's index */
+    src_loc index_loc;
+} ast_cline;
+
+typedef struct ast_collateral {
+    const char *group;
+    src_loc loc, group_loc;
+    ptrvec lines;           /* ast_cline* */
+    int group_idx;          /* sema */
+} ast_collateral;
+
 typedef struct ast_line {
     const char *label;      /* NULL: the class table goes here */
     src_loc loc;
@@ -191,6 +211,9 @@ typedef struct ast_deal {
     ptrvec lines;           /* ast_line* */
     int has_statement;
     src_loc statement_loc;
+    ptrvec collateral;      /* ast_collateral* */
+    int has_cutoff, cutoff; src_loc cutoff_loc;          /* cut-off date */
+    int has_cleanup; rt_dec cleanup; src_loc cleanup_loc; /* clean-up call */
 } ast_deal;
 
 /* ---- constructors called by grammar actions ---- */

@@ -49,6 +49,15 @@ void build_clause_add(ast_builder *B, ast_clause *c);
 
 void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e);
 
+void build_cutoff(ast_builder *B, src_loc loc, int days);
+void build_cleanup(ast_builder *B, src_loc loc, rt_dec fraction);
+void build_collateral(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ptrvec lines);
+ast_cline *build_cline_new(ast_builder *B);
+/* field: RT_L_* or CL_FEE */
+ast_cline *build_cline_set(ast_builder *B, ast_cline *l, int field, src_loc loc, rt_dec v);
+ast_cline *build_cline_index(ast_builder *B, ast_cline *l, src_loc loc, const char *input);
+ast_cline *build_cline(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_cline *l);
+
 /* a syntax error: unexpected token name (NULL when none) and all the
  * expected token names as bison spells them */
 void build_syntax_error(ast_builder *B, src_loc loc, const char *unexpected,

@@ -614,6 +614,33 @@ static void gen_describe(cg *g)
         LLVMValueRef a[4] = { D, cstr(g, c->full_label), k32(g, w->fund_idx), cstr(g, payee) };
         call(g, FN_rt_add_clause, a, 4);
     }
+    /* collateral for projections: each line's fields, each group's cut-off
+     * balance (the sum of its lines), the cut-off date and clean-up call */
+    for (int i = 0; i < d->collateral.n; i++) {
+        const ast_collateral *c = d->collateral.v[i];
+        rt_dec total = 0;
+        for (int j = 0; j < c->lines.n; j++) {
+            const ast_cline *l = c->lines.v[j];
+            LLVMValueRef a[2] = { D, k32(g, c->group_idx) };
+            LLVMValueRef line = call(g, FN_rt_add_collateral, a, 2);
+            for (int f = 0; f < RT_L_COUNT; f++) {
+                if (!l->has[f]) continue;
+                LLVMValueRef b[4] = { D, line, k32(g, f), k128(g, l->field[f]) };
+                call(g, FN_rt_set_collateral, b, 4);
+            }
+            total += l->field[RT_L_BALANCE];
+        }
+        LLVMValueRef b[4] = { D, k32(g, RT_SET_CUTOFF_BALANCE), k32(g, c->group_idx), k128(g, total) };
+        call(g, FN_rt_deal_setting, b, 4);
+    }
+    if (d->has_cutoff) {
+        LLVMValueRef b[4] = { D, k32(g, RT_SET_CUTOFF_DATE), k32(g, -1), k128(g, (rt_dec)d->cutoff * RT_SCALE) };
+        call(g, FN_rt_deal_setting, b, 4);
+    }
+    if (d->has_cleanup) {
+        LLVMValueRef b[4] = { D, k32(g, RT_SET_CLEANUP_CALL), k32(g, -1), k128(g, d->cleanup) };
+        call(g, FN_rt_deal_setting, b, 4);
+    }
     for (int i = 0; i < g->sites.n; i++) {
         cg_site *st = g->sites.v[i];
         LLVMValueRef a[4] = { D, cstr(g, st->what), k32(g, st->line), k32(g, st->col) };

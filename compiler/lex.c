@@ -339,14 +339,14 @@ void lex_dump_tokens(ast_builder *b, FILE *out)
         int t = lex_raw(&v, &l, sc);
         if (t == TOK_EOF) break;
         if (t == -1) continue;
-        const char *kind = t >= KW_ACCRUAL && t <= KW_TRUE ? "keyword"
-                         : t == TOK_STRING ? "name"
+        const char *kind = t == TOK_STRING ? "name"
                          : t == TOK_MONEY ? "amount"
                          : t == TOK_PERCENT ? "percentage"
                          : t == TOK_NUMBER ? "number"
                          : t == TOK_DATE ? "date"
                          : t == TOK_DAYCOUNT ? "daycount"
-                         : t == TOK_LABEL ? "label" : "punct";
+                         : t == TOK_LABEL ? "label"
+                         : (b->file->text[l.start] >= 'a' && b->file->text[l.start] <= 'z') ? "keyword" : "punct";
         fprintf(out, "%d:%d %s %.*s\n", l.line, l.col, kind, l.end - l.start, b->file->text + l.start);
     }
     yy_delete_buffer(buf, sc);

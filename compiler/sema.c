@@ -717,6 +717,125 @@ static void check_lines(sema *s)
     }
 }
 
+/* ---- collateral ---- */
+
+static int whole_months(sema *s, ast_cline *l, int field, const char *what, int lo, int hi)
+{
+    rt_dec v = l->field[field];
+    if (v % RT_SCALE != 0 || v < (rt_dec)lo * RT_SCALE || v > (rt_dec)hi * RT_SCALE) {
+        diag_error(s->dg, l->field_loc[field], "%s is a whole number of months from %d to %d", what, lo, hi);
+        return 0;
+    }
+    return 1;
+}
+
+static void check_cline(sema *s, ast_cline *l)
+{
+    const char *n = l->name;
+    if (!l->has[RT_L_BALANCE] || l->field[RT_L_BALANCE] <= 0)
+        diag_error(s->dg, l->has[RT_L_BALANCE] ? l->field_loc[RT_L_BALANCE] : l->name_loc,
+                   "collateral line \"%s\" needs a balance above zero ('balance $1,000,000.00')", n);
+    if (!l->has[RT_L_GROSS_RATE]) {
+        diag_error(s->dg, l->name_loc, "collateral line \"%s\" needs a gross rate ('gross rate 7.50%%')", n);
+    } else if (l->has[CL_FEE]) {
+        rt_dec net = l->field[RT_L_GROSS_RATE] - l->field[CL_FEE];
+        if (l->has[RT_L_NET_RATE] && l->field[RT_L_NET_RATE] != net)
+            diag_error(s->dg, l->field_loc[RT_L_NET_RATE], "the net rate must be the gross rate less the servicing fee");
+        l->field[RT_L_NET_RATE] = net;
+        l->has[RT_L_NET_RATE] = 1;
+        l->field_loc[RT_L_NET_RATE] = l->field_loc[CL_FEE];
+    } else if (!l->has[RT_L_NET_RATE]) {
+        diag_error(s->dg, l->name_loc, "collateral line \"%s\" needs a net rate or a servicing fee ('net rate 7.00%%')", n);
+    }
+    if (l->has[RT_L_GROSS_RATE] && l->has[RT_L_NET_RATE] &&
+        (l->field[RT_L_NET_RATE] < 0 || l->field[RT_L_NET_RATE] > l->field[RT_L_GROSS_RATE]))
+        diag_error(s->dg, l->field_loc[RT_L_NET_RATE], "the net rate must lie between 0%% and the gross rate");
+    int terms = 1;
+    if (!l->has[RT_L_ORIGINAL_TERM]) {
+        diag_error(s->dg, l->name_loc, "collateral line \"%s\" needs its original term ('original term 360')", n);
+        terms = 0;
+    } else terms &= whole_months(s, l, RT_L_ORIGINAL_TERM, "the original term", 1, 1200);
+    if (!l->has[RT_L_REMAINING_TERM]) {
+        diag_error(s->dg, l->name_loc, "collateral line \"%s\" needs its remaining term ('remaining term 358')", n);
+        terms = 0;
+    } else terms &= whole_months(s, l, RT_L_REMAINING_TERM, "the remaining term", 1, 1200);
+    if (terms && l->field[RT_L_REMAINING_TERM] > l->field[RT_L_ORIGINAL_TERM])
+        diag_error(s->dg, l->field_loc[RT_L_REMAINING_TERM], "the remaining term is longer than the original term");
+    if (l->has[RT_L_AGE]) whole_months(s, l, RT_L_AGE, "the age", 0, 1200);
+    else if (terms) {
+        /* a line's age defaults to the months it has run */
+        l->field[RT_L_AGE] = l->field[RT_L_ORIGINAL_TERM] - l->field[RT_L_REMAINING_TERM];
+        l->has[RT_L_AGE] = 1;
+    }
+    if (l->has[RT_L_BALLOON] && whole_months(s, l, RT_L_BALLOON, "the balloon month", 1, 1200) && terms &&
+        l->field[RT_L_BALLOON] > l->field[RT_L_ORIGINAL_TERM])
+        diag_error(s->dg, l->field_loc[RT_L_BALLOON], "the balloon falls after the original term");
+    if (l->has[RT_L_IO_MONTHS]) whole_months(s, l, RT_L_IO_MONTHS, "the interest-only period", 1, 1200);
+    static const int arm_fields[] = { RT_L_MARGIN, RT_L_FIRST_RESET, RT_L_RESET_EVERY, RT_L_PERIODIC_CAP,
+                                      RT_L_LIFE_CAP, RT_L_LIFE_FLOOR };
+    if (!l->index) {
+        for (size_t i = 0; i < sizeof arm_fields / sizeof arm_fields[0]; i++)
+            if (l->has[arm_fields[i]]) {
+                diag_error(s->dg, l->field_loc[arm_fields[i]],
+                           "only an adjustable line has this: give the line its 'index'");
+                break;
+            }
+        return;
+    }
+    ast_decl *x = sym_get(&s->terms, l->index);
+    if (!x || x->kind != DK_INPUT) {
+        if (x) diag_error(s->dg, l->index_loc, "\"%s\" is a %s; an index is an input rate ('input \"%s\" rate;')",
+                          l->index, kind_name(x->kind), l->index);
+        else unknown(s, l->index_loc, "input", l->index, &s->terms);
+    } else if (x->unit != RT_UNIT_RATE) {
+        diag_error(s->dg, l->index_loc, "index \"%s\" must be an input rate, not %s", l->index, sema_unit_name(x->unit));
+    } else {
+        l->field[RT_L_INDEX] = (rt_dec)x->index * RT_SCALE;
+        l->has[RT_L_INDEX] = 1;
+    }
+    if (!l->has[RT_L_MARGIN]) diag_error(s->dg, l->index_loc, "adjustable line \"%s\" needs a margin ('margin 3.00%%')", n);
+    if (!l->has[RT_L_FIRST_RESET]) diag_error(s->dg, l->index_loc, "adjustable line \"%s\" needs its first reset ('first reset 24')", n);
+    else whole_months(s, l, RT_L_FIRST_RESET, "the first reset", 1, 1200);
+    if (!l->has[RT_L_RESET_EVERY]) diag_error(s->dg, l->index_loc, "adjustable line \"%s\" needs its reset frequency ('reset every 6')", n);
+    else whole_months(s, l, RT_L_RESET_EVERY, "the reset frequency", 1, 120);
+    if (l->has[RT_L_LIFE_CAP] && l->has[RT_L_LIFE_FLOOR] && l->field[RT_L_LIFE_CAP] < l->field[RT_L_LIFE_FLOOR])
+        diag_error(s->dg, l->field_loc[RT_L_LIFE_CAP], "the life cap is below the life floor");
+}
+
+static void check_collateral(sema *s)
+{
+    ast_deal *d = s->d;
+    symtab seen = { 0 };
+    for (int i = 0; i < d->collateral.n; i++) {
+        ast_collateral *c = d->collateral.v[i];
+        ast_decl *g = sym_get(&s->groups, c->group);
+        if (!g) unknown(s, c->group_loc, "group", c->group, &s->groups);
+        else {
+            ast_collateral *p = sym_get(&seen, c->group);
+            if (p) {
+                diag *e = diag_error(s->dg, c->group_loc, "the collateral of group \"%s\" is declared twice", c->group);
+                diag_note(s->dg, e, p->group_loc, "first declared here");
+            } else sym_put(s->a, &seen, c->group, c);
+            c->group_idx = g->index;
+        }
+        if (c->lines.n == 0) diag_error(s->dg, c->group_loc, "the collateral of group \"%s\" has no lines", c->group);
+        symtab names = { 0 };
+        for (int j = 0; j < c->lines.n; j++) {
+            ast_cline *l = c->lines.v[j];
+            ast_cline *p = sym_get(&names, l->name);
+            if (p) {
+                diag *e = diag_error(s->dg, l->name_loc, "collateral line \"%s\" appears twice in this group", l->name);
+                diag_note(s->dg, e, p->name_loc, "first here");
+            } else sym_put(s->a, &names, l->name, l);
+            check_cline(s, l);
+        }
+    }
+    if (d->has_cutoff && d->has_closing && d->cutoff > d->closing) {
+        diag *e = diag_error(s->dg, d->cutoff_loc, "the cut-off date comes after the closing date");
+        diag_note(s->dg, e, d->closing_loc, "the closing date");
+    }
+}
+
 int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
 {
     sema s = { .a = a, .dg = dg, .d = d, .out = out };
@@ -786,5 +905,6 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
     }
     check_waterfalls(&s);
     check_lines(&s);
+    check_collateral(&s);
     return dg->nerrors == errors_before;
 }

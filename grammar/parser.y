@@ -53,6 +53,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
     ast_class *cls;
     ast_clause *clause;
     ast_sched_entry *sent;
+    ast_cline *cline;
 }
 
 %token TOK_EOF 0 "end of file"
@@ -143,6 +144,29 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_TO "'to'"
 %token KW_TRUE "'true'"
 
+%token KW_AGE "'age'"
+%token KW_BALLOON "'balloon'"
+%token KW_CALL "'call'"
+%token KW_CAP "'cap'"
+%token KW_COLLATERAL "'collateral'"
+%token KW_EVERY "'every'"
+%token KW_FEE "'fee'"
+%token KW_FLOOR "'floor'"
+%token KW_GROSS "'gross'"
+%token KW_INDEX "'index'"
+%token KW_LIFE "'life'"
+%token KW_LINE "'line'"
+%token KW_MARGIN "'margin'"
+%token KW_NET "'net'"
+%token KW_ONLY "'only'"
+%token KW_PERIODIC "'periodic'"
+%token KW_REMAINING "'remaining'"
+%token KW_RESET "'reset'"
+%token KW_SERVICING "'servicing'"
+%token KW_TERM "'term'"
+%token KW_CUTOFF "'cut-off'"
+%token KW_CLEANUP "'clean-up'"
+
 %precedence KW_ELSE
 %left KW_OR
 %left KW_AND
@@ -158,6 +182,8 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %type <cls> class_attrs
 %type <clause> clause pay_body
 %type <sent> sched_entry
+%type <cline> cl_attrs cl_line
+%type <vec> cl_lines
 %type <str> opt_text
 %type <ival> bdc unit order group_field
 
@@ -181,6 +207,9 @@ item
     : KW_CLOSING KW_DATE TOK_DATE ';'                 { build_closing(B, @3, $3); }
     | KW_FIRST KW_PAYMENT KW_DATE TOK_DATE ';'        { build_first_payment(B, @4, $4); }
     | KW_PAYMENT KW_DAY TOK_NUMBER bdc ';'            { build_payment_day(B, @3, $3, $4); }
+    | KW_CUTOFF KW_DATE TOK_DATE ';'                  { build_cutoff(B, @3, $3); }
+    | KW_CLEANUP KW_CALL TOK_PERCENT ';'              { build_cleanup(B, @3, $3); }
+    | KW_COLLATERAL TOK_STRING '{' cl_lines '}'       { build_collateral(B, @$, $2, @2, $4); }
     | KW_GROUP TOK_STRING ';'                         { build_decl(B, DK_GROUP, @$, $2, @2, 0, NULL, NULL); }
     | KW_INPUT TOK_STRING unit opt_text ';'           { build_decl(B, DK_INPUT, @$, $2, @2, $3, NULL, $4); }
     | KW_RESIDUAL TOK_STRING ';'                      { build_decl(B, DK_RESIDUAL, @$, $2, @2, 0, NULL, NULL); }
@@ -240,6 +269,38 @@ class_attrs
     | class_attrs KW_ACCRUAL TOK_DAYCOUNT    { $$ = build_class_accrual(B, $1, @3, $3); }
     | class_attrs KW_NOTIONAL TOK_STRING     { $$ = build_class_notional(B, $1, @3, $3); }
     | class_attrs KW_TEXT TOK_STRING         { $$ = build_class_text(B, $1, $3); }
+    ;
+
+/* ---- collateral ---- */
+
+cl_lines
+    : %empty                        { $$ = (ptrvec){0}; }
+    | cl_lines cl_line              { $$ = build_push(B, $1, $2); }
+    ;
+
+cl_line
+    : KW_LINE TOK_STRING cl_attrs ';'   { $$ = build_cline(B, @$, $2, @2, $3); }
+    | error ';'                         { $$ = NULL; yyerrok; }
+    ;
+
+cl_attrs
+    : %empty                                      { $$ = build_cline_new(B); }
+    | cl_attrs KW_BALANCE TOK_MONEY               { $$ = build_cline_set(B, $1, RT_L_BALANCE, @3, $3); }
+    | cl_attrs KW_GROSS KW_RATE TOK_PERCENT       { $$ = build_cline_set(B, $1, RT_L_GROSS_RATE, @4, $4); }
+    | cl_attrs KW_NET KW_RATE TOK_PERCENT         { $$ = build_cline_set(B, $1, RT_L_NET_RATE, @4, $4); }
+    | cl_attrs KW_SERVICING KW_FEE TOK_PERCENT    { $$ = build_cline_set(B, $1, CL_FEE, @4, $4); }
+    | cl_attrs KW_ORIGINAL KW_TERM TOK_NUMBER     { $$ = build_cline_set(B, $1, RT_L_ORIGINAL_TERM, @4, $4); }
+    | cl_attrs KW_REMAINING KW_TERM TOK_NUMBER    { $$ = build_cline_set(B, $1, RT_L_REMAINING_TERM, @4, $4); }
+    | cl_attrs KW_AGE TOK_NUMBER                  { $$ = build_cline_set(B, $1, RT_L_AGE, @3, $3); }
+    | cl_attrs KW_BALLOON TOK_NUMBER              { $$ = build_cline_set(B, $1, RT_L_BALLOON, @3, $3); }
+    | cl_attrs KW_INTEREST KW_ONLY TOK_NUMBER     { $$ = build_cline_set(B, $1, RT_L_IO_MONTHS, @4, $4); }
+    | cl_attrs KW_INDEX TOK_STRING                { $$ = build_cline_index(B, $1, @3, $3); }
+    | cl_attrs KW_MARGIN TOK_PERCENT              { $$ = build_cline_set(B, $1, RT_L_MARGIN, @3, $3); }
+    | cl_attrs KW_FIRST KW_RESET TOK_NUMBER       { $$ = build_cline_set(B, $1, RT_L_FIRST_RESET, @4, $4); }
+    | cl_attrs KW_RESET KW_EVERY TOK_NUMBER       { $$ = build_cline_set(B, $1, RT_L_RESET_EVERY, @4, $4); }
+    | cl_attrs KW_PERIODIC KW_CAP TOK_PERCENT     { $$ = build_cline_set(B, $1, RT_L_PERIODIC_CAP, @4, $4); }
+    | cl_attrs KW_LIFE KW_CAP TOK_PERCENT         { $$ = build_cline_set(B, $1, RT_L_LIFE_CAP, @4, $4); }
+    | cl_attrs KW_LIFE KW_FLOOR TOK_PERCENT       { $$ = build_cline_set(B, $1, RT_L_LIFE_FLOOR, @4, $4); }
     ;
 
 /* ---- schedules ---- */

@@ -203,9 +203,11 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
  * A group's collateral is declared in the deal as representative lines (or
  * given at run time as a loan tape with the same fields). Each line is
  * created with rt_add_collateral and its fields set with rt_set_collateral;
- * unset fields are 0. Rates are fractions (RT_SCALE = 100%), terms and ages
- * in months, balances in money, INDEX is an rt_add_input index (an index
- * rate the projection is given) or -1.                                     */
+ * unset fields are 0 (for the caps and floor, 0 means none). Every field is
+ * an rt_dec like any other value: rates are fractions (RT_SCALE = 100%),
+ * terms and ages are months (360 months is 360 * RT_SCALE), balances money,
+ * INDEX an rt_add_input index times RT_SCALE (an index rate the projection
+ * is given), or -RT_SCALE for a fixed-rate line.                            */
 #define RT_COLLATERAL_FIELDS(X)                                               \
     X(BALANCE,         "balance")          /* current balance at cut-off     */ \
     X(GROSS_RATE,      "gross_rate")       /* the borrower's rate            */ \
