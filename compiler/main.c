@@ -27,7 +27,7 @@ extern char **environ;
 
 static const char usage[] =
     "usage: dealc check FILE\n"
-    "       dealc build FILE [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0]\n"
+    "       dealc build FILE [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
     "       dealc run FILE [-- ARGS...]\n"
     "       dealc --help | --version\n";
 
@@ -41,6 +41,8 @@ static const char help[] =
     "      --emit=ir     the LLVM IR (after optimisation unless -O0)\n"
     "      --emit=obj    the object file only (no linking)\n"
     "      -O0           skip the optimiser\n"
+    "      --no-main     leave out main(), for an object linked into another\n"
+    "                    program that calls dealc_describe and dealc_period\n"
     "  run FILE -- ARGS  compile in memory and run the deal's own command line\n"
     "                    with ARGS, e.g. dealc run deal.deal -- replay --state s.json r.csv\n\n"
     "Diagnostics read FILE:LINE:COL: error: MESSAGE, with the source line.\n"
@@ -198,7 +200,7 @@ static int cmd_build(int argc, char **argv)
 {
     const char *file = NULL, *out = NULL;
     emit_kind emit = EMIT_EXE;
-    int optimize = 1;
+    int optimize = 1, with_main = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0) {
@@ -213,6 +215,8 @@ static int cmd_build(int argc, char **argv)
             else return usage_error("unknown --emit kind '%s' (tokens, ast, ir or obj)", k);
         } else if (strcmp(a, "-O0") == 0) {
             optimize = 0;
+        } else if (strcmp(a, "--no-main") == 0) {
+            with_main = 0;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!file) {
@@ -222,6 +226,8 @@ static int cmd_build(int argc, char **argv)
         }
     }
     if (!file) return usage_error("'build' needs a deal file%s", "");
+    if (!with_main && emit == EMIT_EXE)
+        return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
 
     /* text dumps go to stdout unless -o is given */
     FILE *dump = stdout;
@@ -236,7 +242,7 @@ static int cmd_build(int argc, char **argv)
     int ok = front_run(&fe, file, emit, dump);
     if (ok && (emit == EMIT_EXE || emit == EMIT_IR || emit == EMIT_OBJ)) {
         char *err = NULL;
-        cg_options o = { .emit_main = 1, .optimize = optimize };
+        cg_options o = { .emit_main = with_main, .optimize = optimize };
         cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
         if (!m) {
             fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed");
