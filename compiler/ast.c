@@ -195,6 +195,34 @@ void build_deal_end(ast_builder *B, src_loc loc)
     if (B->deal) B->deal->loc = loc;
 }
 
+static ast_item *push_item(ast_builder *B, ast_item_kind kind, src_loc loc, void *ptr)
+{
+    ast_item *it = arena_alloc(B->arena, sizeof *it);
+    it->kind = kind;
+    it->loc = loc;
+    it->ptr = ptr;
+    ptrvec_push(B->arena, &B->deal->items, it);
+    return it;
+}
+
+void build_item_end(ast_builder *B, src_loc loc)
+{
+    ast_deal *d = B->deal;
+    if (!d || d->items.n == B->items_seen) return; /* an item dropped by error recovery */
+    ast_item *it = d->items.v[d->items.n - 1];
+    it->loc = loc;
+    if (it->kind == IT_STATEMENT) it->last = d->lines.n;
+    B->items_seen = d->items.n;
+}
+
+void build_class_block(ast_builder *B, src_loc loc, ast_item_kind kind)
+{
+    ast_item *it = push_item(B, kind, loc, NULL);
+    it->first = B->class_mark;
+    it->last = B->deal->classes.n;
+    B->class_mark = B->deal->classes.n;
+}
+
 static void twice(ast_builder *B, src_loc loc, src_loc first, const char *what)
 {
     diag *g = diag_error(B->diag, loc, "%s is given twice", what);
@@ -208,6 +236,7 @@ void build_closing(ast_builder *B, src_loc loc, int days)
     d->has_closing = 1;
     d->closing = days;
     d->closing_loc = loc;
+    push_item(B, IT_CLOSING, loc, NULL);
 }
 
 void build_first_payment(ast_builder *B, src_loc loc, int days)
@@ -217,6 +246,7 @@ void build_first_payment(ast_builder *B, src_loc loc, int days)
     d->has_first_payment = 1;
     d->first_payment = days;
     d->first_payment_loc = loc;
+    push_item(B, IT_FIRST_PAYMENT, loc, NULL);
 }
 
 void build_payment_day(ast_builder *B, src_loc loc, rt_dec day, int bdc)
@@ -231,6 +261,7 @@ void build_payment_day(ast_builder *B, src_loc loc, rt_dec day, int bdc)
     d->payment_day = (int)(day / RT_SCALE);
     d->payment_day_loc = loc;
     d->bdc = (rt_bdc)bdc;
+    push_item(B, IT_PAYMENT_DAY, loc, NULL);
 }
 
 void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *name, src_loc nloc,
@@ -246,6 +277,7 @@ void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *nam
     x->text = text;
     x->index = -1;
     ptrvec_push(B->arena, &B->deal->decls, x);
+    push_item(B, IT_DECL, loc, x);
 }
 
 void build_schedule(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ptrvec entries)
@@ -269,6 +301,7 @@ void build_waterfall_begin(ast_builder *B, src_loc loc, const char *section, src
     w->fund_idx = -1;
     B->cur_wf = w;
     ptrvec_push(B->arena, &B->deal->waterfalls, w);
+    push_item(B, IT_WATERFALL, loc, w);
 }
 
 void build_statement_begin(ast_builder *B, src_loc loc)
@@ -280,6 +313,8 @@ void build_statement_begin(ast_builder *B, src_loc loc)
     }
     d->has_statement = 1;
     d->statement_loc = loc;
+    ast_item *it = push_item(B, IT_STATEMENT, loc, NULL);
+    it->first = d->lines.n;
 }
 
 ast_class *build_class_new(ast_builder *B)
@@ -453,6 +488,7 @@ void build_cutoff(ast_builder *B, src_loc loc, int days)
     d->has_cutoff = 1;
     d->cutoff = days;
     d->cutoff_loc = loc;
+    push_item(B, IT_CUTOFF, loc, NULL);
 }
 
 void build_cleanup(ast_builder *B, src_loc loc, rt_dec fraction)
@@ -466,6 +502,7 @@ void build_cleanup(ast_builder *B, src_loc loc, rt_dec fraction)
     d->has_cleanup = 1;
     d->cleanup = fraction;
     d->cleanup_loc = loc;
+    push_item(B, IT_CLEANUP, loc, NULL);
 }
 
 void build_collateral(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ptrvec lines)
@@ -478,6 +515,7 @@ void build_collateral(ast_builder *B, src_loc loc, const char *group, src_loc gl
     for (int i = 0; i < lines.n; i++)
         if (lines.v[i]) ptrvec_push(B->arena, &c->lines, lines.v[i]);
     ptrvec_push(B->arena, &B->deal->collateral, c);
+    push_item(B, IT_COLLATERAL, loc, c);
 }
 
 ast_cline *build_cline_new(ast_builder *B)
@@ -652,6 +690,7 @@ void ast_dump(FILE *out, const ast_deal *d)
         const ast_decl *x = d->decls.v[i];
         fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
         if (x->kind == DK_INPUT) fprintf(out, " unit=%d", x->unit);
+        if (x->text) fprintf(out, " text=\"%s\"", x->text);
         if (x->expr) { fputc('\n', out); dump_expr(out, x->expr, 2); }
         for (int j = 0; j < x->entries.n; j++) {
             const ast_sched_entry *s = x->entries.v[j];
@@ -667,6 +706,7 @@ void ast_dump(FILE *out, const ast_deal *d)
         dump_dec(out, c->original);
         fprintf(out, " accrual=%d", c->accrual);
         if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
+        if (c->text) fprintf(out, " text=\"%s\"", c->text);
         if (c->coupon) { fputc('\n', out); dump_expr(out, c->coupon, 2); }
         fputs(")\n", out);
     }
@@ -680,7 +720,23 @@ void ast_dump(FILE *out, const ast_deal *d)
             fprintf(out, "    (clause %s %s%s to ", c->label, ck[c->kind], ord[c->order]);
             dump_classes(out, &c->payees);
             if (c->remainder) fputs(" remainder", out);
+            if (c->text) fprintf(out, " text=\"%s\"", c->text);
             if (c->amount) { fputc('\n', out); dump_expr(out, c->amount, 3); }
+            fputs(")\n", out);
+        }
+        fputs("  )\n", out);
+    }
+    if (d->has_cutoff) fprintf(out, "  (cutoff %d)\n", d->cutoff);
+    if (d->has_cleanup) { fputs("  (cleanup-call ", out); dump_dec(out, d->cleanup); fputs(")\n", out); }
+    for (int i = 0; i < d->collateral.n; i++) {
+        const ast_collateral *c = d->collateral.v[i];
+        fprintf(out, "  (collateral \"%s\"\n", c->group);
+        for (int j = 0; j < c->lines.n; j++) {
+            const ast_cline *l = c->lines.v[j];
+            fprintf(out, "    (line \"%s\"", l->name);
+            for (int f = 0; f <= RT_L_COUNT; f++)
+                if (l->has[f]) { fprintf(out, " %d=", f); dump_dec(out, l->field[f]); }
+            if (l->index) fprintf(out, " index=\"%s\"", l->index);
             fputs(")\n", out);
         }
         fputs("  )\n", out);

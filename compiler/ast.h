@@ -197,6 +197,24 @@ typedef struct ast_line {
     ast_expr *expr;
 } ast_line;
 
+/* Every item of the deal in source order, for the formatter and diff. */
+typedef enum ast_item_kind {
+    IT_CLOSING, IT_FIRST_PAYMENT, IT_PAYMENT_DAY, IT_CUTOFF, IT_CLEANUP,
+    IT_DECL,            /* ptr: ast_decl */
+    IT_NOTES,           /* first..last: class indexes in ast_deal.classes */
+    IT_CERTIFICATES,
+    IT_COLLATERAL,      /* ptr: ast_collateral */
+    IT_WATERFALL,       /* ptr: ast_waterfall */
+    IT_STATEMENT        /* first..last: line indexes in ast_deal.lines */
+} ast_item_kind;
+
+typedef struct ast_item {
+    ast_item_kind kind;
+    src_loc loc;
+    void *ptr;
+    int first, last;    /* [first, last) */
+} ast_item;
+
 typedef struct ast_deal {
     const char *name;
     src_loc loc, name_loc;
@@ -212,6 +230,7 @@ typedef struct ast_deal {
     int has_statement;
     src_loc statement_loc;
     ptrvec collateral;      /* ast_collateral* */
+    ptrvec items;           /* ast_item*, in source order */
     int has_cutoff, cutoff; src_loc cutoff_loc;          /* cut-off date */
     int has_cleanup; rt_dec cleanup; src_loc cleanup_loc; /* clean-up call */
 } ast_deal;
@@ -224,6 +243,9 @@ typedef struct ast_builder {
     ast_deal *deal;         /* the result; NULL until the deal rule reduces */
     ast_waterfall *cur_wf;  /* the priority of payments being parsed */
     src_loc prev_tok;       /* the token before the lookahead (for "expected ';'") */
+    ptrvec comments;        /* src_loc* of every comment, in source order (for fmt) */
+    int class_mark;         /* classes before the current notes/certificates block */
+    int items_seen;         /* items whose span is final */
     src_loc last_tok;       /* the lookahead */
 } ast_builder;
 

@@ -49,6 +49,9 @@ void build_clause_add(ast_builder *B, ast_clause *c);
 
 void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e);
 
+/* after each item: gives the item just recorded its whole span */
+void build_item_end(ast_builder *B, src_loc loc);
+void build_class_block(ast_builder *B, src_loc loc, ast_item_kind kind);
 void build_cutoff(ast_builder *B, src_loc loc, int days);
 void build_cleanup(ast_builder *B, src_loc loc, rt_dec fraction);
 void build_collateral(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ptrvec lines);

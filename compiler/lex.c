@@ -39,6 +39,13 @@ void lex_at_end(lex_extra *x, src_loc *loc)
     loc->col = x->col;
 }
 
+void lex_comment(lex_extra *x, src_loc loc)
+{
+    src_loc *c = arena_alloc(x->b->arena, sizeof *c);
+    *c = loc;
+    ptrvec_push(x->b->arena, &x->b->comments, c);
+}
+
 void lex_error(lex_extra *x, src_loc loc, const char *fmt, ...)
 {
     char buf[512];

@@ -32,6 +32,7 @@ void lex_dump_tokens(ast_builder *b, FILE *out);
 /* helpers called from lexer.l actions */
 void lex_advance(lex_extra *x, src_loc *loc, const char *text, int len);
 void lex_at_end(lex_extra *x, src_loc *loc);  /* the end-of-file token's place */
+void lex_comment(lex_extra *x, src_loc loc);  /* keeps comments for the formatter */
 void lex_error(lex_extra *x, src_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int  lex_string(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len);
 int  lex_string_unterminated(lex_extra *x, YYSTYPE *v, const char *text, int len);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "codegen.h"
+#include "fmt.h"
 #include "lex.h"
 #include "sema.h"
 
@@ -29,6 +30,7 @@ static const char usage[] =
     "usage: dealc check FILE\n"
     "       dealc build FILE [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
     "       dealc run FILE [-- ARGS...]\n"
+    "       dealc fmt [--write | --check] FILE...\n"
     "       dealc --help | --version\n";
 
 static const char help[] =
@@ -43,6 +45,9 @@ static const char help[] =
     "      -O0           skip the optimiser\n"
     "      --no-main     leave out main(), for an object linked into another\n"
     "                    program that calls dealc_describe and dealc_period\n"
+    "  fmt FILE...       print each deal in the canonical layout (comments and\n"
+    "                    legal text kept); --write rewrites the files in place,\n"
+    "                    --check lists those not in canonical layout (exit 1)\n"
     "  run FILE -- ARGS  compile in memory and run the deal's own command line\n"
     "                    with ARGS, e.g. dealc run deal.deal -- replay --state s.json r.csv\n\n"
     "Diagnostics read FILE:LINE:COL: error: MESSAGE, with the source line.\n"
@@ -288,6 +293,68 @@ static int cmd_build(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
+/* Write text to path through a temporary file and a rename. */
+static int write_atomic(const char *path, const char *text, size_t len)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) { fprintf(stderr, "dealc: error: cannot write %s: %s\n", path, strerror(errno)); return 0; }
+    int ok = fwrite(text, 1, len, f) == len;
+    if (fclose(f) != 0) ok = 0;
+    if (ok && rename(tmp, path) != 0) ok = 0;
+    if (!ok) {
+        fprintf(stderr, "dealc: error: cannot write %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    return ok;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+    int write = 0, check = 0, nfiles = 0, status = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--write") == 0) write = 1;
+        else if (strcmp(argv[i], "--check") == 0) check = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) return usage_error("unknown option '%s'", argv[i]);
+        else nfiles++;
+    }
+    if (!nfiles) return usage_error("'fmt' needs at least one deal file%s", "");
+    if (write && check) return usage_error("--write and --check do not go together%s", "");
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) continue;
+        front fe;
+        arena_init(&fe.a);
+        if (!src_load(&fe.file, argv[i])) { arena_free(&fe.a); status = 1; continue; }
+        diag_init(&fe.diag, &fe.a, &fe.file);
+        fe.b = (ast_builder){ .arena = &fe.a, .diag = &fe.diag, .file = &fe.file };
+        /* only the syntax matters: a deal with unknown names still formats */
+        int ok = parse_file(&fe.b) && fe.diag.nerrors == 0;
+        if (!ok) {
+            diag_print_all(&fe.diag, stderr);
+            fprintf(stderr, "dealc: %s was not formatted\n", argv[i]);
+            status = 1;
+        } else {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&buf, &len);
+            fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
+            fclose(mem);
+            int same = len == (size_t)fe.file.len && memcmp(buf, fe.file.text, len) == 0;
+            if (check) {
+                if (!same) { printf("%s\n", argv[i]); status = 1; }
+            } else if (write) {
+                if (!same && !write_atomic(argv[i], buf, len)) status = 1;
+            } else {
+                fwrite(buf, 1, len, stdout);
+            }
+            free(buf);
+        }
+        front_free(&fe);
+    }
+    return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     if (argc < 1) return usage_error("'run' needs a deal file%s", "");
@@ -335,5 +402,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "build") == 0) return cmd_build(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
-    return usage_error("unknown command '%s' (check, build or run)", cmd);
+    if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (check, build, run or fmt)", cmd);
 }

@@ -200,7 +200,7 @@ deal
 
 items
     : %empty
-    | items item
+    | items item                                      { build_item_end(B, @2); }
     ;
 
 item
@@ -248,8 +248,8 @@ opt_text
 /* ---- classes ---- */
 
 class_block
-    : KW_NOTES '{' class_decls '}'
-    | KW_CERTIFICATES '{' class_decls '}'
+    : KW_NOTES '{' class_decls '}'          { build_class_block(B, @$, IT_NOTES); }
+    | KW_CERTIFICATES '{' class_decls '}'   { build_class_block(B, @$, IT_CERTIFICATES); }
     ;
 
 class_decls

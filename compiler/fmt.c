@@ -1,0 +1,548 @@
+/* fmt.c — see fmt.h. */
+#include "fmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lex.h"
+
+/* ---- literals ---- */
+
+static void put_decimal(FILE *out, rt_dec v, int min_decimals, int grouped)
+{
+    int neg = v < 0;
+    unsigned __int128 u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
+    unsigned __int128 ip = u / (unsigned __int128)RT_SCALE, fp = u % (unsigned __int128)RT_SCALE;
+    char digits[64];
+    int n = 0;
+    do { digits[n++] = (char)('0' + (int)(ip % 10)); ip /= 10; } while (ip);
+    if (neg) fputc('-', out);
+    for (int i = n - 1; i >= 0; i--) {
+        fputc(digits[i], out);
+        if (grouped && i > 0 && i % 3 == 0) fputc(',', out);
+    }
+    char f[13];
+    for (int i = 11; i >= 0; i--) { f[i] = (char)('0' + (int)(fp % 10)); fp /= 10; }
+    int e = 12;
+    while (e > min_decimals && f[e - 1] == '0') e--;
+    if (e > 0) fprintf(out, ".%.*s", e, f);
+}
+
+static void put_money(FILE *out, rt_dec v)
+{
+    if (v < 0) { fputc('-', out); v = -v; }
+    fputc('$', out);
+    put_decimal(out, v, 2, 1);
+}
+
+static void put_date(FILE *out, int days)
+{
+    int y, m, d;
+    lex_days_to_civil(days, &y, &m, &d);
+    fprintf(out, "%04d-%02d-%02d", y, m, d);
+}
+
+static void put_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void put_percent(FILE *out, rt_dec v)
+{
+    /* two decimals at least, as agreements write rates (0.10%, 7.00%) */
+    put_decimal(out, v * 100, 2, 0);
+    fputc('%', out);
+}
+
+/* ---- expressions ---- */
+
+enum { P_IF = 1, P_OR, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_NEG, P_PRIMARY };
+
+static int prec(const ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_IF: return P_IF;
+    case EX_NOT: return P_NOT;
+    case EX_NEG: return P_NEG;
+    case EX_OF: case EX_PER_ANNUM: return P_MUL;
+    case EX_BIN:
+        switch (e->op) {
+        case OP_OR: return P_OR;
+        case OP_AND: return P_AND;
+        case OP_ADD: case OP_SUB: return P_ADD;
+        case OP_MUL: case OP_DIV: return P_MUL;
+        default: return P_CMP;
+        }
+    default: return P_PRIMARY;
+    }
+}
+
+static const char *const group_field_words[] = {
+    [RT_GR_PRINCIPAL_COLLECTIONS] = "principal collections",
+    [RT_GR_INTEREST_COLLECTIONS] = "interest collections",
+    [RT_GR_PRINCIPAL_DRAWS] = "principal draws",
+    [RT_GR_LIQUIDATION_LOSS] = "liquidation loss",
+    [RT_GR_RECOVERIES] = "recoveries",
+    [RT_GR_SUBSTITUTION_ADJUSTMENT] = "substitution adjustment",
+    [RT_GR_ACTIVE_LOAN_COUNT] = "active loan count",
+    [RT_GR_BEGIN_BALANCE] = "pool balance",
+    [RT_GR_END_BALANCE] = "ending pool balance",
+    [RT_GR_BEGIN_CUM_LOSS] = "cumulative loss",
+    [RT_GR_END_CUM_LOSS] = "ending cumulative loss",
+};
+
+static void put_classref(FILE *out, const ast_classref *r)
+{
+    put_string(out, r->first);
+    if (r->last) {
+        fputs(" .. ", out);
+        put_string(out, r->last);
+    }
+}
+
+static void put_classlist(FILE *out, const ptrvec *v, int parens)
+{
+    if (parens && (v->n > 1)) fputc('(', out);
+    for (int i = 0; i < v->n; i++) {
+        if (i) fputs(", ", out);
+        put_classref(out, v->v[i]);
+    }
+    if (parens && (v->n > 1)) fputc(')', out);
+}
+
+static void put_expr(FILE *out, const ast_expr *e, int min);
+
+static void put_expr(FILE *out, const ast_expr *e, int min)
+{
+    int p = prec(e);
+    if (p < min) fputc('(', out);
+    switch (e->kind) {
+    case EX_NUM:
+        switch (e->lit_unit) {
+        case RT_UNIT_MONEY: put_money(out, e->num); break;
+        case RT_UNIT_RATE: put_percent(out, e->num); break;
+        case RT_UNIT_DATE: put_date(out, (int)(e->num / RT_SCALE)); break;
+        case RT_UNIT_BOOL: fputs(e->num ? "true" : "false", out); break;
+        default: put_decimal(out, e->num, 0, 0); break;
+        }
+        break;
+    case EX_NAME: put_string(out, e->name); break;
+    case EX_POOL:
+        fputs(group_field_words[e->field], out);
+        if (e->name) { fputs(" for ", out); put_string(out, e->name); }
+        break;
+    case EX_CLASSQ:
+        fprintf(out, "%s ", ast_classq_names[e->field]);
+        put_classlist(out, &e->classes, 1);
+        break;
+    case EX_PARTYQ: fputs("paid to ", out); put_string(out, e->name); break;
+    case EX_GLOBAL: fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : "distribution number", out); break;
+    case EX_NEG: fputc('-', out); put_expr(out, e->a, P_NEG); break;
+    case EX_NOT: fputs("not ", out); put_expr(out, e->a, P_NOT); break;
+    case EX_BIN:
+        /* left-associative: the right operand binds tighter; comparisons
+         * do not chain, so both sides do */
+        put_expr(out, e->a, p == P_CMP ? p + 1 : p);
+        fprintf(out, " %s ", ast_op_names[e->op]);
+        put_expr(out, e->b, p + 1);
+        break;
+    case EX_OF:
+    case EX_PER_ANNUM:
+        put_expr(out, e->a, p);
+        fputs(e->kind == EX_OF ? " of " : " per annum of ", out);
+        put_expr(out, e->b, p + 1);
+        break;
+    case EX_IF:
+        fputs("if ", out);
+        put_expr(out, e->a, P_IF);
+        fputs(" then ", out);
+        put_expr(out, e->b, P_IF);
+        fputs(" else ", out);
+        put_expr(out, e->c, P_IF);
+        break;
+    case EX_MIN:
+    case EX_MAX:
+        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        for (int i = 0; i < e->args.n; i++) {
+            if (i) fputs(", ", out);
+            put_expr(out, e->args.v[i], P_IF);
+        }
+        fputc(')', out);
+        break;
+    default:
+        fputs("<error>", out);
+        break;
+    }
+    if (p < min) fputc(')', out);
+}
+
+void fmt_expr(FILE *out, const ast_expr *e) { put_expr(out, e, P_IF); }
+
+#define WIDTH 100
+
+/* the expression as one line of text (caller frees) */
+static char *expr_text(const ast_expr *e, size_t *len)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, len);
+    fmt_expr(m, e);
+    fclose(m);
+    return buf;
+}
+
+/* A long sum is broken before each of its top-level + and -, one term a
+ * line, as agreements set out long definitions. */
+static void put_long_expr(FILE *out, const ast_expr *e, int level)
+{
+    const ast_expr *terms[256];
+    int ops[256], n = 0;
+    const ast_expr *x = e;
+    while (x->kind == EX_BIN && (x->op == OP_ADD || x->op == OP_SUB) && n < 255) {
+        terms[n] = x->b;
+        ops[n] = x->op;
+        n++;
+        x = x->a;
+    }
+    put_expr(out, x, P_ADD);
+    for (int i = n - 1; i >= 0; i--) {
+        fputc('\n', out);
+        for (int k = 0; k < level; k++) fputs("    ", out);
+        fprintf(out, "%s ", ops[i] == OP_ADD ? "+" : "-");
+        put_expr(out, terms[i], P_ADD + 1);
+    }
+}
+
+/* "= EXPR", on the same line when it fits, else on the next, indented */
+static void put_assigned(FILE *out, const ast_expr *e, int used, int level)
+{
+    size_t len;
+    char *t = expr_text(e, &len);
+    if ((size_t)used + 3 + len + 1 <= WIDTH) {
+        fprintf(out, " = %s", t);
+    } else {
+        fputs(" =\n", out);
+        for (int k = 0; k < level + 1; k++) fputs("    ", out);
+        if ((size_t)(level + 1) * 4 + len + 1 <= WIDTH) fputs(t, out);
+        else put_long_expr(out, e, level + 1);
+    }
+    free(t);
+}
+
+/* ---- comments ---- */
+
+typedef struct printer {
+    FILE *out;
+    const src_file *f;
+    const ptrvec *comments;
+    int next;           /* the first comment not yet printed */
+} printer;
+
+static void indent(printer *p, int level)
+{
+    for (int i = 0; i < level; i++) fputs("    ", p->out);
+}
+
+/* comments that start before pos, each on a line of its own */
+static void comments_before(printer *p, int pos, int level)
+{
+    while (p->next < p->comments->n) {
+        const src_loc *c = p->comments->v[p->next];
+        if (c->start >= pos) break;
+        indent(p, level);
+        fprintf(p->out, "%.*s\n", c->end - c->start, p->f->text + c->start);
+        p->next++;
+    }
+}
+
+/* a comment on the same source line just after end stays at the end of
+ * the printed line; then the line ends */
+static void end_line(printer *p, int end)
+{
+    if (p->next < p->comments->n) {
+        const src_loc *c = p->comments->v[p->next];
+        int same_line = c->start >= end;
+        for (int i = end; same_line && i < c->start; i++)
+            if (p->f->text[i] == '\n') same_line = 0;
+        if (same_line && (c->end - c->start < 2 || p->f->text[c->start + 1] == '/')) {
+            fprintf(p->out, " %.*s", c->end - c->start, p->f->text + c->start);
+            p->next++;
+        }
+    }
+    fputc('\n', p->out);
+}
+
+/* ---- items ---- */
+
+static void put_text(printer *p, const char *text, int level)
+{
+    if (!text) return;
+    fputc('\n', p->out);
+    indent(p, level + 1);
+    fputs("text ", p->out);
+    put_string(p->out, text);
+}
+
+static void put_decl(printer *p, const ast_decl *x, int level)
+{
+    static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    static const char *const units[] = { "money", "rate", "number", "count", "date", "condition" };
+    fprintf(p->out, "%s ", kw[x->kind]);
+    put_string(p->out, x->name);
+    switch (x->kind) {
+    case DK_INPUT:
+        fprintf(p->out, " %s", units[x->unit]);
+        put_text(p, x->text, level);
+        break;
+    case DK_DEFINE:
+    case DK_FUND:
+        put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
+        put_text(p, x->text, level);
+        break;
+    case DK_SCHEDULE:
+        fputs(" {\n", p->out);
+        for (int i = 0; i < x->entries.n; i++) {
+            const ast_sched_entry *en = x->entries.v[i];
+            comments_before(p, en->loc.end, level + 1);
+            indent(p, level + 1);
+            if (en->to < 0) fputs("thereafter: ", p->out);
+            else if (en->from == en->to) fprintf(p->out, "%d: ", en->from);
+            else fprintf(p->out, "%d to %d: ", en->from, en->to);
+            fmt_expr(p->out, en->value);
+            fputc(';', p->out);
+            end_line(p, en->loc.end);
+        }
+        comments_before(p, x->loc.end, level + 1);
+        indent(p, level);
+        fputc('}', p->out);
+        return;
+    default:
+        break;
+    }
+    fputc(';', p->out);
+}
+
+static void put_class(printer *p, const ast_class *c)
+{
+    fputs("class ", p->out);
+    put_string(p->out, c->name);
+    if (c->has_original) { fputs(" original ", p->out); put_money(p->out, c->original); }
+    if (c->notional) { fputs(" notional ", p->out); put_string(p->out, c->notional); }
+    if (c->coupon) { fputs(" coupon ", p->out); fmt_expr(p->out, c->coupon); }
+    if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", p->out);
+    if (c->text) { fputs(" text ", p->out); put_string(p->out, c->text); }
+    fputc(';', p->out);
+}
+
+static void put_cline(printer *p, const ast_cline *l, int level)
+{
+    fputs("line ", p->out);
+    put_string(p->out, l->name);
+    static const struct { int field; const char *word; int kind; } attrs[] = {
+        { RT_L_BALANCE, "balance", 'm' }, { RT_L_GROSS_RATE, "gross rate", '%' }, { RT_L_NET_RATE, "net rate", '%' },
+        { CL_FEE, "servicing fee", '%' }, { RT_L_ORIGINAL_TERM, "original term", 'n' },
+        { RT_L_REMAINING_TERM, "remaining term", 'n' }, { RT_L_AGE, "age", 'n' }, { RT_L_BALLOON, "balloon", 'n' },
+        { RT_L_IO_MONTHS, "interest only", 'n' }, { RT_L_INDEX, "index", 'i' }, { RT_L_MARGIN, "margin", '%' },
+        { RT_L_FIRST_RESET, "first reset", 'n' }, { RT_L_RESET_EVERY, "reset every", 'n' },
+        { RT_L_PERIODIC_CAP, "periodic cap", '%' }, { RT_L_LIFE_CAP, "life cap", '%' }, { RT_L_LIFE_FLOOR, "life floor", '%' },
+    };
+    int col = 0;
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        int f = attrs[i].field;
+        if (attrs[i].kind == 'i') {
+            if (!l->index) continue;
+        } else if (!l->has[f]) {
+            continue;
+        }
+        /* long lines wrap before the terms and before the adjustable part */
+        if (f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col)) {
+            fputc('\n', p->out);
+            indent(p, level + 1);
+            col++;
+        }
+        col++;
+        int wrapped = f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col > 1);
+        fprintf(p->out, wrapped ? "%s " : " %s ", attrs[i].word);
+        switch (attrs[i].kind) {
+        case 'm': put_money(p->out, l->field[f]); break;
+        case '%': put_percent(p->out, l->field[f]); break;
+        case 'i': put_string(p->out, l->index); break;
+        default: put_decimal(p->out, l->field[f], 0, 0); break;
+        }
+    }
+    fputc(';', p->out);
+}
+
+static int label_width(const ast_waterfall *w)
+{
+    int m = 0;
+    for (int i = 0; i < w->clauses.n; i++) {
+        int n = (int)strlen(((const ast_clause *)w->clauses.v[i])->label);
+        if (n > m) m = n;
+    }
+    return m;
+}
+
+static void put_clause(printer *p, const ast_clause *c, int width, int level)
+{
+    fprintf(p->out, "%-*s pay ", width, c->label);
+    if (c->kind == CL_PAY_INTEREST) {
+        fputs("interest", p->out);
+    } else if (c->remainder) {
+        fputs("remainder", p->out);
+    } else {
+        fmt_expr(p->out, c->amount);
+    }
+    if (c->kind == CL_PAY_PRINCIPAL) fputs(" as principal", p->out);
+    fputs(" to ", p->out);
+    put_classlist(p->out, &c->payees, 0);
+    if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", p->out);
+    if (c->order == ORDER_PRO_RATA) fputs(" pro rata", p->out);
+    put_text(p, c->text, level);
+    fputc(';', p->out);
+}
+
+static int is_block(const ast_item *it)
+{
+    return it->kind == IT_NOTES || it->kind == IT_CERTIFICATES || it->kind == IT_COLLATERAL ||
+           it->kind == IT_WATERFALL || it->kind == IT_STATEMENT ||
+           (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_SCHEDULE);
+}
+
+/* items of one "family" sit together; a change of family gets a blank line */
+static int family(const ast_item *it)
+{
+    if (it->kind <= IT_CLEANUP) return 0;
+    if (it->kind == IT_DECL) return 10 + ((const ast_decl *)it->ptr)->kind;
+    return 100 + it->kind;
+}
+
+static void put_item(printer *p, const ast_deal *d, const ast_item *it)
+{
+    FILE *out = p->out;
+    const int L = 1;
+    switch (it->kind) {
+    case IT_CLOSING: fputs("closing date ", out); put_date(out, d->closing); fputc(';', out); break;
+    case IT_FIRST_PAYMENT: fputs("first payment date ", out); put_date(out, d->first_payment); fputc(';', out); break;
+    case IT_PAYMENT_DAY:
+        fprintf(out, "payment day %d%s;", d->payment_day,
+                d->bdc == RT_BDC_FOLLOWING ? ", following business day"
+                : d->bdc == RT_BDC_MODIFIED_FOLLOWING ? ", modified following business day" : "");
+        break;
+    case IT_CUTOFF: fputs("cut-off date ", out); put_date(out, d->cutoff); fputc(';', out); break;
+    case IT_CLEANUP: fputs("clean-up call ", out); put_percent(out, d->cleanup); fputc(';', out); break;
+    case IT_DECL: put_decl(p, it->ptr, L); break;
+    case IT_NOTES:
+    case IT_CERTIFICATES:
+        fputs(it->kind == IT_NOTES ? "notes {\n" : "certificates {\n", out);
+        for (int i = it->first; i < it->last; i++) {
+            const ast_class *c = d->classes.v[i];
+            comments_before(p, c->loc.end, L + 1);
+            indent(p, L + 1);
+            put_class(p, c);
+            end_line(p, c->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    case IT_COLLATERAL: {
+        const ast_collateral *c = it->ptr;
+        fputs("collateral ", out);
+        put_string(out, c->group);
+        fputs(" {\n", out);
+        for (int i = 0; i < c->lines.n; i++) {
+            const ast_cline *l = c->lines.v[i];
+            comments_before(p, l->loc.end, L + 1);
+            indent(p, L + 1);
+            put_cline(p, l, L + 1);
+            end_line(p, l->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    }
+    case IT_WATERFALL: {
+        const ast_waterfall *w = it->ptr;
+        fputs("priority of payments ", out);
+        put_string(out, w->section);
+        fputs(" from ", out);
+        put_string(out, w->fund);
+        fputs(" {\n", out);
+        int width = label_width(w);
+        for (int i = 0; i < w->clauses.n; i++) {
+            const ast_clause *c = w->clauses.v[i];
+            comments_before(p, c->loc.end, L + 1);
+            indent(p, L + 1);
+            put_clause(p, c, width, L + 1);
+            end_line(p, c->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    }
+    case IT_STATEMENT: {
+        fputs("statement {\n", out);
+        int width = 0;
+        for (int i = it->first; i < it->last; i++) {
+            const ast_line *l = d->lines.v[i];
+            int n = l->label ? (int)strlen(l->label) + 2 : 0;
+            if (n > width) width = n;
+        }
+        if (width > 48) width = 48;
+        for (int i = it->first; i < it->last; i++) {
+            const ast_line *l = d->lines.v[i];
+            comments_before(p, l->loc.end, L + 1);
+            indent(p, L + 1);
+            if (!l->label) {
+                fputs("classes;", out);
+            } else {
+                put_string(out, l->label);
+                int n = (int)strlen(l->label) + 2;
+                fprintf(out, "%*s", n < width ? width - n : 0, "");
+                put_assigned(out, l->expr, (L + 1) * 4 + (n < width ? width : n), L + 1);
+                fputc(';', out);
+            }
+            end_line(p, l->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    }
+    }
+}
+
+void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *comments)
+{
+    printer p = { .out = out, .f = f, .comments = comments };
+    comments_before(&p, d->loc.start, 0);
+    fputs("deal ", out);
+    put_string(out, d->name);
+    fputs(" {", out);
+    int brace = d->name_loc.end;
+    while (brace < f->len && f->text[brace] != '{') brace++;
+    end_line(&p, brace < f->len ? brace + 1 : brace);
+    const ast_item *prev = NULL;
+    for (int i = 0; i < d->items.n; i++) {
+        const ast_item *it = d->items.v[i];
+        if (prev && (is_block(it) || is_block(prev) || family(it) != family(prev))) fputc('\n', out);
+        /* comments inside a one-line item move before it; a block's inner
+         * comments go before the child they were in */
+        comments_before(&p, is_block(it) ? it->loc.start : it->loc.end, 1);
+        indent(&p, 1);
+        put_item(&p, d, it);
+        end_line(&p, it->loc.end);
+        prev = it;
+    }
+    comments_before(&p, d->loc.end, 1);
+    fputs("}\n", out);
+    /* comments after the deal */
+    comments_before(&p, f->len + 1, 0);
+}
