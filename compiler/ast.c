@@ -564,6 +564,57 @@ ast_cline *build_cline(ast_builder *B, src_loc loc, const char *name, src_loc nl
     return l;
 }
 
+void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_loc tloc,
+                           const char *agreement, src_loc aloc, int dated, int effective, src_loc eloc,
+                           const char *under)
+{
+    ast_amendment *a = arena_alloc(B->arena, sizeof *a);
+    a->title = title;
+    a->agreement = agreement;
+    a->under = under;
+    a->loc = loc;
+    a->title_loc = tloc;
+    a->agreement_loc = aloc;
+    a->dated = dated;
+    a->effective = effective;
+    a->effective_loc = eloc;
+    if (effective < dated)
+        diag_warning(B->diag, eloc, "the amendment takes effect before the date it was made");
+    B->amendment = a;
+}
+
+void build_amendment_end(ast_builder *B, src_loc loc)
+{
+    if (B->amendment) B->amendment->loc = loc;
+}
+
+void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text)
+{
+    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
+    op->kind = AM_REPLACE_DEFINE;
+    op->loc = loc;
+    op->target = name;
+    op->target_loc = nloc;
+    op->expr = e;
+    op->text = text;
+    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
+}
+
+void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,
+                        const char *label, src_loc lloc, ast_clause *c)
+{
+    (void)lloc;
+    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
+    op->kind = kind;
+    op->loc = loc;
+    op->target = target;
+    op->target_loc = tloc;
+    op->clause = c;
+    if (c) op->text = c->text;
+    if (c && label) c->label = label;
+    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
+}
+
 /* bison spells aliased tokens with their double quotes: drop them */
 static const char *tok_name(ast_builder *B, const char *n)
 {

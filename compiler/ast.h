@@ -93,6 +93,8 @@ struct ast_expr {
     int nclass_idx;
     int site;              /* codegen: rt_add_site id for runtime errors, or -1 */
     int depth;             /* 1 + the deepest operand: bounded by AST_MAX_DEPTH */
+    const char *amends;    /* IF: an amendment's switch from the old formula of
+                              this definition (b) to the new (c's replacement) */
 };
 
 /* Every later stage walks expressions recursively; bounding their depth
@@ -120,6 +122,10 @@ typedef struct ast_clause {
     ast_order order;
     src_loc order_loc;
     const char *text;       /* the agreement's words, if attached */
+    /* amendments: the clause is in force on payment dates in [from, to)
+     * (day numbers; 0 leaves that end open) */
+    int from, to;
+    const char *amended_by; /* the amendment that inserted or replaced it */
     /* sema: */
     int *class_idx, nclass_idx;
     int party;              /* CL_PAY_PARTY */
@@ -235,12 +241,34 @@ typedef struct ast_deal {
     int has_cleanup; rt_dec cleanup; src_loc cleanup_loc; /* clean-up call */
 } ast_deal;
 
+/* ---- amendments (their own files) ---- */
+typedef enum ast_amend_kind { AM_REPLACE_DEFINE, AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE, AM_DELETE_CLAUSE } ast_amend_kind;
+
+typedef struct ast_amend_op {
+    ast_amend_kind kind;
+    src_loc loc;
+    const char *target;     /* the definition's name, or the clause's full label */
+    src_loc target_loc;
+    ast_expr *expr;         /* AM_REPLACE_DEFINE */
+    const char *text;
+    ast_clause *clause;     /* AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE */
+} ast_amend_op;
+
+typedef struct ast_amendment {
+    const char *title, *agreement, *under;
+    src_loc loc, title_loc, agreement_loc, effective_loc;
+    int dated, effective;   /* day numbers */
+    ptrvec ops;             /* ast_amend_op* */
+} ast_amendment;
+
 /* ---- constructors called by grammar actions ---- */
 typedef struct ast_builder {
     arena *arena;
     diag_ctx *diag;
     const src_file *file;
+    int file_id;            /* the file's id in the diag_ctx (0: the first) */
     ast_deal *deal;         /* the result; NULL until the deal rule reduces */
+    ast_amendment *amendment; /* or this, for an amendment's file */
     ast_waterfall *cur_wf;  /* the priority of payments being parsed */
     src_loc prev_tok;       /* the token before the lookahead (for "expected ';'") */
     ptrvec comments;        /* src_loc* of every comment, in source order (for fmt) */

@@ -49,6 +49,14 @@ void build_clause_add(ast_builder *B, ast_clause *c);
 
 void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e);
 
+void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_loc tloc,
+                           const char *agreement, src_loc aloc, int dated, int effective, src_loc eloc,
+                           const char *under);
+void build_amendment_end(ast_builder *B, src_loc loc);
+void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text);
+void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,
+                        const char *label, src_loc lloc, ast_clause *c);
+
 /* after each item: gives the item just recorded its whole span */
 void build_item_end(ast_builder *B, src_loc loc);
 void build_class_block(ast_builder *B, src_loc loc, ast_item_kind kind);

@@ -403,12 +403,23 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
     } else if (c->remainder) {
         requested = rem;
     }
+    /* a clause under an amendment is in force on payment dates [from, to);
+     * outside them it pays nothing and owes nothing */
+    LLVMValueRef active = NULL;
+    if (c->from || c->to) {
+        LLVMValueRef pd = load_slot(g, RT_G_PAYMENT_DATE);
+        LLVMValueRef t = LLVMConstInt(g->i1, 1, 0);
+        if (c->from) t = LLVMBuildAnd(g->b, t, LLVMBuildICmp(g->b, LLVMIntSGE, pd, k128(g, (rt_dec)c->from * RT_SCALE), ""), "");
+        if (c->to) t = LLVMBuildAnd(g->b, t, LLVMBuildICmp(g->b, LLVMIntSLT, pd, k128(g, (rt_dec)c->to * RT_SCALE), ""), "");
+        active = t;
+        requested = LLVMBuildSelect(g->b, active, requested, zero, "");
+    }
     int n = c->nclass_idx;
     LLVMValueRef *w = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
     LLVMValueRef *out = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
     switch (c->kind) {
     case CL_PAY_PARTY:
-        paid = smin(g, requested, rem);
+        paid = smin(g, requested, rem);  /* requested is 0 when not in force */
         g->party_paid[c->party] = LLVMBuildAdd(g->b, g->party_paid[c->party], paid, "");
         break;
     case CL_PAY_INTEREST: {
@@ -419,6 +430,7 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
             int k = c->class_idx[i];
             need_due(g, k);
             w[i] = LLVMBuildSub(g->b, g->due_val[k], g->int_paid[k], "");
+            if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
             requested = LLVMBuildAdd(g->b, requested, w[i], "");
         }
         paid = smin(g, requested, rem);
@@ -443,6 +455,7 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
             w[i] = LLVMBuildSub(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE)), g->prin_paid[k], "");
+            if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
             capacity = LLVMBuildAdd(g->b, capacity, w[i], "");
         }
         /* principal beyond what the classes owe stays in the fund */
@@ -611,7 +624,17 @@ static void gen_describe(cg *g)
             o += (size_t)snprintf(payee + o, sizeof payee - o, "%s%s%s%s", j ? ", " : "", r->first,
                                   r->last ? " .. " : "", r->last ? r->last : "");
         }
-        LLVMValueRef a[4] = { D, cstr(g, c->full_label), k32(g, w->fund_idx), cstr(g, payee) };
+        /* versions of an amended clause are told apart in runtime messages */
+        const char *label = c->full_label;
+        if (c->from || c->to) {
+            char from[16] = "", to[16] = "";
+            int y, m, dd;
+            if (c->from) { lex_days_to_civil(c->from, &y, &m, &dd); snprintf(from, sizeof from, "%04d-%02d-%02d", y, m, dd); }
+            if (c->to) { lex_days_to_civil(c->to, &y, &m, &dd); snprintf(to, sizeof to, "%04d-%02d-%02d", y, m, dd); }
+            label = arena_printf(&g->scratch, "%s [%s%s%s%s]", c->full_label, c->from ? "from " : "", from,
+                                 c->from && c->to ? ", " : "", c->to ? (const char *)arena_printf(&g->scratch, "before %s", to) : "");
+        }
+        LLVMValueRef a[4] = { D, cstr(g, label), k32(g, w->fund_idx), cstr(g, payee) };
         call(g, FN_rt_add_clause, a, 4);
     }
     /* collateral for projections: each line's fields, each group's cut-off

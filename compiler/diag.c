@@ -62,7 +62,16 @@ void diag_init(diag_ctx *d, arena *a, const src_file *f)
     memset(d, 0, sizeof *d);
     d->arena = a;
     d->file = f;
+    d->files[0] = f;
+    d->nfiles = 1;
     d->max_errors = 100;
+}
+
+int diag_add_file(diag_ctx *d, const src_file *f)
+{
+    if (d->nfiles >= DIAG_MAX_FILES) return -1;
+    d->files[d->nfiles] = f;
+    return d->nfiles++;
 }
 
 static diag *diag_new(diag_ctx *d, diag_severity sev, src_loc loc, const char *fmt, va_list ap)
@@ -118,7 +127,7 @@ void diag_note(diag_ctx *d, diag *to, src_loc loc, const char *fmt, ...)
 
 src_loc diag_loc_at(const src_file *f, int start, int end)
 {
-    src_loc l = { start, end, 1, 1 };
+    src_loc l = { start, end, 1, 1, 0 };
     for (int i = 0; i < start && i < f->len; i++) {
         if (f->text[i] == '\n') { l.line++; l.col = 1; }
         else l.col++;
@@ -129,7 +138,7 @@ src_loc diag_loc_at(const src_file *f, int start, int end)
 static void print_one(const diag_ctx *d, const diag *g, FILE *out)
 {
     static const char *const sev[] = { "error", "warning", "note" };
-    const src_file *f = d->file;
+    const src_file *f = g->loc.file > 0 && g->loc.file < d->nfiles ? d->files[g->loc.file] : d->file;
     fprintf(out, "%s:%d:%d: %s: %s\n", f->name, g->loc.line, g->loc.col, sev[g->sev], g->msg);
     if (g->loc.start < 0 || g->loc.start > f->len) return;
     int ls = g->loc.start;
@@ -162,6 +171,7 @@ static void print_one(const diag_ctx *d, const diag *g, FILE *out)
 static int diag_cmp(const void *a, const void *b)
 {
     const diag *x = *(const diag *const *)a, *y = *(const diag *const *)b;
+    if (x->loc.file != y->loc.file) return x->loc.file < y->loc.file ? -1 : 1;
     if (x->loc.start != y->loc.start) return x->loc.start < y->loc.start ? -1 : 1;
     return 0;
 }

@@ -25,6 +25,7 @@ typedef struct src_file {
 typedef struct src_loc {
     int start, end;
     int line, col;
+    int file;           /* which of the diag_ctx's files: 0 is the first */
 } src_loc;
 
 typedef enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
@@ -37,9 +38,13 @@ typedef struct diag {
     struct diag *next;
 } diag;
 
+#define DIAG_MAX_FILES 64
+
 typedef struct diag_ctx {
     arena *arena;
-    const src_file *file;
+    const src_file *file;                    /* files[0] */
+    const src_file *files[DIAG_MAX_FILES];   /* an agreement and its amendments */
+    int nfiles;
     diag *first, *last;
     int nerrors, nwarnings;
     int max_errors;      /* stop recording after this many (0 = 100) */
@@ -50,6 +55,8 @@ int  src_load(src_file *f, const char *path);
 void src_free(src_file *f);
 
 void  diag_init(diag_ctx *d, arena *a, const src_file *f);
+/* another file whose spans diagnostics may name; returns its id, or -1 */
+int   diag_add_file(diag_ctx *d, const src_file *f);
 diag *diag_error(diag_ctx *d, src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 diag *diag_warning(diag_ctx *d, src_loc loc, const char *fmt, ...)

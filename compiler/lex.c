@@ -21,6 +21,7 @@ void lex_fatal(const char *msg)
 
 void lex_advance(lex_extra *x, src_loc *loc, const char *text, int len)
 {
+    loc->file = x->b->file_id;
     loc->start = x->offset;
     loc->line = x->line;
     loc->col = x->col;
@@ -34,6 +35,7 @@ void lex_advance(lex_extra *x, src_loc *loc, const char *text, int len)
 
 void lex_at_end(lex_extra *x, src_loc *loc)
 {
+    loc->file = x->b->file_id;
     loc->start = loc->end = x->offset;
     loc->line = x->line;
     loc->col = x->col;
@@ -331,7 +333,7 @@ int parse_file(ast_builder *b)
     int rc = yyparse(sc, b);
     yy_delete_buffer(buf, sc);
     yylex_destroy(sc);
-    return rc == 0 && b->deal != NULL;
+    return rc == 0 && (b->deal != NULL || b->amendment != NULL);
 }
 
 void lex_dump_tokens(ast_builder *b, FILE *out)

@@ -21,21 +21,28 @@
 
 #include "codegen.h"
 #include "fmt.h"
+#include "amend.h"
 #include "lex.h"
 #include "sema.h"
 
 extern char **environ;
 
 static const char usage[] =
-    "usage: dealc check FILE\n"
-    "       dealc build FILE [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
-    "       dealc run FILE [-- ARGS...]\n"
+    "usage: dealc check FILE [AMENDMENT...] [--as-of DATE]\n"
+    "       dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
+    "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
+    "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
     "       dealc fmt [--write | --check] FILE...\n"
     "       dealc --help | --version\n";
 
 static const char help[] =
     "dealc — a compiler for pooling and servicing agreements\n\n"
     "  check FILE        parse and check a deal; print every error found\n"
+    "  AMENDMENT...      after the agreement, amendments (their own files): each\n"
+    "                    applies on the payment dates from its effective date;\n"
+    "                    --as-of DATE applies those in effect on DATE throughout\n"
+    "  consolidate       print the agreement as amended as of --as-of DATE, as\n"
+    "                    canonical source that compiles on its own\n"
     "  build FILE        compile a deal to a standalone executable (default name:\n"
     "                    FILE without .deal); -o names it\n"
     "      --emit=tokens the tokens, one per line\n"
@@ -66,18 +73,23 @@ typedef enum emit_kind { EMIT_EXE, EMIT_TOKENS, EMIT_AST, EMIT_IR, EMIT_OBJ } em
 
 typedef struct front {
     arena a;
-    src_file file;
+    src_file file;                       /* the agreement */
+    src_file amend_files[DIAG_MAX_FILES - 1];
+    int namend;
     diag_ctx diag;
     ast_builder b;
     sema_deal sema;
 } front;
 
-/* Load, parse and check. Prints diagnostics. Returns 1 when the deal is
- * good. With stop_after_tokens/ast the matching dump goes to out. */
-static int front_run(front *fe, const char *path, emit_kind emit, FILE *out)
+/* Load, parse, apply amendments (as of a day number, or versioned when
+ * as_of < 0) and check. Prints diagnostics. Returns 1 when the deal is
+ * good. With --emit=tokens/ast the dump goes to out. paths[0] is the
+ * agreement, the rest its amendments. */
+static int front_run_all(front *fe, char **paths, int npaths, int as_of, emit_kind emit, FILE *out, int check)
 {
+    memset(fe, 0, sizeof *fe);
     arena_init(&fe->a);
-    if (!src_load(&fe->file, path)) return 0;
+    if (!src_load(&fe->file, paths[0])) return 0;
     diag_init(&fe->diag, &fe->a, &fe->file);
     fe->b = (ast_builder){ .arena = &fe->a, .diag = &fe->diag, .file = &fe->file };
     if (emit == EMIT_TOKENS) {
@@ -86,11 +98,32 @@ static int front_run(front *fe, const char *path, emit_kind emit, FILE *out)
         return fe->diag.nerrors == 0;
     }
     int parsed = parse_file(&fe->b);
+    if (parsed && !fe->b.deal) {
+        diag_error(&fe->diag, fe->b.amendment->loc, "this is an amendment: give the agreement first, then its amendments");
+        parsed = 0;
+    }
+    ast_amendment *ams[DIAG_MAX_FILES];
+    int nams = 0;
+    for (int i = 1; i < npaths && i < DIAG_MAX_FILES; i++) {
+        src_file *f = &fe->amend_files[fe->namend];
+        if (!src_load(f, paths[i])) { parsed = 0; continue; }
+        fe->namend++;
+        int id = diag_add_file(&fe->diag, f);
+        ast_builder ab = { .arena = &fe->a, .diag = &fe->diag, .file = f, .file_id = id };
+        if (!parse_file(&ab)) { parsed = 0; continue; }
+        if (!ab.amendment) {
+            diag_error(&fe->diag, ab.deal->name_loc, "this is an agreement, not an amendment: one agreement per command");
+            parsed = 0;
+            continue;
+        }
+        ams[nams++] = ab.amendment;
+    }
+    if (parsed && fe->diag.nerrors == 0 && nams) amend_apply(&fe->b, fe->b.deal, ams, nams, as_of);
     if (parsed && fe->diag.nerrors == 0 && emit == EMIT_AST) {
         ast_dump(out, fe->b.deal);
         return 1;
     }
-    if (parsed && fe->b.deal) sema_check(fe->b.deal, &fe->diag, &fe->a, &fe->sema);
+    if (parsed && check && fe->b.deal) sema_check(fe->b.deal, &fe->diag, &fe->a, &fe->sema);
     diag_print_all(&fe->diag, stderr);
     return parsed && fe->diag.nerrors == 0;
 }
@@ -98,7 +131,19 @@ static int front_run(front *fe, const char *path, emit_kind emit, FILE *out)
 static void front_free(front *fe)
 {
     src_free(&fe->file);
+    for (int i = 0; i < fe->namend; i++) src_free(&fe->amend_files[i]);
     arena_free(&fe->a);
+}
+
+static int write_atomic(const char *path, const char *text, size_t len);
+
+/* --as-of DATE */
+static int parse_as_of(const char *s, int *days)
+{
+    int y, m, d;
+    char tail;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
+    return lex_civil_to_days(y, m, d, days);
 }
 
 /* The runtime library: beside the compiler (build tree: build/bin/dealc and
@@ -192,11 +237,68 @@ static char *default_output(const char *path)
     return r;
 }
 
+/* the files and --as-of of check, build, run and consolidate */
+typedef struct files_opt { char *paths[DIAG_MAX_FILES]; int n; int as_of; } files_opt;
+
+/* 0 when argument i was not ours; 1 when it was; -1 after a usage error */
+static int take_file_arg(files_opt *fo, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--as-of") == 0) {
+        if (++*i >= argc) { usage_error("'--as-of' needs a date (YYYY-MM-DD)%s", ""); return -1; }
+        if (!parse_as_of(argv[*i], &fo->as_of)) { usage_error("--as-of: '%s' is not a date (YYYY-MM-DD)", argv[*i]); return -1; }
+        return 1;
+    }
+    if (a[0] == '-' && a[1]) return 0;
+    if (fo->n >= DIAG_MAX_FILES) { usage_error("too many files (at most %d)", "64"); return -1; }
+    fo->paths[fo->n++] = argv[*i];
+    return 1;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-    if (argc != 1) return usage_error("'check' takes one file%s", "");
+    files_opt fo = { .as_of = -1 };
+    for (int i = 0; i < argc; i++) {
+        int t = take_file_arg(&fo, argc, argv, &i);
+        if (t < 0) return 2;
+        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
+    }
+    if (!fo.n) return usage_error("'check' needs a deal file (and any amendments)%s", "");
     front fe;
-    int ok = front_run(&fe, argv[0], EMIT_EXE, stdout);
+    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1);
+    front_free(&fe);
+    return ok ? 0 : 1;
+}
+
+static int cmd_consolidate(int argc, char **argv)
+{
+    files_opt fo = { .as_of = -1 };
+    const char *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0) {
+            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
+            out = argv[i];
+            continue;
+        }
+        int t = take_file_arg(&fo, argc, argv, &i);
+        if (t < 0) return 2;
+        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
+    }
+    if (fo.n < 1) return usage_error("'consolidate' needs the agreement and its amendments%s", "");
+    if (fo.as_of < 0) return usage_error("'consolidate' needs --as-of DATE: the agreement as it stood on that date%s", "");
+    front fe;
+    /* checked as consolidated, so what is printed is a deal that compiles */
+    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1);
+    if (ok) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
+        fclose(mem);
+        if (out) ok = write_atomic(out, buf, len);
+        else fwrite(buf, 1, len, stdout);
+        free(buf);
+    }
     front_free(&fe);
     return ok ? 0 : 1;
 }
@@ -204,6 +306,7 @@ static int cmd_check(int argc, char **argv)
 static int cmd_build(int argc, char **argv)
 {
     const char *file = NULL, *out = NULL;
+    files_opt fo = { .as_of = -1 };
     emit_kind emit = EMIT_EXE;
     int optimize = 1, with_main = 1;
     for (int i = 0; i < argc; i++) {
@@ -222,15 +325,14 @@ static int cmd_build(int argc, char **argv)
             optimize = 0;
         } else if (strcmp(a, "--no-main") == 0) {
             with_main = 0;
-        } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
-        } else if (!file) {
-            file = a;
         } else {
-            return usage_error("'build' takes one file; '%s' is one too many", a);
+            int t = take_file_arg(&fo, argc, argv, &i);
+            if (t < 0) return 2;
+            if (t == 0) return usage_error("unknown option '%s'", a);
         }
     }
-    if (!file) return usage_error("'build' needs a deal file%s", "");
+    if (!fo.n) return usage_error("'build' needs a deal file (and any amendments)%s", "");
+    file = fo.paths[0];
     if (!with_main && emit == EMIT_EXE)
         return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
 
@@ -244,7 +346,7 @@ static int cmd_build(int argc, char **argv)
         if (!dump) { fprintf(stderr, "dealc: error: cannot write %s: %s\n", out, strerror(errno)); return 1; }
     }
     front fe;
-    int ok = front_run(&fe, file, emit, dump);
+    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, emit, dump, 1);
     if (ok && (emit == EMIT_EXE || emit == EMIT_IR || emit == EMIT_OBJ)) {
         char *err = NULL;
         cg_options o = { .emit_main = with_main, .optimize = optimize };
@@ -357,13 +459,18 @@ static int cmd_fmt(int argc, char **argv)
 
 static int cmd_run(int argc, char **argv)
 {
-    if (argc < 1) return usage_error("'run' needs a deal file%s", "");
-    const char *file = argv[0];
-    int rest = 1;
-    if (rest < argc && strcmp(argv[rest], "--") == 0) rest++;
-    else if (rest < argc) return usage_error("put the deal's own arguments after '--', as in: dealc run %s -- replay ...", file);
+    files_opt fo = { .as_of = -1 };
+    int rest = argc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) { rest = i + 1; break; }
+        int t = take_file_arg(&fo, argc, argv, &i);
+        if (t < 0) return 2;
+        if (t == 0) return usage_error("unknown option '%s'; the deal's own arguments go after '--'", argv[i]);
+    }
+    if (!fo.n) return usage_error("'run' needs a deal file%s", "");
+    const char *file = fo.paths[0];
     front fe;
-    if (!front_run(&fe, file, EMIT_EXE, stdout)) { front_free(&fe); return 1; }
+    if (!front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1)) { front_free(&fe); return 1; }
     char *err = NULL;
     cg_options o = { .emit_main = 0, .optimize = 1, .for_jit = 1 };
     cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
@@ -403,5 +510,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "build") == 0) return cmd_build(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
-    return usage_error("unknown command '%s' (check, build, run or fmt)", cmd);
+    if (strcmp(cmd, "consolidate") == 0) return cmd_consolidate(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (check, build, run, fmt or consolidate)", cmd);
 }

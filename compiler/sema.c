@@ -362,7 +362,12 @@ static int check_expr_inner(sema *s, ast_expr *e)
         }
         if (uc == UNIT_ERR || ut == UNIT_ERR || uf == UNIT_ERR) return UNIT_ERR;
         int u = compatible(ut, uf);
-        if (u == UNIT_ERR) {
+        if (u == UNIT_ERR && e->amends) {
+            /* an amendment's new formula must be what the old one was */
+            diag *g = diag_error(s->dg, e->b->loc, "the amended \"%s\" is %s, but the definition it replaces is %s",
+                                 e->amends, sema_unit_name(ut), sema_unit_name(uf));
+            diag_note(s->dg, g, e->c->loc, "the definition it replaces");
+        } else if (u == UNIT_ERR) {
             diag *g = diag_error(s->dg, e->c->loc, "the 'else' branch is %s but the 'then' branch is %s",
                                  sema_unit_name(uf), sema_unit_name(ut));
             diag_note(s->dg, g, e->b->loc, "the 'then' branch");
@@ -679,7 +684,12 @@ static void check_waterfalls(sema *s)
             check_clause(s, w, c);
             /* full labels name clauses in runtime messages: unique in the deal */
             ast_clause *first = sym_get(&s->labels, c->full_label);
-            if (first) {
+            /* versions of one clause under amendments are in force on
+             * different dates: that is not a duplicate */
+            int disjoint = first && ((first->to && first->to <= c->from) || (c->to && c->to <= first->from));
+            if (disjoint) {
+                sym_put(s->a, &s->labels, c->full_label, c);
+            } else if (first) {
                 diag *g = diag_error(s->dg, c->label_loc, "clause %s appears twice", c->full_label);
                 diag_note(s->dg, g, first->label_loc, "first here");
             } else {

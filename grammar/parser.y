@@ -39,7 +39,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %define parse.lac full
 %locations
 %expect 0
-%initial-action { @$ = (src_loc){ 0, 0, 1, 1 }; }
+%initial-action { @$ = (src_loc){ 0, 0, 1, 1, B->file_id }; }
 %lex-param {void *scanner}
 %parse-param {void *scanner} {ast_builder *B}
 
@@ -164,6 +164,17 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_RESET "'reset'"
 %token KW_SERVICING "'servicing'"
 %token KW_TERM "'term'"
+%token KW_AFTER "'after'"
+%token KW_AMENDMENT "'amendment'"
+%token KW_CLAUSE "'clause'"
+%token KW_DATED "'dated'"
+%token KW_DEFINITION "'definition'"
+%token KW_DELETE "'delete'"
+%token KW_EFFECTIVE "'effective'"
+%token KW_INSERT "'insert'"
+%token KW_REPLACE "'replace'"
+%token KW_UNDER "'under'"
+%token KW_WITH "'with'"
 %token KW_CUTOFF "'cut-off'"
 %token KW_CLEANUP "'clean-up'"
 
@@ -184,13 +195,46 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %type <sent> sched_entry
 %type <cline> cl_attrs cl_line
 %type <vec> cl_lines
-%type <str> opt_text
+%type <str> opt_text opt_under
 %type <ival> bdc unit order group_field
 
 %%
 
 file
     : deal
+    | amendment
+    ;
+
+/* ---- amendments (a file of their own) ---- */
+
+amendment
+    : KW_AMENDMENT TOK_STRING KW_TO TOK_STRING KW_DATED TOK_DATE KW_EFFECTIVE TOK_DATE opt_under '{'
+                                                 { build_amendment_begin(B, @1, $2, @2, $4, @4, $6, $8, @8, $9); }
+      amend_ops '}'                              { build_amendment_end(B, @$); }
+    ;
+
+opt_under
+    : %empty                 { $$ = NULL; }
+    | KW_UNDER TOK_STRING    { $$ = $2; }
+    ;
+
+amend_ops
+    : %empty
+    | amend_ops amend_op
+    ;
+
+amend_op
+    : KW_REPLACE KW_DEFINITION TOK_STRING '=' expr opt_text ';'
+                                  { build_amend_define(B, @$, $3, @3, $5, $6); }
+    | KW_REPLACE KW_CLAUSE TOK_STRING KW_WITH KW_PAY pay_body opt_text ';'
+                                  { build_amend_clause(B, @$, AM_REPLACE_CLAUSE, $3, @3, NULL, @3,
+                                                       build_clause(B, @5, NULL, @3, $6, $7)); }
+    | KW_INSERT KW_CLAUSE TOK_LABEL KW_AFTER TOK_STRING KW_WITH KW_PAY pay_body opt_text ';'
+                                  { build_amend_clause(B, @$, AM_INSERT_CLAUSE, $5, @5, $3, @3,
+                                                       build_clause(B, @3, $3, @3, $8, $9)); }
+    | KW_DELETE KW_CLAUSE TOK_STRING ';'
+                                  { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
+    | error ';'                   { yyerrok; }
     ;
 
 deal

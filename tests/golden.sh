@@ -2,7 +2,9 @@
 # Golden diagnostics: every tests/diagnostics/NAME.deal is checked with
 # `dealc check`; NAME.expect lists, in order, lines that must appear in its
 # stderr (FILE stands for the case's path; a line starting with "~ " need
-# only be contained in an output line) and, last, `exit N`. The check also
+# only be contained in an output line) and, last, `exit N`. A case with a
+# NAME.amend has it checked as an amendment to NAME.deal (AMEND stands for
+# its path). The check also
 # insists that the compiler never crashes (no signal, no sanitizer report)
 # and prints an "N error(s)" count when it fails.
 set -u
@@ -12,7 +14,9 @@ pass=0 fail=0
 for deal in "$dir"/*.deal; do
   name=${deal%.deal}
   expect=$name.expect
-  out=$("$dealc" check "$deal" 2>&1 >/dev/null)
+  amend=
+  [ -f "$name.amend" ] && amend=$name.amend
+  out=$("$dealc" check "$deal" $amend 2>&1 >/dev/null)
   status=$?
   ok=1
   want_status=$(sed -n 's/^exit \([0-9]*\)$/\1/p' "$expect")
@@ -27,6 +31,7 @@ for deal in "$dir"/*.deal; do
   while IFS= read -r line; do
     case $line in exit\ *) continue ;; esac
     line=${line//FILE/$deal}
+    line=${line//AMEND/$amend}
     if [ "${line:0:2}" = "~ " ]; then
       part=${line:2}
       if ! grep -qF -- "$part" <<<"$rest"; then

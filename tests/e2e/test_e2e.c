@@ -247,6 +247,83 @@ static void bad_remittance_is_located(void **state)
     free(err);
 }
 
+/* ---- amendments ---- */
+
+static int replay_amended(const char *amend, const char *extra, const char *out)
+{
+    char src[600], am[600], state[600], remit[600];
+    snprintf(src, sizeof src, "%s/gmacm-2003-he2.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/../tests/amendments/%s", AGREEMENTS_DIR, amend);
+    snprintf(state, sizeof state, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    snprintf(remit, sizeof remit, "%s/gmacm-2003-he2/remittance-2004-02-25.csv", AGREEMENTS_DIR);
+    char fmt[] = "csv";
+    if (extra) {
+        char *argv[] = { DEALC_BIN, "run", src, am, "--as-of", (char *)extra, "--", "replay", "--state", state, remit,
+                         "--format", fmt, NULL };
+        return run(argv, out, wpath("amend.err"));
+    }
+    char *argv[] = { DEALC_BIN, "run", src, am, "--", "replay", "--state", state, remit, "--format", fmt, NULL };
+    return run(argv, out, wpath("amend.err"));
+}
+
+/* A payment date on or after the effective date uses the new definition;
+ * one before it, the old. The premium at 0.20% a year on 401,572,590.32 is
+ * 401,572,590.32 x 0.20% / 12 = 66,928.765 -> 66,928.77; excess cash falls
+ * by 66,928.77 - 39,320.65 = 27,608.12 to 947,684.59, and so A-1's
+ * principal to 15,998,210.91 + 138,191.09 + 947,684.59 = 17,084,086.59. */
+static void amendment_switches_on_its_effective_date(void **state)
+{
+    (void)state;
+    assert_int_equal(replay_amended("gmacm-premium.amend", NULL, wpath("am1.csv")), 0);
+    char *csv = slurp(wpath("am1.csv"));
+    expect(csv, "line", "Credit Enhancement Premium", "value", "66928.77");
+    expect(csv, "line", "Excess Cash", "value", "947684.59");
+    expect(csv, "class", "A-1", "principal", "17084086.59");
+    free(csv);
+    /* effective 2004-03-01: 2004-02-25 still pays as the statement shows */
+    assert_int_equal(replay_amended("gmacm-premium-later.amend", NULL, wpath("am2.csv")), 0);
+    csv = slurp(wpath("am2.csv"));
+    expect(csv, "line", "Credit Enhancement Premium", "value", "39320.65");
+    expect(csv, "class", "A-1", "principal", "17111694.71");
+    free(csv);
+    /* --as-of before the effective date: the old definition throughout */
+    assert_int_equal(replay_amended("gmacm-premium.amend", "2004-01-31", wpath("am3.csv")), 0);
+    csv = slurp(wpath("am3.csv"));
+    expect(csv, "line", "Credit Enhancement Premium", "value", "39320.65");
+    free(csv);
+}
+
+/* Clause operations, and consolidate: the consolidated agreement compiles on
+ * its own and pays exactly what the agreement with its amendment pays.
+ * Without the premium clause, the enhancer gets only the $100.00 of the
+ * inserted clause; interest and principal are as on the statement (the
+ * definitions did not change), and the remainder is 18,524,220.61 -
+ * 1,373,205.25 - 17,111,694.71 - 100.00 = 39,220.65. */
+static void amendment_clauses_and_consolidate(void **state)
+{
+    (void)state;
+    assert_int_equal(replay_amended("gmacm-clauses.amend", NULL, wpath("am4.csv")), 0);
+    char *v = slurp(wpath("am4.csv"));
+    expect(v, "party", "Credit Enhancer", "paid", "100.00");
+    expect(v, "party", "Certificates", "paid", "39220.65");
+    expect(v, "class", "A-1", "principal", "17111694.71");
+    expect(v, "class", "IO", "interest", "443333.33");
+    char src[600], am[600], cons[600], st[600], remit[600];
+    snprintf(src, sizeof src, "%s/gmacm-2003-he2.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/../tests/amendments/gmacm-clauses.amend", AGREEMENTS_DIR);
+    snprintf(cons, sizeof cons, "%s", wpath("consolidated.deal"));
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    snprintf(remit, sizeof remit, "%s/gmacm-2003-he2/remittance-2004-02-25.csv", AGREEMENTS_DIR);
+    char *argv[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2004-02-25", "-o", cons, NULL };
+    assert_int_equal(run(argv, wpath("cons.out"), wpath("cons.err")), 0);
+    char *argv2[] = { DEALC_BIN, "run", cons, "--", "replay", "--state", st, remit, "--format", "csv", NULL };
+    assert_int_equal(run(argv2, wpath("am5.csv"), wpath("am5.err")), 0);
+    char *c = slurp(wpath("am5.csv"));
+    assert_string_equal(v, c);
+    free(v);
+    free(c);
+}
+
 int main(void)
 {
     snprintf(work, sizeof work, "%s", WORK_DIR);
@@ -259,6 +336,8 @@ int main(void)
         cmocka_unit_test(jit_matches_binary),
         cmocka_unit_test(saved_state_rolls_forward),
         cmocka_unit_test(bad_remittance_is_located),
+        cmocka_unit_test(amendment_switches_on_its_effective_date),
+        cmocka_unit_test(amendment_clauses_and_consolidate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

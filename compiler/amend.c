@@ -1,0 +1,197 @@
+/* amend.c — see amend.h. */
+#include "amend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lex.h"
+
+typedef struct clause_ref {
+    ast_waterfall *w;
+    int pos;                 /* index in w->clauses */
+    const char *full;        /* section + label */
+} clause_ref;
+
+/* every clause of the deal with its full label (the newest version of a
+ * label last, so lookups find the clause in force latest) */
+static int find_clause(ast_builder *B, ast_deal *d, const char *label, clause_ref *out)
+{
+    int found = 0;
+    for (int i = 0; i < d->waterfalls.n; i++) {
+        ast_waterfall *w = d->waterfalls.v[i];
+        size_t sl = strlen(w->section);
+        if (strncmp(label, w->section, sl) != 0) continue;
+        for (int j = 0; j < w->clauses.n; j++) {
+            ast_clause *c = w->clauses.v[j];
+            if (c->label && strcmp(label + sl, c->label) == 0) {
+                out->w = w;
+                out->pos = j;
+                out->full = label;
+                found = 1;
+            }
+        }
+    }
+    (void)B;
+    return found;
+}
+
+static const char *nearest_clause(ast_deal *d, const char *label, arena *a)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    for (int i = 0; i < d->waterfalls.n; i++) {
+        ast_waterfall *w = d->waterfalls.v[i];
+        for (int j = 0; j < w->clauses.n; j++) {
+            ast_clause *c = w->clauses.v[j];
+            const char *full = arena_printf(a, "%s%s", w->section, c->label);
+            int dd = lex_edit_distance(label, full);
+            if (dd < bestd) { bestd = dd; best = full; }
+        }
+    }
+    return bestd <= 3 ? best : NULL;
+}
+
+static const char *nearest_define(ast_deal *d, const char *name)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    for (int i = 0; i < d->decls.n; i++) {
+        ast_decl *x = d->decls.v[i];
+        if (x->kind != DK_DEFINE) continue;
+        int dd = lex_edit_distance(name, x->name);
+        if (dd < bestd) { bestd = dd; best = x->name; }
+    }
+    size_t len = strlen(name);
+    return bestd <= (len < 6 ? 2 : (int)len / 3) ? best : NULL;
+}
+
+static void insert_at(arena *a, ptrvec *v, int pos, void *item)
+{
+    ptrvec_push(a, v, NULL);
+    memmove(&v->v[pos + 1], &v->v[pos], sizeof(void *) * (size_t)(v->n - 1 - pos));
+    v->v[pos] = item;
+}
+
+static void remove_at(ptrvec *v, int pos)
+{
+    memmove(&v->v[pos], &v->v[pos + 1], sizeof(void *) * (size_t)(v->n - 1 - pos));
+    v->n--;
+}
+
+/* what was changed, by whom and when: two amendments may not change the
+ * same thing with the same effective date */
+typedef struct touch { const char *target; const ast_amendment *by; const ast_amend_op *op; } touch;
+
+static int by_effective(const void *a, const void *b)
+{
+    const ast_amendment *x = *(ast_amendment *const *)a, *y = *(ast_amendment *const *)b;
+    return (x->effective > y->effective) - (x->effective < y->effective);
+}
+
+int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, int as_of)
+{
+    diag_ctx *dg = B->diag;
+    int errors = dg->nerrors;
+    /* apply in order of effective date (a stable sort keeps file order) */
+    ast_amendment **ams = malloc(sizeof *ams * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) ams[i] = in[i];
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && by_effective(&ams[j - 1], &ams[j]) > 0; j--) {
+            ast_amendment *t = ams[j - 1]; ams[j - 1] = ams[j]; ams[j] = t;
+        }
+    touch *touched = malloc(sizeof *touched * 1024);
+    int ntouched = 0;
+    for (int i = 0; i < n; i++) {
+        ast_amendment *am = ams[i];
+        if (strcmp(am->agreement, d->name) != 0) {
+            diag *g = diag_error(dg, am->agreement_loc, "amendment \"%s\" amends \"%s\", but the agreement is \"%s\"",
+                                 am->title, am->agreement, d->name);
+            diag_note(dg, g, d->name_loc, "the agreement");
+            continue;
+        }
+        int in_force = as_of < 0 || am->effective <= as_of;
+        for (int k = 0; k < am->ops.n; k++) {
+            ast_amend_op *op = am->ops.v[k];
+            const char *key = op->kind == AM_INSERT_CLAUSE
+                ? arena_printf(B->arena, "%s+%s", op->target, op->clause ? op->clause->label : "")
+                : op->target;
+            for (int t = 0; t < ntouched; t++)
+                if (strcmp(touched[t].target, key) == 0 && touched[t].by->effective == am->effective) {
+                    diag *g = diag_error(dg, op->target_loc, "\"%s\" is changed twice with effect from the same date",
+                                         op->target);
+                    diag_note(dg, g, touched[t].op->target_loc, "also changed here, by \"%s\"", touched[t].by->title);
+                }
+            if (ntouched < 1024) touched[ntouched++] = (touch){ key, am, op };
+            if (op->kind == AM_REPLACE_DEFINE) {
+                ast_decl *x = NULL;
+                for (int j = 0; j < d->decls.n; j++) {
+                    ast_decl *y = d->decls.v[j];
+                    if (y->kind == DK_DEFINE && y->name == op->target) x = y;
+                }
+                if (!x) {
+                    const char *near = nearest_define(d, op->target);
+                    if (near) diag_error(dg, op->target_loc, "the agreement has no definition \"%s\"; did you mean \"%s\"?", op->target, near);
+                    else diag_error(dg, op->target_loc, "the agreement has no definition \"%s\"", op->target);
+                    continue;
+                }
+                if (!in_force) continue;
+                if (as_of >= 0) {
+                    x->expr = op->expr;
+                } else {
+                    /* on or after the effective date, the new formula */
+                    src_loc at = op->expr->loc;
+                    ast_expr *when = ast_binary(B, at, OP_GE, ast_global(B, at, RT_G_PAYMENT_DATE),
+                                                ast_num(B, at, (rt_dec)am->effective * RT_SCALE, RT_UNIT_DATE));
+                    x->expr = ast_if(B, at, when, op->expr, x->expr);
+                    x->expr->amends = x->name;
+                }
+                if (op->text) x->text = op->text;
+                continue;
+            }
+            clause_ref ref = { 0 };
+            if (!find_clause(B, d, op->target, &ref)) {
+                const char *near = nearest_clause(d, op->target, B->arena);
+                if (near) diag_error(dg, op->target_loc, "the agreement has no clause %s; did you mean %s?", op->target, near);
+                else diag_error(dg, op->target_loc, "the agreement has no clause %s", op->target);
+                continue;
+            }
+            if (!in_force) continue;
+            ast_clause *old = ref.w->clauses.v[ref.pos];
+            ast_clause *nw = op->clause;
+            if (nw) nw->amended_by = am->title;
+            switch (op->kind) {
+            case AM_REPLACE_CLAUSE:
+                nw->label = old->label;
+                nw->label_loc = old->label_loc;
+                if (as_of >= 0) {
+                    /* in place: the consolidated agreement reads as one text */
+                    nw->loc = old->loc;
+                    ref.w->clauses.v[ref.pos] = nw;
+                } else {
+                    old->to = am->effective;
+                    nw->from = am->effective;
+                    nw->loc = (src_loc){ old->loc.end, old->loc.end, old->loc.line, old->loc.col, old->loc.file };
+                    insert_at(B->arena, &ref.w->clauses, ref.pos + 1, nw);
+                }
+                break;
+            case AM_INSERT_CLAUSE: {
+                /* after the target and after any later version of it */
+                int pos = ref.pos + 1;
+                nw->loc = (src_loc){ old->loc.end, old->loc.end, old->loc.line, old->loc.col, old->loc.file };
+                if (as_of < 0) nw->from = am->effective;
+                insert_at(B->arena, &ref.w->clauses, pos, nw);
+                break;
+            }
+            case AM_DELETE_CLAUSE:
+                if (as_of >= 0) remove_at(&ref.w->clauses, ref.pos);
+                else old->to = am->effective;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    free(touched);
+    free(ams);
+    return dg->nerrors == errors;
+}
