@@ -546,3 +546,43 @@ void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *com
     /* comments after the deal */
     comments_before(&p, f->len + 1, 0);
 }
+
+/* ---- one item as text, for diff ---- */
+
+static ptrvec no_comments;
+static const src_file no_file = { "", "", 0 };
+
+#define ITEM_TEXT(body)                                   \
+    char *buf = NULL;                                     \
+    size_t len = 0;                                       \
+    FILE *m = open_memstream(&buf, &len);                 \
+    printer p = { .out = m, .f = &no_file, .comments = &no_comments }; \
+    body;                                                 \
+    fclose(m);                                            \
+    return flatten(buf);
+
+/* one line: the canonical layout's line breaks and indents become spaces */
+static char *flatten(char *s)
+{
+    char *o = s;
+    for (char *i = s; *i; i++) {
+        if (*i == '\n') {
+            while (i[1] == ' ') i++;
+            if (o > s && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        *o++ = *i;
+    }
+    *o = 0;
+    return s;
+}
+
+char *fmt_decl_text(const ast_decl *x) { ITEM_TEXT(put_decl(&p, x, 0)) }
+char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c)) }
+char *fmt_cline_text(const ast_cline *l) { ITEM_TEXT(put_cline(&p, l, 0)) }
+char *fmt_clause_text(const ast_clause *c) { ITEM_TEXT(put_clause(&p, c, 0, 0)) }
+char *fmt_line_text(const ast_line *l)
+{
+    ITEM_TEXT((void)p; if (l->label) { put_string(m, l->label); fputs(" = ", m); fmt_expr(m, l->expr); fputc(';', m); }
+              else fputs("classes;", m))
+}

@@ -21,5 +21,12 @@
 void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *comments);
 /* one expression, canonically (for diff and explain) */
 void fmt_expr(FILE *out, const ast_expr *e);
+/* one declaration, class, collateral line, clause (label included) or
+ * statement line as canonical text on one line, malloc'd (for diff) */
+char *fmt_decl_text(const ast_decl *x);
+char *fmt_class_text(const ast_class *c);
+char *fmt_cline_text(const ast_cline *l);
+char *fmt_clause_text(const ast_clause *c);
+char *fmt_line_text(const ast_line *l);
 
 #endif

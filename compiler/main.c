@@ -22,6 +22,7 @@
 #include "codegen.h"
 #include "fmt.h"
 #include "amend.h"
+#include "diff.h"
 #include "lex.h"
 #include "sema.h"
 
@@ -32,6 +33,7 @@ static const char usage[] =
     "       dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
     "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
     "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
+    "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
     "       dealc fmt [--write | --check] FILE...\n"
     "       dealc --help | --version\n";
 
@@ -52,6 +54,9 @@ static const char help[] =
     "      -O0           skip the optimiser\n"
     "      --no-main     leave out main(), for an object linked into another\n"
     "                    program that calls dealc_describe and dealc_period\n"
+    "  diff OLD NEW      what changed, definition by definition and clause by\n"
+    "                    clause (layout and comments ignored), the changed words,\n"
+    "                    and what depends on each change; NEW may be an amendment\n"
     "  fmt FILE...       print each deal in the canonical layout (comments and\n"
     "                    legal text kept); --write rewrites the files in place,\n"
     "                    --check lists those not in canonical layout (exit 1)\n"
@@ -457,6 +462,72 @@ static int cmd_fmt(int argc, char **argv)
     return status;
 }
 
+/* is this file an amendment? (its first word says so) */
+static int is_amendment_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* skip white space and comments to the first word */
+    char *p = buf;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        if (p[0] == '/' && p[1] == '/') { while (*p && *p != '\n') p++; continue; }
+        if (p[0] == '/' && p[1] == '*') { char *e = strstr(p + 2, "*/"); if (!e) return 0; p = e + 2; continue; }
+        break;
+    }
+    return strncmp(p, "amendment", 9) == 0;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    char *files[2];
+    int nf = 0;
+    diff_format format = DIFF_TEXT;
+    int color = isatty(1);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--format") == 0) {
+            if (++i >= argc) return usage_error("'--format' needs text, html or json%s", "");
+            if (strcmp(argv[i], "text") == 0) format = DIFF_TEXT;
+            else if (strcmp(argv[i], "html") == 0) format = DIFF_HTML;
+            else if (strcmp(argv[i], "json") == 0) format = DIFF_JSON;
+            else return usage_error("unknown diff format '%s' (text, html or json)", argv[i]);
+        } else if (strcmp(a, "--color") == 0) {
+            color = 1;
+        } else if (strcmp(a, "--no-color") == 0) {
+            color = 0;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (nf < 2) {
+            files[nf++] = argv[i];
+        } else {
+            return usage_error("'diff' compares two files; '%s' is one too many", a);
+        }
+    }
+    if (nf != 2) return usage_error("'diff' needs two files: OLD NEW, or AGREEMENT AMENDMENT%s", "");
+    if (format != DIFF_TEXT) color = 0;
+    front a, b;
+    int ok = front_run_all(&a, files, 1, -1, EMIT_EXE, stdout, 0);
+    int okb;
+    if (is_amendment_file(files[1])) {
+        /* the agreement as the amendment leaves it */
+        char *both[2] = { files[0], files[1] };
+        int end_of_time = 0;
+        lex_civil_to_days(2200, 12, 31, &end_of_time);
+        okb = front_run_all(&b, both, 2, end_of_time, EMIT_EXE, stdout, 0);
+    } else {
+        okb = front_run_all(&b, files + 1, 1, -1, EMIT_EXE, stdout, 0);
+    }
+    if (ok && okb) diff_deals(stdout, a.b.deal, b.b.deal, format, color, files[0], files[1]);
+    front_free(&a);
+    front_free(&b);
+    return ok && okb ? 0 : 1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     files_opt fo = { .as_of = -1 };
@@ -511,5 +582,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
     if (strcmp(cmd, "consolidate") == 0) return cmd_consolidate(argc - 2, argv + 2);
-    return usage_error("unknown command '%s' (check, build, run, fmt or consolidate)", cmd);
+    if (strcmp(cmd, "diff") == 0) return cmd_diff(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (check, build, run, fmt, consolidate or diff)", cmd);
 }

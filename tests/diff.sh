@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# dealc diff: golden outputs (tests/diff/OLD-NEW.{text,json,html}, written
+# by hand) for a pure reformatting and for a renumbered clause; and the
+# diff of an agreement against an amendment names what it changes.
+set -u
+dealc=$1 dir=$2 root=$3
+cd "$dir" || exit 1
+pass=0 fail=0
+check() { # name, expected file, command...
+  local name=$1 want=$2; shift 2
+  if "$@" 2>&1 | cmp -s - "$want"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name"; "$@" 2>&1 | diff "$want" - | head -20; fi
+}
+for new in reformatted renumbered; do
+  for fmt in text json html; do
+    [ -f "base-$new.$fmt" ] || continue
+    check "base vs $new ($fmt)" "base-$new.$fmt" "$dealc" diff base.deal "$new.deal" --format "$fmt" --no-color
+  done
+done
+# a reformatting is no change in any format
+out=$("$dealc" diff base.deal reformatted.deal --format json)
+if [ "$out" = '{"old": "base.deal", "new": "reformatted.deal", "changes": []}' ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL reformatting (json): $out"; fi
+# against an amendment: the changed definition and what it reaches
+out=$("$dealc" diff "$root/agreements/gmacm-2003-he2.deal" "$root/tests/amendments/gmacm-premium.amend" --no-color)
+for want in 'changed definition "Credit Enhancement Premium"' '[-0.1175%-] {+0.20%+}' 'clause "3.05(a)(iii)" (through "Principal Distribution Amount")' '1 change'; do
+  if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL amendment diff lacks: $want"; fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
