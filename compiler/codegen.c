@@ -422,44 +422,29 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         paid = smin(g, requested, rem);  /* requested is 0 when not in force */
         g->party_paid[c->party] = LLVMBuildAdd(g->b, g->party_paid[c->party], paid, "");
         break;
-    case CL_PAY_INTEREST: {
-        /* what is still owed to each class: its interest due, less what an
-         * earlier clause paid it */
-        requested = zero;
-        for (int i = 0; i < n; i++) {
-            int k = c->class_idx[i];
-            need_due(g, k);
-            w[i] = LLVMBuildSub(g->b, g->due_val[k], g->int_paid[k], "");
-            if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
-            requested = LLVMBuildAdd(g->b, requested, w[i], "");
-        }
-        paid = smin(g, requested, rem);
-        if (c->order == ORDER_PRO_RATA) {
-            pro_rata(g, paid, n, w, out);
-        } else {
-            LLVMValueRef left = paid;
-            for (int i = 0; i < n; i++) {
-                out[i] = smin(g, w[i], left);
-                left = LLVMBuildSub(g->b, left, out[i], "");
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            int k = c->class_idx[i];
-            g->int_paid[k] = LLVMBuildAdd(g->b, g->int_paid[k], out[i], "");
-        }
-        break;
-    }
+    case CL_PAY_INTEREST:
     case CL_PAY_PRINCIPAL: {
-        LLVMValueRef amount = smin(g, requested, rem);
-        LLVMValueRef capacity = zero;
+        /* each class's claim: interest still owed (its interest due, less
+         * what an earlier clause paid it), or principal up to its balance */
+        int interest = c->kind == CL_PAY_INTEREST;
+        LLVMValueRef *acc = interest ? g->int_paid : g->prin_paid;
+        LLVMValueRef claims = zero;
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
-            w[i] = LLVMBuildSub(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE)), g->prin_paid[k], "");
+            if (interest) need_due(g, k);
+            LLVMValueRef owed = interest ? g->due_val[k] : load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE));
+            w[i] = LLVMBuildSub(g->b, owed, acc[k], "");
             if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
-            capacity = LLVMBuildAdd(g->b, capacity, w[i], "");
+            claims = LLVMBuildAdd(g->b, claims, w[i], "");
         }
-        /* principal beyond what the classes owe stays in the fund */
-        paid = smin(g, amount, capacity);
+        /* interest asks for what is owed; principal asks for its amount,
+         * and what the classes cannot take stays in the fund */
+        if (interest) {
+            requested = claims;
+            paid = smin(g, requested, rem);
+        } else {
+            paid = smin(g, smin(g, requested, rem), claims);
+        }
         if (c->order == ORDER_PRO_RATA) {
             pro_rata(g, paid, n, w, out);
         } else {
@@ -471,7 +456,7 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         }
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
-            g->prin_paid[k] = LLVMBuildAdd(g->b, g->prin_paid[k], out[i], "");
+            acc[k] = LLVMBuildAdd(g->b, acc[k], out[i], "");
         }
         break;
     }
