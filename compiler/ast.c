@@ -105,6 +105,14 @@ ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc plo
     return e;
 }
 
+ast_expr *ast_avail(ast_builder *b, src_loc loc, const char *clause, src_loc cloc)
+{
+    ast_expr *e = expr_new(b, EX_AVAIL, loc);
+    e->name = clause;
+    e->name_loc = cloc;
+    return e;
+}
+
 ast_expr *ast_global(ast_builder *b, src_loc loc, int field)
 {
     ast_expr *e = expr_new(b, EX_GLOBAL, loc);
@@ -721,6 +729,7 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
     case EX_POOL: fprintf(out, " field=%d%s%s%s", e->field, e->name ? " for \"" : "", e->name ? e->name : "", e->name ? "\"" : ""); break;
     case EX_CLASSQ: fprintf(out, " %s ", ast_classq_names[e->field]); dump_classes(out, &e->classes); break;
     case EX_PARTYQ: fprintf(out, " paid to \"%s\"", e->name); break;
+    case EX_AVAIL: fprintf(out, " at \"%s\"", e->name); break;
     case EX_GLOBAL: fprintf(out, " field=%d", e->field); break;
     case EX_BIN: fprintf(out, " %s", ast_op_names[e->op]); break;
     default: break;

@@ -22,6 +22,7 @@
     X(POOL,      "pool")          /* pool quantity: field (RT_GR_*), group */ \
     X(CLASSQ,    "class")         /* class quantity over a class list      */ \
     X(PARTYQ,    "party")         /* paid to "Party"                       */ \
+    X(AVAIL,     "available")     /* available at "CLAUSE": its fund's cash then */ \
     X(GLOBAL,    "global")        /* distribution number, payment date     */ \
     X(NEG,       "neg")                                                      \
     X(NOT,       "not")                                                      \
@@ -86,7 +87,9 @@ struct ast_expr {
     ptrvec args;           /* MIN/MAX: ast_expr* */
     /* sema: */
     rt_unit unit;          /* the value's unit */
-    int after;             /* 1 when it needs figures known only after payments */
+    int after;             /* its phase: 0 known before payments; k + 1 known once
+                              clause k is about to run (cash available at it);
+                              PHASE_AFTER only after all payments */
     int ref;               /* POOL: group index; PARTYQ: party index */
     ast_decl *decl;        /* NAME: the input, definition, fund or schedule */
     int *class_idx;        /* CLASSQ: resolved classes */
@@ -101,6 +104,9 @@ struct ast_expr {
  * here keeps that safe from the C stack, whatever the input (a chain of a
  * million additions is as deep as a million nested parentheses). */
 #define AST_MAX_DEPTH 1000
+
+/* the phase of a figure known only after the whole priority of payments */
+#define PHASE_AFTER (1 << 30)
 
 typedef enum ast_clause_kind {
     CL_PAY_PARTY,      /* pay AMOUNT to "Party"                         */
@@ -161,7 +167,7 @@ struct ast_decl {
     /* sema: */
     int index;              /* dense index within its kind's runtime table */
     int state;              /* sema's cycle walk: 0 new, 1 visiting, 2 done */
-    int after;              /* 1 when known only after payments */
+    int after;              /* phase (see ast_expr.after) */
 };
 
 typedef struct ast_class {
@@ -282,6 +288,7 @@ ast_expr *ast_name(ast_builder *b, src_loc loc, const char *name);
 ast_expr *ast_pool(ast_builder *b, src_loc loc, int field, const char *group, src_loc gloc);
 ast_expr *ast_classq(ast_builder *b, src_loc loc, int which, ptrvec classes);
 ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc ploc);
+ast_expr *ast_avail(ast_builder *b, src_loc loc, const char *clause, src_loc cloc);
 ast_expr *ast_global(ast_builder *b, src_loc loc, int field);
 ast_expr *ast_unary(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *a);
 ast_expr *ast_binary(ast_builder *b, src_loc loc, ast_op op, ast_expr *x, ast_expr *y);

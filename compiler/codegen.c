@@ -6,7 +6,9 @@
  *       1. definitions, coupons, interest due and fund deposits, in the order
  *          their dependencies require (each computed once, at top level);
  *       2. the priority of payments, clause by clause, keeping every fund
- *          balance and every class's running payments as SSA values;
+ *          balance and every class's running payments as SSA values (a
+ *          definition that needs the cash available at a clause is
+ *          computed where a later clause first needs it);
  *       3. the class and fund results stored to their slots;
  *       4. definitions known only after payments, then the statement lines.
  *
@@ -55,6 +57,7 @@ typedef struct cg {
     /* values computed once per period, at top level (so they dominate) */
     LLVMValueRef *def_val, *coupon_val, *due_val, *fund_val;
     LLVMValueRef *int_paid, *prin_paid, *party_paid, *fund_rem;
+    LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
     LLVMValueRef entry_alloca_at;
@@ -280,6 +283,8 @@ static LLVMValueRef gen(cg *g, ast_expr *e)
         return class_field_sum(g, e);
     case EX_PARTYQ:
         return load_slot(g, RT_SLOT_PARTY(&g->L, e->ref, RT_P_PAID));
+    case EX_AVAIL:
+        return g->clause_avail[e->ref];
     case EX_GLOBAL:
         return load_slot(g, e->field);
     case EX_NEG:
@@ -394,6 +399,8 @@ static void pro_rata(cg *g, LLVMValueRef amount, int n, LLVMValueRef *weight, LL
 static void gen_clause(cg *g, ast_clause *c, int fund)
 {
     LLVMValueRef rem = g->fund_rem[fund];
+    /* before the amount: it may be "available at" this very clause */
+    g->clause_avail[c->index] = rem;
     LLVMValueRef zero = k128(g, 0);
     LLVMValueRef paid = zero, requested = zero;
     g->what = arena_printf(&g->scratch, "clause %s", c->full_label);
@@ -793,6 +800,7 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.fund_val = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.fund_rem = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.party_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
+    g.clause_avail = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->clauses.n + 1));
 
     declare_runtime(&g);
     gen_period(&g);

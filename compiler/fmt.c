@@ -141,6 +141,7 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         put_classlist(out, &e->classes, 1);
         break;
     case EX_PARTYQ: fputs("paid to ", out); put_string(out, e->name); break;
+    case EX_AVAIL: fputs("available at ", out); put_string(out, e->name); break;
     case EX_GLOBAL: fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : "distribution number", out); break;
     case EX_NEG: fputc('-', out); put_expr(out, e->a, P_NEG); break;
     case EX_NOT: fputs("not ", out); put_expr(out, e->a, P_NOT); break;

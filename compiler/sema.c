@@ -45,6 +45,8 @@ static void sym_put(arena *a, symtab *t, const char *k, void *v)
  * (real agreements nest a few dozen deep). */
 #define SEMA_MAX_NESTING 1000
 
+#define PMAX(a, b) ((a) > (b) ? (a) : (b))
+
 typedef struct sema {
     arena *a;
     diag_ctx *dg;
@@ -219,7 +221,7 @@ static int unit_error(sema *s, ast_expr *e, const char *fmt, int ua, int ub)
 static int check_bin(sema *s, ast_expr *e)
 {
     int ua = check_expr(s, e->a), ub = check_expr(s, e->b);
-    e->after = e->a->after || e->b->after;
+    e->after = PMAX(e->a->after, e->b->after);
     if (ua == UNIT_ERR || ub == UNIT_ERR) return UNIT_ERR;
     switch (e->op) {
     case OP_ADD:
@@ -291,7 +293,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
         return e->field == RT_GR_ACTIVE_LOAN_COUNT ? RT_UNIT_COUNT : RT_UNIT_MONEY;
     case EX_CLASSQ: {
         if (!resolve_classes(s, e, &e->classes, &e->class_idx, &e->nclass_idx, e->loc)) return UNIT_ERR;
-        e->after = ast_classq_after[e->field];
+        e->after = ast_classq_after[e->field] ? PHASE_AFTER : 0;
         if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE) {
             for (int i = 0; i < e->nclass_idx; i++)
                 if (check_coupon(s, s->out->classes.v[e->class_idx[i]], e->loc) == UNIT_ERR) return UNIT_ERR;
@@ -309,7 +311,20 @@ static int check_expr_inner(sema *s, ast_expr *e)
         ast_decl *p = sym_get(&s->parties, e->name);
         if (!p) { unknown(s, e->name_loc, "party", e->name, &s->parties); return UNIT_ERR; }
         e->ref = p->index;
-        e->after = 1;
+        e->after = PHASE_AFTER;
+        return RT_UNIT_MONEY;
+    }
+    case EX_AVAIL: {
+        ast_clause *c = sym_get(&s->labels, e->name);
+        if (!c) {
+            const char *near = s->dg->nerrors < s->dg->max_errors ? nearest(&s->labels, e->name) : NULL;
+            if (near) diag_error(s->dg, e->name_loc, "no clause %s; did you mean %s?", e->name, near);
+            else diag_error(s->dg, e->name_loc, "no clause %s", e->name);
+            return UNIT_ERR;
+        }
+        /* the cash a clause finds is known as that clause is about to run */
+        e->ref = c->index;
+        e->after = c->index + 1;
         return RT_UNIT_MONEY;
     }
     case EX_GLOBAL:
@@ -333,7 +348,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
     case EX_OF:
     case EX_PER_ANNUM: {
         int ua = check_expr(s, e->a), ub = check_expr(s, e->b);
-        e->after = e->a->after || e->b->after;
+        e->after = PMAX(e->a->after, e->b->after);
         if (ua == UNIT_ERR || ub == UNIT_ERR) return UNIT_ERR;
         if (ua != RT_UNIT_RATE && ua != RT_UNIT_NUMBER) {
             diag_error(s->dg, e->a->loc, "'%s' needs a rate on its left, not %s",
@@ -355,7 +370,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
     }
     case EX_IF: {
         int uc = check_expr(s, e->a), ut = check_expr(s, e->b), uf = check_expr(s, e->c);
-        e->after = e->a->after || e->b->after || e->c->after;
+        e->after = PMAX(e->a->after, PMAX(e->b->after, e->c->after));
         if (uc != UNIT_ERR && uc != RT_UNIT_BOOL) {
             diag_error(s->dg, e->a->loc, "'if' needs a condition, not %s", sema_unit_name(uc));
             return UNIT_ERR;
@@ -380,7 +395,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
         for (int i = 0; i < e->args.n; i++) {
             ast_expr *x = e->args.v[i];
             int ux = check_expr(s, x);
-            e->after |= x->after;
+            e->after = PMAX(e->after, x->after);
             if (ux == UNIT_ERR || u == UNIT_ERR) { u = UNIT_ERR; continue; }
             if (u == -2) { u = ux; continue; }
             int w = compatible(u, ux);
@@ -406,36 +421,47 @@ static int check_expr(sema *s, ast_expr *e)
     return u;
 }
 
-/* the first thing in e that is known only after payments (for messages),
- * followed through definitions to the figure itself */
-static const ast_expr *after_leaf(const ast_expr *e)
+/* the first thing in e whose phase is past limit (for messages), followed
+ * through definitions to the figure itself */
+static const ast_expr *phase_leaf(const ast_expr *e, int limit)
 {
-    if (!e || !e->after) return NULL;
+    if (!e || e->after <= limit) return NULL;
     if (e->kind == EX_NAME && e->decl && e->decl->kind == DK_DEFINE && e->decl->expr) {
-        const ast_expr *r = after_leaf(e->decl->expr);
+        const ast_expr *r = phase_leaf(e->decl->expr, limit);
         return r ? r : e;
     }
-    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME) return e;
+    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME || e->kind == EX_AVAIL) return e;
     const ast_expr *k[3] = { e->a, e->b, e->c };
     for (int i = 0; i < 3; i++) {
-        const ast_expr *r = after_leaf(k[i]);
+        const ast_expr *r = phase_leaf(k[i], limit);
         if (r) return r;
     }
     for (int i = 0; i < e->args.n; i++) {
-        const ast_expr *r = after_leaf(e->args.v[i]);
+        const ast_expr *r = phase_leaf(e->args.v[i], limit);
         if (r) return r;
     }
     return e;
 }
 
-/* expressions the priority of payments needs must not wait for it */
-static void require_before(sema *s, ast_expr *e, const char *what)
+/* An expression used at a point of the priority of payments (limit: the
+ * phase known there; 0 before any clause) must not need what comes later. */
+static void require_phase(sema *s, ast_expr *e, int limit, const char *what)
 {
-    const ast_expr *leaf = after_leaf(e);
+    const ast_expr *leaf = phase_leaf(e, limit);
     if (!leaf) return;
-    diag *g = diag_error(s->dg, e->loc, "%s cannot use figures known only after the priority of payments has run", what);
-    diag_note(s->dg, g, leaf->loc, "this is known only after payments");
+    if (leaf->after == PHASE_AFTER) {
+        diag *g = diag_error(s->dg, e->loc, "%s cannot use figures known only after the priority of payments has run", what);
+        diag_note(s->dg, g, leaf->loc, "this is known only after payments");
+        return;
+    }
+    ast_clause *c = sym_get(&s->labels, leaf->name);
+    diag *g = diag_error(s->dg, e->loc, "%s uses the cash available at clause %s, which has not yet run", what,
+                         leaf->name);
+    diag_note(s->dg, g, leaf->loc, "the cash available at %s", leaf->name);
+    if (c) diag_note(s->dg, g, c->label_loc, "clause %s runs here", leaf->name);
 }
+
+static void require_before(sema *s, ast_expr *e, const char *what) { require_phase(s, e, 0, what); }
 
 static void print_cycle(sema *s, src_loc use, const char *name)
 {
@@ -616,14 +642,13 @@ static void check_class(sema *s, ast_class *c)
 
 static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
 {
-    const char *full = arena_printf(s->a, "%s%s", w->section, c->label);
-    c->full_label = arena_intern(s->a, full, strlen(full));
+    (void)w;
     if (c->amount) {
         int u = check_expr(s, c->amount);
         if (u != UNIT_ERR && u != RT_UNIT_MONEY)
             diag_error(s->dg, c->amount->loc, "clause %s pays %s: a payment must be an amount of money",
                        c->full_label, sema_unit_name(u));
-        require_before(s, c->amount, "the amount of a clause");
+        require_phase(s, c->amount, c->index + 1, arena_printf(s->a, "clause %s", c->full_label));
     }
     if (c->kind == CL_PAY_PARTY) {
         ast_classref *r = c->payees.v[0];
@@ -663,7 +688,6 @@ static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
 
 static void check_waterfalls(sema *s)
 {
-    int nclauses = 0;
     for (int i = 0; i < s->d->waterfalls.n; i++) {
         ast_waterfall *w = s->d->waterfalls.v[i];
         ast_decl *f = sym_get(&s->terms, w->fund);
@@ -682,22 +706,35 @@ static void check_waterfalls(sema *s)
         for (int j = 0; j < w->clauses.n; j++) {
             ast_clause *c = w->clauses.v[j];
             check_clause(s, w, c);
-            /* full labels name clauses in runtime messages: unique in the deal */
+            ptrvec_push(s->a, &s->out->clauses, c);
+            ptrvec_push(s->a, &s->out->clause_wf, w);
+        }
+    }
+}
+
+/* Before anything is checked: every clause's full label and its place in
+ * the order of payment (what "available at" refers to), and the labels
+ * that appear twice. */
+static void number_clauses(sema *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->d->waterfalls.n; i++) {
+        ast_waterfall *w = s->d->waterfalls.v[i];
+        for (int j = 0; j < w->clauses.n; j++) {
+            ast_clause *c = w->clauses.v[j];
+            const char *full = arena_printf(s->a, "%s%s", w->section, c->label);
+            c->full_label = arena_intern(s->a, full, strlen(full));
+            c->index = n++;
             ast_clause *first = sym_get(&s->labels, c->full_label);
             /* versions of one clause under amendments are in force on
              * different dates: that is not a duplicate */
             int disjoint = first && ((first->to && first->to <= c->from) || (c->to && c->to <= first->from));
-            if (disjoint) {
-                sym_put(s->a, &s->labels, c->full_label, c);
-            } else if (first) {
+            if (first && !disjoint) {
                 diag *g = diag_error(s->dg, c->label_loc, "clause %s appears twice", c->full_label);
                 diag_note(s->dg, g, first->label_loc, "first here");
             } else {
                 sym_put(s->a, &s->labels, c->full_label, c);
             }
-            c->index = nclauses++;
-            ptrvec_push(s->a, &s->out->clauses, c);
-            ptrvec_push(s->a, &s->out->clause_wf, w);
         }
     }
 }
@@ -906,6 +943,7 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
         sym_put(a, &s.classes, c->name, c);
     }
     check_header(&s, errors_before > 0);
+    number_clauses(&s);
     for (int i = 0; i < out->classes.n; i++) check_class(&s, out->classes.v[i]);
     for (int i = 0; i < d->decls.n; i++) {
         ast_decl *x = d->decls.v[i];

@@ -8,14 +8,15 @@
 #define DEALC_KEYWORDS(X)                                                    \
     X(ACCRUAL, "accrual") X(ACTIVE, "active") X(ADJUSTMENT, "adjustment") \
     X(AFTER, "after") X(AGE, "age") X(AMENDMENT, "amendment") X(AND, "and") \
-    X(ANNUM, "annum") X(AS, "as") X(BALANCE, "balance") \
-    X(BALLOON, "balloon") X(BUSINESS, "business") X(CALL, "call") \
-    X(CAP, "cap") X(CERTIFICATES, "certificates") X(CLASS, "class") \
-    X(CLASSES, "classes") X(CLAUSE, "clause") X(CLOSING, "closing") \
-    X(COLLATERAL, "collateral") X(COLLECTIONS, "collections") \
-    X(COUNT, "count") X(COUPON, "coupon") X(CUMULATIVE, "cumulative") \
-    X(DATE, "date") X(DATED, "dated") X(DAY, "day") X(DEAL, "deal") \
-    X(DEFINE, "define") X(DEFINITION, "definition") X(DELETE, "delete") \
+    X(ANNUM, "annum") X(AS, "as") X(AT, "at") X(AVAILABLE, "available") \
+    X(BALANCE, "balance") X(BALLOON, "balloon") X(BUSINESS, "business") \
+    X(CALL, "call") X(CAP, "cap") X(CERTIFICATES, "certificates") \
+    X(CLASS, "class") X(CLASSES, "classes") X(CLAUSE, "clause") \
+    X(CLOSING, "closing") X(COLLATERAL, "collateral") \
+    X(COLLECTIONS, "collections") X(COUNT, "count") X(COUPON, "coupon") \
+    X(CUMULATIVE, "cumulative") X(DATE, "date") X(DATED, "dated") \
+    X(DAY, "day") X(DEAL, "deal") X(DEFINE, "define") \
+    X(DEFINITION, "definition") X(DELETE, "delete") \
     X(DISTRIBUTION, "distribution") X(DRAWS, "draws") X(DUE, "due") \
     X(EFFECTIVE, "effective") X(ELSE, "else") X(ENDING, "ending") \
     X(EVERY, "every") X(FALSE, "false") X(FEE, "fee") X(FIRST, "first") \

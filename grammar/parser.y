@@ -175,6 +175,8 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_REPLACE "'replace'"
 %token KW_UNDER "'under'"
 %token KW_WITH "'with'"
+%token KW_AT "'at'"
+%token KW_AVAILABLE "'available'"
 %token KW_CUTOFF "'cut-off'"
 %token KW_CLEANUP "'clean-up'"
 
@@ -454,6 +456,7 @@ primary
     | KW_INTEREST KW_SHORTFALL KW_ON classlist { $$ = ast_classq(B, @$, CQ_SHORTFALL, $4); }
     | KW_PRINCIPAL KW_PAID KW_TO classlist   { $$ = ast_classq(B, @$, CQ_PRINCIPAL_PAID, $4); }
     | KW_PAID KW_TO TOK_STRING               { $$ = ast_partyq(B, @$, $3, @3); }
+    | KW_AVAILABLE KW_AT TOK_STRING          { $$ = ast_avail(B, @$, $3, @3); }
     | KW_DISTRIBUTION KW_NUMBERW             { $$ = ast_global(B, @$, RT_G_DIST_NUMBER); }
     | KW_PAYMENT KW_DATE                     { $$ = ast_global(B, @$, RT_G_PAYMENT_DATE); }
     ;

@@ -158,6 +158,39 @@ static void rounding_and_branches(void **state)
     free(err);
 }
 
+/* "available at": the cash a clause finds. Interest collections 10.00 and
+ * principal collections 2,500.00 into one fund; (a) pays interest due
+ * 10.00 + 20.00 = 30.00 (the fund holds 2,510.00, so in full), leaving
+ * 2,480.00 available at (b); (b) pays "Half" = half of that, 1,240.00, to
+ * the trustee; (c) pays what is left, 1,240.00, as principal to A then B:
+ * A takes its 1,000.00 and B 240.00. */
+static void available_at_a_clause(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360;\n"
+        "          class \"B\" original $2,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"All\" = interest collections + principal collections;\n"
+        "  define \"Half\" = available at \"1(b)\" / 2;\n"
+        "  priority of payments \"1\" from \"All\" {\n"
+        "    (a) pay interest to \"A\", \"B\" pro rata;\n"
+        "    (b) pay \"Half\" to \"E\";\n"
+        "    (c) pay remainder as principal to \"A\", \"B\" sequentially;\n"
+        "  }\n"
+        "  statement { \"At (b)\" = available at \"1(b)\"; }\n"
+        "}\n";
+    char *out, *err;
+    int st = jit_replay(deal, two_class_state, REMIT_HEAD "\n2004-02-25,G,2500.00,10.00,0,0,0,0,10\n", &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "line", "At (b)", "value", "2480.00");
+    expect(out, "party", "E", "paid", "1240.00");
+    expect(out, "class", "A", "principal", "1000.00");
+    expect(out, "class", "B", "principal", "240.00");
+    free(out);
+    free(err);
+}
+
 /* A definition that divides by zero stops the run and names itself. */
 static void division_by_zero_is_reported(void **state)
 {
@@ -189,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pro_rata_shortfall_and_sequential_principal),
         cmocka_unit_test(rounding_and_branches),
+        cmocka_unit_test(available_at_a_clause),
         cmocka_unit_test(division_by_zero_is_reported),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
