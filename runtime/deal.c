@@ -512,6 +512,40 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     for (int32_t i = 0; i < d->funds.n; i++)
         rt_buf_printf(out, "  %s\n", d->funds.v[i]);
 
+    if (d->collateral.n > 0) {
+        /* only deals that declare collateral get this section, so the
+         * output of older deals is unchanged */
+        rt_buf_printf(out, "\nCollateral lines, for projections (%d):\n", (int)d->collateral.n);
+        for (int32_t i = 0; i < d->collateral.n; i++) {
+            const rt_collateral_line *cl = &d->collateral.v[i];
+            const rt_dec *f = cl->field;
+            char g[RT_NUMBUF], n[RT_NUMBUF];
+            rt_buf_printf(out, "  %s: %s at %s%% gross, %s%% net, term %d/%d months, age %d",
+                          cl->group >= 0 && cl->group < d->groups.n ? d->groups.v[cl->group] : "?",
+                          rt_fmt_money(num, f[RT_L_BALANCE], 1, 1), rt_fmt_percent_trim(g, f[RT_L_GROSS_RATE]),
+                          rt_fmt_percent_trim(n, f[RT_L_NET_RATE]), (int)(f[RT_L_REMAINING_TERM] / RT_SCALE),
+                          (int)(f[RT_L_ORIGINAL_TERM] / RT_SCALE), (int)(f[RT_L_AGE] / RT_SCALE));
+            if (f[RT_L_IO_MONTHS] > 0)
+                rt_buf_printf(out, ", %d months interest only", (int)(f[RT_L_IO_MONTHS] / RT_SCALE));
+            if (f[RT_L_BALLOON] > 0)
+                rt_buf_printf(out, ", balloon at %d", (int)(f[RT_L_BALLOON] / RT_SCALE));
+            int32_t ix = (int32_t)(f[RT_L_INDEX] / RT_SCALE);
+            if (f[RT_L_INDEX] >= 0 && ix < d->inputs.n)
+                rt_buf_printf(out, ", adjustable on \"%s\" + %s%% from age %d every %d", d->inputs.v[ix].name,
+                              rt_fmt_percent_trim(g, f[RT_L_MARGIN]), (int)(f[RT_L_FIRST_RESET] / RT_SCALE),
+                              (int)(f[RT_L_RESET_EVERY] / RT_SCALE));
+            rt_buf_putc(out, '\n');
+        }
+        if (d->settings_given[RT_SET_CUTOFF_DATE])
+            rt_buf_printf(out, "  cut-off date %s\n",
+                          rt_date_format(a, (int32_t)(d->settings[RT_SET_CUTOFF_DATE] / RT_SCALE)));
+        if (d->settings_given[RT_SET_CLEANUP_CALL]) {
+            char p[RT_NUMBUF];
+            rt_buf_printf(out, "  clean-up call at %s%% of the cut-off balance\n",
+                          rt_fmt_percent_trim(p, d->settings[RT_SET_CLEANUP_CALL]));
+        }
+    }
+
     rt_buf_printf(out, "\nClauses, in order of priority (%d):\n", (int)d->clauses.n);
     for (int32_t i = 0; i < d->clauses.n; i++) {
         const rt_clause_info *c = &d->clauses.v[i];

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rt_internal.h"
+#include "rt_project.h"
 
-#define MSG 1024
+#define MSG RT_ERRMAX
 
 static const char *base_name(const char *p)
 {
@@ -31,12 +31,24 @@ static void help(const char *prog, FILE *f)
             "Usage:\n"
             "  %1$s replay --state OPENING.json REMITTANCE.csv [--format table|csv|json]\n"
             "         [--save-state CLOSING.json] [--output FILE]\n"
+            "  %1$s project [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS]\n"
+            "         [--class NAME] [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
+            "         [--settle DATE (--price P | --yield Y) [--benchmark Y | --curve FILE]]\n"
+            "  %1$s grid [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS with lists]\n"
+            "         [--class NAME] [--threads N] [--format table|csv|json] [--output FILE]\n"
+            "         [--report FILE.html]\n"
             "  %1$s describe\n"
             "  %1$s --help\n"
             "\n"
             "replay    Runs the deal's priority of payments for each payment date in\n"
             "          REMITTANCE.csv, starting from the state in OPENING.json, checks the\n"
             "          cash accounting, and prints the statement to certificateholders.\n"
+            "project   Projects the deal forward from its collateral lines under prepayment,\n"
+            "          default and loss assumptions, running the priority of payments and\n"
+            "          the same checks as replay every period; prints each class's cash\n"
+            "          flows, WAL, principal window and (with --settle) price or yield.\n"
+            "grid      Projects every combination of lists of speeds and default rates\n"
+            "          on all cores; prints the prospectus WAL and decrement tables.\n"
             "describe  Prints the deal: name, dates, groups, classes, the remittance\n"
             "          CSV columns it reads (with units), definitions, statement lines,\n"
             "          funds and clauses.\n"
@@ -69,12 +81,22 @@ static void help(const char *prog, FILE *f)
             "date must agree. The dates must be the payment dates that follow the\n"
             "opening state, without gaps.\n"
             "\n"
-            "Nothing is written unless the whole replay succeeds.\n"
+            "ASSUMPTIONS (percents: 6 and 6%% are the same):\n"
+            "  --cpr X | --smm X | --psa X | --hep START,END,MONTHS | --prepay-vector FILE\n"
+            "  --cdr X | --sda X | --default-vector FILE   --severity X   --recovery-lag N\n"
+            "  --advancing on|off   --index \"NAME=RATE\"   --index-vector \"NAME=FILE\"\n"
+            "  --input \"NAME=VALUE\"   --periods N   --to-call | --to-maturity\n"
+            "  --tape FILE: a loan tape (CSV, one loan a row) instead of the declared lines\n"
+            "  grid takes lists: --cpr 0,10,20 --cdr 0,2,4 (--hep items separated by ';').\n"
+            "  A --scenario file holds the same as KEY = VALUE lines (cpr = 6); flags win.\n"
+            "  docs/projection.md has the conventions and file formats.\n"
+            "\n"
+            "Nothing is written unless the whole run succeeds.\n"
             "Exit status: 0 success, 1 bad data or a failed check, 2 bad usage.\n",
             prog);
 }
 
-static int usage_error(const char *prog, const char *fmt, const char *arg)
+int rt_usage_error(const char *prog, const char *fmt, const char *arg)
 {
     fprintf(stderr, "%s: error: ", prog);
     fprintf(stderr, fmt, arg);
@@ -82,7 +104,7 @@ static int usage_error(const char *prog, const char *fmt, const char *arg)
     return 2;
 }
 
-static void file_error(const char *file, const rt_err *e)
+void rt_file_error(const char *file, const rt_err *e)
 {
     if (e->line > 0)
         fprintf(stderr, "%s:%d:%d: error: %s\n", file, e->line, e->col, e->msg);
@@ -109,12 +131,31 @@ static int failf(check *k, const char *fmt, ...)
 }
 
 /* "class "A-1" interest paid", "party "Servicer" paid", ... */
+/* v is a whole number of cents: v divisible by 10^10 = 2^10 * 5^10. A
+ * 128-bit remainder is a library call; projections check every slot of
+ * every period of thousands of scenarios, so split the test into a bit mask
+ * and a remainder by 5^10 of the two 64-bit halves (divisions by constants,
+ * which compilers turn into multiplications). */
+static inline int cents_exact(rt_dec v)
+{
+    /* most amounts fit 64 bits (below 9.2 million dollars): one remainder */
+    if (v >= INT64_MIN && v <= INT64_MAX)
+        return (int64_t)v % (int64_t)RT_CENT == 0;
+    unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+    if ((uint64_t)u & 1023u)
+        return 0;
+    const uint64_t m = 9765625u;                      /* 5^10 */
+    const uint64_t two64 = (UINT64_MAX % m + 1) % m;  /* 2^64 mod 5^10 */
+    uint64_t hi = (uint64_t)(u >> 64), lo = (uint64_t)u;
+    return ((hi % m) * two64 + lo % m) % m == 0;
+}
+
 static int whole_cents(check *k, rt_dec v, const char *kind, const char *name, const char *field)
 {
     char num[RT_NUMBUF];
     if (v > RT_DEC_LIMIT || v < -RT_DEC_LIMIT)
         return failf(k, "%s \"%s\" %s is out of range", kind, name, field);
-    if (v % RT_CENT != 0)
+    if (!cents_exact(v))
         return failf(k, "%s \"%s\" %s %s is not a whole number of cents", kind, name, field,
                      rt_fmt_trim(num, v));
     return 1;
@@ -128,11 +169,36 @@ static int not_negative(check *k, rt_dec v, const char *kind, const char *name, 
     return 1;
 }
 
-static int check_period(const rt_deal *d, const rt_dec *slot, char *msg)
+static inline int cents_ok(rt_dec v)
+{
+    return v <= RT_DEC_LIMIT && v >= -RT_DEC_LIMIT && cents_exact(v);
+}
+
+/* every figure checked for whole cents, without building any message: the
+ * common case, run for every period of every projected scenario */
+static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
+{
+    const rt_layout *l = &d->layout;
+    int ok = 1;
+    for (int32_t i = 0; i < d->classes.n; i++)
+        for (int f = RT_C_INTEREST_DUE; f <= RT_C_END_BALANCE; f++)
+            ok &= cents_ok(slot[RT_SLOT_CLASS(l, i, f)]);
+    for (int32_t i = 0; i < d->parties.n; i++)
+        ok &= cents_ok(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)]);
+    for (int32_t i = 0; i < d->clauses.n * RT_K_COUNT; i++)
+        ok &= cents_ok(slot[l->clause_base + i]);
+    for (int32_t i = 0; i < d->funds.n * RT_F_COUNT; i++)
+        ok &= cents_ok(slot[l->fund_base + i]);
+    return ok;
+}
+
+int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
 {
     check k = {d, slot, msg};
     const rt_layout *l = &d->layout;
     char a[RT_NUMBUF], b[RT_NUMBUF], c[RT_NUMBUF];
+    /* the detailed loops below find and describe the first bad figure */
+    int cents_fine = all_whole_cents(d, slot);
 
     static const struct {
         int f;
@@ -142,22 +208,22 @@ static int check_period(const rt_deal *d, const rt_dec *slot, char *msg)
               {RT_C_INTEREST_SHORTFALL, "interest shortfall"},
               {RT_C_PRINCIPAL_PAID, "principal paid"},
               {RT_C_END_BALANCE, "ending balance"}};
-    for (int32_t i = 0; i < d->classes.n; i++)
+    for (int32_t i = 0; !cents_fine && i < d->classes.n; i++)
         for (size_t j = 0; j < sizeof cf / sizeof cf[0]; j++)
             if (!whole_cents(&k, slot[RT_SLOT_CLASS(l, i, cf[j].f)], "class", d->classes.v[i].name,
                              cf[j].name))
                 return 0;
-    for (int32_t i = 0; i < d->parties.n; i++)
+    for (int32_t i = 0; !cents_fine && i < d->parties.n; i++)
         if (!whole_cents(&k, slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], "party", d->parties.v[i].name, "paid"))
             return 0;
-    for (int32_t i = 0; i < d->clauses.n; i++) {
+    for (int32_t i = 0; !cents_fine && i < d->clauses.n; i++) {
         const char *lab = d->clauses.v[i].label;
         if (!whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_AVAILABLE)], "clause", lab, "available") ||
             !whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_PAID)], "clause", lab, "paid") ||
             !whole_cents(&k, slot[RT_SLOT_CLAUSE(l, i, RT_K_SHORTFALL)], "clause", lab, "shortfall"))
             return 0;
     }
-    for (int32_t i = 0; i < d->funds.n; i++)
+    for (int32_t i = 0; !cents_fine && i < d->funds.n; i++)
         if (!whole_cents(&k, slot[RT_SLOT_FUND(l, i, RT_F_DEPOSIT)], "fund", d->funds.v[i], "deposit") ||
             !whole_cents(&k, slot[RT_SLOT_FUND(l, i, RT_F_REMAINING)], "fund", d->funds.v[i], "remaining"))
             return 0;
@@ -271,7 +337,13 @@ static int check_period(const rt_deal *d, const rt_dec *slot, char *msg)
 
 /* ---- the period loop --------------------------------------------------------------- */
 
-static void fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot)
+void rt_fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot)
+{
+    rt_fill_slots_days(d, st, p, n, rt_period_days_30_360(d, n), slot);
+}
+
+void rt_fill_slots_days(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, int32_t days30,
+                        rt_dec *slot)
 {
     const rt_layout *l = &d->layout;
     memset(slot, 0, (size_t)l->total * sizeof *slot);
@@ -279,7 +351,7 @@ static void fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in 
     slot[RT_G_PAYMENT_DATE] = (rt_dec)p->payment_date * RT_SCALE;
     slot[RT_G_PREV_PAYMENT_DATE] = (rt_dec)st->payment_date * RT_SCALE;
     slot[RT_G_DAYS_ACTUAL] = (rt_dec)(p->payment_date - st->payment_date) * RT_SCALE;
-    slot[RT_G_DAYS_30_360] = (rt_dec)rt_period_days_30_360(d, n) * RT_SCALE;
+    slot[RT_G_DAYS_30_360] = (rt_dec)days30 * RT_SCALE;
     for (int32_t g = 0; g < d->groups.n; g++) {
         rt_dec *gs = &slot[RT_SLOT_GROUP(l, g, 0)];
         for (int f = 0; f < 7; f++)
@@ -300,7 +372,7 @@ static void fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in 
 
 /* A pool cannot pay down below zero: the remittance figures are wrong, and
  * letting it through would only fail later, further from the cause. */
-static int pool_sane(const rt_deal *d, const rt_dec *slot, char *msg)
+int rt_pool_sane(const rt_deal *d, const rt_dec *slot, char *msg)
 {
     char a[RT_NUMBUF], b[RT_NUMBUF];
     for (int32_t g = 0; g < d->groups.n; g++) {
@@ -316,7 +388,7 @@ static int pool_sane(const rt_deal *d, const rt_dec *slot, char *msg)
     return 1;
 }
 
-static void roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date)
+void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date)
 {
     const rt_layout *l = &d->layout;
     for (int32_t c = 0; c < d->classes.n; c++)
@@ -331,13 +403,9 @@ static void roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int
 
 /* ---- atomic output ------------------------------------------------------------------------ */
 
-typedef struct pending {
-    const char *path;
-    char tmp[4096];
-    int written;
-} pending;
+typedef rt_pending pending;
 
-static int write_tmp(pending *p, const rt_buf *b)
+int rt_write_tmp(rt_pending *p, const rt_buf *b)
 {
     int n = snprintf(p->tmp, sizeof p->tmp, "%s.tmp.%ld", p->path, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof p->tmp) {
@@ -362,7 +430,7 @@ static int write_tmp(pending *p, const rt_buf *b)
     return 1;
 }
 
-static void drop_tmp(pending *p)
+void rt_drop_tmp(rt_pending *p)
 {
     if (p->written)
         unlink(p->tmp);
@@ -376,7 +444,7 @@ typedef struct options {
     rt_format format;
 } options;
 
-static rt_deal *load_deal(rt_describe_fn describe)
+rt_deal *rt_load_deal(rt_describe_fn describe)
 {
     rt_deal *d = rt_deal_new();
     if (!d) {
@@ -395,7 +463,7 @@ static rt_deal *load_deal(rt_describe_fn describe)
 
 static int cmd_describe(rt_describe_fn describe)
 {
-    rt_deal *d = load_deal(describe);
+    rt_deal *d = rt_load_deal(describe);
     if (!d)
         return 1;
     rt_buf out;
@@ -431,8 +499,8 @@ static int run_periods(const rt_deal *d, rt_period_fn period, rt_state *st, cons
         const rt_period_in *p = &rm->period[k];
         int32_t n = st->distribution_number + 1;
         rt_date_format(date, p->payment_date);
-        fill_slots(d, st, p, n, slot);
-        if (!pool_sane(d, slot, msg)) {
+        rt_fill_slots(d, st, p, n, slot);
+        if (!rt_pool_sane(d, slot, msg)) {
             fprintf(stderr, "error: payment date %s: %s\n", date, msg);
             ok = 0;
             break;
@@ -445,13 +513,13 @@ static int run_periods(const rt_deal *d, rt_period_fn period, rt_state *st, cons
             ok = 0;
             break;
         }
-        if (!check_period(d, slot, msg)) {
+        if (!rt_check_period(d, slot, msg)) {
             fprintf(stderr, "error: payment date %s: %s\n", date, msg);
             ok = 0;
             break;
         }
         rt_report_period(d, fmt, slot, k == 0, out);
-        roll_forward(d, st, slot, n, p->payment_date);
+        rt_roll_forward(d, st, slot, n, p->payment_date);
     }
     if (ok)
         rt_report_end(d, fmt, rm->nperiods > 0, out);
@@ -462,7 +530,7 @@ static int run_periods(const rt_deal *d, rt_period_fn period, rt_state *st, cons
 
 static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn period)
 {
-    rt_deal *d = load_deal(describe);
+    rt_deal *d = rt_load_deal(describe);
     if (!d)
         return 1;
     int rc = 1;
@@ -483,11 +551,11 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
     }
 
     if (!rt_read_file(o->state, &stext, &slen, &e) || !rt_state_parse(d, stext, slen, &st, &e)) {
-        file_error(o->state, &e);
+        rt_file_error(o->state, &e);
         goto done;
     }
     if (!rt_read_file(o->remit, &rtext, &rlen, &e) || !rt_remit_parse(d, &st, rtext, rlen, &rm, &e)) {
-        file_error(o->remit, &e);
+        rt_file_error(o->remit, &e);
         goto done;
     }
     if (!run_periods(d, period, &st, &rm, o->format, &out))
@@ -498,7 +566,7 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
         fprintf(stderr, "error: out of memory\n");
         goto done;
     }
-    if ((o->output && !write_tmp(&po, &out)) || (o->save && !write_tmp(&ps, &saved)))
+    if ((o->output && !rt_write_tmp(&po, &out)) || (o->save && !rt_write_tmp(&ps, &saved)))
         goto done;
     if (o->output && rename(po.tmp, o->output) != 0) {
         fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
@@ -517,8 +585,8 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
     }
     rc = 0;
 done:
-    drop_tmp(&po);
-    drop_tmp(&ps);
+    rt_drop_tmp(&po);
+    rt_drop_tmp(&ps);
     rt_buf_free(&out);
     rt_buf_free(&saved);
     rt_remit_free(&rm);
@@ -530,7 +598,7 @@ done:
 }
 
 /* "--name VALUE" or "--name=VALUE"; returns 1 when argv[*i] is this option */
-static int take(int argc, char **argv, int *i, const char *name, const char **val, int *err,
+int rt_take_opt(int argc, char **argv, int *i, const char *name, const char **val, int *err,
                 const char *prog)
 {
     size_t n = strlen(name);
@@ -538,7 +606,7 @@ static int take(int argc, char **argv, int *i, const char *name, const char **va
     if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
         return 0;
     if (*val) {
-        *err = usage_error(prog, "option %s given twice", name);
+        *err = rt_usage_error(prog, "option %s given twice", name);
         return 1;
     }
     if (a[n] == '=') {
@@ -546,11 +614,11 @@ static int take(int argc, char **argv, int *i, const char *name, const char **va
     } else if (*i + 1 < argc) {
         *val = argv[++*i];
     } else {
-        *err = usage_error(prog, "option %s needs an argument", name);
+        *err = rt_usage_error(prog, "option %s needs an argument", name);
         return 1;
     }
     if (!**val)
-        *err = usage_error(prog, "option %s needs a non-empty argument", name);
+        *err = rt_usage_error(prog, "option %s needs a non-empty argument", name);
     return 1;
 }
 
@@ -566,17 +634,21 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         }
     }
     if (argc < 2)
-        return usage_error(prog, "%s", "missing command (replay or describe)");
+        return rt_usage_error(prog, "%s", "missing command (replay, project, grid or describe)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "describe") == 0) {
         if (argc > 2)
-            return usage_error(prog, "describe takes no arguments, found \"%s\"", argv[2]);
+            return rt_usage_error(prog, "describe takes no arguments, found \"%s\"", argv[2]);
         return cmd_describe(describe);
     }
+    if (strcmp(cmd, "project") == 0)
+        return rt_project_main(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "grid") == 0)
+        return rt_grid_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "replay") != 0) {
         if (cmd[0] == '-')
-            return usage_error(prog, "unknown option \"%s\"", cmd);
-        return usage_error(prog, "unknown command \"%s\" (use replay or describe)", cmd);
+            return rt_usage_error(prog, "unknown option \"%s\"", cmd);
+        return rt_usage_error(prog, "unknown command \"%s\" (use replay, project, grid or describe)", cmd);
     }
 
     options o = {NULL, NULL, NULL, NULL, RT_FORMAT_TABLE};
@@ -590,18 +662,18 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
             continue;
         }
         if (!only_files && a[0] == '-' && a[1] != '\0') {
-            if (take(argc, argv, &i, "--state", &o.state, &err, prog) ||
-                take(argc, argv, &i, "--format", &format, &err, prog) ||
-                take(argc, argv, &i, "--save-state", &o.save, &err, prog) ||
-                take(argc, argv, &i, "--output", &o.output, &err, prog)) {
+            if (rt_take_opt(argc, argv, &i, "--state", &o.state, &err, prog) ||
+                rt_take_opt(argc, argv, &i, "--format", &format, &err, prog) ||
+                rt_take_opt(argc, argv, &i, "--save-state", &o.save, &err, prog) ||
+                rt_take_opt(argc, argv, &i, "--output", &o.output, &err, prog)) {
                 if (err)
                     return err;
                 continue;
             }
-            return usage_error(prog, "unknown option \"%s\"", a);
+            return rt_usage_error(prog, "unknown option \"%s\"", a);
         }
         if (o.remit)
-            return usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", a);
+            return rt_usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", a);
         o.remit = a;
     }
     if (format) {
@@ -612,13 +684,13 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         else if (strcmp(format, "json") == 0)
             o.format = RT_FORMAT_JSON;
         else
-            return usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
+            return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
     }
     if (o.output && o.save && strcmp(o.output, o.save) == 0)
-        return usage_error(prog, "--output and --save-state both name \"%s\"", o.save);
+        return rt_usage_error(prog, "--output and --save-state both name \"%s\"", o.save);
     if (!o.state)
-        return usage_error(prog, "%s", "replay needs --state OPENING.json");
+        return rt_usage_error(prog, "%s", "replay needs --state OPENING.json");
     if (!o.remit)
-        return usage_error(prog, "%s", "replay needs a remittance file (REMITTANCE.csv)");
+        return rt_usage_error(prog, "%s", "replay needs a remittance file (REMITTANCE.csv)");
     return cmd_replay(&o, describe, period);
 }

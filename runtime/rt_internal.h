@@ -80,6 +80,7 @@ struct rt_deal {
     RT_VEC(rt_clause_info) clauses;
     RT_VEC(rt_site) sites;
     RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
+    int collateral_is_tape;                 /* loans from a --tape, one a line */
     rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
     int settings_given[RT_SET_COUNT];
     RT_VEC(rt_dec) cutoff_balance;          /* per group; 0 when not given    */
@@ -276,5 +277,41 @@ typedef enum rt_format { RT_FORMAT_TABLE, RT_FORMAT_CSV, RT_FORMAT_JSON } rt_for
 void rt_report_begin(const rt_deal *d, rt_format f, rt_buf *out);
 void rt_report_period(const rt_deal *d, rt_format f, const rt_dec *slot, int first, rt_buf *out);
 void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
+
+/* ---- the period loop's parts, shared by replay and projections (replay.c) ---- */
+
+/* Fills the slots for distribution n from the state before it and the
+ * period's reported figures (p->group: ngroups * 7 values). */
+void rt_fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot);
+/* the same with the period's 30/360 days given (projections compute the
+ * calendar once, not once per scenario) */
+void rt_fill_slots_days(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, int32_t days30,
+                        rt_dec *slot);
+/* 0 + message (RT_ERRMAX bytes) when a pool balance would go below zero */
+int rt_pool_sane(const rt_deal *d, const rt_dec *slot, char *msg);
+/* The invariant checks after dealc_period; 0 + message (RT_ERRMAX bytes). */
+int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg);
+void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date);
+
+/* Runs the deal's describe function and validates it; NULL after printing. */
+rt_deal *rt_load_deal(rt_describe_fn describe);
+
+/* Prints "PROG: error: <fmt with arg>" and the --help hint; returns 2. */
+int rt_usage_error(const char *prog, const char *fmt, const char *arg);
+/* Prints "FILE:LINE:COL: error: MSG" (or "FILE: error: MSG"). */
+void rt_file_error(const char *file, const rt_err *e);
+/* "--name VALUE" or "--name=VALUE": 1 when argv[*i] is this option; a usage
+ * error (given twice, missing or empty value) is returned in *err. */
+int rt_take_opt(int argc, char **argv, int *i, const char *name, const char **val, int *err,
+                const char *prog);
+
+/* Output written under a temporary name, renamed when the run succeeded. */
+typedef struct rt_pending {
+    const char *path;
+    char tmp[4096];
+    int written;
+} rt_pending;
+int rt_write_tmp(rt_pending *p, const rt_buf *b);
+void rt_drop_tmp(rt_pending *p);
 
 #endif /* RT_INTERNAL_H */

@@ -1,0 +1,524 @@
+/*
+ * collateral.c — the collateral cash-flow engine: month by month, for each
+ * collateral line, defaults, interest, scheduled principal, prepayments and
+ * liquidations, summed per group into the figures a remittance reports.
+ *
+ * Speed matters (thousands of 360-month scenarios a second), so the month
+ * step is a few dozen integer and floating operations per line: balances
+ * are whole cents in int64_t, rates rt_dec values in int64_t, and the speed
+ * curves are turned into monthly rates once per scenario, into tables
+ * indexed by loan age or projection month. Exactness matters too: every
+ * amount is rounded half-up to the cent where it is computed and the
+ * balances are then moved by those rounded amounts only, so the pool
+ * balance identity (end = begin - principal - loss) holds to the cent.
+ * The order of operations is docs/projection.md's; keep the two in step.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_project.h"
+
+#define TWELVE_SCALE ((rt_dec)12 * RT_SCALE)
+
+typedef struct line {
+    int32_t group;
+    int64_t perf;       /* performing balance, cents */
+    int64_t gross, net; /* current annual rates, rt_dec units */
+    int64_t strip;      /* gross - net at cut-off: servicing and fees, kept on resets */
+    int32_t age;        /* age of the last month paid */
+    int32_t left;       /* amortisation months left */
+    int32_t balloon, io, index, first_reset, reset_every;
+    int64_t margin, pcap, lcap, lfloor;
+    double r;           /* gross / 12 as a double, for the level payment */
+    double v;           /* (1 + r)^v_left, carried from month to month */
+    int32_t v_left;     /* the months v is for; 0: compute afresh */
+    int64_t pipe_sum;   /* defaulted, awaiting liquidation */
+} line;
+
+struct rt_pool {
+    const rt_deal *d;
+    int32_t nlines, ngroups, max_lag, max_periods;
+    line *l;
+    int64_t *pipe;      /* (max_lag + 1) rows of nlines: defaults by month, a
+                           ring; month-major so a month walks two rows in
+                           order (a big tape's lines stay in cache order) */
+    int32_t lag;
+    double severity;
+    int advancing;
+    const rt_assump *a;
+    /* monthly rates for this scenario: a constant, or a table by key */
+    double pp_const, df_const;
+    int pp_kind, df_kind; /* 0 constant, 1 by age, 2 by month */
+    double *pp_tab, *df_tab;
+    int32_t tab_n;        /* table size: ages and months both below it */
+};
+
+/* ---- curves ----------------------------------------------------------------------- */
+
+double rt_monthly_rate(double annual)
+{
+    if (annual <= 0)
+        return 0;
+    if (annual >= 1)
+        return 1;
+    return 1.0 - pow(1.0 - annual, 1.0 / 12.0);
+}
+
+/* 100% PSA: 0.2% CPR in month 1, 0.2% more each month to 6% at 30, then 6% */
+static double psa(int32_t age)
+{
+    if (age < 1)
+        age = 1;
+    return 0.002 * (age < 30 ? age : 30);
+}
+
+/* 100% SDA: 0.02% CDR at month 1 rising 0.02% a month to 0.60% at 30, flat
+ * to 60, falling 0.0095% a month to 0.03% at 120, flat after */
+static double sda(int32_t age)
+{
+    if (age < 1)
+        age = 1;
+    if (age <= 30)
+        return 0.0002 * age;
+    if (age <= 60)
+        return 0.006;
+    if (age <= 120)
+        return 0.006 - 0.000095 * (age - 60);
+    return 0.0003;
+}
+
+double rt_curve_annual(const rt_curve *c, int32_t age, int32_t month)
+{
+    double v = 0;
+    switch (c->kind) {
+    case RT_CURVE_CPR:
+    case RT_CURVE_SMM:
+        v = c->level;
+        break;
+    case RT_CURVE_PSA:
+        v = c->level * psa(age);
+        break;
+    case RT_CURVE_SDA:
+        v = c->level * sda(age);
+        break;
+    case RT_CURVE_RAMP:
+        /* start at age 1, level at age `months`, linearly between */
+        if (c->months <= 1 || age >= c->months)
+            v = c->level;
+        else if (age <= 1)
+            v = c->start;
+        else
+            v = c->start + (c->level - c->start) * (double)(age - 1) / (double)(c->months - 1);
+        break;
+    case RT_CURVE_VECTOR:
+        if (c->nvec > 0)
+            v = c->vec[month < 1 ? 0 : month > c->nvec ? c->nvec - 1 : month - 1];
+        break;
+    }
+    if (v < 0)
+        v = 0;
+    if (v > 1)
+        v = 1;
+    return v;
+}
+
+double rt_curve_monthly(const rt_curve *c, int32_t age, int32_t month)
+{
+    double v = rt_curve_annual(c, age, month);
+    return c->kind == RT_CURVE_SMM ? v : rt_monthly_rate(v);
+}
+
+/* ---- the formulas --------------------------------------------------------------------- */
+
+/* half-up to the cent of a non-negative product in cents */
+static int64_t cents(double x)
+{
+    return x <= 0 ? 0 : (int64_t)(x + 0.5);
+}
+
+int64_t rt_level_payment(int64_t balance, double annual_rate, int32_t n)
+{
+    if (balance <= 0)
+        return 0;
+    if (n < 1)
+        n = 1;
+    double r = annual_rate / 12.0;
+    if (r <= 0)
+        return cents((double)balance / n);
+    /* B r / (1 - (1+r)^-n), written as B r v / (v - 1) with v = (1+r)^n to
+     * keep the one pow and avoid a small difference near 1 */
+    double v = pow(1.0 + r, n);
+    return cents((double)balance * r * v / (v - 1.0));
+}
+
+/* balance (cents) x annual rate (rt_dec) / 12, half-up, exact. A 128-bit
+ * division is a library call and this runs two or three times per line and
+ * month, so the quotient is estimated in double and then made exact with
+ * 128-bit multiplications only: q is the half-up quotient of p by D exactly
+ * when (2q - 1) D <= 2p < (2q + 1) D. The estimate is off by at most one. */
+static int64_t month_interest(int64_t balance, int64_t rate)
+{
+    if (balance <= 0 || rate <= 0)
+        return 0;
+    const rt_dec D = TWELVE_SCALE;
+    rt_dec p2 = 2 * (rt_dec)balance * rate;
+    int64_t q = (int64_t)((double)balance * (double)rate * (1.0 / (double)D) + 0.5);
+    while ((2 * (rt_dec)q + 1) * D <= p2)
+        q++;
+    while (q > 0 && (2 * (rt_dec)q - 1) * D > p2)
+        q--;
+    return q;
+}
+
+rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic_cap,
+                    rt_dec life_cap, rt_dec life_floor)
+{
+    rt_dec r = index + margin;
+    if (periodic_cap > 0) {
+        if (r > current + periodic_cap)
+            r = current + periodic_cap;
+        if (r < current - periodic_cap)
+            r = current - periodic_cap;
+    }
+    if (life_cap > 0 && r > life_cap)
+        r = life_cap;
+    if (r < life_floor)
+        r = life_floor;
+    if (r < 0)
+        r = 0;
+    return r;
+}
+
+/* ---- the pool ---------------------------------------------------------------------------- */
+
+rt_pool *rt_pool_new(const rt_deal *d, int32_t max_lag, int32_t max_periods)
+{
+    rt_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->d = d;
+    p->nlines = d->collateral.n;
+    p->ngroups = d->groups.n;
+    p->max_lag = max_lag < 0 ? 0 : max_lag;
+    p->max_periods = max_periods < 1 ? 1 : max_periods;
+    /* ages run to the longest term (or any age a line declares) plus the
+     * projection; the table covers both keys, age and month */
+    int32_t top = p->max_periods;
+    for (int32_t i = 0; i < p->nlines; i++) {
+        rt_dec a = d->collateral.v[i].field[RT_L_AGE] / RT_SCALE;
+        if (a > 0 && a < 100000 && (int32_t)a + p->max_periods > top)
+            top = (int32_t)a + p->max_periods;
+    }
+    p->tab_n = top + 2;
+    p->l = calloc((size_t)p->nlines + 1, sizeof *p->l);
+    p->pipe = calloc(((size_t)p->nlines + 1) * (size_t)(p->max_lag + 1), sizeof *p->pipe);
+    p->pp_tab = calloc((size_t)p->tab_n, sizeof *p->pp_tab);
+    p->df_tab = calloc((size_t)p->tab_n, sizeof *p->df_tab);
+    if (!p->l || !p->pipe || !p->pp_tab || !p->df_tab) {
+        rt_pool_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void rt_pool_free(rt_pool *p)
+{
+    if (!p)
+        return;
+    free(p->l);
+    free(p->pipe);
+    free(p->pp_tab);
+    free(p->df_tab);
+    free(p);
+}
+
+/* whole months of a count field, with a sanity bound */
+static int32_t months_of(rt_dec v)
+{
+    rt_dec m = v / RT_SCALE;
+    if (m < 0)
+        return 0;
+    return m > 100000 ? 100000 : (int32_t)m;
+}
+
+/* Fills a curve's monthly rates: constant curves once, age curves for ages
+ * [lo, hi], vectors for months [1, hi_month]. */
+static int prepare_curve(const rt_curve *c, double *cst, int *kind, double *tab, int32_t lo, int32_t hi,
+                         int32_t hi_month)
+{
+    if (c->kind == RT_CURVE_CPR || c->kind == RT_CURVE_SMM) {
+        *kind = 0;
+        *cst = rt_curve_monthly(c, 1, 1);
+        return 1;
+    }
+    if (c->kind == RT_CURVE_VECTOR) {
+        *kind = 2;
+        for (int32_t t = 1; t <= hi_month; t++)
+            tab[t] = (t >= 2 && t > c->nvec) ? tab[t - 1] : rt_curve_monthly(c, 1, t);
+        return 1;
+    }
+    *kind = 1;
+    for (int32_t a = lo; a <= hi; a++)
+        tab[a] = (a > lo && ((c->kind == RT_CURVE_PSA && a > 30) || (c->kind == RT_CURVE_SDA && a > 120) ||
+                             (c->kind == RT_CURVE_RAMP && a > c->months)))
+                     ? tab[a - 1] /* flat from here on: no need for pow again */
+                     : rt_curve_monthly(c, a, 1);
+    return 1;
+}
+
+int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t age_shift, char *msg,
+                  size_t msgsize)
+{
+    const rt_deal *d = p->d;
+    if (a->lag < 0 || a->lag > p->max_lag) {
+        snprintf(msg, msgsize, "recovery lag %d is outside 0..%d", (int)a->lag, (int)p->max_lag);
+        return 0;
+    }
+    p->a = a;
+    p->lag = a->lag;
+    p->severity = a->severity < 0 ? 0 : a->severity > 1 ? 1 : a->severity;
+    p->advancing = a->advancing;
+    memset(p->pipe, 0, (size_t)p->nlines * (size_t)(p->max_lag + 1) * sizeof *p->pipe);
+
+    /* declared balances, per group, for pro rata scaling */
+    int32_t lo = 0x7fffffff, hi = 1;
+    for (int32_t i = 0; i < p->nlines; i++) {
+        const rt_collateral_line *cl = &d->collateral.v[i];
+        line *L = &p->l[i];
+        memset(L, 0, sizeof *L);
+        if (cl->group < 0 || cl->group >= p->ngroups) {
+            snprintf(msg, msgsize, "collateral line %d belongs to no group", (int)i + 1);
+            return 0;
+        }
+        const rt_dec *f = cl->field;
+        L->group = cl->group;
+        L->perf = (int64_t)(rt_dec_round_cents(f[RT_L_BALANCE]) / RT_CENT);
+        L->gross = (int64_t)f[RT_L_GROSS_RATE];
+        L->net = (int64_t)f[RT_L_NET_RATE];
+        if (f[RT_L_BALANCE] < 0 || f[RT_L_GROSS_RATE] < 0 || f[RT_L_NET_RATE] < 0 ||
+            f[RT_L_GROSS_RATE] > 10 * RT_SCALE || f[RT_L_NET_RATE] > f[RT_L_GROSS_RATE] ||
+            f[RT_L_BALANCE] > RT_DEC_LIMIT / 1000) {
+            snprintf(msg, msgsize,
+                     "collateral line %d: balance and rates must be non-negative, net rate at most gross",
+                     (int)i + 1);
+            return 0;
+        }
+        L->strip = L->gross - L->net;
+        L->age = months_of(f[RT_L_AGE]);
+        int32_t rem = months_of(f[RT_L_REMAINING_TERM]);
+        int32_t orig = months_of(f[RT_L_ORIGINAL_TERM]);
+        L->left = rem > 0 ? rem : orig - L->age;
+        L->balloon = months_of(f[RT_L_BALLOON]);
+        L->io = months_of(f[RT_L_IO_MONTHS]);
+        L->index = (int32_t)(f[RT_L_INDEX] / RT_SCALE);
+        if (f[RT_L_INDEX] < 0)
+            L->index = -1;
+        if (L->index >= d->inputs.n) {
+            snprintf(msg, msgsize, "collateral line %d: index %d is not a deal input", (int)i + 1, (int)L->index);
+            return 0;
+        }
+        if (L->index >= 0 && (!a->index || a->index[L->index].n == 0)) {
+            snprintf(msg, msgsize, "collateral line %d needs the index \"%s\"", (int)i + 1,
+                     d->inputs.v[L->index].name);
+            return 0;
+        }
+        L->margin = (int64_t)f[RT_L_MARGIN];
+        L->first_reset = months_of(f[RT_L_FIRST_RESET]);
+        L->reset_every = months_of(f[RT_L_RESET_EVERY]);
+        L->pcap = (int64_t)f[RT_L_PERIODIC_CAP];
+        L->lcap = (int64_t)f[RT_L_LIFE_CAP];
+        L->lfloor = (int64_t)f[RT_L_LIFE_FLOOR];
+        /* ageing to the projection's start: the rate stays as declared (the
+         * index history is unknown) until the next reset */
+        L->age += age_shift;
+        L->left -= age_shift;
+        if (L->left < 1)
+            L->left = 1; /* past its term: pays off in month 1 */
+        L->r = (double)L->gross / (double)RT_SCALE / 12.0;
+        if (L->age + 1 < lo)
+            lo = L->age + 1;
+        int32_t last = L->age + (L->left < p->max_periods ? L->left : p->max_periods);
+        if (last > hi)
+            hi = last;
+    }
+    if (scale) {
+        /* pro rata to the target per group; the rounding left over goes to
+         * the group's last line so the group sums to the target exactly */
+        for (int32_t g = 0; g < p->ngroups; g++) {
+            int64_t total = 0, given = 0;
+            int32_t lastline = -1;
+            for (int32_t i = 0; i < p->nlines; i++)
+                if (p->l[i].group == g) {
+                    total += p->l[i].perf;
+                    lastline = i;
+                }
+            if (lastline < 0 || total == 0) {
+                if (scale[g] != 0) {
+                    snprintf(msg, msgsize, "group \"%s\" has a pool balance but no collateral lines to project",
+                             d->groups.v[g]);
+                    return 0;
+                }
+                continue;
+            }
+            for (int32_t i = 0; i < p->nlines; i++) {
+                if (p->l[i].group != g)
+                    continue;
+                if (i == lastline) {
+                    p->l[i].perf = scale[g] - given;
+                } else {
+                    p->l[i].perf = (int64_t)(((rt_dec)p->l[i].perf * scale[g] + total / 2) / total);
+                    given += p->l[i].perf;
+                }
+            }
+        }
+    }
+    if (lo > hi)
+        lo = hi;
+    if (hi >= p->tab_n)
+        hi = p->tab_n - 1;
+    if (lo < 1)
+        lo = 1;
+    int32_t hm = p->max_periods < p->tab_n - 1 ? p->max_periods : p->tab_n - 1;
+    prepare_curve(&a->prepay, &p->pp_const, &p->pp_kind, p->pp_tab, lo, hi, hm);
+    prepare_curve(&a->dflt, &p->df_const, &p->df_kind, p->df_tab, lo, hi, hm);
+    return 1;
+}
+
+static double rate_at(int kind, double cst, const double *tab, int32_t age, int32_t t, int32_t n)
+{
+    if (kind == 0)
+        return cst;
+    int32_t k = kind == 1 ? age : t;
+    if (k >= n)
+        k = n - 1;
+    return tab[k < 0 ? 0 : k];
+}
+
+void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
+{
+    memset(out, 0, (size_t)p->ngroups * sizeof *out);
+    const int32_t ring = p->lag + 1;
+    const int32_t wr = t % ring, rd = (t + 1) % ring;
+    for (int32_t i = 0; i < p->nlines; i++) {
+        line *L = &p->l[i];
+        rt_flows *o = &out[L->group];
+        int64_t b = L->perf;
+        o->begin += b + L->pipe_sum;
+        if (b == 0 && L->pipe_sum == 0)
+            continue;
+        int32_t age = ++L->age;
+
+        /* 1. a reset sets this month's rate */
+        if (L->index >= 0 && age >= L->first_reset &&
+            ((L->reset_every > 0 && (age - L->first_reset) % L->reset_every == 0) ||
+             (L->reset_every == 0 && age == L->first_reset))) {
+            const rt_index_path *ix = &p->a->index[L->index];
+            rt_dec iv = ix->values[t <= ix->n ? t - 1 : ix->n - 1];
+            L->gross = (int64_t)rt_arm_reset(L->gross, iv, L->margin, L->pcap, L->lcap, L->lfloor);
+            L->net = L->gross - L->strip;
+            if (L->net < 0)
+                L->net = 0;
+            L->r = (double)L->gross / (double)RT_SCALE / 12.0;
+            L->v_left = 0;
+        }
+
+        /* 2. defaults from the beginning performing balance */
+        double mdr = rate_at(p->df_kind, p->df_const, p->df_tab, age, t, p->tab_n);
+        int64_t def = cents((double)b * mdr);
+        if (def > b)
+            def = b;
+        int64_t s = b - def;
+
+        /* 3. interest: the survivors pay; advances cover the defaulted
+         * balance still in the pool (this month's defaults included) */
+        int64_t in = month_interest(s, L->net);
+        int64_t adv = p->advancing ? month_interest(def + L->pipe_sum, L->net) : 0;
+
+        /* 4. scheduled principal of the survivors: the level payment over
+         * the months left less the month's gross interest, as a servicer
+         * applies a payment (recomputed each month from the surviving
+         * balance, so prepayments shorten nothing and defaults re-amortise) */
+        int64_t sp;
+        if (L->balloon > 0 && age >= L->balloon)
+            sp = s;
+        else if (age <= L->io && L->left > 1)
+            sp = 0;
+        else if (L->left <= 1)
+            sp = s;
+        else if (L->r <= 0)
+            sp = cents((double)s / L->left);
+        else {
+            /* (1+r)^n: one pow at the start and after a rate change, then
+             * divided by 1 + r as n counts down (pow is most of the cost
+             * of a month; the drift is ~1e-14 relative, far below a cent) */
+            if (L->v_left == L->left + 1)
+                L->v /= 1.0 + L->r;
+            else
+                L->v = pow(1.0 + L->r, L->left);
+            L->v_left = L->left;
+            sp = cents((double)s * L->r * L->v / (L->v - 1.0)) - month_interest(s, L->gross);
+        }
+        if (sp > s)
+            sp = s;
+        if (sp < 0)
+            sp = 0;
+
+        /* 5. prepayment of what is left after scheduled principal */
+        double smm = rate_at(p->pp_kind, p->pp_const, p->pp_tab, age, t, p->tab_n);
+        int64_t pre = cents((double)(s - sp) * smm);
+        if (pre > s - sp)
+            pre = s - sp;
+
+        /* 6. liquidation of the defaults of month t - lag */
+        int64_t *pw = &p->pipe[(size_t)wr * (size_t)p->nlines + (size_t)i];
+        int64_t *pr = &p->pipe[(size_t)rd * (size_t)p->nlines + (size_t)i];
+        *pw += def;
+        L->pipe_sum += def;
+        int64_t liq = *pr;
+        *pr = 0;
+        L->pipe_sum -= liq;
+        int64_t rec = cents((double)liq * (1.0 - p->severity));
+        if (rec > liq)
+            rec = liq;
+
+        L->perf = s - sp - pre;
+        L->left--;
+        o->scheduled += sp;
+        o->prepaid += pre;
+        o->defaulted += def;
+        o->liquidated += liq;
+        o->recoveries += rec;
+        o->loss += liq - rec;
+        o->interest += in + adv;
+        o->advanced += adv;
+    }
+    for (int32_t i = 0; i < p->nlines; i++) {
+        const line *L = &p->l[i];
+        out[L->group].end += L->perf + L->pipe_sum;
+        out[L->group].loans += (L->perf + L->pipe_sum) > 0;
+    }
+}
+
+void rt_pool_sell(rt_pool *p, rt_flows *out)
+{
+    for (int32_t i = 0; i < p->nlines; i++) {
+        line *L = &p->l[i];
+        out[L->group].sold += L->perf + L->pipe_sum;
+        out[L->group].end -= L->perf + L->pipe_sum;
+        out[L->group].loans -= (L->perf + L->pipe_sum) > 0;
+        L->perf = 0;
+        L->pipe_sum = 0;
+        for (int32_t k = 0; k <= p->max_lag; k++)
+            p->pipe[(size_t)k * (size_t)p->nlines + (size_t)i] = 0;
+    }
+}
+
+int64_t rt_pool_balance(const rt_pool *p, int32_t g)
+{
+    int64_t s = 0;
+    for (int32_t i = 0; i < p->nlines; i++)
+        if (p->l[i].group == g)
+            s += p->l[i].perf + p->l[i].pipe_sum;
+    return s;
+}

@@ -1,0 +1,66 @@
+/*
+ * rt_tables.h — the projection outputs as a list of tables (title, typed
+ * columns, rows of text cells) with four renderers: aligned text, long CSV,
+ * JSON and a self-contained HTML page. Building the figures once and
+ * rendering them four ways keeps the formats in agreement by construction.
+ */
+#ifndef RT_TABLES_H
+#define RT_TABLES_H
+
+#include "rt_internal.h"
+
+enum { RT_COL_TEXT = 0, RT_COL_MONEY, RT_COL_NUMBER };
+#define RT_TBL_MAXCOLS 64
+
+typedef struct rt_tbl {
+    char *title;
+    int ncols;
+    char *col[RT_TBL_MAXCOLS];
+    int kind[RT_TBL_MAXCOLS];
+    int nrows, cap;
+    char **cell; /* nrows * ncols, plain text: numbers without separators */
+} rt_tbl;
+
+/* a line chart: series of (x, y) points, drawn in the HTML page only */
+typedef struct rt_series {
+    char *label;
+    int n;
+    double *x, *y;
+} rt_series;
+
+typedef struct rt_chart {
+    char *title, *xlabel, *ylabel;
+    int nseries;
+    rt_series *s;
+} rt_chart;
+
+typedef struct rt_doc {
+    char *title;
+    int nnotes;
+    char **note;   /* lines printed before the tables */
+    int ntbl;
+    rt_tbl *tbl;
+    int ncharts;
+    rt_chart *chart;
+    int oom;
+} rt_doc;
+
+void rt_doc_init(rt_doc *d, const char *title);
+void rt_doc_free(rt_doc *d);
+void rt_doc_note(rt_doc *d, const char *fmt, ...) RT_FMT(2, 3);
+/* a new table; columns "name:kind" are added with rt_tbl_col */
+rt_tbl *rt_doc_table(rt_doc *d, const char *fmt, ...) RT_FMT(2, 3);
+void rt_tbl_col(rt_doc *d, rt_tbl *t, const char *name, int kind);
+/* starts a row; cells are then set by index (missing ones are empty) */
+int rt_tbl_row(rt_doc *d, rt_tbl *t);
+void rt_tbl_set(rt_doc *d, rt_tbl *t, int row, int col, const char *fmt, ...) RT_FMT(5, 6);
+rt_chart *rt_doc_chart(rt_doc *d, const char *title, const char *xlabel, const char *ylabel);
+/* adds a series of n points (copied) */
+void rt_chart_series(rt_doc *d, rt_chart *c, const char *label, int n, const double *x, const double *y);
+
+void rt_doc_text(const rt_doc *d, rt_buf *out);
+void rt_doc_csv(const rt_doc *d, rt_buf *out);
+void rt_doc_json(const rt_doc *d, rt_buf *out);
+void rt_doc_html(const rt_doc *d, rt_buf *out);
+
+#endif
