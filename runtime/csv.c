@@ -530,6 +530,20 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
             if (fld == RT_GR_ACTIVE_LOAN_COUNT ? !parse_count_cell(r, f, pos, &gv[fld])
                                                : !parse_money_cell(r, f, pos, &gv[fld]))
                 return 0;
+            /* Cash received, drawn, lost or recovered in a month is never
+             * below zero; a sign slipped in from a spreadsheet would
+             * otherwise run the waterfall on negative collections and print
+             * a statement. Only the substitution adjustment is a net figure. */
+            if (gv[fld] < 0 && fld != RT_GR_SUBSTITUTION_ADJUSTMENT) {
+                char q[128], col[128];
+                rt_msg_quote(q, sizeof q, f->text, f->len);
+                col_title(r, pos, col, sizeof col);
+                rt_err_set(r->e, f->line, f->col,
+                           "negative amount \"%s\" in column \"%s\" (only substitution_adjustment may be "
+                           "negative)",
+                           q, col);
+                return 0;
+            }
         }
         for (int32_t in = 0; in < ni; in++) {
             const rt_csv_field *f = cell(r, w, r->input_col[in]);

@@ -305,7 +305,69 @@ static int push_item(jp *p, rt_jnode *n, rt_jnode *item, char *key, int kl, int 
     return 1;
 }
 
+/* The keys seen so far in one object, as an open-addressing hash set of
+ * indexes into its keys[]: comparing each key with every earlier one made a
+ * megabyte object of distinct keys take minutes. */
+typedef struct keyset {
+    int32_t *slot; /* -1 empty, else an index into the object's keys */
+    size_t cap;    /* a power of two, or 0 before the first key */
+} keyset;
+
+static size_t key_hash(const char *k)
+{
+    size_t h = 14695981039346656037u;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211u;
+    return h;
+}
+
+/* 1 if key is among n's keys already; otherwise 0, and *where is the slot
+ * it will take once added. */
+static int keyset_find(const keyset *ks, const rt_jnode *n, const char *key, size_t *where)
+{
+    size_t i = key_hash(key) & (ks->cap - 1);
+    while (ks->slot[i] >= 0) {
+        if (strcmp(n->keys[ks->slot[i]], key) == 0)
+            return 1;
+        i = (i + 1) & (ks->cap - 1);
+    }
+    *where = i;
+    return 0;
+}
+
+/* Makes room for one more key (load kept at most one half); 0 when out of memory. */
+static int keyset_reserve(keyset *ks, const rt_jnode *n)
+{
+    if (ks->cap && (size_t)n->n + 1 <= ks->cap / 2)
+        return 1;
+    size_t cap = ks->cap ? ks->cap * 2 : 16;
+    int32_t *slot = malloc(cap * sizeof *slot);
+    if (!slot)
+        return 0;
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = -1;
+    free(ks->slot);
+    ks->slot = slot;
+    ks->cap = cap;
+    for (int32_t k = 0; k < n->n; k++) {
+        size_t where;
+        keyset_find(ks, n, n->keys[k], &where);
+        ks->slot[where] = k;
+    }
+    return 1;
+}
+
+static rt_jnode *parse_members(jp *p, int depth, int object, keyset *ks);
+
 static rt_jnode *parse_container(jp *p, int depth, int object)
+{
+    keyset ks = {NULL, 0};
+    rt_jnode *n = parse_members(p, depth, object, &ks);
+    free(ks.slot);
+    return n;
+}
+
+static rt_jnode *parse_members(jp *p, int depth, int object, keyset *ks)
 {
     rt_jnode *n = new_node(p, object ? RT_J_OBJECT : RT_J_ARRAY);
     if (!n)
@@ -337,14 +399,19 @@ static rt_jnode *parse_container(jp *p, int depth, int object)
             key = parse_string(p, &klen);
             if (!key)
                 return n;
-            for (int32_t i = 0; i < n->n; i++)
-                if (strcmp(n->keys[i], key) == 0) {
-                    char q[128];
-                    rt_msg_quote(q, sizeof q, key, klen);
-                    jfail(p, kl, kc, "duplicate key \"%s\"", q);
-                    free(key);
-                    return n;
-                }
+            size_t where = 0;
+            if (!keyset_reserve(ks, n)) {
+                free(key);
+                jfail(p, kl, kc, "%s", "out of memory");
+                return n;
+            }
+            if (keyset_find(ks, n, key, &where)) {
+                char q[128];
+                rt_msg_quote(q, sizeof q, key, klen);
+                jfail(p, kl, kc, "duplicate key \"%s\"", q);
+                free(key);
+                return n;
+            }
             skip_ws(p);
             if (peek(p) != ':') {
                 free(key);
@@ -358,6 +425,12 @@ static rt_jnode *parse_container(jp *p, int depth, int object)
             rt_json_free(v);
             free(key);
             return n;
+        }
+        if (v && object) {
+            /* not in the set yet, so this finds it a free slot */
+            size_t where;
+            keyset_find(ks, n, key, &where);
+            ks->slot[where] = n->n - 1;
         }
         if (!v)
             free(key);
@@ -780,6 +853,15 @@ static int read_state(const rt_deal *d, const rt_jnode *root, rt_state *s, rt_er
         return 0;
     }
     int32_t expect = rt_payment_date(d, s->distribution_number);
+    int ey, em, ed;
+    rt_civil_from_days(expect, &ey, &em, &ed);
+    if (ey > 9999) { /* a date no statement can show: the count is wrong, not the date */
+        rt_err_set(e, v[2]->line, v[2]->col,
+                   "\"distribution_number\" %d is too large: that distribution would be paid after "
+                   "the year 9999",
+                   (int)s->distribution_number);
+        return 0;
+    }
     if (date != expect) {
         char a[11];
         if (s->distribution_number == 0)
