@@ -121,6 +121,10 @@ int lex_decimal(const char *s, int n, rt_dec *out, int *decimals)
         if (c < '0' || c > '9') return 0;
         if (frac >= 0) {
             if (++frac > 12) return 0;
+        } else if (digits - (frac >= 0 ? frac : 0) >= 18) {
+            /* at most 18 digits before the point: scaled by 10^12 the value
+             * must stay far inside 128 bits */
+            return 0;
         }
         if (++digits > 30) return 0;
         v = v * 10 + (c - '0');

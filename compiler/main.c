@@ -431,6 +431,7 @@ static int cmd_fmt(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) continue;
         front fe;
+        memset(&fe, 0, sizeof fe);
         arena_init(&fe.a);
         if (!src_load(&fe.file, argv[i])) { arena_free(&fe.a); status = 1; continue; }
         diag_init(&fe.diag, &fe.a, &fe.file);

@@ -9,6 +9,7 @@
  * renamed only when the whole run succeeded.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -568,6 +569,19 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
     }
     if ((o->output && !rt_write_tmp(&po, &out)) || (o->save && !rt_write_tmp(&ps, &saved)))
         goto done;
+    /* Two renames cannot be one atomic step; what makes the second fail in
+     * practice (a directory in the way) is checked before the first, so a
+     * failed run leaves neither file behind. */
+    {
+        const char *targets[2] = { o->output, o->save };
+        for (int i = 0; i < 2; i++) {
+            struct stat sb;
+            if (targets[i] && stat(targets[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+                fprintf(stderr, "%s: error: cannot write: it is a directory\n", targets[i]);
+                goto done;
+            }
+        }
+    }
     if (o->output && rename(po.tmp, o->output) != 0) {
         fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
         goto done;

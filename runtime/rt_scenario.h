@@ -23,8 +23,9 @@ typedef struct rt_sc_origin {
 } rt_sc_origin;
 
 typedef struct rt_sc_err {
-    rt_sc_origin o;
+    rt_sc_origin o;       /* o.file points at file below when set */
     char msg[RT_ERRMAX];
+    char file[1024];
 } rt_sc_err;
 
 typedef struct rt_sc_entry {

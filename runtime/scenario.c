@@ -46,6 +46,12 @@ int rt_sc_fail(rt_sc_err *e, const rt_sc_origin *o, const char *fmt, ...)
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     e->o = *o;
+    /* the file name may live in a caller's buffer that is gone by the time
+     * the error is reported: keep a copy with the error */
+    if (o->file) {
+        snprintf(e->file, sizeof e->file, "%s", o->file);
+        e->o.file = e->file;
+    }
     return 0;
 }
 
