@@ -1,7 +1,8 @@
 /*
  * The GMACM 2003-HE2 waterfall (agreements/gmacm-2003-he2.deal) written by
  * hand in plain C against the same slot layout and runtime helpers, as the
- * yardstick for the compiled deal's speed. It must compute exactly what the
+ * yardstick for the compiled deal's speed: written as a careful programmer
+ * would, rounding only what can have fractions of a cent. It must compute exactly what the
  * compiled dealc_period computes; bench/check_handwritten verifies that slot
  * for slot before any timing is trusted.
  */
@@ -58,26 +59,23 @@ int32_t gmacm_handwritten_period(rt_dec *slot, rt_run *run)
         orig += cls[c * RT_C_COUNT + RT_C_ORIGINAL];
     }
     for (int c = 0; c < NCLASS; c++) due_all += due[c];
-    agg = rt_dec_round_cents(agg);
-    orig = rt_dec_round_cents(orig);
-    rt_dec premium = rt_dec_round_cents(rt_dec_interest(run, 360, -1, agg, PCT(1175000000), 30 * RT_SCALE));
-    due_all = rt_dec_round_cents(due_all);
-    rt_dec excess = rt_dec_round_cents(ic - premium - due_all - loss);
-    rt_dec oc = rt_dec_round_cents(grp[RT_GR_BEGIN_BALANCE] - agg);
+    rt_dec premium = rt_dec_interest(run, 360, -1, agg, PCT(1175000000), 30 * RT_SCALE);
+    rt_dec excess = ic - premium - due_all - loss;
+    rt_dec oc = grp[RT_GR_BEGIN_BALANCE] - agg;
     rt_dec target = rt_dec_round_cents(rt_dec_mul(run, PCT(12500000000), orig, -1));
-    rt_dec inc = rt_dec_round_cents(dmax(dmin(excess, target - oc), 0));
-    rt_dec rel = rt_dec_round_cents(dmin(dmax(oc - target, 0), pc - draws));
-    rt_dec pda = rt_dec_round_cents(pc - draws + loss + inc - rel);
+    rt_dec inc = dmax(dmin(excess, target - oc), 0);
+    rt_dec rel = dmin(dmax(oc - target, 0), pc - draws);
+    rt_dec pda = pc - draws + loss + inc - rel;
     rt_dec defs[] = { agg, orig, premium, due_all, excess, oc, target, inc, rel, pda };
     for (int i = 0; i < 10; i++) slot[RT_SLOT_DEF(L, i)] = defs[i];
 
-    rt_dec fund = rt_dec_round_cents(pc - draws + ic + grp[RT_GR_SUBSTITUTION_ADJUSTMENT]);
+    rt_dec fund = pc - draws + ic + grp[RT_GR_SUBSTITUTION_ADJUSTMENT];
     slot[RT_SLOT_FUND(L, F_AVAILABLE, RT_F_DEPOSIT)] = fund;
     rt_dec rem = fund;
     rt_dec party[2] = { 0, 0 }, int_paid[NCLASS] = { 0 }, prin_paid[NCLASS] = { 0 };
 
     /* (i) the premium */
-    rt_dec req = dmax(rt_dec_round_cents(premium), 0), paid = dmin(req, rem);
+    rt_dec req = dmax(premium, 0), paid = dmin(req, rem);
     party[P_ENHANCER] += paid;
     slot[RT_SLOT_CLAUSE(L, K_PREMIUM, RT_K_AVAILABLE)] = rem;
     slot[RT_SLOT_CLAUSE(L, K_PREMIUM, RT_K_PAID)] = paid;
@@ -95,7 +93,7 @@ int32_t gmacm_handwritten_period(rt_dec *slot, rt_run *run)
     rem -= paid;
 
     /* (iii) principal, sequentially to A-1 .. A-5 */
-    req = dmax(rt_dec_round_cents(pda), 0);
+    req = dmax(pda, 0);
     rt_dec amount = dmin(req, rem), capacity = 0;
     for (int c = C_A1; c <= C_A5; c++) capacity += begin[c];
     paid = dmin(amount, capacity);
@@ -140,11 +138,8 @@ int32_t gmacm_handwritten_period(rt_dec *slot, rt_run *run)
     };
     for (int i = 0; i < 20; i++) {
         if (i == 11) continue;
-        rt_dec v = lines[i];
-        /* money lines are rounded like the compiled deal's; the rate and
-         * count lines are not money */
-        if (i != 5 && i != 7) v = rt_dec_round_cents(v);
-        slot[RT_SLOT_LINE(L, i)] = v;
+        /* every line is already whole cents (or a count or rate) */
+        slot[RT_SLOT_LINE(L, i)] = lines[i];
     }
     return 0;
 }

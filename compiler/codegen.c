@@ -120,13 +120,37 @@ static LLVMValueRef round_cents(cg *g, LLVMValueRef v)
     return call(g, FN_rt_dec_round_cents, a, 1);
 }
 
-static LLVMValueRef to_slot_value(cg *g, LLVMValueRef v, int unit)
+/* Is a money expression a whole number of cents by construction? Amounts
+ * read from slots, literals, definitions and interest are; sums,
+ * differences, negations, minima, maxima and conditionals of such are.
+ * Rounding those again is the identity, so it is left out: the rounding
+ * call is much of the cost of a projected period. */
+static int exact_cents(const ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_NUM: return e->lit_unit == RT_UNIT_MONEY;
+    case EX_NAME: return e->decl && e->decl->unit == RT_UNIT_MONEY;
+    case EX_POOL: case EX_CLASSQ: case EX_PARTYQ: case EX_AVAIL: case EX_PER_ANNUM:
+        return e->unit == RT_UNIT_MONEY;
+    case EX_NEG: return exact_cents(e->a);
+    case EX_BIN: return (e->op == OP_ADD || e->op == OP_SUB) && exact_cents(e->a) && exact_cents(e->b);
+    case EX_IF: return exact_cents(e->b) && exact_cents(e->c);
+    case EX_MIN: case EX_MAX:
+        for (int i = 0; i < e->args.n; i++)
+            if (!exact_cents(e->args.v[i])) return 0;
+        return 1;
+    default: return 0;
+    }
+}
+
+static LLVMValueRef to_slot_value_of(cg *g, LLVMValueRef v, const ast_expr *e, int unit)
 {
     /* conditions live as i1 in SSA and as 0 / 1.0 in slots */
     if (unit == RT_UNIT_BOOL) return LLVMBuildSelect(g->b, v, k128(g, RT_SCALE), k128(g, 0), "");
-    if (unit == RT_UNIT_MONEY) return round_cents(g, v);
+    if (unit == RT_UNIT_MONEY && !(e && exact_cents(e))) return round_cents(g, v);
     return v;
 }
+
 
 /* an alloca in the entry block, so LLVM can promote or reuse it */
 static LLVMValueRef entry_alloca(cg *g, LLVMTypeRef ty, int n)
@@ -195,7 +219,7 @@ static void need_decl(cg *g, ast_decl *x)
         g->what = arena_printf(&g->scratch, "definition \"%s\"", x->name);
         {
             LLVMValueRef v = gen(g, x->expr);
-            LLVMValueRef sv = to_slot_value(g, v, x->unit);
+            LLVMValueRef sv = to_slot_value_of(g, v, x->expr, x->unit);
             store_slot(g, RT_SLOT_DEF(&g->L, x->index), sv);
             /* money is carried rounded, as the trustee computes it */
             g->def_val[x->index] = x->unit == RT_UNIT_MONEY ? sv : v;
@@ -205,7 +229,7 @@ static void need_decl(cg *g, ast_decl *x)
         if (g->fund_val[x->index]) return;
         prep(g, x->expr);
         g->what = arena_printf(&g->scratch, "fund \"%s\"", x->name);
-        g->fund_val[x->index] = round_cents(g, gen(g, x->expr));
+        g->fund_val[x->index] = to_slot_value_of(g, gen(g, x->expr), x->expr, RT_UNIT_MONEY);
         g->fund_rem[x->index] = g->fund_val[x->index];
         store_slot(g, RT_SLOT_FUND(&g->L, x->index, RT_F_DEPOSIT), g->fund_val[x->index]);
         break;
@@ -406,7 +430,7 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
     g->what = arena_printf(&g->scratch, "clause %s", c->full_label);
     if (c->amount) {
         prep(g, c->amount);
-        requested = smax(g, round_cents(g, gen(g, c->amount)), zero);
+        requested = smax(g, to_slot_value_of(g, gen(g, c->amount), c->amount, RT_UNIT_MONEY), zero);
     } else if (c->remainder) {
         requested = rem;
     }
@@ -545,7 +569,7 @@ static void gen_period(cg *g)
         if (!l->label) continue;
         prep(g, l->expr);
         g->what = arena_printf(&g->scratch, "statement line \"%s\"", l->label);
-        store_slot(g, RT_SLOT_LINE(&g->L, i), to_slot_value(g, gen(g, l->expr), l->expr->unit));
+        store_slot(g, RT_SLOT_LINE(&g->L, i), to_slot_value_of(g, gen(g, l->expr), l->expr, l->expr->unit));
     }
     LLVMBuildRet(g->b, k32(g, 0));
 }

@@ -161,14 +161,17 @@ static int64_t month_interest(int64_t balance, int64_t rate)
 {
     if (balance <= 0 || rate <= 0)
         return 0;
-    const rt_dec D = TWELVE_SCALE;
-    rt_dec p2 = 2 * (rt_dec)balance * rate;
-    int64_t q = (int64_t)((double)balance * (double)rate * (1.0 / (double)D) + 0.5);
-    while ((2 * (rt_dec)q + 1) * D <= p2)
+    /* balance (cents) * annual rate (10^12 = 100%) / 12, half-up, exactly:
+     * one 64x64 product, then a division by 12 * 10^12 = 2^14 * 732421875,
+     * which for products below 2^78 (any loan, and pools to about
+     * $300 million at 8%) is a shift and a division by a constant */
+    unsigned __int128 n = (unsigned __int128)(uint64_t)balance * (uint64_t)rate;
+    const uint64_t D = 12000000000000ull;
+    uint64_t q = (n >> 78) == 0 ? (uint64_t)(n >> 14) / 732421875ull : (uint64_t)(n / D);
+    unsigned __int128 r = n - (unsigned __int128)q * D;
+    if (r >= D - r)
         q++;
-    while (q > 0 && (2 * (rt_dec)q - 1) * D > p2)
-        q--;
-    return q;
+    return (int64_t)q;
 }
 
 rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic_cap,

@@ -172,11 +172,49 @@ rt_dec rt_dec_div(rt_run *run, rt_dec a, rt_dec b, int32_t site)
     return 0;
 }
 
+/* n / d and n % d for a divisor below 2^64: two 64-bit divisions instead
+ * of the library's general 128-bit one (this is the hot path of every
+ * projected period: rounding and interest) */
+static inline u128 divmod64(u128 n, uint64_t d, uint64_t *rem)
+{
+    uint64_t hi = (uint64_t)(n >> 64), lo = (uint64_t)n;
+    uint64_t qhi = hi / d, r = hi % d, qlo;
+#if defined(__x86_64__)
+    /* r < d, so the quotient of r:lo by d fits 64 bits: one divq */
+    __asm__("divq %[d]" : "=a"(qlo), "=d"(r) : "a"(lo), "d"(r), [d] "rm"(d));
+#else
+    u128 t = ((u128)r << 64) | lo;
+    qlo = (uint64_t)(t / d);
+    r = (uint64_t)(t % d);
+#endif
+    *rem = r;
+    return ((u128)qhi << 64) | qlo;
+}
+
+/* n / 10^10 and n / 10^12, floored, with the remainder. 10^k = 2^k * 5^k,
+ * and floor(floor(n / 2^k) / 5^k) = floor(n / 10^k); when n / 2^k fits 64
+ * bits (amounts below about a billion dollars) the second division is by a
+ * constant, which the compiler turns into a multiplication. */
+static inline u128 div_pow10(u128 n, int k, uint64_t *rem)
+{
+    const uint64_t five = k == 10 ? 9765625ull : 244140625ull;
+    const uint64_t ten = k == 10 ? 10000000000ull : 1000000000000ull;
+    if ((n >> (64 + k)) == 0) {
+        uint64_t h = (uint64_t)(n >> k);
+        uint64_t q = k == 10 ? h / 9765625ull : h / 244140625ull;
+        *rem = (uint64_t)(n - (u128)q * ten);
+        return q;
+    }
+    (void)five;
+    return divmod64(n, ten, rem);
+}
+
 rt_dec rt_dec_round_cents(rt_dec a)
 {
     u128 m = mag(a);
-    u128 q = m / (u128)RT_CENT, r = m % (u128)RT_CENT;
-    if (r >= (u128)RT_CENT - r)
+    uint64_t r;
+    u128 q = div_pow10(m, 10, &r);
+    if (r >= (uint64_t)RT_CENT - r)
         q++;
     /* unsigned so that a value at the very edge of i128 cannot trap */
     u128 v = q * (u128)RT_CENT;
@@ -197,11 +235,45 @@ rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
      * decimals, times whole days still 24; dividing by basis * 10^22 gives
      * cents, rounded once, half up, exactly as the general path below. */
     u128 mb = mag(balance), mr = mag(rate), md = mag(days);
+    /* Fastest: a balance in whole cents and a rate that fit 64 bits, whole
+     * days: cents * rate * days / (basis * 10^12) with one 64x64 product
+     * and two 64-bit divisions. */
+    uint64_t rb, rd;
+    u128 cents_bal = div_pow10(mb, 10, &rb);
+    u128 whole_days = div_pow10(md, 12, &rd);
+    if (rb == 0 && rd == 0 && (cents_bal >> 63) == 0 && (mr >> 63) == 0 && whole_days < (1u << 20)) {
+        u128 n = (u128)(uint64_t)cents_bal * (uint64_t)mr;   /* < 2^126 */
+        if ((n >> 106) == 0) {                               /* times < 2^20 days stays < 2^126 */
+            n *= (uint64_t)whole_days;
+            uint64_t div = (uint64_t)basis * 1000000000000ull; /* basis <= 10^4: < 2^54 */
+            uint64_t rem;
+            u128 cents;
+            if ((n >> 76) == 0) {
+                /* n / (basis * 10^12) as (n / 2^12) / (basis * 5^12): 64-bit,
+                 * and by a constant for the usual 360 */
+                uint64_t h = (uint64_t)(n >> 12);
+                uint64_t q = basis == 360 ? h / (360ull * 244140625ull) : h / ((uint64_t)basis * 244140625ull);
+                cents = q;
+                rem = (uint64_t)(n - (u128)q * div);
+            } else {
+                cents = divmod64(n, div, &rem);
+            }
+            if (rem >= div - rem) cents++;
+            if (cents <= (u128)RT_DEC_LIMIT / (u128)RT_CENT)
+                return signed_result(cents * (u128)RT_CENT, neg);
+        }
+    }
     if (md % (u128)RT_SCALE == 0) {
         u128 whole = md / (u128)RT_SCALE, p, n;
         if (!__builtin_mul_overflow(mb, mr, &p) && !__builtin_mul_overflow(p, whole, &n)) {
+            /* n / (basis * 10^22) in two divisions by 64-bit numbers:
+             * floor(floor(n / 10^12) / (basis * 10^10)) is the same quotient,
+             * and the remainder is put back together for the rounding */
             u128 div = (u128)basis * pow10u(22);
-            u128 cents = n / div, rem = n % div;
+            uint64_t r1, r2;
+            u128 q1 = divmod64(n, 1000000000000ull, &r1);
+            u128 cents = divmod64(q1, (uint64_t)basis * 10000000000ull, &r2);
+            u128 rem = (u128)r2 * 1000000000000ull + r1;
             if (rem >= div - rem) cents++;   /* rem * 2 >= div, without overflow */
             if (cents <= (u128)RT_DEC_LIMIT / (u128)RT_CENT)
                 return signed_result(cents * (u128)RT_CENT, neg);
@@ -491,4 +563,11 @@ char *rt_fmt_trim(char *buf, rt_dec v)
 char *rt_fmt_percent_trim(char *buf, rt_dec v)
 {
     return trim_zeros(rt_fmt_percent(buf, v, 10));
+}
+
+int64_t rt_dec_to_cents(rt_dec v)
+{
+    uint64_t r;
+    u128 q = div_pow10(mag(v), 10, &r);
+    return v < 0 ? -(int64_t)q : (int64_t)q;
 }

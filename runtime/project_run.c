@@ -262,10 +262,10 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
         memcpy(&w->res.flows[(size_t)k * (size_t)ng], w->fl, (size_t)ng * sizeof *w->fl);
         size_t base = (size_t)k * (size_t)nc;
         for (int32_t c = 0; c < nc; c++) {
-            w->res.class_begin[base + c] = (int64_t)(w->slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)] / RT_CENT);
-            w->res.class_int[base + c] = (int64_t)(w->slot[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)] / RT_CENT);
-            w->res.class_prin[base + c] = (int64_t)(w->slot[RT_SLOT_CLASS(l, c, RT_C_PRINCIPAL_PAID)] / RT_CENT);
-            w->res.class_end[base + c] = (int64_t)(w->slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)] / RT_CENT);
+            w->res.class_begin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)]);
+            w->res.class_int[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)]);
+            w->res.class_prin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_PRINCIPAL_PAID)]);
+            w->res.class_end[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)]);
             w->res.class_coupon[base + c] = w->slot[RT_SLOT_CLASS(l, c, RT_C_COUPON)];
         }
         w->res.nperiods = k + 1;

@@ -145,6 +145,10 @@ static inline int cents_exact(rt_dec v)
     unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
     if ((uint64_t)u & 1023u)
         return 0;
+    /* below 2^74 (about 1.9e10 dollars) the rest is one 64-bit remainder by
+     * a constant: u / 2^10 fits 64 bits */
+    if ((u >> 74) == 0)
+        return (uint64_t)(u >> 10) % 9765625u == 0;
     const uint64_t m = 9765625u;                      /* 5^10 */
     const uint64_t two64 = (UINT64_MAX % m + 1) % m;  /* 2^64 mod 5^10 */
     uint64_t hi = (uint64_t)(u >> 64), lo = (uint64_t)u;

@@ -143,6 +143,8 @@ enum { RT_PARSE_OK = 0, RT_PARSE_BAD, RT_PARSE_RANGE, RT_PARSE_PRECISION };
 /* Parses "15998210.91", "15,998,210.91", "-0.5", "1.10%", "(508,186.37)".
  * Surrounding blanks are ignored. Returns RT_PARSE_*; info may be NULL. */
 int rt_dec_parse(const char *s, size_t n, rt_dec *out, rt_numtext *info);
+/* a whole-cents value as int64 cents (truncating; fast: no 128-bit division) */
+int64_t rt_dec_to_cents(rt_dec v);
 
 /* round(a * 10^digits / b), half away from zero, exact for any operands;
  * returns 0 with *ok = 0 when b == 0 or the result does not fit. */
