@@ -13,3 +13,5 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDEALC_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+# the fuzzers, a minute each (clang-19; docs/reliability.md has the long run)
+bash scripts/fuzz.sh 60
