@@ -262,6 +262,15 @@ static int parse_count_cell(const reader *r, const rt_csv_field *f, int32_t pos,
     return 0;
 }
 
+/* a cell's text without the blanks around it */
+static void trim_blanks(const char **s, size_t *n)
+{
+    while (*n > 0 && (**s == ' ' || **s == '\t'))
+        (*s)++, (*n)--;
+    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
 static int parse_input_cell(const reader *r, const rt_csv_field *f, int32_t pos, int32_t unit,
                             rt_dec *out)
 {
@@ -299,10 +308,7 @@ static int parse_input_cell(const reader *r, const rt_csv_field *f, int32_t pos,
     case RT_UNIT_DATE: {
         const char *s = f->text;
         size_t n = f->len;
-        while (n > 0 && (*s == ' ' || *s == '\t'))
-            s++, n--;
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
+        trim_blanks(&s, &n);
         if (rt_date_parse(s, n, &date)) {
             *out = (rt_dec)date * RT_SCALE;
             return 1;
@@ -313,10 +319,7 @@ static int parse_input_cell(const reader *r, const rt_csv_field *f, int32_t pos,
     case RT_UNIT_BOOL: {
         const char *s = f->text;
         size_t n = f->len;
-        while (n > 0 && (*s == ' ' || *s == '\t'))
-            s++, n--;
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
+        trim_blanks(&s, &n);
         if (ieq_n(s, n, "yes") || ieq_n(s, n, "true")) {
             *out = RT_SCALE;
             return 1;
@@ -438,10 +441,7 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
         const rt_csv_field *f = cell(r, w, r->col_of[COL_DATE]);
         const char *s = f->text;
         size_t n = f->len;
-        while (n > 0 && (*s == ' ' || *s == '\t'))
-            s++, n--;
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
+        trim_blanks(&s, &n);
         if (!rt_date_parse(s, n, &w->date)) {
             char q[128];
             rt_msg_quote(q, sizeof q, f->text, f->len);
