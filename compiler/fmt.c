@@ -209,7 +209,7 @@ static void put_long_expr(FILE *out, const ast_expr *e, int level)
         n++;
         x = x->a;
     }
-    put_expr(out, x, P_ADD);
+    put_expr(out, x, n ? P_ADD : P_IF);   /* not a sum: as it is */
     for (int i = n - 1; i >= 0; i--) {
         fputc('\n', out);
         for (int k = 0; k < level; k++) fputs("    ", out);

@@ -394,6 +394,52 @@ static void gmacm_projects_from_its_latest_statement(void **state)
     free(csv);
 }
 
+/* RAMP 2003-RS8 and its Amendment Number One: what the A-I-7 rewrite does
+ * to the first distribution at 0% CPR. By hand (the deal's reconstructed
+ * terms, agreements/ramp-2003-rs8.deal): the pool of 500,000,000.00 at
+ * 7.40% over 357 months pays 3,469,829.05 a month, of which 3,083,333.33 is
+ * interest, so 386,495.72 is scheduled principal; net interest at 6.90% is
+ * 2,875,000.00. Interest due for the 28 days from 2003-09-29 to 2003-10-27
+ * (30/360 and actual alike) is 1,214,655.55 on A-I-1..A-I-8, so excess cash
+ * 1,660,344.45 all builds overcollateralization and the Class A-I
+ * Principal Distribution Amount is 2,046,840.17. Before the amendment A-I-7
+ * takes 60/390 of it, 314,898.49, and A-I-1 the rest, 1,731,941.68; after,
+ * 60/500: 245,620.82, and A-I-1 1,801,219.35. */
+static void ramp_2003_rs8_amendment_impact(void **state)
+{
+    (void)state;
+    char src[600], am[600], oldb[600], newb[600];
+    snprintf(src, sizeof src, "%s/ramp-2003-rs8.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/ramp-2003-rs8-amendment-1.amend", AGREEMENTS_DIR);
+    snprintf(oldb, sizeof oldb, "%s/rs8-old", work);
+    snprintf(newb, sizeof newb, "%s/rs8-new", work);
+    char *b1[] = { DEALC_BIN, "build", src, "-o", oldb, NULL };
+    char *b2[] = { DEALC_BIN, "build", src, am, "-o", newb, NULL };
+    assert_int_equal(run(b1, wpath("rs8.out"), wpath("rs8.err")), 0);
+    assert_int_equal(run(b2, wpath("rs8.out"), wpath("rs8.err")), 0);
+    const char *want[2][2] = { { "314898.49", "1731941.68" }, { "245620.82", "1801219.35" } };
+    for (int v = 0; v < 2; v++) {
+        char *argv[] = { v ? newb : oldb, "project", "--cpr", "0", "--periods", "1", "--index", "One-Month LIBOR=1.12%",
+                         "--format", "csv", NULL };
+        assert_int_equal(run(argv, wpath("rs8.csv"), wpath("rs8.err")), 0);
+        char *csv = slurp(wpath("rs8.csv"));
+        const char *p7 = strstr(csv, "Class A-I-7,1,Principal,");
+        const char *p1 = strstr(csv, "Class A-I-1,1,Principal,");
+        assert_non_null(p7);
+        assert_non_null(p1);
+        assert_true(dec7(p7 + strlen("Class A-I-7,1,Principal,")) == dec7(want[v][0]));
+        assert_true(dec7(p1 + strlen("Class A-I-1,1,Principal,")) == dec7(want[v][1]));
+        free(csv);
+    }
+    /* the diff names the change and what it reaches */
+    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", NULL };
+    assert_int_equal(run(d, wpath("rs8.diff"), wpath("rs8.err")), 0);
+    char *diff = slurp(wpath("rs8.diff"));
+    assert_non_null(strstr(diff, "changed definition \"Class A-I-7 Pro Rata Distribution Amount\""));
+    assert_non_null(strstr(diff, "clause \"4.02(c)(iii)\""));
+    free(diff);
+}
+
 int main(void)
 {
     snprintf(work, sizeof work, "%s", WORK_DIR);
@@ -410,6 +456,7 @@ int main(void)
         cmocka_unit_test(amendment_clauses_and_consolidate),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
         cmocka_unit_test(gmacm_projects_from_its_latest_statement),
+        cmocka_unit_test(ramp_2003_rs8_amendment_impact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
