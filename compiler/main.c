@@ -34,6 +34,7 @@ static const char usage[] =
     "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
     "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
     "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
+    "                  [--impact -- project|replay ARGS...]\n"
     "       dealc fmt [--write | --check] FILE...\n"
     "       dealc --help | --version\n";
 
@@ -483,15 +484,218 @@ static int is_amendment_file(const char *path)
     return strncmp(p, "amendment", 9) == 0;
 }
 
+/* ---- diff --impact: both versions compiled and run on the same scenario ---- */
+
+typedef struct flow_row { char cls[128]; char period[32]; long long prin, intr; int has_p, has_i; } flow_row;
+typedef struct flow_tab { flow_row *v; int n, cap; char wal[64][2][32]; char walcls[64][128]; int nwal; } flow_tab;
+
+static long long cents_of(const char *s)
+{
+    long long v = 0, sign = 1, frac = 0;
+    int fd = -1;
+    if (*s == '-') { sign = -1; s++; }
+    for (; *s && *s != '\n' && *s != ','; s++) {
+        if (*s == '.') { fd = 0; continue; }
+        if (*s < '0' || *s > '9') break;
+        if (fd >= 0) { if (fd < 2) { frac = frac * 10 + (*s - '0'); fd++; } }
+        else v = v * 10 + (*s - '0');
+    }
+    while (fd < 2) { frac *= 10; fd = fd < 0 ? 1 : fd + 1; }
+    return sign * (v * 100 + frac);
+}
+
+static flow_row *flow_find(flow_tab *t, const char *cls, const char *period)
+{
+    for (int i = t->n - 1; i >= 0; i--)
+        if (strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0) return &t->v[i];
+    return NULL;
+}
+
+/* a table's rows come class by class, period by period: the row wanted is
+ * nearly always among the last few */
+static flow_row *flow_get(flow_tab *t, const char *cls, const char *period)
+{
+    for (int i = t->n - 1; i >= 0 && i >= t->n - 64; i--)
+        if (strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0) return &t->v[i];
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        t->v = realloc(t->v, sizeof *t->v * (size_t)t->cap);
+    }
+    flow_row *r = &t->v[t->n++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->cls, sizeof r->cls, "%.127s", cls);
+    snprintf(r->period, sizeof r->period, "%.31s", period);
+    return r;
+}
+
+/* the class flows of a deal binary's csv: projection tables ("Class C,N,
+ * Principal,V") or replay statements ("DATE,class,C,principal,V") */
+static void parse_flows(const char *csv, flow_tab *t, int version)
+{
+    for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        char a[160], b[160], c[160], d[160];
+        if (sscanf(l, "Class %127[^,],%31[^,],%63[^,],%63[^,\n]", a, b, c, d) == 4) {
+            if (strcmp(b, "Total") == 0) continue;   /* the table's totals row */
+            if (strcmp(c, "Principal") == 0) { flow_row *r = flow_get(t, a, b); r->prin = cents_of(d); r->has_p = 1; }
+            else if (strcmp(c, "Interest") == 0) { flow_row *r = flow_get(t, a, b); r->intr = cents_of(d); r->has_i = 1; }
+        } else if (sscanf(l, "Summary,%127[^,],WAL,%63[^,\n]", a, d) == 2) {
+            int k = 0;
+            while (k < t->nwal && strcmp(t->walcls[k], a) != 0) k++;
+            if (k == t->nwal && k < 64) { snprintf(t->walcls[k], sizeof t->walcls[k], "%.127s", a); t->nwal++; }
+            if (k < 64) snprintf(t->wal[k][version], sizeof t->wal[k][version], "%.31s", d);
+        } else if (sscanf(l, "%31[^,],class,%127[^,],%63[^,],%63[^,\n]", b, a, c, d) == 4) {
+            if (strcmp(c, "principal") == 0) { flow_row *r = flow_get(t, a, b); r->prin = cents_of(d); r->has_p = 1; }
+            else if (strcmp(c, "interest") == 0) { flow_row *r = flow_get(t, a, b); r->intr = cents_of(d); r->has_i = 1; }
+        }
+    }
+}
+
+static void put_cents(FILE *out, long long c)
+{
+    char buf[64];
+    long long a = c < 0 ? -c : c;
+    snprintf(buf, sizeof buf, "%lld", a / 100);
+    int n = (int)strlen(buf);
+    if (c < 0) fputc('-', out);
+    for (int i = 0; i < n; i++) {
+        fputc(buf[i], out);
+        if ((n - 1 - i) % 3 == 0 && i < n - 1) fputc(',', out);
+    }
+    fprintf(out, ".%02lld", a % 100);
+}
+
+/* build one version to a temporary executable; run it with args; stdout */
+static char *run_version(front *fe, char **args, int nargs, const char *tag)
+{
+    char *err = NULL;
+    cg_options o = { .emit_main = 1, .optimize = 1 };
+    cg_module *m = cg_compile(&fe->sema, &fe->file, &o, &err);
+    if (!m) { fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed"); free(err); return NULL; }
+    const char *tmpdir = getenv("TMPDIR");
+    char obj[PATH_MAX], exe[PATH_MAX - 16], outp[PATH_MAX];
+    snprintf(obj, sizeof obj, "%s/dealc-impact-%ld-%s.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
+    snprintf(exe, sizeof exe, "%s/dealc-impact-%ld-%s", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
+    snprintf(outp, sizeof outp, "%s.out", exe);
+    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe);
+    cg_free(m);
+    unlink(obj);
+    if (!ok) { free(err); unlink(exe); return NULL; }
+    char **argv = calloc((size_t)nargs + 4, sizeof *argv);
+    argv[0] = exe;
+    for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
+    argv[nargs + 1] = "--format";
+    argv[nargs + 2] = "csv";
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *f = freopen(outp, "w", stdout);
+        if (!f) _exit(126);
+        execv(exe, argv);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    free(argv);
+    unlink(exe);
+    char *text = NULL;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        FILE *f = fopen(outp, "rb");
+        if (f) {
+            size_t cap = 1 << 16, n = 0;
+            text = malloc(cap);
+            size_t got;
+            while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+                n += got;
+                if (n + 1 >= cap) { cap *= 2; text = realloc(text, cap); }
+            }
+            if (text) text[n] = 0;
+            fclose(f);
+        }
+    } else {
+        fprintf(stderr, "dealc: error: the %s version of the deal failed on that scenario\n", tag);
+    }
+    unlink(outp);
+    return text;
+}
+
+static int impact(FILE *out, front *a, front *b, char **args, int nargs)
+{
+    if (!a->b.deal || !b->b.deal) return 0;
+    if (!sema_check(a->b.deal, &a->diag, &a->a, &a->sema) || !sema_check(b->b.deal, &b->diag, &b->a, &b->sema)) {
+        diag_print_all(&a->diag, stderr);
+        diag_print_all(&b->diag, stderr);
+        return 0;
+    }
+    char *o = run_version(a, args, nargs, "old"), *n = o ? run_version(b, args, nargs, "new") : NULL;
+    if (!o || !n) { free(o); free(n); return 0; }
+    flow_tab ta = { 0 }, tb = { 0 };
+    parse_flows(o, &ta, 0);
+    parse_flows(n, &tb, 0);
+    fputs("\nimpact on the scenario:\n", out);
+    int any = 0;
+    /* classes in the order the old version lists them */
+    for (int i = 0; i < ta.n; i++) {
+        const char *cls = ta.v[i].cls;
+        int first = 1;
+        for (int j = 0; j < i; j++) if (strcmp(ta.v[j].cls, cls) == 0) first = 0;
+        if (!first) continue;
+        long long tot_a = 0, tot_b = 0;
+        int shown = 0, differ = 0;
+        for (int k = 0; k < ta.n; k++) {
+            flow_row *r = &ta.v[k];
+            if (strcmp(r->cls, cls) != 0) continue;
+            flow_row zero = { .prin = 0 }, *s = flow_find(&tb, cls, r->period);
+            if (!s) s = &zero;
+            tot_a += r->prin + r->intr;
+            if (r->prin != s->prin || r->intr != s->intr) {
+                differ++;
+                if (shown++ < 12) {
+                    fprintf(out, "  %s %s: principal ", cls, r->period);
+                    put_cents(out, r->prin); fputs(" -> ", out); put_cents(out, s->prin);
+                    fputs(", interest ", out);
+                    put_cents(out, r->intr); fputs(" -> ", out); put_cents(out, s->intr);
+                    fputc('\n', out);
+                }
+            }
+        }
+        for (int k = 0; k < tb.n; k++)
+            if (strcmp(tb.v[k].cls, cls) == 0) tot_b += tb.v[k].prin + tb.v[k].intr;
+        if (!differ) continue;
+        any = 1;
+        if (shown > 12) fprintf(out, "  %s: %d more periods differ\n", cls, shown - 12);
+        fprintf(out, "  %s total cash ", cls);
+        put_cents(out, tot_a); fputs(" -> ", out); put_cents(out, tot_b);
+        fputs(" (", out); put_cents(out, tot_b - tot_a); fputs(")", out);
+        for (int k = 0; k < ta.nwal; k++)
+            if (strcmp(ta.walcls[k], cls) == 0)
+                for (int q = 0; q < tb.nwal; q++)
+                    if (strcmp(tb.walcls[q], cls) == 0) fprintf(out, "; WAL %s -> %s", ta.wal[k][0], tb.wal[q][0]);
+        fputc('\n', out);
+    }
+    if (!any) fputs("  no class is paid differently\n", out);
+    free(ta.v);
+    free(tb.v);
+    free(o);
+    free(n);
+    return 1;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
     char *files[2];
-    int nf = 0;
+    int nf = 0, want_impact = 0, nrest = 0;
+    char **rest = NULL;
     diff_format format = DIFF_TEXT;
     int color = isatty(1);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--format") == 0) {
+        if (strcmp(a, "--") == 0) {
+            rest = argv + i + 1;
+            nrest = argc - i - 1;
+            break;
+        }
+        if (strcmp(a, "--impact") == 0) {
+            want_impact = 1;
+        } else if (strcmp(a, "--format") == 0) {
             if (++i >= argc) return usage_error("'--format' needs text, html or json%s", "");
             if (strcmp(argv[i], "text") == 0) format = DIFF_TEXT;
             else if (strcmp(argv[i], "html") == 0) format = DIFF_HTML;
@@ -510,6 +714,9 @@ static int cmd_diff(int argc, char **argv)
         }
     }
     if (nf != 2) return usage_error("'diff' needs two files: OLD NEW, or AGREEMENT AMENDMENT%s", "");
+    if (want_impact && !nrest)
+        return usage_error("--impact runs both versions: give the deal's arguments after '--', as in -- project --cpr 20%s", "");
+    if (want_impact && format != DIFF_TEXT) return usage_error("--impact reports as text%s", "");
     if (format != DIFF_TEXT) color = 0;
     front a, b;
     int ok = front_run_all(&a, files, 1, -1, EMIT_EXE, stdout, 0);
@@ -524,6 +731,10 @@ static int cmd_diff(int argc, char **argv)
         okb = front_run_all(&b, files + 1, 1, -1, EMIT_EXE, stdout, 0);
     }
     if (ok && okb) diff_deals(stdout, a.b.deal, b.b.deal, format, color, files[0], files[1]);
+    if (ok && okb && want_impact) {
+        fflush(stdout);
+        if (!impact(stdout, &a, &b, rest, nrest)) ok = 0;
+    }
     front_free(&a);
     front_free(&b);
     return ok && okb ? 0 : 1;

@@ -431,6 +431,14 @@ static void ramp_2003_rs8_amendment_impact(void **state)
         assert_true(dec7(p1 + strlen("Class A-I-1,1,Principal,")) == dec7(want[v][1]));
         free(csv);
     }
+    /* diff --impact runs both on the same scenario and says the same */
+    char *im[] = { DEALC_BIN, "diff", src, am, "--no-color", "--impact", "--", "project", "--cpr", "0", "--periods", "1",
+                   "--index", "One-Month LIBOR=1.12%", NULL };
+    assert_int_equal(run(im, wpath("rs8.impact"), wpath("rs8.err")), 0);
+    char *imp = slurp(wpath("rs8.impact"));
+    assert_non_null(strstr(imp, "  A-I-7 1: principal 314,898.49 -> 245,620.82, interest 228,666.67 -> 228,666.67"));
+    assert_non_null(strstr(imp, "  A-I-1 1: principal 1,731,941.68 -> 1,801,219.35"));
+    free(imp);
     /* the diff names the change and what it reaches */
     char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", NULL };
     assert_int_equal(run(d, wpath("rs8.diff"), wpath("rs8.err")), 0);
