@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "amend.h"
 #include "diff.h"
+#include "doc.h"
 #include "lex.h"
 #include "sema.h"
 
@@ -36,6 +37,7 @@ static const char usage[] =
     "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
     "                  [--impact -- project|replay ARGS...]\n"
     "       dealc fmt [--write | --check] FILE...\n"
+    "       dealc doc FILE [AMENDMENT...] [--as-of DATE] -o FILE.html\n"
     "       dealc --help | --version\n";
 
 static const char help[] =
@@ -418,6 +420,39 @@ static int write_atomic(const char *path, const char *text, size_t len)
     return ok;
 }
 
+static int cmd_doc(int argc, char **argv)
+{
+    files_opt fo = { .as_of = -1 };
+    const char *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0) {
+            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
+            out = argv[i];
+            continue;
+        }
+        int t = take_file_arg(&fo, argc, argv, &i);
+        if (t < 0) return 2;
+        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
+    }
+    if (!fo.n) return usage_error("'doc' needs a deal file (and any amendments)%s", "");
+    if (!out) return usage_error("'doc' writes a page: give -o FILE.html%s", "");
+    front fe;
+    int as_of = fo.as_of;
+    if (fo.n > 1 && as_of < 0) lex_civil_to_days(2200, 12, 31, &as_of); /* the amended agreement */
+    int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
+    if (ok) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        doc_deal(mem, fe.b.deal);
+        fclose(mem);
+        ok = write_atomic(out, buf, len);
+        free(buf);
+    }
+    front_free(&fe);
+    return ok ? 0 : 1;
+}
+
 static int cmd_fmt(int argc, char **argv)
 {
     int write = 0, check = 0, nfiles = 0, status = 0;
@@ -795,5 +830,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
     if (strcmp(cmd, "consolidate") == 0) return cmd_consolidate(argc - 2, argv + 2);
     if (strcmp(cmd, "diff") == 0) return cmd_diff(argc - 2, argv + 2);
-    return usage_error("unknown command '%s' (check, build, run, fmt, consolidate or diff)", cmd);
+    if (strcmp(cmd, "doc") == 0) return cmd_doc(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (check, build, run, fmt, consolidate, diff or doc)", cmd);
 }

@@ -24,5 +24,17 @@ out=$("$dealc" diff "$root/agreements/gmacm-2003-he2.deal" "$root/tests/amendmen
 for want in 'changed definition "Credit Enhancement Premium"' '[-0.1175%-] {+0.20%+}' 'clause "3.05(a)(iii)" (through "Principal Distribution Amount")' '1 change'; do
   if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL amendment diff lacks: $want"; fi
 done
+# dealc doc: one self-contained page; terms linked to their definitions,
+# clauses anchored by label, the agreement's words beside the formula
+page=$(mktemp)
+if "$dealc" doc "$root/agreements/ramp-2003-rs8.deal" "$root/agreements/ramp-2003-rs8-amendment-1.amend" -o "$page"; then
+  for want in 'id="clause-4.02(c)(ii)"' '<a href="#term-' 'Class A-I-1 Certificates through Class A-I-8 Certificates' '&quot;Class A-I Principal Distribution Amount&quot;</a>'; do
+    if grep -qF -- "$want" "$page"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL doc lacks: $want"; fi
+  done
+  if grep -qiE '<script|https?://' "$page"; then fail=$((fail + 1)); echo "FAIL doc is not self-contained"; else pass=$((pass + 1)); fi
+else
+  fail=$((fail + 1)); echo "FAIL dealc doc"
+fi
+rm -f "$page"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
