@@ -146,6 +146,8 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
                     x->expr->amends = x->name;
                 }
                 if (op->text) x->text = op->text;
+                x->amended_by = am->title;
+                x->effective = am->effective;
                 continue;
             }
             clause_ref ref = { 0 };

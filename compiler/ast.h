@@ -158,6 +158,8 @@ typedef struct ast_sched_entry {
 
 struct ast_decl {
     ast_decl_kind kind;
+    const char *amended_by; /* the amendment that last changed it, or NULL */
+    int effective;          /* ... and its effective date (day number) */
     const char *name;
     src_loc loc, name_loc;
     rt_unit unit;           /* INPUT: declared; DEFINE/SCHEDULE/FUND: sema */

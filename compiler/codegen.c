@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "fmt.h"
 
 enum {
 #define RT_FN_ENUM(n) FN_##n,
@@ -579,6 +580,71 @@ static LLVMValueRef cstr(cg *g, const char *s)
     return LLVMBuildGlobalStringPtr(g->b, s ? s : "", "");
 }
 
+/* one figure a definition uses, once */
+static void emit_use(cg *g, LLVMValueRef D, ast_decl *x, const char *label, int slot, int unit, int def_ref, ptrvec *seen)
+{
+    for (int i = 0; i < seen->n; i++)
+        if (strcmp(seen->v[i], label) == 0) return;
+    ptrvec_push(&g->scratch, seen, (void *)arena_strndup(&g->scratch, label, strlen(label)));
+    LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, label), k32(g, slot), k32(g, unit), k32(g, def_ref) };
+    call(g, FN_rt_def_use, a, 6);
+}
+
+static const char *leaf_text(cg *g, const ast_expr *e)
+{
+    char *f = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&f, &n);
+    fmt_expr(m, e);
+    fclose(m);
+    const char *r = arena_strndup(&g->scratch, f, n);
+    free(f);
+    return r;
+}
+
+static void emit_uses(cg *g, LLVMValueRef D, ast_decl *x, const ast_expr *e, ptrvec *seen)
+{
+    if (!e) return;
+    switch (e->kind) {
+    case EX_NAME:
+        if (!e->decl) return;
+        switch (e->decl->kind) {
+        case DK_DEFINE: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_DEF(&g->L, e->decl->index), e->decl->unit, e->decl->index, seen); break;
+        case DK_INPUT: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_INPUT(&g->L, e->decl->index), e->decl->unit, -1, seen); break;
+        case DK_FUND: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_FUND(&g->L, e->decl->index, RT_F_DEPOSIT), RT_UNIT_MONEY, -1, seen); break;
+        default: break;
+        }
+        return;
+    case EX_POOL:
+        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_GROUP(&g->L, e->ref, e->field), e->unit, -1, seen);
+        return;
+    case EX_CLASSQ:
+        for (int i = 0; i < e->nclass_idx; i++) {
+            int c = e->class_idx[i];
+            const char *label = arena_printf(&g->scratch, "%s \"%s\"", ast_classq_names[e->field],
+                                             ((ast_class *)g->s->classes.v[c])->name);
+            emit_use(g, D, x, label, RT_SLOT_CLASS(&g->L, c, ast_classq_field[e->field]),
+                     e->field == CQ_COUPON ? RT_UNIT_RATE : RT_UNIT_MONEY, -1, seen);
+        }
+        return;
+    case EX_PARTYQ:
+        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_PARTY(&g->L, e->ref, RT_P_PAID), RT_UNIT_MONEY, -1, seen);
+        return;
+    case EX_AVAIL:
+        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_CLAUSE(&g->L, e->ref, RT_K_AVAILABLE), RT_UNIT_MONEY, -1, seen);
+        return;
+    case EX_GLOBAL:
+        emit_use(g, D, x, leaf_text(g, e), e->field, e->unit, -1, seen);
+        return;
+    default:
+        break;
+    }
+    emit_uses(g, D, x, e->a, seen);
+    emit_uses(g, D, x, e->b, seen);
+    emit_uses(g, D, x, e->c, seen);
+    for (int i = 0; i < e->args.n; i++) emit_uses(g, D, x, e->args.v[i], seen);
+}
+
 static void gen_describe(cg *g)
 {
     const sema_deal *s = g->s;
@@ -653,6 +719,21 @@ static void gen_describe(cg *g)
         LLVMValueRef a[4] = { D, cstr(g, label), k32(g, w->fund_idx), cstr(g, payee) };
         call(g, FN_rt_add_clause, a, 4);
     }
+    /* for explain: each definition's formula, words and the figures it uses */
+    for (int i = 0; i < s->defines.n; i++) {
+        ast_decl *x = s->defines.v[i];
+        char *f = NULL;
+        size_t flen = 0;
+        FILE *m = open_memstream(&f, &flen);
+        fmt_expr(m, x->expr);
+        fclose(m);
+        LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, x->text), cstr(g, x->amended_by),
+                              k32(g, x->amended_by ? x->effective : 0) };
+        call(g, FN_rt_def_info, a, 6);
+        free(f);
+        ptrvec seen = { 0 };
+        emit_uses(g, D, x, x->expr, &seen);
+    }
     /* collateral for projections: each line's fields, each group's cut-off
      * balance (the sum of its lines), the cut-off date and clean-up call */
     for (int i = 0; i < d->collateral.n; i++) {
@@ -722,6 +803,8 @@ static void declare_runtime(cg *g)
         [FN_rt_add_collateral] = { I, 2, { P, I } },
         [FN_rt_set_collateral] = { V, 4, { P, I, I, D } },
         [FN_rt_deal_setting] = { V, 4, { P, I, I, D } },
+        [FN_rt_def_info] = { V, 6, { P, I, P, P, P, I } },
+        [FN_rt_def_use] = { V, 6, { P, I, P, I, I, I } },
         [FN_rt_dec_mul] = { D, 4, { P, D, D, I } },
         [FN_rt_dec_div] = { D, 4, { P, D, D, I } },
         [FN_rt_dec_round_cents] = { D, 1, { D } },

@@ -101,6 +101,15 @@ void rt_deal_free(rt_deal *d)
     for (int32_t i = 0; i < d->sites.n; i++)
         free(d->sites.v[i].what);
     free(d->collateral.v);
+    for (int32_t i = 0; i < d->def_docs.n; i++) {
+        free(d->def_docs.v[i].formula);
+        free(d->def_docs.v[i].text);
+        free(d->def_docs.v[i].amended_by);
+    }
+    free(d->def_docs.v);
+    for (int32_t i = 0; i < d->def_uses.n; i++)
+        free(d->def_uses.v[i].label);
+    free(d->def_uses.v);
     free(d->cutoff_balance.v);
     free(d->groups.v);
     free(d->classes.v);
@@ -215,6 +224,33 @@ int32_t rt_add_fund(rt_deal *d, const char *name)
         free(s);
     relayout(d);
     return i;
+}
+
+void rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text, const char *amended_by,
+                 int32_t effective)
+{
+    if (def < 0 || def > (1 << 24))
+        return;
+    while (d->def_docs.n <= def) {
+        rt_def_doc z = {NULL, NULL, NULL, 0};
+        if (VEC_PUSH(d, d->def_docs, z) < 0)
+            return;
+    }
+    rt_def_doc *x = &d->def_docs.v[def];
+    free(x->formula);
+    free(x->text);
+    free(x->amended_by);
+    x->formula = dup_str(d, formula);
+    x->text = dup_str(d, text);
+    x->amended_by = dup_str(d, amended_by);
+    x->effective = effective;
+}
+
+void rt_def_use(rt_deal *d, int32_t def, const char *label, int32_t slot, int32_t unit, int32_t def_ref)
+{
+    rt_def_ref r = {def, slot, unit, def_ref, dup_str(d, label)};
+    if (!r.label || VEC_PUSH(d, d->def_uses, r) < 0)
+        free(r.label);
 }
 
 int32_t rt_add_collateral(rt_deal *d, int32_t group)

@@ -196,6 +196,7 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
     X(rt_add_def)         X(rt_add_line)       X(rt_add_fund)                \
     X(rt_add_clause)      X(rt_add_site)       X(rt_set_source)              \
     X(rt_add_collateral)  X(rt_set_collateral) X(rt_deal_setting)            \
+    X(rt_def_info)        X(rt_def_use)                                      \
     X(rt_dec_mul)         X(rt_dec_div)        X(rt_dec_round_cents)         \
     X(rt_dec_interest)    X(rt_alloc_pro_rata)
 
@@ -263,6 +264,14 @@ int32_t rt_add_collateral(rt_deal *d, int32_t group);
 void    rt_set_collateral(rt_deal *d, int32_t line, int32_t field, rt_dec value);
 /* key: RT_SET_*; group -1 for deal-wide settings */
 void    rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value);
+/* For `explain`: a definition's formula as written (canonical), its legal
+ * text ("" none), the amendment that last changed it ("" none) and that
+ * amendment's effective date (day number, 0 none). */
+void    rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text,
+                    const char *amended_by, int32_t effective);
+/* ... and each figure the formula uses: its label as written, the slot it
+ * is read from, its unit, and the definition it is (-1: not one). */
+void    rt_def_use(rt_deal *d, int32_t def, const char *label, int32_t slot, int32_t unit, int32_t def_ref);
 
 /* arithmetic: never aborts; on error records it in run (first one wins)
  * and returns 0. site is an rt_add_site index, or -1.                      */

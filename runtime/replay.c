@@ -663,10 +663,12 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         return rt_project_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "grid") == 0)
         return rt_grid_main(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "explain") == 0)
+        return rt_explain_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "replay") != 0) {
         if (cmd[0] == '-')
             return rt_usage_error(prog, "unknown option \"%s\"", cmd);
-        return rt_usage_error(prog, "unknown command \"%s\" (use replay, project, grid or describe)", cmd);
+        return rt_usage_error(prog, "unknown command \"%s\" (use replay, project, grid, explain or describe)", cmd);
     }
 
     options o = {NULL, NULL, NULL, NULL, RT_FORMAT_TABLE};

@@ -60,6 +60,17 @@ typedef struct rt_collateral_line {
     rt_dec field[RT_L_COUNT];
 } rt_collateral_line;
 
+/* explain: what dealc_describe told of each definition */
+typedef struct rt_def_doc {
+    char *formula, *text, *amended_by;
+    int32_t effective;
+} rt_def_doc;
+
+typedef struct rt_def_ref {
+    int32_t def, slot, unit, def_ref;
+    char *label;
+} rt_def_ref;
+
 /* A dense array that only grows; n is the count, cap the allocation. */
 #define RT_VEC(T) struct { T *v; int32_t n, cap; }
 
@@ -80,6 +91,8 @@ struct rt_deal {
     RT_VEC(rt_clause_info) clauses;
     RT_VEC(rt_site) sites;
     RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
+    RT_VEC(rt_def_doc) def_docs;            /* per definition, for explain     */
+    RT_VEC(rt_def_ref) def_uses;            /* every figure a definition uses  */
     int collateral_is_tape;                 /* loans from a --tape, one a line */
     rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
     int settings_given[RT_SET_COUNT];
@@ -297,6 +310,8 @@ void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t
 
 /* Runs the deal's describe function and validates it; NULL after printing. */
 rt_deal *rt_load_deal(rt_describe_fn describe);
+/* `BIN explain ...` (explain.c); argv[0] is the command name */
+int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 
 /* Prints "PROG: error: <fmt with arg>" and the --help hint; returns 2. */
 int rt_usage_error(const char *prog, const char *fmt, const char *arg);

@@ -448,6 +448,40 @@ static void ramp_2003_rs8_amendment_impact(void **state)
     free(diff);
 }
 
+/* explain: a figure of the statement taken apart down to the reported
+ * inputs, with the statement's own numbers; and the amendment in force */
+static void explain_a_figure(void **state)
+{
+    (void)state;
+    char bin[600], st[600], remit[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    snprintf(remit, sizeof remit, "%s/gmacm-2003-he2/remittance-2004-02-25.csv", AGREEMENTS_DIR);
+    char *argv[] = { bin, "explain", "--state", st, remit, "--period", "1", "Principal Distribution Amount", NULL };
+    assert_int_equal(run(argv, wpath("ex.out"), wpath("ex.err")), 0);
+    char *out = slurp(wpath("ex.out"));
+    assert_non_null(strstr(out, "\"Principal Distribution Amount\" = 17,111,694.71"));
+    assert_non_null(strstr(out, "\"Excess Cash\" = 975,292.71"));
+    assert_non_null(strstr(out, "\"Credit Enhancement Premium\" = 39,320.65"));
+    assert_non_null(strstr(out, "interest collections = 2,526,009.70"));
+    assert_non_null(strstr(out, "interest due on \"A-1\" = 133,373.59"));
+    free(out);
+    /* under the premium amendment, from its effective date */
+    char src[600], am[600];
+    snprintf(src, sizeof src, "%s/gmacm-2003-he2.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/../tests/amendments/gmacm-premium.amend", AGREEMENTS_DIR);
+    char *argv2[] = { DEALC_BIN, "run", src, am, "--", "explain", "--state", st, remit, "--period", "1",
+                      "Credit Enhancement Premium", NULL };
+    assert_int_equal(run(argv2, wpath("ex2.out"), wpath("ex2.err")), 0);
+    out = slurp(wpath("ex2.out"));
+    assert_non_null(strstr(out, "\"Credit Enhancement Premium\" = 66,928.77"));
+    assert_non_null(strstr(out, "as amended by \"Test Amendment One\", effective 2004-02-01"));
+    free(out);
+    /* a name the deal does not have */
+    char *argv3[] = { bin, "explain", "--state", st, remit, "--period", "1", "Nothing", NULL };
+    assert_int_equal(run(argv3, wpath("ex3.out"), wpath("ex3.err")), 1);
+}
+
 int main(void)
 {
     snprintf(work, sizeof work, "%s", WORK_DIR);
@@ -465,6 +499,7 @@ int main(void)
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
         cmocka_unit_test(gmacm_projects_from_its_latest_statement),
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
+        cmocka_unit_test(explain_a_figure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
