@@ -278,20 +278,28 @@ static int cmd_check(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
+/* FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT]: 0, or a usage status */
+static int take_files_and_output(files_opt *fo, const char **out, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0) {
+            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
+            *out = argv[i];
+            continue;
+        }
+        int t = take_file_arg(fo, argc, argv, &i);
+        if (t < 0) return 2;
+        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
+    }
+    return 0;
+}
+
 static int cmd_consolidate(int argc, char **argv)
 {
     files_opt fo = { .as_of = -1 };
     const char *out = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
-            out = argv[i];
-            continue;
-        }
-        int t = take_file_arg(&fo, argc, argv, &i);
-        if (t < 0) return 2;
-        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
-    }
+    int rc = take_files_and_output(&fo, &out, argc, argv);
+    if (rc) return rc;
     if (fo.n < 1) return usage_error("'consolidate' needs the agreement and its amendments%s", "");
     if (fo.as_of < 0) return usage_error("'consolidate' needs --as-of DATE: the agreement as it stood on that date%s", "");
     front fe;
@@ -424,16 +432,8 @@ static int cmd_doc(int argc, char **argv)
 {
     files_opt fo = { .as_of = -1 };
     const char *out = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
-            out = argv[i];
-            continue;
-        }
-        int t = take_file_arg(&fo, argc, argv, &i);
-        if (t < 0) return 2;
-        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
-    }
+    int rc = take_files_and_output(&fo, &out, argc, argv);
+    if (rc) return rc;
     if (!fo.n) return usage_error("'doc' needs a deal file (and any amendments)%s", "");
     if (!out) return usage_error("'doc' writes a page: give -o FILE.html%s", "");
     front fe;
