@@ -191,6 +191,45 @@ static void available_at_a_clause(void **state)
     free(err);
 }
 
+/* Two groups' priorities interleaved in blocks of the same sections: the
+ * Group II clause 4.02(d)(ii) pays what was available at 4.02(c)(i). G1's
+ * 50.00 of interest: (c)(i) pays A's interest, 100.00 x 1% x 30/360 = 0.08
+ * (0.0833 rounded), after finding 50.00. G2's 60.00: (d)(i) pays B's 0.08,
+ * (d)(ii) pays B 50.00 of principal, (d)(iii) the remaining 9.92 to R; then
+ * (c)(ii) pays A the 49.92 left in G1's fund as principal. */
+static void interleaved_sections(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  group \"G2\";\n"
+        "  notes { class \"A\" original $100.00 coupon 1% accrual 30/360;\n"
+        "          class \"B\" original $100.00 coupon 1% accrual 30/360; }\n"
+        "  fund \"F1\" = interest collections for \"G\";\n"
+        "  fund \"F2\" = interest collections for \"G2\";\n"
+        "  define \"Left1\" = available at \"4.02(c)(i)\";\n"
+        "  priority of payments \"4.02(c)\" from \"F1\" { (i) pay interest to \"A\"; }\n"
+        "  priority of payments \"4.02(d)\" from \"F2\" { (i) pay interest to \"B\"; (ii) pay \"Left1\" as principal to \"B\";\n"
+        "                                               (iii) pay remainder to \"R\"; }\n"
+        "  priority of payments \"4.02(c)\" from \"F1\" { (ii) pay remainder as principal to \"A\"; }\n"
+        "}\n";
+    const char *st_json =
+        "{ \"deal\": \"T\", \"payment_date\": \"2004-01-25\", \"distribution_number\": 0,\n"
+        "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 1000, \"cumulative_loss\": 0 },\n"
+        "              { \"group\": \"G2\", \"pool_balance\": 1000, \"cumulative_loss\": 0 } ],\n"
+        "  \"classes\": [ { \"class\": \"A\", \"balance\": 100 }, { \"class\": \"B\", \"balance\": 100 } ] }\n";
+    char *out, *err;
+    int st = jit_replay(deal, st_json, REMIT_HEAD "\n2004-02-25,G,0,50.00,0,0,0,0,1\n2004-02-25,G2,0,60.00,0,0,0,0,1\n",
+                        &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "class", "A", "interest", "0.08");
+    expect(out, "class", "B", "principal", "50.00");
+    expect(out, "party", "R", "paid", "9.92");
+    expect(out, "class", "A", "principal", "49.92");
+    free(out);
+    free(err);
+}
+
 /* A definition that divides by zero stops the run and names itself. */
 static void division_by_zero_is_reported(void **state)
 {
@@ -223,6 +262,7 @@ int main(void)
         cmocka_unit_test(pro_rata_shortfall_and_sequential_principal),
         cmocka_unit_test(rounding_and_branches),
         cmocka_unit_test(available_at_a_clause),
+        cmocka_unit_test(interleaved_sections),
         cmocka_unit_test(division_by_zero_is_reported),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
