@@ -21,25 +21,35 @@
 
 #define TWELVE_SCALE ((rt_dec)12 * RT_SCALE)
 
+/* The 8-byte fields first and the 4-byte ones packed after them: 80
+ * bytes, no padding (a big pool reads every line every month). */
 typedef struct line {
-    int32_t group;
     int64_t perf;       /* performing balance, cents */
     int64_t gross, net; /* current annual rates, rt_dec units */
-    int64_t strip;      /* gross - net at cut-off: servicing and fees, kept on resets */
-    int32_t age;        /* age of the last month paid */
-    int32_t left;       /* amortisation months left */
-    int32_t balloon, io, index, first_reset, reset_every;
-    int64_t margin, pcap, lcap, lfloor;
+    int64_t pipe_sum;   /* defaulted, awaiting liquidation */
     double r;           /* gross / 12 as a double, for the level payment */
     double v;           /* (1 + r)^v_left, carried from month to month */
+    int32_t group;
+    int32_t age;        /* age of the last month paid */
+    int32_t left;       /* amortisation months left */
+    int32_t balloon, io, index;
     int32_t v_left;     /* the months v is for; 0: compute afresh */
-    int64_t pipe_sum;   /* defaulted, awaiting liquidation */
 } line;
+
+/* An adjustable line's reset terms: read only at a reset, so kept out of
+ * the per-month state, which a big pool streams through the cache every
+ * month (the smaller it is, the faster) */
+typedef struct arm_terms {
+    int64_t strip;      /* gross - net at cut-off: servicing and fees, kept on resets */
+    int64_t margin, pcap, lcap, lfloor;
+    int32_t first_reset, reset_every;
+} arm_terms;
 
 struct rt_pool {
     const rt_deal *d;
     int32_t nlines, ngroups, max_lag, max_periods;
     line *l;
+    arm_terms *arm;     /* nlines, beside l */
     int64_t *pipe;      /* (max_lag + 1) rows of nlines: defaults by month, a
                            ring; month-major so a month walks two rows in
                            order (a big tape's lines stay in cache order) */
@@ -215,10 +225,11 @@ rt_pool *rt_pool_new(const rt_deal *d, int32_t max_lag, int32_t max_periods)
     }
     p->tab_n = top + 2;
     p->l = calloc((size_t)p->nlines + 1, sizeof *p->l);
+    p->arm = calloc((size_t)p->nlines + 1, sizeof *p->arm);
     p->pipe = calloc(((size_t)p->nlines + 1) * (size_t)(p->max_lag + 1), sizeof *p->pipe);
     p->pp_tab = calloc((size_t)p->tab_n, sizeof *p->pp_tab);
     p->df_tab = calloc((size_t)p->tab_n, sizeof *p->df_tab);
-    if (!p->l || !p->pipe || !p->pp_tab || !p->df_tab) {
+    if (!p->l || !p->arm || !p->pipe || !p->pp_tab || !p->df_tab) {
         rt_pool_free(p);
         return NULL;
     }
@@ -230,6 +241,7 @@ void rt_pool_free(rt_pool *p)
     if (!p)
         return;
     free(p->l);
+    free(p->arm);
     free(p->pipe);
     free(p->pp_tab);
     free(p->df_tab);
@@ -307,7 +319,8 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
                      (int)i + 1);
             return 0;
         }
-        L->strip = L->gross - L->net;
+        arm_terms *A = &p->arm[i];
+        A->strip = L->gross - L->net;
         L->age = months_of(f[RT_L_AGE]);
         int32_t rem = months_of(f[RT_L_REMAINING_TERM]);
         int32_t orig = months_of(f[RT_L_ORIGINAL_TERM]);
@@ -326,12 +339,12 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
                      d->inputs.v[L->index].name);
             return 0;
         }
-        L->margin = (int64_t)f[RT_L_MARGIN];
-        L->first_reset = months_of(f[RT_L_FIRST_RESET]);
-        L->reset_every = months_of(f[RT_L_RESET_EVERY]);
-        L->pcap = (int64_t)f[RT_L_PERIODIC_CAP];
-        L->lcap = (int64_t)f[RT_L_LIFE_CAP];
-        L->lfloor = (int64_t)f[RT_L_LIFE_FLOOR];
+        A->margin = (int64_t)f[RT_L_MARGIN];
+        A->first_reset = months_of(f[RT_L_FIRST_RESET]);
+        A->reset_every = months_of(f[RT_L_RESET_EVERY]);
+        A->pcap = (int64_t)f[RT_L_PERIODIC_CAP];
+        A->lcap = (int64_t)f[RT_L_LIFE_CAP];
+        A->lfloor = (int64_t)f[RT_L_LIFE_FLOOR];
         /* ageing to the projection's start: the rate stays as declared (the
          * index history is unknown) until the next reset */
         L->age += age_shift;
@@ -413,13 +426,14 @@ void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
         int32_t age = ++L->age;
 
         /* 1. a reset sets this month's rate */
-        if (L->index >= 0 && age >= L->first_reset &&
-            ((L->reset_every > 0 && (age - L->first_reset) % L->reset_every == 0) ||
-             (L->reset_every == 0 && age == L->first_reset))) {
+        const arm_terms *A = L->index >= 0 ? &p->arm[i] : NULL;
+        if (A && age >= A->first_reset &&
+            ((A->reset_every > 0 && (age - A->first_reset) % A->reset_every == 0) ||
+             (A->reset_every == 0 && age == A->first_reset))) {
             const rt_index_path *ix = &p->a->index[L->index];
             rt_dec iv = ix->values[t <= ix->n ? t - 1 : ix->n - 1];
-            L->gross = (int64_t)rt_arm_reset(L->gross, iv, L->margin, L->pcap, L->lcap, L->lfloor);
-            L->net = L->gross - L->strip;
+            L->gross = (int64_t)rt_arm_reset(L->gross, iv, A->margin, A->pcap, A->lcap, A->lfloor);
+            L->net = L->gross - A->strip;
             if (L->net < 0)
                 L->net = 0;
             L->r = (double)L->gross / (double)RT_SCALE / 12.0;
