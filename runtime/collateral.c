@@ -411,14 +411,18 @@ static double rate_at(int kind, double cst, const double *tab, int32_t age, int3
     return tab[k < 0 ? 0 : k];
 }
 
-void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
+/* single is a constant where this is inlined: with one group the month's
+ * sums live in a local the compiler keeps in registers, not in memory */
+static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int single)
 {
     memset(out, 0, (size_t)p->ngroups * sizeof *out);
+    rt_flows acc;
+    memset(&acc, 0, sizeof acc);
     const int32_t ring = p->lag + 1;
     const int32_t wr = t % ring, rd = (t + 1) % ring;
     for (int32_t i = 0; i < p->nlines; i++) {
         line *L = &p->l[i];
-        rt_flows *o = &out[L->group];
+        rt_flows *o = single ? &acc : &out[L->group];
         int64_t b = L->perf;
         o->begin += b + L->pipe_sum;
         if (b == 0 && L->pipe_sum == 0)
@@ -510,11 +514,21 @@ void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
         o->interest += in + adv;
         o->advanced += adv;
     }
+    if (single)
+        out[0] = acc;
     for (int32_t i = 0; i < p->nlines; i++) {
         const line *L = &p->l[i];
         out[L->group].end += L->perf + L->pipe_sum;
         out[L->group].loans += (L->perf + L->pipe_sum) > 0;
     }
+}
+
+void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
+{
+    if (p->ngroups == 1)
+        pool_month(p, t, out, 1);
+    else
+        pool_month(p, t, out, 0);
 }
 
 void rt_pool_sell(rt_pool *p, rt_flows *out)
