@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt_internal.h"
+#include "fuzz_deal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,24 +32,6 @@ static const char two_group_state[] =
     " \"groups\": [{\"group\": \"Group 1\", \"pool_balance\": 1000000, \"cumulative_loss\": 0},"
     " {\"group\": \"Group 2\", \"pool_balance\": 2000000, \"cumulative_loss\": 0}],\n"
     " \"classes\": [{\"class\": \"A\", \"balance\": 3000000}]}\n";
-
-static void describe_gmacm(rt_deal *d)
-{
-    rt_deal_name(d, "GMACM Home Equity Loan Trust 2003-HE2");
-    rt_deal_dates(d, rt_days_from_civil(2003, 3, 26), rt_days_from_civil(2003, 4, 25), 25,
-                  RT_BDC_FOLLOWING);
-    rt_add_group(d, "Group 1");
-    rt_add_class(d, "A-1", 36644700000, RT_CLASS_PRINCIPAL, RT_DC_ACT_360);
-    rt_add_class(d, "A-2", 16162700000, RT_CLASS_PRINCIPAL, RT_DC_30_360);
-    rt_add_class(d, "A-3", 2087500000, RT_CLASS_PRINCIPAL, RT_DC_30_360);
-    rt_add_class(d, "A-4", 2223300000, RT_CLASS_PRINCIPAL, RT_DC_30_360);
-    rt_add_class(d, "A-5", 6346400000, RT_CLASS_PRINCIPAL, RT_DC_30_360);
-    rt_add_class(d, "IO", 8400000000, RT_CLASS_NOTIONAL, RT_DC_30_360);
-    rt_add_party(d, "Certificates", 1);
-    rt_add_party(d, "Credit Enhancer", 0);
-    rt_add_input(d, "One-Month LIBOR", RT_UNIT_RATE);
-    rt_add_input(d, "Weighted Average Net Loan Rate", RT_UNIT_RATE);
-}
 
 static void describe_two_groups(rt_deal *d)
 {
