@@ -633,18 +633,8 @@ static char *run_version(front *fe, char **args, int nargs, const char *tag)
     unlink(exe);
     char *text = NULL;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-        FILE *f = fopen(outp, "rb");
-        if (f) {
-            size_t cap = 1 << 16, n = 0;
-            text = malloc(cap);
-            size_t got;
-            while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
-                n += got;
-                if (n + 1 >= cap) { cap *= 2; text = realloc(text, cap); }
-            }
-            if (text) text[n] = 0;
-            fclose(f);
-        }
+        src_file f;
+        if (src_load(&f, outp)) text = f.text;   /* the text is ours now */
     } else {
         fprintf(stderr, "dealc: error: the %s version of the deal failed on that scenario\n", tag);
     }
