@@ -61,7 +61,6 @@ typedef struct cg {
     LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
-    LLVMValueRef entry_alloca_at;
 } cg;
 
 /* ---- small helpers ---- */

@@ -116,9 +116,8 @@ static void unknown(sema *s, src_loc loc, const char *what, const char *name, co
 
 /* ---- declarations ---- */
 
-static void declare(sema *s, symtab *t, const char *name, src_loc loc, src_loc prev_loc_if_dup, void *node, const char *what)
+static void declare(sema *s, symtab *t, const char *name, src_loc loc, void *node, const char *what)
 {
-    (void)prev_loc_if_dup;
     void *prev = sym_get(t, name);
     if (prev) {
         diag *g = diag_error(s->dg, loc, "%s \"%s\" is declared twice", what, name);
@@ -156,9 +155,8 @@ static int compatible(int a, int b)
     return UNIT_ERR;
 }
 
-static int resolve_classes(sema *s, ast_expr *e, ptrvec *refs, int **out, int *nout, src_loc loc)
+static int resolve_classes(sema *s, ptrvec *refs, int **out, int *nout)
 {
-    (void)e;
     int n = 0, cap = 8;
     int *idx = arena_alloc(s->a, sizeof(int) * (size_t)cap);
     char *seen = arena_alloc(s->a, (size_t)s->out->classes.n + 1);
@@ -192,7 +190,6 @@ static int resolve_classes(sema *s, ast_expr *e, ptrvec *refs, int **out, int *n
             idx[n++] = c;
         }
     }
-    (void)loc;
     *out = idx;
     *nout = n;
     return ok;
@@ -292,7 +289,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
         if (e->ref < 0) return UNIT_ERR;
         return e->field == RT_GR_ACTIVE_LOAN_COUNT ? RT_UNIT_COUNT : RT_UNIT_MONEY;
     case EX_CLASSQ: {
-        if (!resolve_classes(s, e, &e->classes, &e->class_idx, &e->nclass_idx, e->loc)) return UNIT_ERR;
+        if (!resolve_classes(s, &e->classes, &e->class_idx, &e->nclass_idx)) return UNIT_ERR;
         e->after = ast_classq_after[e->field] ? PHASE_AFTER : 0;
         if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE) {
             for (int i = 0; i < e->nclass_idx; i++)
@@ -675,7 +672,7 @@ static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
             return;
         }
     }
-    if (!resolve_classes(s, NULL, &c->payees, &c->class_idx, &c->nclass_idx, c->payee_loc)) return;
+    if (!resolve_classes(s, &c->payees, &c->class_idx, &c->nclass_idx)) return;
     if (c->nclass_idx > 1 && c->order == ORDER_NONE)
         diag_error(s->dg, c->payee_loc, "clause %s pays %d classes: say 'sequentially' or 'pro rata'", c->full_label, c->nclass_idx);
     if (c->kind == CL_PAY_PRINCIPAL)
@@ -900,7 +897,7 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
         case DK_GROUP:
             x->index = out->groups.n;
             if (!sym_get(&s.groups, x->name)) ptrvec_push(a, &out->groups, x);
-            declare(&s, &s.groups, x->name, x->name_loc, x->name_loc, x, "group");
+            declare(&s, &s.groups, x->name, x->name_loc, x, "group");
             break;
         case DK_PARTY:
         case DK_RESIDUAL:
@@ -914,7 +911,7 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
             }
             x->index = out->parties.n;
             if (!sym_get(&s.parties, x->name)) ptrvec_push(a, &out->parties, x);
-            declare(&s, &s.parties, x->name, x->name_loc, x->name_loc, x, "party");
+            declare(&s, &s.parties, x->name, x->name_loc, x, "party");
             break;
         default: {
             ptrvec *list = x->kind == DK_INPUT ? &out->inputs : x->kind == DK_DEFINE ? &out->defines
@@ -934,7 +931,7 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
     for (int i = 0; i < d->classes.n; i++) {
         ast_class *c = d->classes.v[i];
         if (sym_get(&s.classes, c->name)) {
-            declare(&s, &s.classes, c->name, c->name_loc, c->name_loc, c, "class");
+            declare(&s, &s.classes, c->name, c->name_loc, c, "class");
             continue;
         }
         if (!*c->name) { diag_error(dg, c->name_loc, "a class needs a name"); continue; }
