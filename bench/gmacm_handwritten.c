@@ -118,6 +118,7 @@ int32_t gmacm_handwritten_period(rt_dec *slot, rt_run *run)
         rt_dec *k = cls + c * RT_C_COUNT;
         k[RT_C_INTEREST_PAID] = int_paid[c];
         k[RT_C_INTEREST_SHORTFALL] = due[c] - int_paid[c];
+        k[RT_C_UNPAID_END] = k[RT_C_UNPAID_BEGIN] + due[c] - int_paid[c];
         k[RT_C_PRINCIPAL_PAID] = prin_paid[c];
         k[RT_C_END_BALANCE] = c == C_IO ? rt_dec_round_cents(io_notional(slot[RT_G_DIST_NUMBER] + RT_SCALE))
                                         : begin[c] - prin_paid[c];

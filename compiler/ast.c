@@ -440,10 +440,10 @@ ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrve
     return c;
 }
 
-ast_clause *build_pay_interest(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc,
+ast_clause *build_pay_interest(ast_builder *B, src_loc loc, int unpaid, ptrvec payees, src_loc ploc,
                                int order, src_loc oloc)
 {
-    ast_clause *c = clause_new(B, loc, CL_PAY_INTEREST);
+    ast_clause *c = clause_new(B, loc, unpaid ? CL_PAY_UNPAID : CL_PAY_INTEREST);
     c->payees = payees;
     c->payee_loc = ploc;
     c->order = (ast_order)order;
@@ -775,7 +775,7 @@ void ast_dump(FILE *out, const ast_deal *d)
         fprintf(out, "  (priority \"%s\" from \"%s\"\n", w->section, w->fund);
         for (int j = 0; j < w->clauses.n; j++) {
             const ast_clause *c = w->clauses.v[j];
-            static const char *const ck[] = { "pay-party", "pay-interest", "pay-principal" };
+            static const char *const ck[] = { "pay-party", "pay-interest", "pay-principal", "pay-unpaid-interest" };
             static const char *const ord[] = { "", " sequentially", " pro-rata" };
             fprintf(out, "    (clause %s %s%s to ", c->label, ck[c->kind], ord[c->order]);
             dump_classes(out, &c->payees);

@@ -57,7 +57,9 @@ extern const char *const ast_op_names[];
     X(INTEREST_DUE,   "interest due on",     RT_C_INTEREST_DUE, 0)           \
     X(INTEREST_PAID,  "interest paid to",    RT_C_INTEREST_PAID, 1)          \
     X(SHORTFALL,      "interest shortfall on", RT_C_INTEREST_SHORTFALL, 1)   \
-    X(PRINCIPAL_PAID, "principal paid to",   RT_C_PRINCIPAL_PAID, 1)
+    X(PRINCIPAL_PAID, "principal paid to",   RT_C_PRINCIPAL_PAID, 1)         \
+    X(UNPAID,         "unpaid interest on",  RT_C_UNPAID_BEGIN, 0)           \
+    X(ENDING_UNPAID,  "ending unpaid interest on", RT_C_UNPAID_END, 1)
 #define AST_ENUM(n, s, f, p) CQ_##n,
 typedef enum ast_classq { AST_CLASSQ(AST_ENUM) CQ__COUNT } ast_classq_kind;
 #undef AST_ENUM
@@ -111,7 +113,9 @@ struct ast_expr {
 typedef enum ast_clause_kind {
     CL_PAY_PARTY,      /* pay AMOUNT to "Party"                         */
     CL_PAY_INTEREST,   /* pay interest to CLASSES (pro rata|sequentially) */
-    CL_PAY_PRINCIPAL   /* pay AMOUNT as principal to CLASSES (...)      */
+    CL_PAY_PRINCIPAL,  /* pay AMOUNT as principal to CLASSES (...)      */
+    CL_PAY_UNPAID      /* pay unpaid interest to CLASSES (...): what earlier
+                        * dates left unpaid                             */
 } ast_clause_kind;
 
 typedef enum ast_order { ORDER_NONE, ORDER_SEQUENTIAL, ORDER_PRO_RATA } ast_order;
@@ -121,7 +125,7 @@ typedef struct ast_clause {
     const char *full_label; /* sema: "3.05(a)(ii)" */
     src_loc loc, label_loc;
     ast_clause_kind kind;
-    ast_expr *amount;       /* NULL: remainder (or interest due for CL_PAY_INTEREST) */
+    ast_expr *amount;       /* NULL: remainder (or what is owed for CL_PAY_INTEREST/UNPAID) */
     int remainder;
     ptrvec payees;          /* ast_classref*: classes, or a single party */
     src_loc payee_loc;

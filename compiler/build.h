@@ -39,7 +39,7 @@ ast_sched_entry *build_sched_entry(ast_builder *B, src_loc loc, rt_dec from, src
 ast_sched_entry *build_sched_thereafter(ast_builder *B, src_loc loc, ast_expr *value);
 
 ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc);
-ast_clause *build_pay_interest(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc,
+ast_clause *build_pay_interest(ast_builder *B, src_loc loc, int unpaid, ptrvec payees, src_loc ploc,
                                int order, src_loc oloc);
 ast_clause *build_pay_principal(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees,
                                 src_loc ploc, int order, src_loc oloc);

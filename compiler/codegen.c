@@ -57,7 +57,7 @@ typedef struct cg {
     rt_layout L;
     /* values computed once per period, at top level (so they dominate) */
     LLVMValueRef *def_val, *coupon_val, *due_val, *fund_val;
-    LLVMValueRef *int_paid, *prin_paid, *party_paid, *fund_rem;
+    LLVMValueRef *int_paid, *prin_paid, *unpaid_paid, *party_paid, *fund_rem;
     LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
@@ -454,16 +454,21 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         g->party_paid[c->party] = LLVMBuildAdd(g->b, g->party_paid[c->party], paid, "");
         break;
     case CL_PAY_INTEREST:
+    case CL_PAY_UNPAID:
     case CL_PAY_PRINCIPAL: {
-        /* each class's claim: interest still owed (its interest due, less
-         * what an earlier clause paid it), or principal up to its balance */
-        int interest = c->kind == CL_PAY_INTEREST;
-        LLVMValueRef *acc = interest ? g->int_paid : g->prin_paid;
+        /* each class's claim: interest still owed (its interest due, or
+         * what earlier dates left unpaid, less what an earlier clause paid
+         * it), or principal up to its balance */
+        int interest = c->kind != CL_PAY_PRINCIPAL;
+        LLVMValueRef *acc = c->kind == CL_PAY_INTEREST ? g->int_paid
+                          : c->kind == CL_PAY_UNPAID ? g->unpaid_paid : g->prin_paid;
         LLVMValueRef claims = zero;
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
-            if (interest) need_due(g, k);
-            LLVMValueRef owed = interest ? g->due_val[k] : load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE));
+            if (c->kind == CL_PAY_INTEREST) need_due(g, k);
+            LLVMValueRef owed = c->kind == CL_PAY_INTEREST ? g->due_val[k]
+                              : c->kind == CL_PAY_UNPAID ? load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_UNPAID_BEGIN))
+                              : load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE));
             w[i] = LLVMBuildSub(g->b, owed, acc[k], "");
             if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
             claims = LLVMBuildAdd(g->b, claims, w[i], "");
@@ -519,6 +524,7 @@ static void gen_period(cg *g)
     for (int c = 0; c < s->classes.n; c++) {
         g->int_paid[c] = zero;
         g->prin_paid[c] = zero;
+        g->unpaid_paid[c] = zero;
     }
     for (int p = 0; p < s->parties.n; p++) g->party_paid[p] = zero;
 
@@ -542,9 +548,17 @@ static void gen_period(cg *g)
     g->what = "the class results";
     for (int c = 0; c < s->classes.n; c++) {
         ast_class *k = s->classes.v[c];
-        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_INTEREST_PAID), g->int_paid[c]);
-        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_INTEREST_SHORTFALL),
-                   LLVMBuildSub(g->b, g->due_val[c], g->int_paid[c], ""));
+        /* interest paid is all the interest the class received; the
+         * shortfall is this date's, carried forward with what is still
+         * unpaid from before */
+        LLVMValueRef sf = LLVMBuildSub(g->b, g->due_val[c], g->int_paid[c], "");
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_INTEREST_PAID),
+                   LLVMBuildAdd(g->b, g->int_paid[c], g->unpaid_paid[c], ""));
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_INTEREST_SHORTFALL), sf);
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_UNPAID_PAID), g->unpaid_paid[c]);
+        LLVMValueRef ub = load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_UNPAID_BEGIN));
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_UNPAID_END),
+                   LLVMBuildAdd(g->b, LLVMBuildSub(g->b, ub, g->unpaid_paid[c], ""), sf, ""));
         store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_PRINCIPAL_PAID), g->prin_paid[c]);
         LLVMValueRef end;
         if (k->notional_sched) {
@@ -903,6 +917,7 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.due_val = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
     g.int_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
     g.prin_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
+    g.unpaid_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
     g.fund_val = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.fund_rem = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.party_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);

@@ -393,6 +393,8 @@ static void put_clause(printer *p, const ast_clause *c, int width, int level)
     fprintf(p->out, "%-*s pay ", width, c->label);
     if (c->kind == CL_PAY_INTEREST) {
         fputs("interest", p->out);
+    } else if (c->kind == CL_PAY_UNPAID) {
+        fputs("unpaid interest", p->out);
     } else if (c->remainder) {
         fputs("remainder", p->out);
     } else {

@@ -40,5 +40,5 @@
     X(SHORTFALL, "shortfall") X(STATEMENT, "statement") \
     X(SUBSTITUTION, "substitution") X(TERM, "term") X(TEXT, "text") \
     X(THEN, "then") X(THEREAFTER, "thereafter") X(TO, "to") X(TRUE, "true") \
-    X(UNDER, "under") X(WITH, "with")
+    X(UNDER, "under") X(UNPAID, "unpaid") X(WITH, "with")
 #endif

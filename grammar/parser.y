@@ -174,6 +174,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_INSERT "'insert'"
 %token KW_REPLACE "'replace'"
 %token KW_UNDER "'under'"
+%token KW_UNPAID "'unpaid'"
 %token KW_WITH "'with'"
 %token KW_AT "'at'"
 %token KW_AVAILABLE "'available'"
@@ -377,7 +378,8 @@ clause
 
 pay_body
     : opt_amount KW_TO payees                               { $$ = build_pay_party(B, @$, $1, $3, @3); }
-    | KW_INTEREST KW_TO payees order                        { $$ = build_pay_interest(B, @$, $3, @3, $4, @4); }
+    | KW_INTEREST KW_TO payees order                        { $$ = build_pay_interest(B, @$, 0, $3, @3, $4, @4); }
+    | KW_UNPAID KW_INTEREST KW_TO payees order              { $$ = build_pay_interest(B, @$, 1, $4, @4, $5, @5); }
     | opt_amount KW_AS KW_PRINCIPAL KW_TO payees order      { $$ = build_pay_principal(B, @$, $1, $5, @5, $6, @6); }
     ;
 
@@ -454,6 +456,8 @@ primary
     | KW_INTEREST KW_DUE KW_ON classlist     { $$ = ast_classq(B, @$, CQ_INTEREST_DUE, $4); }
     | KW_INTEREST KW_PAID KW_TO classlist    { $$ = ast_classq(B, @$, CQ_INTEREST_PAID, $4); }
     | KW_INTEREST KW_SHORTFALL KW_ON classlist { $$ = ast_classq(B, @$, CQ_SHORTFALL, $4); }
+    | KW_UNPAID KW_INTEREST KW_ON classlist  { $$ = ast_classq(B, @$, CQ_UNPAID, $4); }
+    | KW_ENDING KW_UNPAID KW_INTEREST KW_ON classlist { $$ = ast_classq(B, @$, CQ_ENDING_UNPAID, $5); }
     | KW_PRINCIPAL KW_PAID KW_TO classlist   { $$ = ast_classq(B, @$, CQ_PRINCIPAL_PAID, $4); }
     | KW_PAID KW_TO TOK_STRING               { $$ = ast_partyq(B, @$, $3, @3); }
     | KW_AVAILABLE KW_AT TOK_STRING          { $$ = ast_avail(B, @$, $3, @3); }

@@ -102,8 +102,13 @@ typedef enum rt_class_kind {
     X(BEGIN_CUM_LOSS,          "beginning_cumulative_loss")                  \
     X(END_CUM_LOSS,            "ending_cumulative_loss")
 
-/* Per class. ORIGINAL and BEGIN_BALANCE (notional for RT_CLASS_NOTIONAL) are
- * filled by the runtime; the rest are written by dealc_period.              */
+/* Per class. ORIGINAL, BEGIN_BALANCE (notional for RT_CLASS_NOTIONAL) and
+ * UNPAID_BEGIN are filled by the runtime; the rest are written by
+ * dealc_period. INTEREST_PAID is all the interest the class received,
+ * UNPAID_PAID the part of it that paid interest left unpaid on earlier dates
+ * (so INTEREST_SHORTFALL = INTEREST_DUE - (INTEREST_PAID - UNPAID_PAID)), and
+ * UNPAID_END = UNPAID_BEGIN - UNPAID_PAID + INTEREST_SHORTFALL is carried to
+ * the next date.                                                             */
 #define RT_CLASS_FIELDS(X)                                                    \
     X(ORIGINAL,           "original_balance")                                \
     X(BEGIN_BALANCE,      "beginning_balance")                               \
@@ -112,7 +117,10 @@ typedef enum rt_class_kind {
     X(INTEREST_PAID,      "interest")                                        \
     X(INTEREST_SHORTFALL, "interest_shortfall")                              \
     X(PRINCIPAL_PAID,     "principal")                                       \
-    X(END_BALANCE,        "ending_balance")
+    X(END_BALANCE,        "ending_balance")                                  \
+    X(UNPAID_BEGIN,       "unpaid_interest")                                 \
+    X(UNPAID_PAID,        "unpaid_interest_paid")                            \
+    X(UNPAID_END,         "ending_unpaid_interest")
 
 /* Per fund (a pool of cash the priority of payments draws on). Written by
  * dealc_period: DEPOSIT is what went in, REMAINING what was left at the end. */

@@ -575,7 +575,8 @@ int rt_state_init(rt_state *s, const rt_deal *d)
     s->pool_balance = calloc(ng, sizeof(rt_dec));
     s->cumulative_loss = calloc(ng, sizeof(rt_dec));
     s->class_balance = calloc(nc, sizeof(rt_dec));
-    if (!s->pool_balance || !s->cumulative_loss || !s->class_balance) {
+    s->class_unpaid = calloc(nc, sizeof(rt_dec));
+    if (!s->pool_balance || !s->cumulative_loss || !s->class_balance || !s->class_unpaid) {
         rt_state_free(s);
         return 0;
     }
@@ -587,7 +588,8 @@ void rt_state_free(rt_state *s)
     free(s->pool_balance);
     free(s->cumulative_loss);
     free(s->class_balance);
-    s->pool_balance = s->cumulative_loss = s->class_balance = NULL;
+    free(s->class_unpaid);
+    s->pool_balance = s->cumulative_loss = s->class_balance = s->class_unpaid = NULL;
 }
 
 static const char *type_name(rt_jtype t)
@@ -658,11 +660,12 @@ static int ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* Reads one {"<namekey>": ..., fields...} entry of "groups"/"classes". */
+/* Reads one {"<namekey>": ..., fields...} entry of "groups"/"classes"; the
+ * first nrequired fields must be there, the rest may be left out. */
 typedef struct entry_spec {
     const char *namekey;
     const char *const *fields;
-    int nfields;
+    int nfields, nrequired;
 } entry_spec;
 
 static int check_keys(const rt_jnode *o, const entry_spec *spec, const rt_jnode **vals, rt_err *e)
@@ -693,7 +696,7 @@ static int check_keys(const rt_jnode *o, const entry_spec *spec, const rt_jnode 
         rt_err_set(e, o->line, o->col, "missing \"%s\"", spec->namekey);
         return 0;
     }
-    for (int i = 0; i < spec->nfields; i++)
+    for (int i = 0; i < spec->nrequired; i++)
         if (!vals[i + 1]) {
             rt_err_set(e, o->line, o->col, "missing \"%s\"", spec->fields[i]);
             return 0;
@@ -704,7 +707,7 @@ static int check_keys(const rt_jnode *o, const entry_spec *spec, const rt_jnode 
 static int read_groups(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_err *e)
 {
     static const char *const fields[] = {"pool_balance", "cumulative_loss"};
-    static const entry_spec spec = {"group", fields, 2};
+    static const entry_spec spec = {"group", fields, 2, 2};
     if (!want_type(arr, RT_J_ARRAY, "groups", e))
         return 0;
     int seen[4096];
@@ -748,8 +751,9 @@ static int read_groups(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_er
 
 static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_err *e)
 {
-    static const char *const fields[] = {"balance"};
-    static const entry_spec spec = {"class", fields, 1};
+    /* interest left unpaid on earlier dates: absent means none */
+    static const char *const fields[] = {"balance", "unpaid_interest"};
+    static const entry_spec spec = {"class", fields, 2, 1};
     if (!want_type(arr, RT_J_ARRAY, "classes", e))
         return 0;
     int32_t nc = d->classes.n;
@@ -761,7 +765,7 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
     memset(seen, 0, sizeof seen);
     for (int32_t i = 0; i < arr->n; i++) {
         const rt_jnode *o = arr->items[i];
-        const rt_jnode *v[2];
+        const rt_jnode *v[3];
         if (!want_type(o, RT_J_OBJECT, "classes", e) || !check_keys(o, &spec, v, e))
             return 0;
         int32_t c = -1;
@@ -780,6 +784,8 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
         }
         seen[c] = 1;
         if (!get_money(v[1], "balance", 1, &s->class_balance[c], e))
+            return 0;
+        if (v[2] && !get_money(v[2], "unpaid_interest", 1, &s->class_unpaid[c], e))
             return 0;
     }
     for (int32_t k = 0; k < nc; k++)
@@ -906,7 +912,12 @@ void rt_state_write(const rt_deal *d, const rt_state *s, rt_buf *out)
     for (int32_t c = 0; c < d->classes.n; c++) {
         rt_buf_puts(out, c ? ",\n    { \"class\": " : "\n    { \"class\": ");
         rt_buf_json_string(out, d->classes.v[c].name);
-        rt_buf_printf(out, ", \"balance\": %s }", rt_fmt_money(num, s->class_balance[c], 0, 0));
+        rt_buf_printf(out, ", \"balance\": %s", rt_fmt_money(num, s->class_balance[c], 0, 0));
+        /* written only when there is some, so states of deals that never
+         * fall short read as before */
+        if (s->class_unpaid[c])
+            rt_buf_printf(out, ", \"unpaid_interest\": %s", rt_fmt_money(num, s->class_unpaid[c], 0, 0));
+        rt_buf_puts(out, " }");
     }
     rt_buf_puts(out, d->classes.n ? "\n  ]\n}\n" : "]\n}\n");
 }

@@ -186,7 +186,7 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
     const rt_layout *l = &d->layout;
     int ok = 1;
     for (int32_t i = 0; i < d->classes.n; i++)
-        for (int f = RT_C_INTEREST_DUE; f <= RT_C_END_BALANCE; f++)
+        for (int f = RT_C_INTEREST_DUE; f < RT_C_COUNT; f++)
             ok &= cents_ok(slot[RT_SLOT_CLASS(l, i, f)]);
     for (int32_t i = 0; i < d->parties.n; i++)
         ok &= cents_ok(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)]);
@@ -212,7 +212,10 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
               {RT_C_INTEREST_PAID, "interest paid"},
               {RT_C_INTEREST_SHORTFALL, "interest shortfall"},
               {RT_C_PRINCIPAL_PAID, "principal paid"},
-              {RT_C_END_BALANCE, "ending balance"}};
+              {RT_C_END_BALANCE, "ending balance"},
+              {RT_C_UNPAID_BEGIN, "unpaid interest"},
+              {RT_C_UNPAID_PAID, "unpaid interest paid"},
+              {RT_C_UNPAID_END, "ending unpaid interest"}};
     for (int32_t i = 0; !cents_fine && i < d->classes.n; i++)
         for (size_t j = 0; j < sizeof cf / sizeof cf[0]; j++)
             if (!whole_cents(&k, slot[RT_SLOT_CLASS(l, i, cf[j].f)], "class", d->classes.v[i].name,
@@ -260,12 +263,25 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
         rt_dec beg = slot[RT_SLOT_CLASS(l, i, RT_C_BEGIN_BALANCE)];
         rt_dec prin = slot[RT_SLOT_CLASS(l, i, RT_C_PRINCIPAL_PAID)];
         rt_dec end = slot[RT_SLOT_CLASS(l, i, RT_C_END_BALANCE)];
+        rt_dec ubeg = slot[RT_SLOT_CLASS(l, i, RT_C_UNPAID_BEGIN)];
+        rt_dec upaid = slot[RT_SLOT_CLASS(l, i, RT_C_UNPAID_PAID)];
+        rt_dec uend = slot[RT_SLOT_CLASS(l, i, RT_C_UNPAID_END)];
+        /* interest paid covers this date's interest and, first, what was
+         * left unpaid before: the two are checked apart */
+        if (upaid < 0 || upaid > ubeg || upaid > paid)
+            return failf(&k, "class \"%s\" was paid %s of earlier unpaid interest, out of %s owed and %s interest paid",
+                         n, rt_fmt_money(a, upaid, 1, 1), rt_fmt_money(b, ubeg, 1, 1), rt_fmt_money(c, paid, 1, 1));
+        paid -= upaid;
         if (paid > due)
             return failf(&k, "class \"%s\" was paid interest %s, more than the %s due", n,
                          rt_fmt_money(a, paid, 1, 1), rt_fmt_money(b, due, 1, 1));
         if (sf != due - paid)
             return failf(&k, "class \"%s\" interest shortfall %s is not interest due %s less interest paid %s",
                          n, rt_fmt_money(c, sf, 1, 1), rt_fmt_money(a, due, 1, 1), rt_fmt_money(b, paid, 1, 1));
+        if (uend != ubeg - upaid + sf)
+            return failf(&k, "class \"%s\" carries %s of unpaid interest forward, not the %s unpaid before less %s "
+                             "paid plus this date's shortfall",
+                         n, rt_fmt_money(a, uend, 1, 1), rt_fmt_money(b, ubeg, 1, 1), rt_fmt_money(c, upaid, 1, 1));
         if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
             if (prin != 0)
                 return failf(&k, "notional class \"%s\" was paid principal %s", n, rt_fmt_money(a, prin, 1, 1));
@@ -370,6 +386,7 @@ void rt_fill_slots_days(const rt_deal *d, const rt_state *st, const rt_period_in
     for (int32_t c = 0; c < d->classes.n; c++) {
         slot[RT_SLOT_CLASS(l, c, RT_C_ORIGINAL)] = (rt_dec)d->classes.v[c].original_cents * RT_CENT;
         slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)] = st->class_balance[c];
+        slot[RT_SLOT_CLASS(l, c, RT_C_UNPAID_BEGIN)] = st->class_unpaid[c];
     }
     for (int32_t i = 0; i < d->inputs.n; i++)
         slot[RT_SLOT_INPUT(l, i)] = p->input[i];
@@ -396,8 +413,10 @@ int rt_pool_sane(const rt_deal *d, const rt_dec *slot, char *msg)
 void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date)
 {
     const rt_layout *l = &d->layout;
-    for (int32_t c = 0; c < d->classes.n; c++)
+    for (int32_t c = 0; c < d->classes.n; c++) {
         st->class_balance[c] = slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)];
+        st->class_unpaid[c] = slot[RT_SLOT_CLASS(l, c, RT_C_UNPAID_END)];
+    }
     for (int32_t g = 0; g < d->groups.n; g++) {
         st->pool_balance[g] = slot[RT_SLOT_GROUP(l, g, RT_GR_END_BALANCE)];
         st->cumulative_loss[g] = slot[RT_SLOT_GROUP(l, g, RT_GR_END_CUM_LOSS)];

@@ -217,6 +217,7 @@ typedef struct rt_state {
     rt_dec *pool_balance;    /* per group */
     rt_dec *cumulative_loss; /* per group */
     rt_dec *class_balance;   /* per class */
+    rt_dec *class_unpaid;    /* per class: interest unpaid on earlier dates */
 } rt_state;
 
 int rt_state_init(rt_state *s, const rt_deal *d);

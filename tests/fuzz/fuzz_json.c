@@ -22,7 +22,7 @@ static int same_state(const rt_deal *d, const rt_state *a, const rt_state *b)
         if (a->pool_balance[g] != b->pool_balance[g] || a->cumulative_loss[g] != b->cumulative_loss[g])
             return 0;
     for (int32_t c = 0; c < d->classes.n; c++)
-        if (a->class_balance[c] != b->class_balance[c])
+        if (a->class_balance[c] != b->class_balance[c] || a->class_unpaid[c] != b->class_unpaid[c])
             return 0;
     return 1;
 }

@@ -115,6 +115,7 @@ int32_t fake_period(rt_dec *s, rt_run *run)
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_DUE)] = due;
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)] = paid;
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_SHORTFALL)] = due - paid;
+        s[RT_SLOT_CLASS(l, c, RT_C_UNPAID_END)] = s[RT_SLOT_CLASS(l, c, RT_C_UNPAID_BEGIN)] + due - paid;
     }
 
     /* (iv), (v) principal, sequentially */

@@ -93,6 +93,7 @@ int32_t proj_period(rt_dec *s, rt_run *run)
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_DUE)] = due;
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)] = paid;
         s[RT_SLOT_CLASS(l, c, RT_C_INTEREST_SHORTFALL)] = due - paid;
+        s[RT_SLOT_CLASS(l, c, RT_C_UNPAID_END)] = s[RT_SLOT_CLASS(l, c, RT_C_UNPAID_BEGIN)] + due - paid;
     }
     rt_dec left = pc + loss;
     for (int c = 0; c < 2; c++) {

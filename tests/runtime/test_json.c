@@ -193,6 +193,16 @@ static void test_state_good(void **state)
     assert_true(st2.cumulative_loss[0] == c->st.cumulative_loss[0]);
     assert_true(st2.class_balance[0] == c->st.class_balance[0]);
     assert_true(st2.class_balance[1] == c->st.class_balance[1]);
+    /* no unpaid interest: no key; some: written and read back */
+    assert_null(strstr(b.data, "unpaid_interest"));
+    c->st.class_unpaid[1] = 123456 * RT_CENT;
+    rt_buf_free(&b);
+    rt_buf_init(&b);
+    rt_state_write(c->d, &c->st, &b);
+    assert_contains(b.data, "{ \"class\": \"B\", \"balance\": 500000.00, \"unpaid_interest\": 1234.56 }");
+    assert_true(rt_state_parse(c->d, b.data, b.len, &st2, &c->e));
+    assert_true(st2.class_unpaid[1] == 123456 * RT_CENT);
+    assert_true(st2.class_unpaid[0] == 0);
     rt_state_free(&st2);
     rt_buf_free(&b);
 
@@ -263,7 +273,12 @@ static void test_state_errors(void **state)
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": 1e6}]}", 3, 69,
                 "bad amount \"1e6\" for \"balance\"");
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balanse\": 1}]}", 3, 58,
-                "unknown key \"balanse\" (expected \"class\", \"balance\")");
+                "unknown key \"balanse\" (expected \"class\", \"balance\", \"unpaid_interest\")");
+    /* carried-forward interest: optional, but never negative or fractional */
+    state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": 1, \"unpaid_interest\": -5}]}",
+                3, 91, "negative balance \"-5\" for \"unpaid_interest\"");
+    state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": 1, \"unpaid_interest\": 0.001}]}",
+                3, 91, "has more than 2 decimals");
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\"}]}", 3, 43,
                 "missing \"balance\"");
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": 7, \"balance\": 1}]}", 3, 53,

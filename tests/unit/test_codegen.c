@@ -158,6 +158,55 @@ static void rounding_and_branches(void **state)
     free(err);
 }
 
+/* Interest left unpaid carries forward and "pay unpaid interest" pays it.
+ * The opening state owes A 5.00 from before. Month 1: 25.00 of interest;
+ * (a) pays A its 10.00 due (1,000.00 x 12% x 30/360) and B 15.00 of its
+ * 20.00, B short 5.00; (b) finds nothing left for A's 5.00. Unpaid before:
+ * 5.00; carried out: A 5.00 + B 5.00 = 10.00. Month 2: 50.00; (a) pays the
+ * 30.00 due, (b) the 10.00 carried (A 5.00, B 5.00), (c) 10.00 to R. So A
+ * receives 15.00 of interest and B 25.00, and nothing is carried out. */
+static void unpaid_interest_carried_forward(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360;\n"
+        "          class \"B\" original $2,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  priority of payments \"1\" from \"I\" {\n"
+        "    (a) pay interest to \"A\", \"B\" sequentially;\n"
+        "    (b) pay unpaid interest to \"A\", \"B\" sequentially;\n"
+        "    (c) pay remainder to \"R\";\n"
+        "  }\n"
+        "  statement { \"Unpaid\" = unpaid interest on \"A\" .. \"B\";\n"
+        "              \"Carried\" = ending unpaid interest on \"A\" .. \"B\"; classes; }\n"
+        "}\n";
+    const char *st_json =
+        "{ \"deal\": \"T\", \"payment_date\": \"2004-01-25\", \"distribution_number\": 0,\n"
+        "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 4000.00, \"cumulative_loss\": 0 } ],\n"
+        "  \"classes\": [ { \"class\": \"A\", \"balance\": 1000.00, \"unpaid_interest\": 5.00 },\n"
+        "                 { \"class\": \"B\", \"balance\": 2000.00 } ] }\n";
+    char *out, *err;
+    int st = jit_replay(deal, st_json,
+                        REMIT_HEAD "\n2004-02-25,G,0,25.00,0,0,0,0,10\n2004-03-25,G,0,50.00,0,0,0,0,10\n", &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "class", "A", "interest", "10.00");
+    expect(out, "class", "B", "interest", "15.00");
+    expect(out, "class", "B", "interest_shortfall", "5.00");
+    expect(out, "line", "Unpaid", "value", "5.00");
+    expect(out, "line", "Carried", "value", "10.00");
+    const char *m2 = strstr(out, "2004-03-25,");
+    assert_non_null(m2);
+    expect(m2, "class", "A", "interest", "15.00");
+    expect(m2, "class", "B", "interest", "25.00");
+    expect(m2, "class", "B", "interest_shortfall", "0.00");
+    expect(m2, "line", "Unpaid", "value", "10.00");
+    expect(m2, "line", "Carried", "value", "0.00");
+    expect(m2, "party", "R", "paid", "10.00");
+    free(out);
+    free(err);
+}
+
 /* "available at": the cash a clause finds. Interest collections 10.00 and
  * principal collections 2,500.00 into one fund; (a) pays interest due
  * 10.00 + 20.00 = 30.00 (the fund holds 2,510.00, so in full), leaving
@@ -262,6 +311,7 @@ int main(void)
         cmocka_unit_test(pro_rata_shortfall_and_sequential_principal),
         cmocka_unit_test(rounding_and_branches),
         cmocka_unit_test(available_at_a_clause),
+        cmocka_unit_test(unpaid_interest_carried_forward),
         cmocka_unit_test(interleaved_sections),
         cmocka_unit_test(division_by_zero_is_reported),
     };
