@@ -388,9 +388,10 @@ static int label_width(const ast_waterfall *w)
     return m;
 }
 
-static void put_clause(printer *p, const ast_clause *c, int width, int level)
+/* "pay ..." (the clause without its label) */
+static void put_pay(printer *p, const ast_clause *c, int level)
 {
-    fprintf(p->out, "%-*s pay ", width, c->label);
+    fputs("pay ", p->out);
     if (c->kind == CL_PAY_INTEREST) {
         fputs("interest", p->out);
     } else if (c->kind == CL_PAY_UNPAID) {
@@ -407,6 +408,12 @@ static void put_clause(printer *p, const ast_clause *c, int width, int level)
     if (c->order == ORDER_PRO_RATA) fputs(" pro rata", p->out);
     put_text(p, c->text, level);
     fputc(';', p->out);
+}
+
+static void put_clause(printer *p, const ast_clause *c, int width, int level)
+{
+    fprintf(p->out, "%-*s ", width, c->label);
+    put_pay(p, c, level);
 }
 
 static int is_block(const ast_item *it)
@@ -547,6 +554,68 @@ void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *com
     comments_before(&p, d->loc.end, 1);
     fputs("}\n", out);
     /* comments after the deal */
+    comments_before(&p, f->len + 1, 0);
+}
+
+/* An amendment: its header on two lines, then its operations, a blank line
+ * between them, each as the deal would print the definition or clause. */
+void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const ptrvec *comments)
+{
+    printer p = { .out = out, .f = f, .comments = comments };
+    comments_before(&p, a->loc.start, 0);
+    fputs("amendment ", out);
+    put_string(out, a->title);
+    fputs(" to ", out);
+    put_string(out, a->agreement);
+    fputs("\n    dated ", out);
+    put_date(out, a->dated);
+    fputs(" effective ", out);
+    put_date(out, a->effective);
+    if (a->under) {
+        fputs(" under ", out);
+        put_string(out, a->under);
+    }
+    fputs("\n{", out);
+    int brace = a->effective_loc.end;
+    while (brace < f->len && f->text[brace] != '{') brace++;
+    end_line(&p, brace < f->len ? brace + 1 : brace);
+    for (int i = 0; i < a->ops.n; i++) {
+        const ast_amend_op *op = a->ops.v[i];
+        if (i) fputc('\n', out);
+        comments_before(&p, op->loc.end, 1);
+        indent(&p, 1);
+        switch (op->kind) {
+        case AM_REPLACE_DEFINE:
+            fputs("replace definition ", out);
+            put_string(out, op->target);
+            put_assigned(out, op->expr, 4 + 19 + (int)strlen(op->target) + 2, 1);
+            put_text(&p, op->text, 1);
+            fputc(';', out);
+            break;
+        case AM_REPLACE_CLAUSE:
+            fputs("replace clause ", out);
+            put_string(out, op->target);
+            fputs(" with\n", out);
+            indent(&p, 2);
+            put_pay(&p, op->clause, 2);
+            break;
+        case AM_INSERT_CLAUSE:
+            fprintf(out, "insert clause %s after ", op->clause->label);
+            put_string(out, op->target);
+            fputs(" with\n", out);
+            indent(&p, 2);
+            put_pay(&p, op->clause, 2);
+            break;
+        case AM_DELETE_CLAUSE:
+            fputs("delete clause ", out);
+            put_string(out, op->target);
+            fputc(';', out);
+            break;
+        }
+        end_line(&p, op->loc.end);
+    }
+    comments_before(&p, a->loc.end, 1);
+    fputs("}\n", out);
     comments_before(&p, f->len + 1, 0);
 }
 

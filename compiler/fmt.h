@@ -19,6 +19,9 @@
 #include "ast.h"
 
 void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *comments);
+/* an amendment file, in the same style: header, then one operation per
+ * paragraph */
+void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const ptrvec *comments);
 /* one expression, canonically (for diff and explain) */
 void fmt_expr(FILE *out, const ast_expr *e);
 /* one declaration, class, collateral line, clause (label included) or

@@ -482,7 +482,8 @@ static int cmd_fmt(int argc, char **argv)
             char *buf = NULL;
             size_t len = 0;
             FILE *mem = open_memstream(&buf, &len);
-            fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
+            if (fe.b.deal) fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
+            else fmt_amendment(mem, fe.b.amendment, &fe.file, &fe.b.comments);
             fclose(mem);
             int same = len == (size_t)fe.file.len && memcmp(buf, fe.file.text, len) == 0;
             if (check) {
@@ -521,7 +522,8 @@ static int is_amendment_file(const char *path)
 
 /* ---- diff --impact: both versions compiled and run on the same scenario ---- */
 
-typedef struct flow_row { char cls[128]; char period[32]; long long prin, intr; int has_p, has_i; } flow_row;
+/* a class's principal and interest, or (party set) what a party was paid, in prin */
+typedef struct flow_row { char cls[128]; char period[32]; long long prin, intr; int has_p, has_i, party; } flow_row;
 typedef struct flow_tab { flow_row *v; int n, cap; char wal[64][2][32]; char walcls[64][128]; int nwal; } flow_tab;
 
 static long long cents_of(const char *s)
@@ -539,19 +541,21 @@ static long long cents_of(const char *s)
     return sign * (v * 100 + frac);
 }
 
-static flow_row *flow_find(flow_tab *t, const char *cls, const char *period)
+static flow_row *flow_find(flow_tab *t, const char *cls, const char *period, int party)
 {
     for (int i = t->n - 1; i >= 0; i--)
-        if (strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0) return &t->v[i];
+        if (t->v[i].party == party && strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0)
+            return &t->v[i];
     return NULL;
 }
 
 /* a table's rows come class by class, period by period: the row wanted is
  * nearly always among the last few */
-static flow_row *flow_get(flow_tab *t, const char *cls, const char *period)
+static flow_row *flow_get(flow_tab *t, const char *cls, const char *period, int party)
 {
     for (int i = t->n - 1; i >= 0 && i >= t->n - 64; i--)
-        if (strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0) return &t->v[i];
+        if (t->v[i].party == party && strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0)
+            return &t->v[i];
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 256;
         t->v = realloc(t->v, sizeof *t->v * (size_t)t->cap);
@@ -560,27 +564,33 @@ static flow_row *flow_get(flow_tab *t, const char *cls, const char *period)
     memset(r, 0, sizeof *r);
     snprintf(r->cls, sizeof r->cls, "%.127s", cls);
     snprintf(r->period, sizeof r->period, "%.31s", period);
+    r->party = party;
     return r;
 }
 
 /* the class flows of a deal binary's csv: projection tables ("Class C,N,
- * Principal,V") or replay statements ("DATE,class,C,principal,V") */
+ * Principal,V") or replay statements ("DATE,class,C,principal,V", and
+ * "DATE,party,P,paid,V": who gets less when a class gets more) */
 static void parse_flows(const char *csv, flow_tab *t, int version)
 {
     for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
         char a[160], b[160], c[160], d[160];
         if (sscanf(l, "Class %127[^,],%31[^,],%63[^,],%63[^,\n]", a, b, c, d) == 4) {
             if (strcmp(b, "Total") == 0) continue;   /* the table's totals row */
-            if (strcmp(c, "Principal") == 0) { flow_row *r = flow_get(t, a, b); r->prin = cents_of(d); r->has_p = 1; }
-            else if (strcmp(c, "Interest") == 0) { flow_row *r = flow_get(t, a, b); r->intr = cents_of(d); r->has_i = 1; }
+            if (strcmp(c, "Principal") == 0) { flow_row *r = flow_get(t, a, b, 0); r->prin = cents_of(d); r->has_p = 1; }
+            else if (strcmp(c, "Interest") == 0) { flow_row *r = flow_get(t, a, b, 0); r->intr = cents_of(d); r->has_i = 1; }
         } else if (sscanf(l, "Summary,%127[^,],WAL,%63[^,\n]", a, d) == 2) {
             int k = 0;
             while (k < t->nwal && strcmp(t->walcls[k], a) != 0) k++;
             if (k == t->nwal && k < 64) { snprintf(t->walcls[k], sizeof t->walcls[k], "%.127s", a); t->nwal++; }
             if (k < 64) snprintf(t->wal[k][version], sizeof t->wal[k][version], "%.31s", d);
         } else if (sscanf(l, "%31[^,],class,%127[^,],%63[^,],%63[^,\n]", b, a, c, d) == 4) {
-            if (strcmp(c, "principal") == 0) { flow_row *r = flow_get(t, a, b); r->prin = cents_of(d); r->has_p = 1; }
-            else if (strcmp(c, "interest") == 0) { flow_row *r = flow_get(t, a, b); r->intr = cents_of(d); r->has_i = 1; }
+            if (strcmp(c, "principal") == 0) { flow_row *r = flow_get(t, a, b, 0); r->prin = cents_of(d); r->has_p = 1; }
+            else if (strcmp(c, "interest") == 0) { flow_row *r = flow_get(t, a, b, 0); r->intr = cents_of(d); r->has_i = 1; }
+        } else if (sscanf(l, "%31[^,],party,%127[^,],paid,%63[^,\n]", b, a, d) == 3) {
+            flow_row *r = flow_get(t, a, b, 1);
+            r->prin = cents_of(d);
+            r->has_p = 1;
         }
     }
 }
@@ -657,33 +667,37 @@ static int impact(FILE *out, front *a, front *b, char **args, int nargs)
     parse_flows(n, &tb, 0);
     fputs("\nimpact on the scenario:\n", out);
     int any = 0;
-    /* classes in the order the old version lists them */
+    /* classes, then parties, in the order the old version lists them */
+    for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < ta.n; i++) {
         const char *cls = ta.v[i].cls;
-        int first = 1;
-        for (int j = 0; j < i; j++) if (strcmp(ta.v[j].cls, cls) == 0) first = 0;
+        int party = ta.v[i].party, first = party == pass;
+        for (int j = 0; j < i && first; j++)
+            if (ta.v[j].party == party && strcmp(ta.v[j].cls, cls) == 0) first = 0;
         if (!first) continue;
         long long tot_a = 0, tot_b = 0;
         int shown = 0, differ = 0;
         for (int k = 0; k < ta.n; k++) {
             flow_row *r = &ta.v[k];
-            if (strcmp(r->cls, cls) != 0) continue;
-            flow_row zero = { .prin = 0 }, *s = flow_find(&tb, cls, r->period);
+            if (r->party != party || strcmp(r->cls, cls) != 0) continue;
+            flow_row zero = { .prin = 0 }, *s = flow_find(&tb, cls, r->period, party);
             if (!s) s = &zero;
             tot_a += r->prin + r->intr;
             if (r->prin != s->prin || r->intr != s->intr) {
                 differ++;
                 if (shown++ < 12) {
-                    fprintf(out, "  %s %s: principal ", cls, r->period);
+                    fprintf(out, "  %s %s: %s ", cls, r->period, party ? "paid" : "principal");
                     put_cents(out, r->prin); fputs(" -> ", out); put_cents(out, s->prin);
-                    fputs(", interest ", out);
-                    put_cents(out, r->intr); fputs(" -> ", out); put_cents(out, s->intr);
+                    if (!party) {
+                        fputs(", interest ", out);
+                        put_cents(out, r->intr); fputs(" -> ", out); put_cents(out, s->intr);
+                    }
                     fputc('\n', out);
                 }
             }
         }
         for (int k = 0; k < tb.n; k++)
-            if (strcmp(tb.v[k].cls, cls) == 0) tot_b += tb.v[k].prin + tb.v[k].intr;
+            if (tb.v[k].party == party && strcmp(tb.v[k].cls, cls) == 0) tot_b += tb.v[k].prin + tb.v[k].intr;
         if (!differ) continue;
         any = 1;
         if (shown > 12) fprintf(out, "  %s: %d more periods differ\n", cls, shown - 12);
@@ -696,7 +710,7 @@ static int impact(FILE *out, front *a, front *b, char **args, int nargs)
                     if (strcmp(tb.walcls[q], cls) == 0) fprintf(out, "; WAL %s -> %s", ta.wal[k][0], tb.wal[q][0]);
         fputc('\n', out);
     }
-    if (!any) fputs("  no class is paid differently\n", out);
+    if (!any) fputs("  no class or party is paid differently\n", out);
     free(ta.v);
     free(tb.v);
     free(o);
@@ -758,7 +772,16 @@ static int cmd_diff(int argc, char **argv)
     if (ok && okb) diff_deals(stdout, a.b.deal, b.b.deal, format, color, files[0], files[1]);
     if (ok && okb && want_impact) {
         fflush(stdout);
-        if (!impact(stdout, &a, &b, rest, nrest)) ok = 0;
+        if (is_amendment_file(files[1])) {
+            /* in cash, the amendment counts from its effective date, as in
+             * a binary built from both: earlier distributions pay alike */
+            front dated;
+            okb = front_run_all(&dated, files, 2, -1, EMIT_EXE, stdout, 0);
+            if (okb && !impact(stdout, &a, &dated, rest, nrest)) ok = 0;
+            front_free(&dated);
+        } else if (!impact(stdout, &a, &b, rest, nrest)) {
+            ok = 0;
+        }
     }
     front_free(&a);
     front_free(&b);

@@ -8,14 +8,25 @@ dealc=$1 root=$2 work=$3
 mkdir -p "$work"
 pass=0 fail=0
 no() { echo "FAIL $1"; fail=$((fail + 1)); }
-for f in "$root"/tests/fmt/*.deal; do
-  if "$dealc" fmt "$f" 2>/dev/null | cmp -s - "${f%.deal}.expected"; then pass=$((pass + 1))
-  else no "$(basename "$f"): differs from $(basename "${f%.deal}.expected")"; "$dealc" fmt "$f" | diff "${f%.deal}.expected" - | head -20; fi
+for f in "$root"/tests/fmt/*.deal "$root"/tests/fmt/*.amend; do
+  if "$dealc" fmt "$f" 2>/dev/null | cmp -s - "${f%.*}.expected"; then pass=$((pass + 1))
+  else no "$(basename "$f"): differs from $(basename "${f%.*}.expected")"; "$dealc" fmt "$f" | diff "${f%.*}.expected" - | head -20; fi
 done
-for f in "$root"/agreements/*.deal "$root"/tests/fmt/*.deal "$root"/tests/diagnostics/*.deal; do
+for f in "$root"/agreements/*.deal "$root"/agreements/*.amend "$root"/tests/amendments/*.amend \
+         "$root"/tests/fmt/*.deal "$root"/tests/fmt/*.amend "$root"/tests/diagnostics/*.deal "$root"/tests/diagnostics/*.amend; do
   "$dealc" fmt "$f" > "$work/once.deal" 2>/dev/null || continue   # syntax errors: not formatted
   "$dealc" fmt "$work/once.deal" > "$work/twice.deal" 2>/dev/null
   if cmp -s "$work/once.deal" "$work/twice.deal"; then pass=$((pass + 1)); else no "$(basename "$f"): not idempotent"; diff "$work/once.deal" "$work/twice.deal" | head; fi
+done
+# a formatted amendment amends the same way: the consolidated agreement is
+# the same
+for a in "$root"/agreements/*-amendment-*.amend; do
+  deal=${a%-amendment-*}.deal
+  "$dealc" fmt "$a" > "$work/formatted.amend"
+  if "$dealc" consolidate "$deal" "$a" --as-of 2200-12-31 > "$work/a.deal" &&
+     "$dealc" consolidate "$deal" "$work/formatted.amend" --as-of 2200-12-31 > "$work/b.deal" &&
+     cmp -s "$work/a.deal" "$work/b.deal"; then pass=$((pass + 1))
+  else no "$(basename "$a"): the formatted amendment amends differently"; diff "$work/a.deal" "$work/b.deal" | head; fi
 done
 for f in "$root"/agreements/*.deal; do
   "$dealc" fmt "$f" > "$work/formatted.deal"

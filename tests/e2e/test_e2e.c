@@ -448,6 +448,110 @@ static void ramp_2003_rs8_amendment_impact(void **state)
     free(diff);
 }
 
+/* RAMP 2002-RS1 and its Amendment Number One: distribution 11
+ * (2002-12-26; the 25th is Christmas), replayed from a state after
+ * distribution 10 (agreements/ramp-2002-rs1/) in which Group I's losses
+ * outrun its excess cash and Group II's overcollateralization is at its
+ * target. By hand, with One-Month LIBOR at 1.40%:
+ *
+ * Group I interest (30/360 except A-I-1, actual/360 over the 31 days from
+ * 2002-11-25): A-I-1 100,000,000 x 1.52% x 31/360 = 130,888.89; A-I-2
+ * 225,000.00; A-I-3 346,666.67; A-I-4 250,000.00; A-I-5 209,666.67; A-I-6
+ * 43,750,000 x 6.20%/12 = 226,041.67; A-I-IO 45,000,000 x 6%/12 =
+ * 225,000.00; M-I-1 78,750.00; M-I-2 56,250.00; M-I-3 43,593.75; in all
+ * 1,791,857.65. The Group I fund, 6,000,000.00 + 2,400,000.00, less that
+ * interest and the 6,000,000.00 of principal (v) leaves 608,142.35 at
+ * (c)(vii): the Group I Excess Cash Flow, which covers that much of the
+ * 900,000.00 loss, leaving 291,857.65 uncovered and nothing for (c)(xii).
+ *
+ * Group II interest (actual/360, 31 days): A-II 220,000,000 x 1.67% =
+ * 316,372.22; M-II-1 15,000,000 x 2.05% = 26,479.17; M-II-2 10,500,000 x
+ * 2.70% = 24,412.50; M-II-3 7,500,000 x 3.65% = 23,572.92; in all
+ * 390,836.81. The Group II fund, 4,800,000.00, less that and 3,000,000.00
+ * of principal leaves 1,409,163.19; (d)(xi) pays Group I's uncovered
+ * 291,857.65, leaving 1,117,305.54. Group II's overcollateralization,
+ * 254,500,000.00 - 250,000,000.00 = 4,500,000.00, is its target: (d)(xii)
+ * pays nothing.
+ *
+ * Group I's overcollateralization after the losses are covered:
+ * 398,100,000.00 - (400,000,000.00 - 6,000,000.00 - 900,000.00) =
+ * 5,000,000.00, against 1.75% x 450,000,000.00 = 7,875,000.00 required: a
+ * deficiency of 2,875,000.00. Before the amendment the Group I increase is
+ * the lesser of the deficiency and Group I's own cash at (c)(xii), 0.00, so
+ * (d)(xiii) covers nothing and the 1,117,305.54 goes to Class SB-II. After
+ * it (distribution 11 is after 2002-05-24 and is the eleventh), the increase
+ * is the lesser of 0.00 + 1,409,163.19 and 2,875,000.00 = 1,409,163.19, and
+ * (d)(xiii) pays all the 1,117,305.54 Group II has left to A-I-1. A-I-1's
+ * principal: 6,000,000.00 + 608,142.35 + 291,857.65 = 6,900,000.00 before;
+ * 8,017,305.54 after. */
+static void ramp_2002_rs1_amendment_impact(void **state)
+{
+    (void)state;
+    char src[600], am[600], st[600], rem[600], oldb[600], newb[600];
+    snprintf(src, sizeof src, "%s/ramp-2002-rs1.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/ramp-2002-rs1-amendment-1.amend", AGREEMENTS_DIR);
+    snprintf(st, sizeof st, "%s/ramp-2002-rs1/opening-2002-11-25.json", AGREEMENTS_DIR);
+    snprintf(rem, sizeof rem, "%s/ramp-2002-rs1/remittance-2002-12-26.csv", AGREEMENTS_DIR);
+    snprintf(oldb, sizeof oldb, "%s/rs1-old", work);
+    snprintf(newb, sizeof newb, "%s/rs1-new", work);
+    char *b1[] = { DEALC_BIN, "build", src, "-o", oldb, NULL };
+    char *b2[] = { DEALC_BIN, "build", src, am, "-o", newb, NULL };
+    assert_int_equal(run(b1, wpath("rs1.out"), wpath("rs1.err")), 0);
+    assert_int_equal(run(b2, wpath("rs1.out"), wpath("rs1.err")), 0);
+    const char *prin[2] = { "6900000.00", "8017305.54" }, *sb2[2] = { "1117305.54", "0.00" },
+               *inc[2] = { "0.00", "1409163.19" }, *cover[2] = { "0.00", "1117305.54" };
+    for (int v = 0; v < 2; v++) {
+        char *argv[] = { v ? newb : oldb, "replay", "--state", st, rem, "--format", "csv", NULL };
+        assert_int_equal(run(argv, wpath("rs1.csv"), wpath("rs1.err")), 0);
+        char *csv = slurp(wpath("rs1.csv"));
+        expect(csv, "class", "A-I-1", "interest", "130888.89");
+        expect(csv, "class", "A-II", "interest", "316372.22");
+        expect(csv, "class", "M-I-3", "interest", "43593.75");
+        expect(csv, "class", "M-II-3", "interest", "23572.92");
+        expect(csv, "line", "Group I Excess Cash Flow", "value", "608142.35");
+        expect(csv, "line", "Group II Excess Cash Flow", "value", "1409163.19");
+        expect(csv, "class", "A-II", "principal", "3000000.00");
+        expect(csv, "class", "A-I-1", "principal", prin[v]);
+        expect(csv, "party", "Class SB-II", "paid", sb2[v]);
+        expect(csv, "party", "Class SB-I", "paid", "0.00");
+        expect(csv, "line", "Group I Overcollateralization Increase Amount", "value", inc[v]);
+        expect(csv, "line", "Group I Increase Covered by Group II", "value", cover[v]);
+        expect(csv, "line", "Group II Overcollateralization", "value", "4500000.00");
+        free(csv);
+    }
+    /* diff --impact on that replay: A-I-1 gains what Class SB-II loses */
+    char *im[] = { DEALC_BIN, "diff", src, am, "--no-color", "--impact", "--", "replay", "--state", st, rem, NULL };
+    assert_int_equal(run(im, wpath("rs1.impact"), wpath("rs1.err")), 0);
+    char *imp = slurp(wpath("rs1.impact"));
+    assert_non_null(strstr(imp, "  A-I-1 2002-12-26: principal 6,900,000.00 -> 8,017,305.54, interest 130,888.89 -> 130,888.89\n"));
+    assert_non_null(strstr(imp, "  Class SB-II 2002-12-26: paid 1,117,305.54 -> 0.00\n"));
+    assert_null(strstr(imp, "A-II "));
+    free(imp);
+
+    /* over a projection from the closing date, the amendment counts from
+     * its effective date: distributions 1 to 3 (to 2002-04-25) pay alike */
+    char *pj[] = { DEALC_BIN, "diff", src, am, "--no-color", "--impact", "--", "project", "--cpr", "20", "--cdr", "8",
+                   "--severity", "45", "--recovery-lag", "6", "--index", "One-Month LIBOR=1.40", "--index",
+                   "Six-Month LIBOR=1.45", "--input", "Group I Sixty-Plus Delinquency Percentage=3", "--input",
+                   "Group II Sixty-Plus Delinquency Percentage=3", NULL };
+    assert_int_equal(run(pj, wpath("rs1.impact"), wpath("rs1.err")), 0);
+    imp = slurp(wpath("rs1.impact"));
+    const char *p = strstr(imp, "impact on the scenario:\n");
+    assert_non_null(p);
+    int rows = 0;
+    for (p = strchr(p, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
+        char cls[64];
+        int period;
+        if (sscanf(p, "  %63s %d: principal", cls, &period) == 2) {
+            rows++;
+            if (period < 4) fail_msg("%s differs in distribution %d, before the amendment took effect", cls, period);
+        }
+        if (!strchr(p, '\n')) break;
+    }
+    assert_true(rows > 0);
+    free(imp);
+}
+
 /* explain: a figure of the statement taken apart down to the reported
  * inputs, with the statement's own numbers; and the amendment in force */
 static void explain_a_figure(void **state)
@@ -499,6 +603,7 @@ int main(void)
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
         cmocka_unit_test(gmacm_projects_from_its_latest_statement),
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
+        cmocka_unit_test(ramp_2002_rs1_amendment_impact),
         cmocka_unit_test(explain_a_figure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
