@@ -167,6 +167,13 @@ int32_t fake_period(rt_dec *s, rt_run *run)
     case FAKE_BAD_END:
         s[RT_SLOT_CLASS(l, A, RT_C_END_BALANCE)] += cent;
         break;
+    case FAKE_BAD_CARRY:
+        s[RT_SLOT_CLASS(l, A, RT_C_UNPAID_END)] += cent;
+        break;
+    case FAKE_UNPAID_OVER:
+        s[RT_SLOT_CLASS(l, A, RT_C_UNPAID_PAID)] += cent;
+        s[RT_SLOT_CLASS(l, A, RT_C_INTEREST_PAID)] += cent;
+        break;
     }
 
     s[RT_SLOT_LINE(l, FAKE_LINE_BEGIN_POOL)] = pool;

@@ -31,7 +31,9 @@ typedef enum fake_mode {
     FAKE_RETURN_1,    /* returns non-zero without recording an error */
     FAKE_BAD_AVAIL,   /* clause (iii) reports the wrong available amount */
     FAKE_NEG_PARTY,   /* the servicer is paid a negative amount */
-    FAKE_BAD_END      /* Class A ending balance not beginning less principal */
+    FAKE_BAD_END,     /* Class A ending balance not beginning less principal */
+    FAKE_BAD_CARRY,   /* Class A carries a cent of unpaid interest it was never short */
+    FAKE_UNPAID_OVER  /* Class A paid a cent of earlier unpaid interest it was not owed */
 } fake_mode;
 
 extern fake_mode fake_current_mode;

@@ -447,6 +447,12 @@ static void test_invariants(void **state)
         {FAKE_BAD_END, 1,
          "error: payment date 2024-02-26: class \"A\" ending balance 949,000.01 is not its beginning balance "
          "1,000,000.00 less principal paid 51,000.00\n"},
+        {FAKE_BAD_CARRY, 1,
+         "error: payment date 2024-02-26: class \"A\" carries 0.01 of unpaid interest forward, not the 0.00 unpaid "
+         "before less 0.00 paid plus this date's shortfall\n"},
+        {FAKE_UNPAID_OVER, 1,
+         "error: payment date 2024-02-26: class \"A\" was paid 0.01 of earlier unpaid interest, out of 0.00 owed "
+         "and 3,972.23 interest paid\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fake_current_mode = cases[i].mode;
