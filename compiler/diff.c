@@ -106,6 +106,23 @@ static entry *find(list *l, const char *key)
 
 typedef struct words { char **w; int n; } words;
 
+/* The agreement's words after `text` are compared word by word, as a
+ * redline would; the quotes around them are words of their own, which the
+ * printer joins without spaces. */
+static const char *split_legal(words *r, const char *p)
+{
+    r->w[r->n++] = strdup("\"");
+    const char *q = p + 1;
+    for (;;) {
+        while (*q == ' ') q++;
+        if (!*q) return q;
+        if (*q == '"') { r->w[r->n++] = strdup("\""); return q + 1; }
+        const char *w = q;
+        while (*q && *q != ' ' && *q != '"') { if (*q == '\\' && q[1]) q++; q++; }
+        r->w[r->n++] = strndup(w, (size_t)(q - w));
+    }
+}
+
 static words split(const char *s)
 {
     words r = { malloc(sizeof(char *) * (strlen(s) + 1)), 0 };
@@ -113,6 +130,10 @@ static words split(const char *s)
     while (*p) {
         if (*p == ' ') { p++; continue; }
         const char *q = p;
+        if (*p == '"' && r.n && strcmp(r.w[r.n - 1], "text") == 0) {
+            p = split_legal(&r, p);
+            continue;
+        }
         if (*p == '"') {                    /* a quoted name is one word */
             q++;
             while (*q && *q != '"') { if (*q == '\\' && q[1]) q++; q++; }
@@ -149,7 +170,12 @@ static op *word_diff(const words *a, const words *b, int *nops)
     op *ops = malloc(sizeof *ops * (size_t)(n + m + 1));
     int k = 0, i = 0, j = 0;
     while (i < n || j < m) {
-        if (i < n && j < m && strcmp(a->w[i], b->w[j]) == 0) { ops[k++] = (op){ '=', a->w[i] }; i++; j++; }
+        /* a word that also matches later is matched as late as it can be,
+         * so that an inserted phrase stays one run ("{+for the first two
+         * ... thereafter+} the lesser", not "{+for+} the {+first ...") */
+        if (i < n && j < m && strcmp(a->w[i], b->w[j]) == 0 && T(i, j + 1) == T(i, j)) ops[k++] = (op){ '+', b->w[j++] };
+        else if (i < n && j < m && strcmp(a->w[i], b->w[j]) == 0 && T(i + 1, j) == T(i, j)) ops[k++] = (op){ '-', a->w[i++] };
+        else if (i < n && j < m && strcmp(a->w[i], b->w[j]) == 0) { ops[k++] = (op){ '=', a->w[i] }; i++; j++; }
         else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) ops[k++] = (op){ '-', a->w[i++] };
         else ops[k++] = (op){ '+', b->w[j++] };
     }
@@ -280,26 +306,48 @@ static void put_words(FILE *out, const change *c, diff_format f, int color, int 
     int n;
     op *ops = word_diff(&a, &b, &n);
     const char *prev = NULL;
+    int quoted = 0, after_open = 0;   /* inside the agreement's words; just after their quote */
     for (int i = 0; i < n; i++) {
         if (f == DIFF_HTML && ((side == 0 && ops[i].kind == '+') || (side == 1 && ops[i].kind == '-'))) continue;
         /* words are joined as the canonical text joins them: no space
-         * before , ; ) or after ( */
-        if (prev && f != DIFF_JSON && !strchr(",;)]", ops[i].w[0]) && strcmp(prev, "(") != 0) fputc(' ', out);
+         * before , ; ) or after (, nor between min or max and its (, nor
+         * inside the quotes around the agreement's words */
+        int quote = strcmp(ops[i].w, "\"") == 0;
+        if (prev && f != DIFF_JSON && !strchr(",;)]", ops[i].w[0]) && strcmp(prev, "(") != 0 &&
+            !(ops[i].w[0] == '(' && (strcmp(prev, "min") == 0 || strcmp(prev, "max") == 0)) &&
+            !(quote && quoted) && !after_open)
+            fputc(' ', out);
+        if (quote) quoted = !quoted;
+        after_open = quote && quoted;
         prev = ops[i].w;
         if (f == DIFF_JSON) {
             fprintf(out, "%s{\"op\": \"%c\", \"word\": ", i ? " " : "", ops[i].kind);
             json_str(out, ops[i].w);
             fputs(i + 1 < n ? "}," : "}", out);
-        } else if (f == DIFF_HTML) {
-            if (ops[i].kind == '-') { fputs("<del>", out); html_str(out, ops[i].w); fputs("</del>", out); }
-            else if (ops[i].kind == '+') { fputs("<ins>", out); html_str(out, ops[i].w); fputs("</ins>", out); }
-            else html_str(out, ops[i].w);
-        } else if (ops[i].kind == '=') {
+            continue;
+        }
+        /* a run of removed or added words is marked once, as a redline
+         * strikes a phrase; the HTML sides see only their own runs */
+        char k = ops[i].kind;
+        int opens = i == 0 || ops[i - 1].kind != k, closes = i + 1 == n || ops[i + 1].kind != k;
+        if (f == DIFF_HTML) {
+            /* neighbours as this side shows them */
+            char hidden = side == 0 ? '+' : '-', pk = 0, nk = 0;
+            for (int j = i - 1; j >= 0 && !pk; j--) if (ops[j].kind != hidden) pk = ops[j].kind;
+            for (int j = i + 1; j < n && !nk; j++) if (ops[j].kind != hidden) nk = ops[j].kind;
+            opens = pk != k;
+            closes = nk != k;
+            if (k != '=' && opens) fputs(k == '-' ? "<del>" : "<ins>", out);
+            html_str(out, ops[i].w);
+            if (k != '=' && closes) fputs(k == '-' ? "</del>" : "</ins>", out);
+        } else if (k == '=') {
             fputs(ops[i].w, out);
         } else if (color) {
-            fprintf(out, "%s%s\033[0m", ops[i].kind == '-' ? "\033[31;9m" : "\033[32m", ops[i].w);
+            if (opens) fputs(k == '-' ? "\033[31;9m" : "\033[32m", out);
+            fputs(ops[i].w, out);
+            if (closes) fputs("\033[0m", out);
         } else {
-            fprintf(out, "%s%s%s", ops[i].kind == '-' ? "[-" : "{+", ops[i].w, ops[i].kind == '-' ? "-]" : "+}");
+            fprintf(out, "%s%s%s", opens ? (k == '-' ? "[-" : "{+") : "", ops[i].w, closes ? (k == '-' ? "-]" : "+}") : "");
         }
     }
     free(ops);

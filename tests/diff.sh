@@ -16,6 +16,10 @@ for new in reformatted renumbered; do
     check "base vs $new ($fmt)" "base-$new.$fmt" "$dealc" diff base.deal "$new.deal" --format "$fmt" --no-color
   done
 done
+# the agreement's words are redlined word by word, a phrase marked once
+check "legal words (text)" legal-old-legal-new.text "$dealc" diff legal-old.deal legal-new.deal --no-color
+if "$dealc" diff legal-old.deal legal-new.deal --format html | grep -qxF -f legal-old-legal-new.html.row; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL legal words (html)"; fi
 # a reformatting is no change in any format
 out=$("$dealc" diff base.deal reformatted.deal --format json)
 if [ "$out" = '{"old": "base.deal", "new": "reformatted.deal", "changes": []}' ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL reformatting (json): $out"; fi
