@@ -519,6 +519,23 @@ static void ramp_2002_rs1_amendment_impact(void **state)
         expect(csv, "line", "Group II Overcollateralization", "value", "4500000.00");
         free(csv);
     }
+    /* the agreement consolidated as of that date pays the same, to the cent */
+    char cons[600], consb[600];
+    snprintf(cons, sizeof cons, "%s/rs1-consolidated.deal", work);
+    snprintf(consb, sizeof consb, "%s/rs1-consolidated", work);
+    char *c1[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2002-12-26", "-o", cons, NULL };
+    char *c2[] = { DEALC_BIN, "build", cons, "-o", consb, NULL };
+    assert_int_equal(run(c1, wpath("rs1.out"), wpath("rs1.err")), 0);
+    assert_int_equal(run(c2, wpath("rs1.out"), wpath("rs1.err")), 0);
+    char *r1[] = { newb, "replay", "--state", st, rem, "--format", "csv", NULL };
+    char *r2[] = { consb, "replay", "--state", st, rem, "--format", "csv", NULL };
+    assert_int_equal(run(r1, wpath("rs1-a.csv"), wpath("rs1.err")), 0);
+    assert_int_equal(run(r2, wpath("rs1-b.csv"), wpath("rs1.err")), 0);
+    char *ca = slurp(wpath("rs1-a.csv")), *cb = slurp(wpath("rs1-b.csv"));
+    assert_string_equal(ca, cb);
+    free(ca);
+    free(cb);
+
     /* diff --impact on that replay: A-I-1 gains what Class SB-II loses */
     char *im[] = { DEALC_BIN, "diff", src, am, "--no-color", "--impact", "--", "replay", "--state", st, rem, NULL };
     assert_int_equal(run(im, wpath("rs1.impact"), wpath("rs1.err")), 0);
