@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "rt_internal.h"
 
 typedef struct clause_ref {
     ast_waterfall *w;
@@ -82,6 +83,19 @@ static void remove_at(ptrvec *v, int pos)
  * same thing with the same effective date */
 typedef struct touch { const char *target; const ast_amendment *by; const ast_amend_op *op; } touch;
 
+/* the first payment date on or after a day: the first distribution an
+ * amendment effective that day governs (0 when the deal's header is
+ * incomplete, which sema reports) */
+static int first_distribution_from(const ast_deal *d, int day)
+{
+    if (!d->has_first_payment || !d->has_payment_day) return 0;
+    for (int n = 1; n <= 12000; n++) {
+        int pd = rt_adjust(rt_nominal_payment_date(d->first_payment, d->payment_day, n), (int)d->bdc);
+        if (pd >= day) return pd;
+    }
+    return 0;
+}
+
 static int by_effective(const void *a, const void *b)
 {
     const ast_amendment *x = *(ast_amendment *const *)a, *y = *(ast_amendment *const *)b;
@@ -115,12 +129,28 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
             const char *key = op->kind == AM_INSERT_CLAUSE
                 ? arena_printf(B->arena, "%s+%s", op->target, op->clause ? op->clause->label : "")
                 : op->target;
-            for (int t = 0; t < ntouched; t++)
-                if (strcmp(touched[t].target, key) == 0 && touched[t].by->effective == am->effective) {
+            for (int t = 0; t < ntouched; t++) {
+                if (strcmp(touched[t].target, key) != 0) continue;
+                if (touched[t].by->effective == am->effective) {
                     diag *g = diag_error(dg, op->target_loc, "\"%s\" is changed twice with effect from the same date",
                                          op->target);
                     diag_note(dg, g, touched[t].op->target_loc, "also changed here, by \"%s\"", touched[t].by->title);
+                    continue;
                 }
+                /* both in the same period between payment dates: the
+                 * earlier change never governs a distribution (lawful, a
+                 * later amendment may supersede one before it is used, but
+                 * worth saying) */
+                int first = first_distribution_from(d, touched[t].by->effective);
+                if (first && first == first_distribution_from(d, am->effective)) {
+                    char date[11];
+                    diag *g = diag_warning(dg, op->target_loc,
+                                           "\"%s\" is changed again before the next payment date (%s): the change by "
+                                           "\"%s\" never governs a distribution",
+                                           op->target, rt_date_format(date, first), touched[t].by->title);
+                    diag_note(dg, g, touched[t].op->target_loc, "changed here first, by \"%s\"", touched[t].by->title);
+                }
+            }
             if (ntouched < 1024) touched[ntouched++] = (touch){ key, am, op };
             if (op->kind == AM_REPLACE_DEFINE) {
                 ast_decl *x = NULL;

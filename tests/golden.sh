@@ -4,7 +4,7 @@
 # stderr (FILE stands for the case's path; a line starting with "~ " need
 # only be contained in an output line) and, last, `exit N`. A case with a
 # NAME.amend has it checked as an amendment to NAME.deal (AMEND stands for
-# its path). The check also
+# its path), followed by NAME.2.amend if there is one (AMEND2). The check also
 # insists that the compiler never crashes (no signal, no sanitizer report)
 # and prints an "N error(s)" count when it fails.
 set -u
@@ -14,9 +14,10 @@ pass=0 fail=0
 for deal in "$dir"/*.deal; do
   name=${deal%.deal}
   expect=$name.expect
-  amend=
+  amend= amend2=
   [ -f "$name.amend" ] && amend=$name.amend
-  out=$("$dealc" check "$deal" $amend 2>&1 >/dev/null)
+  [ -f "$name.2.amend" ] && amend2=$name.2.amend
+  out=$("$dealc" check "$deal" $amend $amend2 2>&1 >/dev/null)
   status=$?
   ok=1
   want_status=$(sed -n 's/^exit \([0-9]*\)$/\1/p' "$expect")
@@ -31,6 +32,7 @@ for deal in "$dir"/*.deal; do
   while IFS= read -r line; do
     case $line in exit\ *) continue ;; esac
     line=${line//FILE/$deal}
+    line=${line//AMEND2/$amend2}
     line=${line//AMEND/$amend}
     if [ "${line:0:2}" = "~ " ]; then
       part=${line:2}
