@@ -196,26 +196,106 @@ static char *expr_text(const ast_expr *e, size_t *len)
     return buf;
 }
 
-/* A long sum is broken before each of its top-level + and -, one term a
- * line, as agreements set out long definitions. */
-static void put_long_expr(FILE *out, const ast_expr *e, int level)
+static void spaces(FILE *out, int n)
 {
-    const ast_expr *terms[256];
-    int ops[256], n = 0;
-    const ast_expr *x = e;
-    while (x->kind == EX_BIN && (x->op == OP_ADD || x->op == OP_SUB) && n < 255) {
-        terms[n] = x->b;
-        ops[n] = x->op;
-        n++;
-        x = x->a;
+    for (int i = 0; i < n; i++) fputc(' ', out);
+}
+
+/* An expression that does not fit in the line is laid out as an agreement
+ * sets out a long definition: a sum one term a line, broken before each
+ * top-level + and -; "and" and "or" the same; "if" with its "then" and
+ * "else" under it; min and max one argument a line. What fits stays on
+ * one line. col is the column the expression starts at. */
+static void put_laid(FILE *out, const ast_expr *e, int min, int col)
+{
+    size_t len;
+    char *t = expr_text(e, &len);
+    int p = prec(e), paren = p < min;
+    if ((size_t)col + len + (size_t)(paren ? 2 : 0) + 1 <= WIDTH) {
+        if (paren) fputc('(', out);
+        fputs(t, out);
+        if (paren) fputc(')', out);
+        free(t);
+        return;
     }
-    put_expr(out, x, n ? P_ADD : P_IF);   /* not a sum: as it is */
-    for (int i = n - 1; i >= 0; i--) {
+    free(t);
+    if (paren) {
+        fputc('(', out);
+        put_laid(out, e, P_IF, col + 1);
+        fputc(')', out);
+        return;
+    }
+    if (e->kind == EX_IF) {
+        fputs("if ", out);
+        put_laid(out, e->a, P_IF, col + 3);
         fputc('\n', out);
-        for (int k = 0; k < level; k++) fputs("    ", out);
-        fprintf(out, "%s ", ops[i] == OP_ADD ? "+" : "-");
-        put_expr(out, terms[i], P_ADD + 1);
+        spaces(out, col);
+        fputs("then ", out);
+        put_laid(out, e->b, P_IF, col + 5);
+        fputc('\n', out);
+        spaces(out, col);
+        fputs("else ", out);
+        put_laid(out, e->c, P_IF, col + 5);
+        return;
     }
+    if (e->kind == EX_MIN || e->kind == EX_MAX) {
+        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        for (int i = 0; i < e->args.n; i++) {
+            if (i) {
+                fputs(",\n", out);
+                spaces(out, col + 4);
+            }
+            put_laid(out, e->args.v[i], P_IF, col + 4);
+        }
+        fputc(')', out);
+        return;
+    }
+    if ((e->kind == EX_OF || e->kind == EX_PER_ANNUM) && prec(e->a) >= p) {
+        /* "1.25% of" stays with what it takes a share of, when short */
+        const char *w = e->kind == EX_OF ? " of " : " per annum of ";
+        size_t alen;
+        char *a = expr_text(e->a, &alen);
+        if ((size_t)col + alen + strlen(w) + 20 > WIDTH) {
+            free(a);
+            put_expr(out, e, min);
+            return;
+        }
+        fputs(a, out);
+        free(a);
+        fputs(w, out);
+        put_laid(out, e->b, p + 1, col + (int)alen + (int)strlen(w));
+        return;
+    }
+    if (e->kind == EX_BIN && p == P_CMP) {
+        /* a long comparison: the operator starts the second line */
+        put_laid(out, e->a, P_CMP + 1, col);
+        fputc('\n', out);
+        spaces(out, col);
+        fprintf(out, "%s ", ast_op_names[e->op]);
+        put_laid(out, e->b, P_CMP + 1, col + (int)strlen(ast_op_names[e->op]) + 1);
+        return;
+    }
+    if (e->kind == EX_BIN && (p == P_ADD || p == P_MUL || p == P_AND || p == P_OR)) {
+        /* the chain of one operator level, left-associative */
+        const ast_expr *terms[256];
+        int ops[256], n = 0;
+        const ast_expr *x = e;
+        while (x->kind == EX_BIN && prec(x) == p && n < 255) {
+            terms[n] = x->b;
+            ops[n] = x->op;
+            n++;
+            x = x->a;
+        }
+        put_laid(out, x, p, col);
+        for (int i = n - 1; i >= 0; i--) {
+            fputc('\n', out);
+            spaces(out, col);
+            fprintf(out, "%s ", ast_op_names[ops[i]]);
+            put_laid(out, terms[i], p + 1, col + (int)strlen(ast_op_names[ops[i]]) + 1);
+        }
+        return;
+    }
+    put_expr(out, e, min);   /* nothing to break at */
 }
 
 /* "= EXPR", on the same line when it fits, else on the next, indented */
@@ -227,9 +307,8 @@ static void put_assigned(FILE *out, const ast_expr *e, int used, int level)
         fprintf(out, " = %s", t);
     } else {
         fputs(" =\n", out);
-        for (int k = 0; k < level + 1; k++) fputs("    ", out);
-        if ((size_t)(level + 1) * 4 + len + 1 <= WIDTH) fputs(t, out);
-        else put_long_expr(out, e, level + 1);
+        spaces(out, (level + 1) * 4);
+        put_laid(out, e, P_IF, (level + 1) * 4);
     }
     free(t);
 }
@@ -279,13 +358,44 @@ static void end_line(printer *p, int end)
 
 /* ---- items ---- */
 
+/* The agreement's words, filled to the line width: a string's line breaks
+ * and runs of spaces read as one space, so the words wrap freely (unless
+ * the text itself has doubled, leading or trailing spaces, which wrapping
+ * would lose; that text stays on one line). */
 static void put_text(printer *p, const char *text, int level)
 {
     if (!text) return;
     fputc('\n', p->out);
     indent(p, level + 1);
     fputs("text ", p->out);
-    put_string(p->out, text);
+    size_t n = strlen(text);
+    if (!n || text[0] == ' ' || text[n - 1] == ' ' || strstr(text, "  ")) {
+        put_string(p->out, text);
+        return;
+    }
+    int start = (level + 1) * 4 + 6, col = start;
+    fputc('"', p->out);
+    for (const char *w = text; *w;) {
+        const char *e = strchr(w, ' ');
+        size_t len = e ? (size_t)(e - w) : strlen(w);
+        size_t shown = len;
+        for (size_t i = 0; i < len; i++) shown += w[i] == '"' || w[i] == '\\';
+        if (col > start && (size_t)col + 1 + shown + (e ? 0 : 2) > WIDTH) {
+            fputc('\n', p->out);
+            spaces(p->out, start);
+            col = start;
+        } else if (col > start) {
+            fputc(' ', p->out);
+            col++;
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (w[i] == '"' || w[i] == '\\') fputc('\\', p->out);
+            fputc(w[i], p->out);
+        }
+        col += (int)shown;
+        w = e ? e + 1 : w + len;
+    }
+    fputc('"', p->out);
 }
 
 static void put_decl(printer *p, const ast_decl *x, int level)
@@ -327,16 +437,37 @@ static void put_decl(printer *p, const ast_decl *x, int level)
     fputc(';', p->out);
 }
 
-static void put_class(printer *p, const ast_class *c)
+/* a class on one line; one too long for it continues at its coupon */
+static void class_text(FILE *out, const ast_class *c, int wrap_level)
 {
-    fputs("class ", p->out);
-    put_string(p->out, c->name);
-    if (c->has_original) { fputs(" original ", p->out); put_money(p->out, c->original); }
-    if (c->notional) { fputs(" notional ", p->out); put_string(p->out, c->notional); }
-    if (c->coupon) { fputs(" coupon ", p->out); fmt_expr(p->out, c->coupon); }
-    if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", p->out);
-    if (c->text) { fputs(" text ", p->out); put_string(p->out, c->text); }
-    fputc(';', p->out);
+    fputs("class ", out);
+    put_string(out, c->name);
+    if (c->has_original) { fputs(" original ", out); put_money(out, c->original); }
+    if (c->notional) { fputs(" notional ", out); put_string(out, c->notional); }
+    if (c->coupon) {
+        if (wrap_level) {
+            fputc('\n', out);
+            for (int i = 0; i < wrap_level; i++) fputs("    ", out);
+            fputs("coupon ", out);
+        } else {
+            fputs(" coupon ", out);
+        }
+        fmt_expr(out, c->coupon);
+    }
+    if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", out);
+    if (c->text) { fputs(" text ", out); put_string(out, c->text); }
+    fputc(';', out);
+}
+
+static void put_class(printer *p, const ast_class *c, int level)
+{
+    char *t = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&t, &len);
+    class_text(m, c, 0);
+    fclose(m);
+    free(t);
+    class_text(p->out, c, c->coupon && (size_t)level * 4 + len > WIDTH ? level + 1 : 0);
 }
 
 static void put_cline(printer *p, const ast_cline *l, int level)
@@ -360,13 +491,16 @@ static void put_cline(printer *p, const ast_cline *l, int level)
             continue;
         }
         /* long lines wrap before the terms and before the adjustable part */
-        if (f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col)) {
+        int first_cap = l->index && (f == RT_L_PERIODIC_CAP ||
+                                     (f == RT_L_LIFE_CAP && !l->has[RT_L_PERIODIC_CAP]) ||
+                                     (f == RT_L_LIFE_FLOOR && !l->has[RT_L_PERIODIC_CAP] && !l->has[RT_L_LIFE_CAP]));
+        if (f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col) || first_cap) {
             fputc('\n', p->out);
             indent(p, level + 1);
             col++;
         }
         col++;
-        int wrapped = f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col > 1);
+        int wrapped = f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col > 1) || first_cap;
         fprintf(p->out, wrapped ? "%s " : " %s ", attrs[i].word);
         switch (attrs[i].kind) {
         case 'm': put_money(p->out, l->field[f]); break;
@@ -389,9 +523,22 @@ static int label_width(const ast_waterfall *w)
 }
 
 /* "pay ..." (the clause without its label) */
-static void put_pay(printer *p, const ast_clause *c, int level)
+/* "pay ..." (the clause without its label), starting at column col; a
+ * clause too long for the line has its amount laid out and its payees on
+ * the next line, under the amount */
+static void put_pay(printer *p, const ast_clause *c, int level, int col)
 {
+    char *rest = NULL;
+    size_t rlen = 0;
+    FILE *m = open_memstream(&rest, &rlen);
+    if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
+    fputs("to ", m);
+    put_classlist(m, &c->payees, 0);
+    if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", m);
+    if (c->order == ORDER_PRO_RATA) fputs(" pro rata", m);
+    fclose(m);
     fputs("pay ", p->out);
+    size_t alen = 0;
     if (c->kind == CL_PAY_INTEREST) {
         fputs("interest", p->out);
     } else if (c->kind == CL_PAY_UNPAID) {
@@ -399,13 +546,17 @@ static void put_pay(printer *p, const ast_clause *c, int level)
     } else if (c->remainder) {
         fputs("remainder", p->out);
     } else {
-        fmt_expr(p->out, c->amount);
+        free(expr_text(c->amount, &alen));
+        put_laid(p->out, c->amount, P_IF, col + 4);
     }
-    if (c->kind == CL_PAY_PRINCIPAL) fputs(" as principal", p->out);
-    fputs(" to ", p->out);
-    put_classlist(p->out, &c->payees, 0);
-    if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", p->out);
-    if (c->order == ORDER_PRO_RATA) fputs(" pro rata", p->out);
+    if (!c->amount || (size_t)col + 4 + alen + 1 + rlen + 1 <= WIDTH) {
+        fputc(' ', p->out);
+    } else {
+        fputc('\n', p->out);
+        spaces(p->out, col + 4);
+    }
+    fputs(rest, p->out);
+    free(rest);
     put_text(p, c->text, level);
     fputc(';', p->out);
 }
@@ -413,7 +564,7 @@ static void put_pay(printer *p, const ast_clause *c, int level)
 static void put_clause(printer *p, const ast_clause *c, int width, int level)
 {
     fprintf(p->out, "%-*s ", width, c->label);
-    put_pay(p, c, level);
+    put_pay(p, c, level, level * 4 + (width > (int)strlen(c->label) ? width : (int)strlen(c->label)) + 1);
 }
 
 static int is_block(const ast_item *it)
@@ -453,7 +604,7 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
             const ast_class *c = d->classes.v[i];
             comments_before(p, c->loc.end, L + 1);
             indent(p, L + 1);
-            put_class(p, c);
+            put_class(p, c, L + 1);
             end_line(p, c->loc.end);
         }
         comments_before(p, it->loc.end, L + 1);
@@ -597,14 +748,14 @@ void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const p
             put_string(out, op->target);
             fputs(" with\n", out);
             indent(&p, 2);
-            put_pay(&p, op->clause, 2);
+            put_pay(&p, op->clause, 2, 8);
             break;
         case AM_INSERT_CLAUSE:
             fprintf(out, "insert clause %s after ", op->clause->label);
             put_string(out, op->target);
             fputs(" with\n", out);
             indent(&p, 2);
-            put_pay(&p, op->clause, 2);
+            put_pay(&p, op->clause, 2, 8);
             break;
         case AM_DELETE_CLAUSE:
             fputs("delete clause ", out);
@@ -650,7 +801,7 @@ static char *flatten(char *s)
 }
 
 char *fmt_decl_text(const ast_decl *x) { ITEM_TEXT(put_decl(&p, x, 0)) }
-char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c)) }
+char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c, 0)) }
 char *fmt_cline_text(const ast_cline *l) { ITEM_TEXT(put_cline(&p, l, 0)) }
 char *fmt_clause_text(const ast_clause *c) { ITEM_TEXT(put_clause(&p, c, 0, 0)) }
 char *fmt_line_text(const ast_line *l)
