@@ -45,7 +45,7 @@ seed() { # DIR FILES...: copy what exists, skipping empty files (libFuzzer tries
   return 0
 }
 shopt -s nullglob
-seed "$corpus/front" agreements/*.deal tests/diagnostics/*.deal
+seed "$corpus/front" agreements/*.deal agreements/*.amend tests/diagnostics/*.deal tests/diagnostics/*.amend tests/fmt/*.deal tests/fmt/*.amend
 seed "$corpus/csv" agreements/*/*.csv tests/inputs/*.csv tests/inputs/*.bin
 seed "$corpus/json" agreements/*/*.json tests/inputs/*.json tests/inputs/*.bin
 
