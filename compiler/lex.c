@@ -88,6 +88,19 @@ int lex_string(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len
 {
     (void)loc;
     v->str = decode_string(x, text + 1, len - 2);
+    /* a NUL would cut the name short, other control bytes cannot be seen:
+     * neither belongs in an agreement's words */
+    for (int i = 1; i < len - 1; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            src_loc l = *loc;
+            l.start += i;
+            l.end = l.start + 1;
+            l.col += i; /* good enough when the string starts the byte's line */
+            lex_error(x, l, "control character (byte 0x%02x) in a string", c);
+            break;
+        }
+    }
     for (int i = 1; i < len - 1; i++) {
         if (text[i] == '\\' && i + 2 < len && text[i + 1] != '"' && text[i + 1] != '\\') {
             src_loc l = *loc;
