@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(twice);
     }
     free(once);
-    if (ok && d.nerrors == 0 && getenv("DEALC_FUZZ_CODEGEN")) {
+    if (ok && b.deal && d.nerrors == 0 && getenv("DEALC_FUZZ_CODEGEN")) {
         char *err = NULL;
         cg_options o = { .emit_main = 1, .optimize = 0 };
         cg_module *m = cg_compile(&s, &f, &o, &err);
