@@ -1,0 +1,377 @@
+/*
+ * test_fastpath.c — the int64 fast paths of the per-period hot loop against
+ * the exact 128-bit arithmetic they stand in for: where each fast path
+ * applies, that it gives the exact answer there, and that just past its
+ * edge it hands over to the 128-bit path, which still gives the same
+ * answer (or the same failure and message).
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CENT RT_CENT
+#define MAXC RT_FAST_CENTS_MAX
+
+/* ---- rt_fast_cents ----------------------------------------------------------- */
+
+/* the reference: whole cents and |cents| <= MAXC, by 128-bit division */
+static int ref_fast(rt_dec v, int64_t *c)
+{
+    if (v % CENT != 0)
+        return 0;
+    rt_dec q = v / CENT;
+    if (q > MAXC || q < -MAXC)
+        return 0;
+    *c = (int64_t)q;
+    return 1;
+}
+
+static void expect_fast(rt_dec v)
+{
+    int64_t got = 0, want = 0;
+    int g = rt_fast_cents(v, &got), w = ref_fast(v, &want);
+    if (g != w || (w && got != want)) {
+        char b[RT_NUMBUF];
+        print_error("rt_fast_cents(%s): %d %lld, expected %d %lld\n", rt_fmt_trim(b, v), g, (long long)got, w,
+                    (long long)want);
+        fail();
+    }
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void test_fast_cents(void **state)
+{
+    (void)state;
+    int64_t c;
+    assert_true(rt_fast_cents(0, &c) && c == 0);
+    assert_true(rt_fast_cents(CENT, &c) && c == 1);
+    assert_true(rt_fast_cents(-CENT, &c) && c == -1);
+    assert_true(rt_fast_cents(D("406,855,924.22"), &c) && c == 40685592422LL);
+    assert_true(rt_fast_cents(D("-508,186.37"), &c) && c == -50818637LL);
+    /* the edge: 9,444,732,965.73 is the largest amount the fast path takes */
+    assert_true(rt_fast_cents((rt_dec)MAXC * CENT, &c) && c == MAXC);
+    assert_true(rt_fast_cents(-(rt_dec)MAXC * CENT, &c) && c == -MAXC);
+    assert_false(rt_fast_cents((rt_dec)(MAXC + 1) * CENT, &c));
+    assert_false(rt_fast_cents(-(rt_dec)(MAXC + 1) * CENT, &c));
+    /* not whole cents: a half cent, one unit of 10^-12, a multiple of 2^10
+     * that 5^10 does not divide, and one that 2^10 does not */
+    assert_false(rt_fast_cents(CENT / 2, &c));
+    assert_false(rt_fast_cents(CENT + 1, &c));
+    assert_false(rt_fast_cents(1024, &c));
+    assert_false(rt_fast_cents(9765625, &c));
+    assert_false(rt_fast_cents(-(CENT + 1024), &c));
+    /* beyond 64 bits after the shift, and the runtime's limits */
+    assert_false(rt_fast_cents(RT_DEC_LIMIT, &c));
+    assert_false(rt_fast_cents(-RT_DEC_LIMIT, &c));
+    assert_false(rt_fast_cents((rt_dec)1 << 74, &c));
+    assert_false(rt_fast_cents(((rt_dec)1 << 126) + ((rt_dec)1 << 90) * CENT, &c));
+
+    /* against the reference around the edges and at random */
+    const rt_dec edges[] = {0, 1, CENT, (rt_dec)MAXC * CENT, (rt_dec)1 << 63, (rt_dec)1 << 73,
+                            (rt_dec)1 << 74, RT_DEC_LIMIT, ((rt_dec)1 << 126)};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        for (int s = -1; s <= 1; s += 2)
+            for (int dc = -3; dc <= 3; dc++)
+                for (int du = -2; du <= 2; du++) {
+                    rt_dec v = s * (edges[i] + (rt_dec)dc * CENT + du);
+                    expect_fast(v);
+                    expect_fast(v - v % CENT); /* the whole-cents neighbour */
+                }
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = next();
+        int bits = (int)(next() % 100);
+        rt_dec v = (rt_dec)(((unsigned __int128)next() << 64 | r) >> (127 - bits));
+        if (i & 1)
+            v -= v % CENT; /* half of them whole cents */
+        if (i & 2)
+            v = -v;
+        expect_fast(v);
+    }
+}
+
+/* ---- rt_check_period_fast -------------------------------------------------------- */
+
+/*
+ * A deal with what the checks look at: a principal class A and a notional
+ * class IO, two parties, and two funds whose clauses interleave in the
+ * priority of payments (the fast path walks clauses in order with a
+ * remainder per fund; the 128-bit path walks fund by fund):
+ *   k0 fund 0  Servicer fee          100.00 of 100.00
+ *   k1 fund 0  interest A and IO   4,300.00 of 4,500.00 (IO short 200.00)
+ *   k2 fund 1  principal A        50,000.00
+ *   k3 fund 0  remainder           1,234.56 to the Certificates
+ *   k4 fund 1  to the Certificates 9,000.00, leaving 1,000.00 in fund 1
+ */
+enum { A, IO };
+enum { SERVICER, CERTS };
+enum { K_FEE, K_INT, K_PRIN, K_REM0, K_REM1 };
+
+static rt_deal *check_deal(int extra_funds)
+{
+    rt_deal *d = rt_deal_new();
+    rt_add_group(d, "Group 1");
+    rt_add_class(d, "A", 100000000, RT_CLASS_PRINCIPAL, RT_DC_30_360);
+    rt_add_class(d, "IO", 0, RT_CLASS_NOTIONAL, RT_DC_30_360);
+    rt_add_party(d, "Servicer", 0);
+    rt_add_party(d, "Certificates", 1);
+    rt_add_fund(d, "Interest Funds");
+    rt_add_fund(d, "Principal Funds");
+    for (int i = 0; i < extra_funds; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Reserve %d", i + 1);
+        rt_add_fund(d, name); /* empty funds: deposit 0, remaining 0 */
+    }
+    rt_add_clause(d, "5.01(a)(i)", 0, "Servicer");
+    rt_add_clause(d, "5.01(a)(ii)", 0, "interest");
+    rt_add_clause(d, "5.01(b)(i)", 1, "Class A principal");
+    rt_add_clause(d, "5.01(a)(iii)", 0, "Certificates");
+    rt_add_clause(d, "5.01(b)(ii)", 1, "Certificates");
+    return d;
+}
+
+#define CL(c, f) slot[RT_SLOT_CLASS(l, (c), (f))]
+#define KL(k, f) slot[RT_SLOT_CLAUSE(l, (k), (f))]
+#define FU(i, f) slot[RT_SLOT_FUND(l, (i), (f))]
+#define PA(p) slot[RT_SLOT_PARTY(l, (p), RT_P_PAID)]
+
+/* a period that passes every check; class A begins at begin_a */
+static void good_period(const rt_deal *d, rt_dec *slot, rt_dec begin_a)
+{
+    const rt_layout *l = rt_deal_layout(d);
+    memset(slot, 0, (size_t)l->total * sizeof *slot);
+    CL(A, RT_C_BEGIN_BALANCE) = begin_a;
+    CL(A, RT_C_INTEREST_DUE) = D("4000");
+    CL(A, RT_C_INTEREST_PAID) = D("4000");
+    CL(A, RT_C_PRINCIPAL_PAID) = D("50000");
+    CL(A, RT_C_END_BALANCE) = begin_a - D("50000");
+    CL(IO, RT_C_BEGIN_BALANCE) = D("1000000");
+    CL(IO, RT_C_INTEREST_DUE) = D("500");
+    CL(IO, RT_C_INTEREST_PAID) = D("300");
+    CL(IO, RT_C_INTEREST_SHORTFALL) = D("200");
+    CL(IO, RT_C_END_BALANCE) = D("900000");
+    FU(0, RT_F_DEPOSIT) = D("5634.56");
+    FU(1, RT_F_DEPOSIT) = D("60000");
+    FU(1, RT_F_REMAINING) = D("1000");
+    KL(K_FEE, RT_K_AVAILABLE) = D("5634.56");
+    KL(K_FEE, RT_K_PAID) = D("100");
+    KL(K_INT, RT_K_AVAILABLE) = D("5534.56");
+    KL(K_INT, RT_K_PAID) = D("4300");
+    KL(K_INT, RT_K_SHORTFALL) = D("200");
+    KL(K_PRIN, RT_K_AVAILABLE) = D("60000");
+    KL(K_PRIN, RT_K_PAID) = D("50000");
+    KL(K_REM0, RT_K_AVAILABLE) = D("1234.56");
+    KL(K_REM0, RT_K_PAID) = D("1234.56");
+    KL(K_REM1, RT_K_AVAILABLE) = D("10000");
+    KL(K_REM1, RT_K_PAID) = D("9000");
+    KL(K_REM1, RT_K_SHORTFALL) = D("1000");
+    PA(SERVICER) = D("100");
+    PA(CERTS) = D("10234.56");
+}
+
+/* the fast path's verdict (fast: 1 expected) and the full check's */
+static void expect_verdict(const rt_deal *d, const rt_dec *slot, int fast, const char *fails_with)
+{
+    char msg[RT_ERRMAX] = "";
+    int64_t beg[2], in[2], pr[2], en[2];
+    rt_class_cents cc = {beg, in, pr, en};
+    int f = rt_check_period_fast(d, slot, &cc);
+    int ok = rt_check_period(d, slot, msg);
+    if (f != fast || ok != (fails_with == NULL) || (fails_with && !strstr(msg, fails_with))) {
+        print_error("fast %d (expected %d), check %d: \"%s\" (expected %s)\n", f, fast, ok, msg,
+                    fails_with ? fails_with : "to pass");
+        fail();
+    }
+    if (f) {
+        const rt_layout *l = rt_deal_layout(d);
+        for (int c = 0; c < 2; c++) {
+            assert_true((rt_dec)beg[c] * CENT == CL(c, RT_C_BEGIN_BALANCE));
+            assert_true((rt_dec)in[c] * CENT == CL(c, RT_C_INTEREST_PAID));
+            assert_true((rt_dec)pr[c] * CENT == CL(c, RT_C_PRINCIPAL_PAID));
+            assert_true((rt_dec)en[c] * CENT == CL(c, RT_C_END_BALANCE));
+        }
+    }
+}
+
+typedef struct breakage {
+    const char *what; /* the message the 128-bit path words */
+    void (*apply)(const rt_layout *l, rt_dec *slot);
+} breakage;
+
+static void lose_cent(const rt_layout *l, rt_dec *slot) { PA(CERTS) -= CENT; }
+static void bad_available(const rt_layout *l, rt_dec *slot) { KL(K_REM0, RT_K_AVAILABLE) += CENT; }
+static void half_cent(const rt_layout *l, rt_dec *slot)
+{
+    CL(IO, RT_C_INTEREST_PAID) += CENT / 2;
+    CL(IO, RT_C_INTEREST_SHORTFALL) -= CENT / 2;
+}
+static void int_over(const rt_layout *l, rt_dec *slot)
+{
+    CL(A, RT_C_INTEREST_PAID) += CENT;
+    CL(A, RT_C_INTEREST_SHORTFALL) -= CENT;
+}
+static void bad_shortfall(const rt_layout *l, rt_dec *slot) { CL(IO, RT_C_INTEREST_SHORTFALL) += CENT; }
+static void notional_prin(const rt_layout *l, rt_dec *slot) { CL(IO, RT_C_PRINCIPAL_PAID) = CENT; }
+static void notional_neg(const rt_layout *l, rt_dec *slot) { CL(IO, RT_C_END_BALANCE) = -CENT; }
+static void bad_end(const rt_layout *l, rt_dec *slot) { CL(A, RT_C_END_BALANCE) += CENT; }
+static void prin_over(const rt_layout *l, rt_dec *slot)
+{
+    /* principal past the beginning balance, everything else consistent */
+    rt_dec extra = CL(A, RT_C_BEGIN_BALANCE);
+    CL(A, RT_C_PRINCIPAL_PAID) += extra;
+    CL(A, RT_C_END_BALANCE) -= extra;
+    KL(K_PRIN, RT_K_PAID) += extra;
+    FU(1, RT_F_DEPOSIT) += extra;
+    KL(K_PRIN, RT_K_AVAILABLE) += extra;
+}
+static void neg_clause(const rt_layout *l, rt_dec *slot) { KL(K_FEE, RT_K_PAID) = -CENT; }
+static void neg_party(const rt_layout *l, rt_dec *slot)
+{
+    PA(SERVICER) -= D("100.01");
+    PA(CERTS) += D("100.01");
+}
+static void overpay(const rt_layout *l, rt_dec *slot)
+{
+    /* clause k4 pays a cent more than fund 1 holds, and fund 1 reports
+     * a cent below zero: the draw-down check must catch it first */
+    KL(K_REM1, RT_K_PAID) = D("10000.01");
+    PA(CERTS) += D("1000.01");
+    FU(1, RT_F_REMAINING) = 0;
+    FU(0, RT_F_REMAINING) = CENT; /* totals still add up */
+    PA(CERTS) -= CENT;
+    KL(K_REM0, RT_K_PAID) -= CENT;
+}
+static void fund_swap(const rt_layout *l, rt_dec *slot)
+{
+    /* a cent too much in one fund and a cent too little in another */
+    FU(0, RT_F_REMAINING) += CENT;
+    FU(1, RT_F_REMAINING) -= CENT;
+}
+static void neg_deposit(const rt_layout *l, rt_dec *slot) { FU(1, RT_F_DEPOSIT) = -FU(1, RT_F_DEPOSIT); }
+static void out_of_range(const rt_layout *l, rt_dec *slot) { KL(K_FEE, RT_K_SHORTFALL) = RT_DEC_LIMIT + CENT; }
+
+static const breakage breakages[] = {
+    {"cash not conserved: clauses paid", lose_cent},
+    {"clause 5.01(a)(iii) (Certificates): available 1,234.57", bad_available},
+    {"class \"IO\" interest paid 300.005 is not a whole number of cents", half_cent},
+    {"class \"A\" was paid interest 4,000.01, more than the 4,000.00 due", int_over},
+    {"class \"IO\" interest shortfall 200.01", bad_shortfall},
+    {"notional class \"IO\" was paid principal 0.01", notional_prin},
+    {"notional class \"IO\" has a negative ending notional", notional_neg},
+    {"class \"A\" ending balance", bad_end},
+    {"more than its beginning balance", prin_over},
+    {"clause 5.01(a)(i) (Servicer) paid a negative amount (0.01)", neg_clause},
+    {"party \"Servicer\" paid is negative: (0.01)", neg_party},
+    {"clause 5.01(b)(ii) (Certificates) paid 10,000.01, more than the 10,000.00 available", overpay},
+    {"fund \"Interest Funds\" reports 0.01 remaining, but 0.00 is left", fund_swap},
+    {"fund \"Principal Funds\" deposit is negative", neg_deposit},
+    {"clause \"5.01(a)(i)\" shortfall is out of range", out_of_range},
+};
+
+static void run_breakages(const rt_deal *d, rt_dec *slot, rt_dec begin_a)
+{
+    const rt_layout *l = rt_deal_layout(d);
+    for (size_t i = 0; i < sizeof breakages / sizeof breakages[0]; i++) {
+        good_period(d, slot, begin_a);
+        breakages[i].apply(l, slot);
+        expect_verdict(d, slot, 0, breakages[i].what);
+    }
+}
+
+static void test_check_fast(void **state)
+{
+    (void)state;
+    rt_deal *d = check_deal(0);
+    const rt_layout *l = rt_deal_layout(d);
+    rt_dec *slot = calloc((size_t)l->total, sizeof *slot);
+    assert_non_null(slot);
+
+    /* within the fast path's range: it decides, and agrees */
+    good_period(d, slot, D("1000000"));
+    expect_verdict(d, slot, 1, NULL);
+    run_breakages(d, slot, D("1000000"));
+
+    /* at the edge: class A begins at exactly RT_FAST_CENTS_MAX cents */
+    good_period(d, slot, (rt_dec)MAXC * CENT);
+    expect_verdict(d, slot, 1, NULL);
+    run_breakages(d, slot, (rt_dec)MAXC * CENT);
+    /* a cent past it: the 128-bit path decides, the same way */
+    good_period(d, slot, (rt_dec)(MAXC + 1) * CENT);
+    expect_verdict(d, slot, 0, NULL);
+    run_breakages(d, slot, (rt_dec)(MAXC + 1) * CENT);
+    /* far past it, a trillion dollars */
+    good_period(d, slot, D("1000000000000"));
+    expect_verdict(d, slot, 0, NULL);
+    run_breakages(d, slot, D("1000000000000"));
+
+    /* a figure that is neither a check's subject nor whole cents: the
+     * beginning balance; 128 bits decide (and the ending balance is then
+     * not whole cents either) */
+    good_period(d, slot, D("1000000") + 1);
+    expect_verdict(d, slot, 0, "class \"A\" ending balance 950000.000000000001 is not a whole number of cents");
+
+    /* the negative edge, on a figure no check bounds: a clause's shortfall */
+    good_period(d, slot, D("1000000"));
+    KL(K_FEE, RT_K_SHORTFALL) = -(rt_dec)MAXC * CENT;
+    expect_verdict(d, slot, 1, NULL);
+    KL(K_FEE, RT_K_SHORTFALL) = -(rt_dec)(MAXC + 1) * CENT;
+    expect_verdict(d, slot, 0, NULL);
+    /* and on a due: IO's interest due at the edge, the shortfall with it */
+    good_period(d, slot, D("1000000"));
+    CL(IO, RT_C_INTEREST_DUE) = (rt_dec)MAXC * CENT;
+    CL(IO, RT_C_INTEREST_SHORTFALL) = (rt_dec)MAXC * CENT - D("300");
+    expect_verdict(d, slot, 1, NULL);
+    CL(IO, RT_C_INTEREST_DUE) += CENT;
+    CL(IO, RT_C_INTEREST_SHORTFALL) += CENT;
+    expect_verdict(d, slot, 0, NULL);
+    CL(IO, RT_C_INTEREST_SHORTFALL) += CENT;
+    expect_verdict(d, slot, 0, "class \"IO\" interest shortfall");
+
+    free(slot);
+    rt_deal_free(d);
+}
+
+/* more funds than the fast path keeps remainders for: 128 bits decide */
+static void test_check_many_funds(void **state)
+{
+    (void)state;
+    rt_deal *d = check_deal(RT_FAST_CHECK_FUNDS - 1); /* 2 + 15: 17 funds */
+    const rt_layout *l = rt_deal_layout(d);
+    rt_dec *slot = calloc((size_t)l->total, sizeof *slot);
+    assert_non_null(slot);
+    assert_int_equal(d->funds.n, RT_FAST_CHECK_FUNDS + 1);
+    good_period(d, slot, D("1000000"));
+    expect_verdict(d, slot, 0, NULL);
+    run_breakages(d, slot, D("1000000"));
+    free(slot);
+    rt_deal_free(d);
+
+    d = check_deal(RT_FAST_CHECK_FUNDS - 2); /* 16 funds: still fast */
+    l = rt_deal_layout(d);
+    slot = calloc((size_t)l->total, sizeof *slot);
+    assert_non_null(slot);
+    good_period(d, slot, D("1000000"));
+    expect_verdict(d, slot, 1, NULL);
+    run_breakages(d, slot, D("1000000"));
+    free(slot);
+    rt_deal_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_cents),
+        cmocka_unit_test(test_check_fast),
+        cmocka_unit_test(test_check_many_funds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
