@@ -162,26 +162,43 @@ int64_t rt_level_payment(int64_t balance, double annual_rate, int32_t n)
     return cents((double)balance * r * v / (v - 1.0));
 }
 
-/* balance (cents) x annual rate (rt_dec) / 12, half-up, exact. A 128-bit
- * division is a library call and this runs two or three times per line and
- * month, so the quotient is estimated in double and then made exact with
- * 128-bit multiplications only: q is the half-up quotient of p by D exactly
- * when (2q - 1) D <= 2p < (2q + 1) D. The estimate is off by at most one. */
-static int64_t month_interest(int64_t balance, int64_t rate)
+/* balance (cents) x annual rate (rt_dec) / 12, half-up, exact: with
+ * n = balance * rate (one 64x64 product) and D = 12 * 10^12, the quotient
+ * q = floor(n / D) goes up by one when the remainder r has 2r >= D.
+ *
+ * This runs two or three times per line and month. A single loan's
+ * product fits 64 bits (a $10 million loan at 18% is 1.8e18 < 2^64), and
+ * then q and r are one 64-bit division by a constant (a multiplication)
+ * inline; the same q and r as the 128-bit division, so the same result.
+ * Bigger products (a representative line of a whole pool) take the 128-bit
+ * path out of line. */
+static __attribute__((noinline)) int64_t month_interest_wide(unsigned __int128 n)
 {
-    if (balance <= 0 || rate <= 0)
-        return 0;
-    /* balance (cents) * annual rate (10^12 = 100%) / 12, half-up, exactly:
-     * one 64x64 product, then a division by 12 * 10^12 = 2^14 * 732421875,
-     * which for products below 2^78 (any loan, and pools to about
-     * $300 million at 8%) is a shift and a division by a constant */
-    unsigned __int128 n = (unsigned __int128)(uint64_t)balance * (uint64_t)rate;
+    /* D = 2^14 * 732421875: below 2^78 a shift and a division by a
+     * constant, else the library's 128-bit division */
     const uint64_t D = 12000000000000ull;
     uint64_t q = (n >> 78) == 0 ? (uint64_t)(n >> 14) / 732421875ull : (uint64_t)(n / D);
     unsigned __int128 r = n - (unsigned __int128)q * D;
     if (r >= D - r)
         q++;
     return (int64_t)q;
+}
+
+static inline int64_t month_interest(int64_t balance, int64_t rate)
+{
+    if (balance <= 0 || rate <= 0)
+        return 0;
+    unsigned __int128 n = (unsigned __int128)(uint64_t)balance * (uint64_t)rate;
+    if ((uint64_t)(n >> 64) != 0)
+        return month_interest_wide(n);
+    const uint64_t D = 12000000000000ull, lo = (uint64_t)n;
+    uint64_t q = lo / D, r = lo - q * D;
+    return (int64_t)(q + (r >= D - r));
+}
+
+int64_t rt_month_interest(int64_t balance, int64_t rate)
+{
+    return month_interest(balance, rate);
 }
 
 rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic_cap,

@@ -7,6 +7,8 @@
  */
 #include "support.h"
 
+#include "rt_project.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,12 +368,72 @@ static void test_check_many_funds(void **state)
     rt_deal_free(d);
 }
 
+/* ---- the engine's monthly interest ------------------------------------------------ */
+
+/* the reference: floor((2 n + D) / 2D), half-up, on 128 bits */
+static int64_t ref_month_interest(int64_t b, int64_t r)
+{
+    if (b <= 0 || r <= 0)
+        return 0;
+    unsigned __int128 n = (unsigned __int128)(uint64_t)b * (uint64_t)r, D = 12000000000000ull;
+    return (int64_t)((2 * n + D) / (2 * D));
+}
+
+static void expect_interest(int64_t b, int64_t r)
+{
+    int64_t got = rt_month_interest(b, r), want = ref_month_interest(b, r);
+    if (got != want) {
+        print_error("rt_month_interest(%lld, %lld) = %lld, expected %lld\n", (long long)b, (long long)r,
+                    (long long)got, (long long)want);
+        fail();
+    }
+}
+
+static void test_month_interest(void **state)
+{
+    (void)state;
+    /* 100,000.00 at 6%: 500.00; 1,234.56 at 7.125%: 7.33 (7.3302); a half
+     * cent goes up: 1.00 at 6% is half a cent -> 0.01, 0.99 -> 0.00 (0.495) */
+    assert_int_equal(rt_month_interest(10000000, 60000000000LL), 50000);
+    assert_int_equal(rt_month_interest(123456, 71250000000LL), 733);
+    assert_int_equal(rt_month_interest(100, 60000000000LL), 1);
+    assert_int_equal(rt_month_interest(99, 60000000000LL), 0);
+    assert_int_equal(rt_month_interest(0, 60000000000LL), 0);
+    assert_int_equal(rt_month_interest(100, 0), 0);
+    assert_int_equal(rt_month_interest(-100, 60000000000LL), 0);
+    /* the edge of the 64-bit path: balance * rate just below, at and just
+     * above 2^64 (2^32 * 2^32), then a pool-sized line at 8% */
+    expect_interest(4294967296LL, 4294967295LL);
+    expect_interest(4294967296LL, 4294967296LL);
+    expect_interest(4294967297LL, 4294967296LL);
+    expect_interest(40000000000LL, 80000000000LL);
+    /* 2^64 - 1 is 12 * 10^12 * 1537228 + 8073709551615 (more than half
+     * of 12 * 10^12, so it rounds up) */
+    expect_interest(3, 6148914691236517205LL);      /* n = 2^64 - 1 */
+    assert_int_equal(rt_month_interest(3, 6148914691236517205LL), 1537229);
+    expect_interest(1, INT64_MAX);
+    /* the largest line rt_pool_start takes: 10^17 cents at 1000% (the
+     * 128-bit division) */
+    expect_interest(100000000000000000LL, 10000000000000LL);
+    /* products around 2^64 and exact halves, at random */
+    const int64_t D = 12000000000000LL;
+    for (int i = 0; i < 200000; i++) {
+        int64_t r = (int64_t)(next() % 10000000000000ull) + 1;  /* up to 1000% */
+        uint64_t b = (uint64_t)(((unsigned __int128)1 << 64) / (uint64_t)r);
+        int64_t jitter = (int64_t)(next() % 2001) - 1000;
+        expect_interest((int64_t)b + jitter, r);
+        expect_interest((int64_t)((next() % 100000000000000000ull) >> (next() % 64)), r);
+        expect_interest((int64_t)(next() % 1000000000), D / 2 / ((int64_t)(next() % 1000) + 1));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_cents),
         cmocka_unit_test(test_check_fast),
         cmocka_unit_test(test_check_many_funds),
+        cmocka_unit_test(test_month_interest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
