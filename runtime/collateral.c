@@ -522,6 +522,11 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
 
         L->perf = s - sp - pre;
         L->left--;
+        /* what is left of the line: performing and awaiting liquidation
+         * (a line skipped above has nothing left, so adds nothing) */
+        int64_t rest = L->perf + L->pipe_sum;
+        o->end += rest;
+        o->loans += rest > 0;
         o->scheduled += sp;
         o->prepaid += pre;
         o->defaulted += def;
@@ -533,11 +538,6 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
     }
     if (single)
         out[0] = acc;
-    for (int32_t i = 0; i < p->nlines; i++) {
-        const line *L = &p->l[i];
-        out[L->group].end += L->perf + L->pipe_sum;
-        out[L->group].loans += (L->perf + L->pipe_sum) > 0;
-    }
 }
 
 void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
