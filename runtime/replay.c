@@ -197,46 +197,69 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
     return ok;
 }
 
-/* The checks of rt_check_period below, all of them, on int64 cents: every
- * figure a check reads is turned into cents by rt_fast_cents (exact, or it
- * says the figure does not fit and this returns 0). Each check compares
- * figures or sums of figures; with every figure v == c * 10^10 exactly,
- * comparing the c's is comparing the v's, provided no int64 sum overflows:
- * each |c| <= RT_FAST_CENTS_MAX = floor((2^63 - 1) / 5^10), and no sum or
- * running remainder below adds more than RT_FAST_CHECK_TERMS (2^20 < 5^10)
- * of them. So 1 here means the 128-bit checks would all pass. Any 0 (a
- * failure, or a figure that does not fit) goes to the 128-bit checks, which
- * decide and describe the failure, so messages are as before.
+/* The checks of rt_check_period below, all of them, on int64 cents.
+ *
+ * Each figure is either turned into cents by rt_fast_cents (exact, or it
+ * says the figure does not fit and this returns 0), or, where a check
+ * says what the figure must equal (a shortfall is due less paid, an
+ * ending balance is beginning less principal, a clause's available amount
+ * and a fund's remaining amount are what the fund holds at that point),
+ * that amount is worked out in cents and the figure compared with it times
+ * 10^10, exactly, on 128 bits: equal means the check passes and the figure
+ * is that many whole cents; not equal means the check fails.
+ *
+ * Why 1 here means the 128-bit checks all pass: every figure is then
+ * exactly c * 10^10 for the c used here, and each check compares figures
+ * or sums of figures, which scaling by 10^10 does not change, provided no
+ * int64 sum overflows. Each converted |c| <= RT_FAST_CENTS_MAX =
+ * floor((2^63 - 1) / 5^10), and no sum or running remainder below adds
+ * more than 2 nclasses + nparties + 2 nclauses + nfunds + 1 of them,
+ * which is held to RT_FAST_CHECK_TERMS (2^20 < 5^10); so every amount
+ * here is below 2^63 cents, and every figure found equal to one is within
+ * the range check's RT_DEC_LIMIT (2^63 * 10^10 < 10^30). Any 0 (a failure,
+ * or a figure that does not fit) goes to the 128-bit checks, which decide
+ * and word the message, so messages are as before.
  *
  * The fund draw-down is walked clause by clause with one running remainder
  * per fund; the 128-bit path walks fund by fund, but within a fund the
- * clauses come in the same (priority) order, so the remainders agree. */
+ * clauses come in the same (priority) order, so the remainders agree.
+ * Early exits throughout: every branch goes the same way period after
+ * period, so they cost next to nothing. */
 int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *cents)
 {
     const rt_layout *l = &d->layout;
     const int32_t nc = d->classes.n, np = d->parties.n, nk = d->clauses.n, nf = d->funds.n;
-    if (nf > RT_FAST_CHECK_FUNDS || (int64_t)2 * nc + np + nk + nf + 1 > RT_FAST_CHECK_TERMS)
+    if (nf > RT_FAST_CHECK_FUNDS || (int64_t)2 * nc + np + (int64_t)2 * nk + nf + 1 > RT_FAST_CHECK_TERMS)
         return 0;
-    int ok = 1;
     int64_t received = 0, parties = 0, in = 0, out = 0, left = 0;
     int64_t rem[RT_FAST_CHECK_FUNDS];
+#define CENTS(v, c)                    \
+    do {                               \
+        if (!rt_fast_cents((v), &(c))) \
+            return 0;                  \
+    } while (0)
+#define NEED(cond)   \
+    do {             \
+        if (!(cond)) \
+            return 0; \
+    } while (0)
+#define IS(v, c) ((v) == (rt_dec)(c) * RT_CENT)
 
     for (int32_t i = 0; i < nc; i++) {
         const rt_dec *cs = &slot[RT_SLOT_CLASS(l, i, 0)];
-        int64_t due, paid, sf, beg, prin, end;
-        ok &= rt_fast_cents(cs[RT_C_INTEREST_DUE], &due);
-        ok &= rt_fast_cents(cs[RT_C_INTEREST_PAID], &paid);
-        ok &= rt_fast_cents(cs[RT_C_INTEREST_SHORTFALL], &sf);
-        ok &= rt_fast_cents(cs[RT_C_PRINCIPAL_PAID], &prin);
-        ok &= rt_fast_cents(cs[RT_C_END_BALANCE], &end);
-        ok &= rt_fast_cents(cs[RT_C_BEGIN_BALANCE], &beg);
-        if (!ok)
-            return 0; /* before any arithmetic on figures that may not fit */
-        ok &= (paid >= 0) & (prin >= 0) & (paid <= due) & (sf == due - paid);
-        if (d->classes.v[i].kind == RT_CLASS_NOTIONAL)
-            ok &= (prin == 0) & (end >= 0);
-        else
-            ok &= (prin <= beg) & (end == beg - prin);
+        int64_t due, paid, beg, prin, end;
+        CENTS(cs[RT_C_INTEREST_DUE], due);
+        CENTS(cs[RT_C_INTEREST_PAID], paid);
+        CENTS(cs[RT_C_PRINCIPAL_PAID], prin);
+        CENTS(cs[RT_C_BEGIN_BALANCE], beg);
+        NEED(paid >= 0 && prin >= 0 && paid <= due && IS(cs[RT_C_INTEREST_SHORTFALL], due - paid));
+        if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
+            CENTS(cs[RT_C_END_BALANCE], end);
+            NEED(prin == 0 && end >= 0);
+        } else {
+            end = beg - prin;
+            NEED(prin <= beg && IS(cs[RT_C_END_BALANCE], end));
+        }
         received += paid + prin;
         if (cents) {
             cents->begin[i] = beg;
@@ -247,43 +270,37 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
     }
     for (int32_t i = 0; i < np; i++) {
         int64_t p;
-        ok &= rt_fast_cents(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], &p);
-        ok &= p >= 0;
+        CENTS(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], p);
+        NEED(p >= 0);
         parties += p;
     }
-    if (!ok)
-        return 0;
     for (int32_t f = 0; f < nf; f++) {
-        int64_t dep, fl;
-        ok &= rt_fast_cents(slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)], &dep);
-        ok &= rt_fast_cents(slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)], &fl);
-        ok &= (dep >= 0) & (fl >= 0);
+        int64_t dep;
+        CENTS(slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)], dep);
+        NEED(dep >= 0);
         rem[f] = dep;
         in += dep;
-        left += fl;
     }
-    if (!ok)
-        return 0;
     for (int32_t i = 0; i < nk; i++) {
         const rt_dec *ks = &slot[RT_SLOT_CLAUSE(l, i, 0)];
         int32_t f = d->clauses.v[i].fund;
-        int64_t av, pd, sf;
-        ok &= rt_fast_cents(ks[RT_K_AVAILABLE], &av);
-        ok &= rt_fast_cents(ks[RT_K_PAID], &pd);
-        ok &= rt_fast_cents(ks[RT_K_SHORTFALL], &sf);
-        if (!ok || f < 0 || f >= nf)
-            return 0;
-        ok &= (pd >= 0) & (av == rem[f]) & (pd <= rem[f]);
+        int64_t pd, sf;
+        NEED(f >= 0 && f < nf);
+        CENTS(ks[RT_K_PAID], pd);
+        CENTS(ks[RT_K_SHORTFALL], sf);
+        NEED(pd >= 0 && pd <= rem[f] && IS(ks[RT_K_AVAILABLE], rem[f]));
         rem[f] -= pd;
         out += pd;
     }
     for (int32_t f = 0; f < nf; f++) {
-        int64_t fl;
-        rt_fast_cents(slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)], &fl); /* fits: tested above */
-        ok &= fl == rem[f];
+        NEED(rem[f] >= 0 && IS(slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)], rem[f]));
+        left += rem[f];
     }
-    ok &= (in == out + left) & (out == received + parties);
-    return ok;
+    NEED(in == out + left && out == received + parties);
+#undef CENTS
+#undef NEED
+#undef IS
+    return 1;
 }
 
 int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)

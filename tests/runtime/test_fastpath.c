@@ -261,7 +261,28 @@ static void fund_swap(const rt_layout *l, rt_dec *slot)
 static void neg_deposit(const rt_layout *l, rt_dec *slot) { FU(1, RT_F_DEPOSIT) = -FU(1, RT_F_DEPOSIT); }
 static void out_of_range(const rt_layout *l, rt_dec *slot) { KL(K_FEE, RT_K_SHORTFALL) = RT_DEC_LIMIT + CENT; }
 
+/* figures a check derives (the fast path compares them with the amount
+ * in cents it expects) and figures it does not, off by less than a cent */
+static void end_frac(const rt_layout *l, rt_dec *slot) { CL(A, RT_C_END_BALANCE) += 1; }
+static void avail_frac(const rt_layout *l, rt_dec *slot) { KL(K_REM0, RT_K_AVAILABLE) += 1; }
+static void remaining_frac(const rt_layout *l, rt_dec *slot) { FU(1, RT_F_REMAINING) += 1; }
+static void shortfall_frac(const rt_layout *l, rt_dec *slot) { CL(A, RT_C_INTEREST_SHORTFALL) = 1; }
+static void clause_sf_half(const rt_layout *l, rt_dec *slot) { KL(K_INT, RT_K_SHORTFALL) += CENT / 2; }
+static void notional_end_half(const rt_layout *l, rt_dec *slot) { CL(IO, RT_C_END_BALANCE) += CENT / 2; }
+static void due_frac(const rt_layout *l, rt_dec *slot)
+{
+    CL(IO, RT_C_INTEREST_DUE) += 7;
+    CL(IO, RT_C_INTEREST_SHORTFALL) += 7;
+}
+
 static const breakage breakages[] = {
+    {"ending balance", end_frac},
+    {"clause \"5.01(a)(iii)\" available 1234.560000000001 is not a whole number of cents", avail_frac},
+    {"fund \"Principal Funds\" remaining 1000.000000000001 is not a whole number of cents", remaining_frac},
+    {"class \"A\" interest shortfall 0.000000000001 is not a whole number of cents", shortfall_frac},
+    {"clause \"5.01(a)(ii)\" shortfall 200.005 is not a whole number of cents", clause_sf_half},
+    {"class \"IO\" ending balance 900000.005 is not a whole number of cents", notional_end_half},
+    {"class \"IO\" interest due 500.000000000007 is not a whole number of cents", due_frac},
     {"cash not conserved: clauses paid", lose_cent},
     {"clause 5.01(a)(iii) (Certificates): available 1,234.57", bad_available},
     {"class \"IO\" interest paid 300.005 is not a whole number of cents", half_cent},
