@@ -448,6 +448,174 @@ static void test_month_interest(void **state)
     }
 }
 
+/* ---- rt_dec_interest, rt_dec_round_cents, rt_alloc_pro_rata --------------------- */
+
+/* the reference: cents * rate * days / (basis * 10^12), half up, for
+ * products that fit 127 bits */
+static rt_dec ref_interest(int64_t cents, int64_t rate, int64_t days, int32_t basis)
+{
+    unsigned __int128 n = (unsigned __int128)cents * (uint64_t)rate * (uint64_t)days;
+    unsigned __int128 div = (unsigned __int128)basis * 1000000000000ull;
+    return (rt_dec)((2 * n + div) / (2 * div)) * CENT;
+}
+
+static void expect_int(rt_run *run, int64_t cents, int64_t rate, int64_t days, int32_t basis)
+{
+    rt_dec got = rt_dec_interest(run, basis, -1, (rt_dec)cents * CENT, rate, (rt_dec)days * RT_SCALE);
+    rt_dec want = ref_interest(cents, rate, days, basis);
+    if (got != want || rt_run_failed(run)) {
+        char a[RT_NUMBUF], b[RT_NUMBUF];
+        print_error("interest on %lld cents at %lld for %lld days / %d: %s, expected %s\n", (long long)cents,
+                    (long long)rate, (long long)days, (int)basis, rt_fmt_trim(a, got), rt_fmt_trim(b, want));
+        fail();
+    }
+}
+
+static void test_interest_fast(void **state)
+{
+    (void)state;
+    rt_run *run = rt_run_new(NULL);
+    /* 366,447,000.00 at 2.10% for 31 days actual/360: 662,658.325 -> 662,658.33 */
+    expect_int(run, 36644700000LL, 21000000000LL, 31, 360);
+    assert_true(rt_dec_interest(run, 360, -1, D("366447000"), D("0.021"), 31 * RT_SCALE) == D("662658.33"));
+    expect_int(run, 16162700000LL, 31400000000LL, 30, 360);
+    expect_int(run, 0, 31400000000LL, 30, 360);
+    expect_int(run, 16162700000LL, 0, 30, 360);
+    expect_int(run, 16162700000LL, 31400000000LL, 0, 360);
+    /* half a cent goes up: 1.00 at 6% for 30 days is 0.005 */
+    assert_true(rt_dec_interest(run, 360, -1, D("1"), D("0.06"), 30 * RT_SCALE) == CENT);
+    /* the edges of the fast path: the balance (RT_FAST_CENTS_MAX cents and
+     * one more), the days (2^20 - 1 and 2^20), the product (2^76 after the
+     * days), the basis (360 and others), the rate (2^64 - 1 and 2^63) */
+    const int64_t rates[] = {1, 31400000000LL, 999999999999LL, 1000000000000LL, 10000000000000LL};
+    const int64_t bals[] = {1, 99, 100, 12345678901LL, MAXC - 1, MAXC, MAXC + 1, 2 * MAXC};
+    const int64_t dayss[] = {1, 28, 30, 31, 365, (1 << 20) - 1, 1 << 20};
+    const int32_t bases[] = {360, 365, 1};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
+        for (size_t j = 0; j < sizeof bals / sizeof bals[0]; j++)
+            for (size_t k = 0; k < sizeof dayss / sizeof dayss[0]; k++)
+                for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++)
+                    expect_int(run, bals[j], rates[i], dayss[k], bases[b]);
+    /* products just below and above 2^76 (cents * rate * days) */
+    for (int64_t days = 1; days <= 31; days += 15) {
+        int64_t rate = 50000000000LL; /* 5% */
+        int64_t c = (int64_t)((((unsigned __int128)1) << 76) / ((unsigned __int128)rate * (uint64_t)days));
+        for (int64_t dc = -2; dc <= 2; dc++)
+            expect_int(run, c + dc, rate, days, 360);
+    }
+    /* the largest rate the fast path takes is below 2^64; a rate of 2^63
+     * and more is still exact (the reference fits: small balances) */
+    expect_int(run, 3, INT64_MAX, 30, 360);
+    for (int i = 0; i < 100000; i++) {
+        int64_t c = (int64_t)(next() % (uint64_t)(2 * MAXC));
+        int64_t r = (int64_t)(next() % 200000000000ull);
+        int64_t d = (int64_t)(next() % 400);
+        expect_int(run, c, r, d, i % 7 ? 360 : 365);
+    }
+    /* not the fast path: a negative balance, fractional days, a balance
+     * that is not whole cents (results checked by test_dec) must agree
+     * with the exact arithmetic all the same */
+    assert_true(rt_dec_interest(run, 360, -1, D("-100"), D("0.06"), 30 * RT_SCALE) == -50 * CENT);
+    assert_true(rt_dec_interest(run, 360, -1, D("100"), D("0.06"), 30 * RT_SCALE + RT_SCALE / 2) == 51 * CENT);
+    assert_true(rt_dec_interest(run, 360, -1, D("100.005"), D("0.06"), 30 * RT_SCALE) == 50 * CENT);
+    assert_false(rt_run_failed(run));
+    rt_run_free(run);
+}
+
+static void test_round_cents_fast(void **state)
+{
+    (void)state;
+    /* whole cents come back as they are, in the fast range and past it */
+    const rt_dec whole[] = {0, CENT, -CENT, (rt_dec)MAXC * CENT, -(rt_dec)MAXC * CENT, (rt_dec)(MAXC + 1) * CENT,
+                            -(rt_dec)(MAXC + 1) * CENT, RT_DEC_LIMIT, -RT_DEC_LIMIT};
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        assert_true(rt_dec_round_cents(whole[i]) == whole[i]);
+    /* and the rest rounds half away from zero, either side of the edge */
+    for (int s = -1; s <= 1; s += 2) {
+        rt_dec base = s * (rt_dec)MAXC * CENT;
+        assert_true(rt_dec_round_cents(base + s * (CENT / 2)) == base + s * CENT);
+        assert_true(rt_dec_round_cents(base + s * (CENT / 2 - 1)) == base);
+        assert_true(rt_dec_round_cents(base + s * 1) == base);
+        assert_true(rt_dec_round_cents(s * (CENT / 2)) == s * CENT);
+        assert_true(rt_dec_round_cents(s * (CENT / 2 - 1)) == 0);
+    }
+    for (int i = 0; i < 100000; i++) {
+        rt_dec v = (rt_dec)(next() % (4 * (uint64_t)MAXC)) * CENT + (rt_dec)(next() % 3) * (CENT / 2);
+        if (i & 1)
+            v = -v;
+        rt_dec m = v < 0 ? -v : v, want = (m + CENT / 2) / CENT * CENT;
+        assert_true(rt_dec_round_cents(v) == (v < 0 ? -want : want));
+    }
+}
+
+/* the fast split (up to 64 recipients, whole cents within the edge) and
+ * the general one must give the same cents: the same weights padded with
+ * empty recipients to more than 64 take the general path */
+static void expect_same_split(rt_dec amount, int32_t n, const rt_dec *weight)
+{
+    rt_dec wpad[80], fast[80], slow[80];
+    memset(wpad, 0, sizeof wpad);
+    memcpy(wpad, weight, (size_t)n * sizeof *weight);
+    rt_alloc_pro_rata(amount, n, weight, fast);
+    rt_alloc_pro_rata(amount, 80, wpad, slow);
+    rt_dec sum = 0, total = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (fast[i] != slow[i]) {
+            char a[RT_NUMBUF], b[RT_NUMBUF];
+            print_error("recipient %d of %d: %s, general path %s\n", (int)i, (int)n, rt_fmt_trim(a, fast[i]),
+                        rt_fmt_trim(b, slow[i]));
+            fail();
+        }
+        sum += fast[i];
+        total += weight[i] > 0 ? weight[i] : 0;
+        assert_true(fast[i] >= 0 && (weight[i] <= 0 || fast[i] <= weight[i]));
+    }
+    for (int32_t i = n; i < 80; i++)
+        assert_true(slow[i] == 0);
+    if (amount > 0 && rt_fast_cents(amount, &(int64_t){0}))
+        assert_true(sum == (amount < total ? amount : total));
+}
+
+static void test_pro_rata_fast(void **state)
+{
+    (void)state;
+    /* 100.00 over three equal weights: 33.34, 33.33, 33.33 (the earlier
+     * index wins the tie) */
+    rt_dec w3[3] = {D("50"), D("50"), D("50")}, out[3];
+    rt_alloc_pro_rata(D("100"), 3, w3, out);
+    assert_true(out[0] == D("33.34") && out[1] == D("33.33") && out[2] == D("33.33"));
+    expect_same_split(D("100"), 3, w3);
+    /* the GMACM interest split, short by a cent */
+    rt_dec due[6] = {D("662658.33"), D("422920.68"), D("71670.83"), D("85597.05"), D("216306.47"), D("490000")};
+    expect_same_split(D("1949153.35"), 6, due);
+    expect_same_split(D("1949153.36"), 6, due);
+    expect_same_split(D("0.01"), 6, due);
+    expect_same_split(0, 6, due);
+    expect_same_split(D("-5"), 6, due);
+    expect_same_split(D("99999999"), 6, due); /* more than the total */
+    /* at the edge: weights of RT_FAST_CENTS_MAX cents, and one past it */
+    rt_dec big[4] = {(rt_dec)MAXC * CENT, (rt_dec)MAXC * CENT, CENT, 0};
+    expect_same_split((rt_dec)MAXC * CENT, 4, big);
+    big[1] += CENT;
+    expect_same_split((rt_dec)MAXC * CENT, 4, big);
+    /* not whole cents (rounded first by both) and negative weights */
+    rt_dec odd[4] = {D("10.005"), D("-3"), D("7.5"), D("0.004")};
+    expect_same_split(D("12.34"), 4, odd);
+    expect_same_split(D("12.345"), 4, odd);
+    /* 64 recipients, the most the fast path takes, at random */
+    rt_dec w[64];
+    for (int k = 0; k < 2000; k++) {
+        int32_t n = 1 + (int32_t)(next() % 64);
+        rt_dec total = 0;
+        for (int32_t i = 0; i < n; i++) {
+            w[i] = (rt_dec)(next() % (k % 3 ? 1000 : 100000000000ull)) * CENT;
+            total += w[i];
+        }
+        rt_dec amount = total ? (rt_dec)(next() % (uint64_t)(total / CENT + 1)) * CENT : 0;
+        expect_same_split(amount, n, w);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +623,9 @@ int main(void)
         cmocka_unit_test(test_check_fast),
         cmocka_unit_test(test_check_many_funds),
         cmocka_unit_test(test_month_interest),
+        cmocka_unit_test(test_interest_fast),
+        cmocka_unit_test(test_round_cents_fast),
+        cmocka_unit_test(test_pro_rata_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
