@@ -228,34 +228,9 @@ rt_dec rt_dec_round_cents(rt_dec a)
 #define INV_5_12 0x3662e0e1cf503eb1ull
 _Static_assert(244140625ull * INV_5_12 == 1ull, "INV_5_12 is the inverse of 5^12 modulo 2^64");
 
-rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
-                       rt_dec balance, rt_dec rate, rt_dec days)
+static __attribute__((noinline)) rt_dec interest_general(rt_run *run, int32_t basis, int32_t site,
+                                                         rt_dec balance, rt_dec rate, rt_dec days)
 {
-    /* The hot case, every class every period: a 30/360 or actual/360
-     * coupon on a balance of whole cents, none of it negative.
-     *   cents: rt_fast_cents, exact (see rt_internal.h);
-     *   days: a whole number d below 2^20 when days < 2^63, its low 12 bits
-     *   are 0 and x = days / 2^12 times the inverse of 5^12 is below 2^20:
-     *   then d * 5^12 and x agree modulo 2^64 and both are below 2^64, so
-     *   x == d * 5^12 and days == d * 10^12 exactly;
-     *   the rest is the first path below: n = cents * rate * d (< 2^40 *
-     *   2^64 * 2^20, fits), and below 2^76 n / (360 * 10^12) is a shift and
-     *   a 64-bit division by a constant, rounded half up once: the same
-     *   quotient and remainder, so the same result, as every path below. */
-    int64_t cb;
-    uint64_t dlo = (uint64_t)days, wd = (dlo >> 12) * INV_5_12;
-    if (basis == 360 && rt_fast_cents(balance, &cb) && cb >= 0 && (rate >> 64) == 0 && (days >> 63) == 0 &&
-        (dlo & 4095u) == 0 && wd < (1u << 20)) {
-        u128 n = (u128)(uint64_t)cb * (uint64_t)rate * wd;
-        if ((n >> 76) == 0) {
-            const uint64_t div = 360ull * 1000000000000ull;
-            uint64_t q = (uint64_t)(n >> 12) / (360ull * 244140625ull);
-            uint64_t rem = (uint64_t)(n - (u128)q * div);
-            q += rem >= div - rem;
-            return (rt_dec)q * RT_CENT;
-        }
-    }
-
     /* the divisor basis * 10^34 (scale^3 / cents) must fit 128 bits */
     if (basis <= 0 || basis > 10000) {
         rt_run_fail(run, site, "bad day-count basis %d", (int)basis);
@@ -325,6 +300,36 @@ rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
     return 0;
 }
 
+rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
+                       rt_dec balance, rt_dec rate, rt_dec days)
+{
+    /* The hot case, every class every period: a 30/360 or actual/360
+     * coupon on a balance of whole cents, none of it negative.
+     *   cents: rt_fast_cents, exact (see rt_internal.h);
+     *   days: a whole number d below 2^20 when days < 2^63, its low 12 bits
+     *   are 0 and x = days / 2^12 times the inverse of 5^12 is below 2^20:
+     *   then d * 5^12 and x agree modulo 2^64 and both are below 2^64, so
+     *   x == d * 5^12 and days == d * 10^12 exactly;
+     *   the rest is interest_general's first path: n = cents * rate * d (< 2^40 *
+     *   2^64 * 2^20, fits), and below 2^76 n / (360 * 10^12) is a shift and
+     *   a 64-bit division by a constant, rounded half up once: the same
+     *   quotient and remainder, so the same result, as every path of interest_general. */
+    int64_t cb;
+    uint64_t dlo = (uint64_t)days, wd = (dlo >> 12) * INV_5_12;
+    if (basis == 360 && rt_fast_cents(balance, &cb) && cb >= 0 && (rate >> 64) == 0 && (days >> 63) == 0 &&
+        (dlo & 4095u) == 0 && wd < (1u << 20)) {
+        u128 n = (u128)(uint64_t)cb * (uint64_t)rate * wd;
+        if ((n >> 76) == 0) {
+            const uint64_t div = 360ull * 1000000000000ull;
+            uint64_t q = (uint64_t)(n >> 12) / (360ull * 244140625ull);
+            uint64_t rem = (uint64_t)(n - (u128)q * div);
+            q += rem >= div - rem;
+            return (rt_dec)q * RT_CENT;
+        }
+    }
+    return interest_general(run, basis, site, balance, rate, days);
+}
+
 /* (a*b) mod d and floor(a*b/d) for magnitudes, exact */
 static u128 muldiv(u128 a, u128 b, u128 d, u128 *rem)
 {
@@ -387,6 +392,14 @@ static int pro_rata_fast(rt_dec amount, int32_t n, const rt_dec *weight, rt_dec 
         return 1;
     if (amt > total) /* outside the contract: never pay anyone past weight */
         amt = total;
+    if (amt == total) {
+        /* paid in full, the usual case: amt * w / total is w exactly,
+         * with no remainder and no cent left over */
+        for (int32_t i = 0; i < n; i++)
+            if (w[i] > 0)
+                out[i] = (rt_dec)w[i] * RT_CENT;
+        return 1;
+    }
     int64_t given = 0;
     for (int32_t i = 0; i < n; i++) {
         r[i] = 0;
