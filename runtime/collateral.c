@@ -489,13 +489,18 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         else {
             /* (1+r)^n: one pow at the start and after a rate change, then
              * divided by 1 + r as n counts down (pow is most of the cost
-             * of a month; the drift is ~1e-14 relative, far below a cent) */
-            if (L->v_left == L->left + 1)
-                L->v /= 1.0 + L->r;
-            else
-                L->v = pow(1.0 + L->r, L->left);
-            L->v_left = L->left;
-            sp = cents((double)s * L->r * L->v / (L->v - 1.0)) - month_interest(s, L->gross);
+             * of a month; the drift is ~1e-14 relative, far below a cent).
+             * Next month's (1+r)^(n-1) is divided out here, where nothing
+             * waits for it, rather than next month at the head of the
+             * payment's chain of dependent operations: the same division of
+             * the same numbers, so the same v, one month earlier. L->v is
+             * (1+r)^v_left; it is next month's when v_left is then left
+             * (this month took this branch and no reset came between: a
+             * reset sets v_left to 0, and left >= 2 here). */
+            double v = L->v_left == L->left ? L->v : pow(1.0 + L->r, L->left);
+            L->v = v / (1.0 + L->r);
+            L->v_left = L->left - 1;
+            sp = cents((double)s * L->r * v / (v - 1.0)) - month_interest(s, L->gross);
         }
         if (sp > s)
             sp = s;
