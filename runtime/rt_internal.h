@@ -181,14 +181,13 @@ _Static_assert(RT_FAST_CENTS_MAX == INT64_MAX / 9765625, "RT_FAST_CENTS_MAX");
 static inline int rt_fast_cents(rt_dec v, int64_t *c)
 {
     uint64_t lo = (uint64_t)v;
-    int64_t hi = (int64_t)(v >> 64);
-    /* w: the low 64 bits of v >> 10; v >> 10 fits int64 when its bits
-     * from 63 up, i.e. v >> 73 = hi >> 9, are all w's sign bit
-     * (arithmetic shifts: gcc and clang define them so) */
+    int64_t hi = (int64_t)(v >> 64); /* arithmetic (gcc and clang define it so) */
+    /* v >> 10 fits int64 when -2^73 <= v < 2^73, i.e. -512 <= hi <= 511;
+     * w is then v >> 10 */
     int64_t w = (int64_t)((lo >> 10) | ((uint64_t)hi << 54));
     int64_t q = (int64_t)((uint64_t)w * RT_INV_5_10);
     *c = q;
-    return (lo & 1023u) == 0 && (hi >> 9) == (w >> 63) &&
+    return (lo & 1023u) == 0 && (uint64_t)hi + 512u < 1024u &&
            (uint64_t)q + (uint64_t)RT_FAST_CENTS_MAX <= 2 * (uint64_t)RT_FAST_CENTS_MAX;
 }
 
