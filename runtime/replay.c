@@ -206,7 +206,10 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
  * and a fund's remaining amount are what the fund holds at that point),
  * that amount is worked out in cents and the figure compared with it times
  * 10^10, exactly, on 128 bits: equal means the check passes and the figure
- * is that many whole cents; not equal means the check fails.
+ * is that many whole cents; not equal means the check fails. Likewise a
+ * figure that is 0, or exactly equal on 128 bits to one already in cents
+ * (interest paid equal to the interest due, a clause paying all its fund
+ * holds), takes that many cents without a conversion.
  *
  * Why 1 here means the 128-bit checks all pass: every figure is then
  * exactly c * 10^10 for the c used here, and each check compares figures
@@ -244,14 +247,27 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
             return 0; \
     } while (0)
 #define IS(v, c) ((v) == (rt_dec)(c) * RT_CENT)
+    /* zero is common (paid-off classes, empty clauses) and needs no
+     * conversion */
+#define CENTS0(v, c)           \
+    do {                       \
+        rt_dec v_ = (v);       \
+        if (v_ == 0)           \
+            (c) = 0;           \
+        else                   \
+            CENTS(v_, c);      \
+    } while (0)
 
     for (int32_t i = 0; i < nc; i++) {
         const rt_dec *cs = &slot[RT_SLOT_CLASS(l, i, 0)];
         int64_t due, paid, beg, prin, end;
-        CENTS(cs[RT_C_INTEREST_DUE], due);
-        CENTS(cs[RT_C_INTEREST_PAID], paid);
-        CENTS(cs[RT_C_PRINCIPAL_PAID], prin);
-        CENTS(cs[RT_C_BEGIN_BALANCE], beg);
+        CENTS0(cs[RT_C_INTEREST_DUE], due);
+        if (cs[RT_C_INTEREST_PAID] == cs[RT_C_INTEREST_DUE])
+            paid = due; /* paid in full, the usual case */
+        else
+            CENTS0(cs[RT_C_INTEREST_PAID], paid);
+        CENTS0(cs[RT_C_PRINCIPAL_PAID], prin);
+        CENTS0(cs[RT_C_BEGIN_BALANCE], beg);
         NEED(paid >= 0 && prin >= 0 && paid <= due && IS(cs[RT_C_INTEREST_SHORTFALL], due - paid));
         if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
             CENTS(cs[RT_C_END_BALANCE], end);
@@ -270,7 +286,7 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
     }
     for (int32_t i = 0; i < np; i++) {
         int64_t p;
-        CENTS(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], p);
+        CENTS0(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], p);
         NEED(p >= 0);
         parties += p;
     }
@@ -286,9 +302,13 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         int32_t f = d->clauses.v[i].fund;
         int64_t pd, sf;
         NEED(f >= 0 && f < nf);
-        CENTS(ks[RT_K_PAID], pd);
-        CENTS(ks[RT_K_SHORTFALL], sf);
-        NEED(pd >= 0 && pd <= rem[f] && IS(ks[RT_K_AVAILABLE], rem[f]));
+        NEED(IS(ks[RT_K_AVAILABLE], rem[f]));
+        if (ks[RT_K_PAID] == ks[RT_K_AVAILABLE])
+            pd = rem[f]; /* paid all the fund held */
+        else
+            CENTS0(ks[RT_K_PAID], pd);
+        CENTS0(ks[RT_K_SHORTFALL], sf);
+        NEED(pd >= 0 && pd <= rem[f]);
         rem[f] -= pd;
         out += pd;
     }
@@ -298,6 +318,7 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
     }
     NEED(in == out + left && out == received + parties);
 #undef CENTS
+#undef CENTS0
 #undef NEED
 #undef IS
     return 1;

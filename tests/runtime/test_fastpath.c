@@ -275,7 +275,22 @@ static void due_frac(const rt_layout *l, rt_dec *slot)
     CL(IO, RT_C_INTEREST_SHORTFALL) += 7;
 }
 
+/* the fast path's shortcuts: interest paid equal to its due, a clause
+ * paying all its fund holds; equal, but not whole cents */
+static void paid_due_frac(const rt_layout *l, rt_dec *slot)
+{
+    CL(A, RT_C_INTEREST_DUE) += 1;
+    CL(A, RT_C_INTEREST_PAID) += 1;
+}
+static void paid_avail_frac(const rt_layout *l, rt_dec *slot)
+{
+    KL(K_REM0, RT_K_AVAILABLE) += 1;
+    KL(K_REM0, RT_K_PAID) += 1;
+}
+
 static const breakage breakages[] = {
+    {"class \"A\" interest due 4000.000000000001 is not a whole number of cents", paid_due_frac},
+    {"clause \"5.01(a)(iii)\" available 1234.560000000001 is not a whole number of cents", paid_avail_frac},
     {"ending balance", end_frac},
     {"clause \"5.01(a)(iii)\" available 1234.560000000001 is not a whole number of cents", avail_frac},
     {"fund \"Principal Funds\" remaining 1000.000000000001 is not a whole number of cents", remaining_frac},
