@@ -314,6 +314,8 @@ rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
      *   2^64 * 2^20, fits), and below 2^76 n / (360 * 10^12) is a shift and
      *   a 64-bit division by a constant, rounded half up once: the same
      *   quotient and remainder, so the same result, as every path of interest_general. */
+    if (balance == 0 && basis > 0 && basis <= 10000)
+        return 0; /* a class paid off: nothing accrues, whatever the rate and days */
     int64_t cb;
     uint64_t dlo = (uint64_t)days, wd = (dlo >> 12) * INV_5_12;
     if (basis == 360 && rt_fast_cents(balance, &cb) && cb >= 0 && (rate >> 64) == 0 && (days >> 63) == 0 &&

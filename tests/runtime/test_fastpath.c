@@ -533,7 +533,19 @@ static void test_interest_fast(void **state)
     assert_true(rt_dec_interest(run, 360, -1, D("-100"), D("0.06"), 30 * RT_SCALE) == -50 * CENT);
     assert_true(rt_dec_interest(run, 360, -1, D("100"), D("0.06"), 30 * RT_SCALE + RT_SCALE / 2) == 51 * CENT);
     assert_true(rt_dec_interest(run, 360, -1, D("100.005"), D("0.06"), 30 * RT_SCALE) == 50 * CENT);
+    /* nothing accrues on nothing, whatever the rate and days; a bad basis
+     * is still reported */
+    assert_true(rt_dec_interest(run, 360, -1, 0, D("0.06"), 30 * RT_SCALE) == 0);
+    assert_true(rt_dec_interest(run, 365, -1, 0, -RT_DEC_LIMIT, RT_SCALE / 3) == 0);
+    assert_true(rt_dec_interest(run, 10000, -1, 0, RT_DEC_LIMIT, RT_DEC_LIMIT) == 0);
     assert_false(rt_run_failed(run));
+    assert_true(rt_dec_interest(run, 0, -1, 0, D("0.06"), 30 * RT_SCALE) == 0);
+    assert_true(rt_run_failed(run));
+    assert_contains(rt_run_error(run), "bad day-count basis 0");
+    rt_run_free(run);
+    run = rt_run_new(NULL);
+    assert_true(rt_dec_interest(run, 10001, -1, 0, D("0.06"), 30 * RT_SCALE) == 0);
+    assert_contains(rt_run_error(run), "bad day-count basis 10001");
     rt_run_free(run);
 }
 
