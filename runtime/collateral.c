@@ -428,18 +428,17 @@ static double rate_at(int kind, double cst, const double *tab, int32_t age, int3
     return tab[k < 0 ? 0 : k];
 }
 
-/* single is a constant where this is inlined: with one group the month's
- * sums live in a local the compiler keeps in registers, not in memory */
+/* single is a constant where this is inlined: with one group every line
+ * adds to out[0], without looking up its group */
 static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int single)
 {
     memset(out, 0, (size_t)p->ngroups * sizeof *out);
-    rt_flows acc;
-    memset(&acc, 0, sizeof acc);
     const int32_t ring = p->lag + 1;
-    const int32_t wr = t % ring, rd = (t + 1) % ring;
+    /* one division, not two: (t + 1) % ring is the next slot round */
+    const int32_t wr = t % ring, rd = wr + 1 == ring ? 0 : wr + 1;
     for (int32_t i = 0; i < p->nlines; i++) {
         line *L = &p->l[i];
-        rt_flows *o = single ? &acc : &out[L->group];
+        rt_flows *o = single ? out : &out[L->group];
         int64_t b = L->perf;
         o->begin += b + L->pipe_sum;
         if (b == 0 && L->pipe_sum == 0)
@@ -541,8 +540,6 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         o->interest += in + adv;
         o->advanced += adv;
     }
-    if (single)
-        out[0] = acc;
 }
 
 void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out)
