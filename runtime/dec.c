@@ -388,20 +388,19 @@ static int pro_rata_fast(rt_dec amount, int32_t n, const rt_dec *weight, rt_dec 
     }
     if (!rt_fast_cents(amount, &amt))
         return 0;
+    if (amt > total) /* outside the contract: never pay anyone past weight */
+        amt = total;
+    if (total > 0 && amt == total) {
+        /* paid in full, the usual case: amt * w / total is w exactly,
+         * with no remainder and no cent left over */
+        for (int32_t i = 0; i < n; i++)
+            out[i] = w[i] > 0 ? (rt_dec)w[i] * RT_CENT : 0;
+        return 1;
+    }
     for (int32_t i = 0; i < n; i++)
         out[i] = 0;
     if (total == 0 || amt <= 0)
         return 1;
-    if (amt > total) /* outside the contract: never pay anyone past weight */
-        amt = total;
-    if (amt == total) {
-        /* paid in full, the usual case: amt * w / total is w exactly,
-         * with no remainder and no cent left over */
-        for (int32_t i = 0; i < n; i++)
-            if (w[i] > 0)
-                out[i] = (rt_dec)w[i] * RT_CENT;
-        return 1;
-    }
     int64_t given = 0;
     for (int32_t i = 0; i < n; i++) {
         r[i] = 0;
