@@ -428,19 +428,36 @@ static double rate_at(int kind, double cst, const double *tab, int32_t age, int3
     return tab[k < 0 ? 0 : k];
 }
 
-/* single is a constant where this is inlined: with one group every line
- * adds to out[0], without looking up its group */
+/* single is a constant where this is inlined: with one group the month's
+ * sums are locals (registers, mostly), with more they go to out[group].
+ * What does not change during the month is read into locals first: the
+ * lines' stores could otherwise alias it and force reloads. */
 static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int single)
 {
     memset(out, 0, (size_t)p->ngroups * sizeof *out);
     const int32_t ring = p->lag + 1;
     /* one division, not two: (t + 1) % ring is the next slot round */
     const int32_t wr = t % ring, rd = wr + 1 == ring ? 0 : wr + 1;
-    for (int32_t i = 0; i < p->nlines; i++) {
-        line *L = &p->l[i];
-        rt_flows *o = single ? out : &out[L->group];
+    const int32_t nlines = p->nlines, tab_n = p->tab_n;
+    const int df_kind = p->df_kind, pp_kind = p->pp_kind, advancing = p->advancing;
+    const double df_const = p->df_const, pp_const = p->pp_const, severity = p->severity;
+    const double *const df_tab = p->df_tab, *const pp_tab = p->pp_tab;
+    int64_t *const pipe_w = &p->pipe[(size_t)wr * (size_t)nlines];
+    int64_t *const pipe_r = &p->pipe[(size_t)rd * (size_t)nlines];
+    line *const lines = p->l;
+    int64_t s_begin = 0, s_scheduled = 0, s_prepaid = 0, s_defaulted = 0, s_liquidated = 0, s_recoveries = 0,
+            s_loss = 0, s_interest = 0, s_advanced = 0, s_loans = 0, s_end = 0;
+#define ADD(field, v)                   \
+    do {                                \
+        if (single)                     \
+            s_##field += (v);           \
+        else                            \
+            out[L->group].field += (v); \
+    } while (0)
+    for (int32_t i = 0; i < nlines; i++) {
+        line *L = &lines[i];
         int64_t b = L->perf;
-        o->begin += b + L->pipe_sum;
+        ADD(begin, b + L->pipe_sum);
         if (b == 0 && L->pipe_sum == 0)
             continue;
         int32_t age = ++L->age;
@@ -461,7 +478,7 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         }
 
         /* 2. defaults from the beginning performing balance */
-        double mdr = rate_at(p->df_kind, p->df_const, p->df_tab, age, t, p->tab_n);
+        double mdr = rate_at(df_kind, df_const, df_tab, age, t, tab_n);
         int64_t def = cents((double)b * mdr);
         if (def > b)
             def = b;
@@ -470,7 +487,7 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         /* 3. interest: the survivors pay; advances cover the defaulted
          * balance still in the pool (this month's defaults included) */
         int64_t in = month_interest(s, L->net);
-        int64_t adv = p->advancing ? month_interest(def + L->pipe_sum, L->net) : 0;
+        int64_t adv = advancing ? month_interest(def + L->pipe_sum, L->net) : 0;
 
         /* 4. scheduled principal of the survivors: the level payment over
          * the months left less the month's gross interest, as a servicer
@@ -507,20 +524,20 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
             sp = 0;
 
         /* 5. prepayment of what is left after scheduled principal */
-        double smm = rate_at(p->pp_kind, p->pp_const, p->pp_tab, age, t, p->tab_n);
+        double smm = rate_at(pp_kind, pp_const, pp_tab, age, t, tab_n);
         int64_t pre = cents((double)(s - sp) * smm);
         if (pre > s - sp)
             pre = s - sp;
 
         /* 6. liquidation of the defaults of month t - lag */
-        int64_t *pw = &p->pipe[(size_t)wr * (size_t)p->nlines + (size_t)i];
-        int64_t *pr = &p->pipe[(size_t)rd * (size_t)p->nlines + (size_t)i];
+        int64_t *pw = &pipe_w[i];
+        int64_t *pr = &pipe_r[i];
         *pw += def;
         L->pipe_sum += def;
         int64_t liq = *pr;
         *pr = 0;
         L->pipe_sum -= liq;
-        int64_t rec = cents((double)liq * (1.0 - p->severity));
+        int64_t rec = cents((double)liq * (1.0 - severity));
         if (rec > liq)
             rec = liq;
 
@@ -529,16 +546,30 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         /* what is left of the line: performing and awaiting liquidation
          * (a line skipped above has nothing left, so adds nothing) */
         int64_t rest = L->perf + L->pipe_sum;
-        o->end += rest;
-        o->loans += rest > 0;
-        o->scheduled += sp;
-        o->prepaid += pre;
-        o->defaulted += def;
-        o->liquidated += liq;
-        o->recoveries += rec;
-        o->loss += liq - rec;
-        o->interest += in + adv;
-        o->advanced += adv;
+        ADD(end, rest);
+        ADD(loans, rest > 0);
+        ADD(scheduled, sp);
+        ADD(prepaid, pre);
+        ADD(defaulted, def);
+        ADD(liquidated, liq);
+        ADD(recoveries, rec);
+        ADD(loss, liq - rec);
+        ADD(interest, in + adv);
+        ADD(advanced, adv);
+    }
+#undef ADD
+    if (single) {
+        out[0].begin = s_begin;
+        out[0].scheduled = s_scheduled;
+        out[0].prepaid = s_prepaid;
+        out[0].defaulted = s_defaulted;
+        out[0].liquidated = s_liquidated;
+        out[0].recoveries = s_recoveries;
+        out[0].loss = s_loss;
+        out[0].interest = s_interest;
+        out[0].advanced = s_advanced;
+        out[0].loans = s_loans;
+        out[0].end = s_end;
     }
 }
 
