@@ -643,6 +643,111 @@ static void test_pro_rata_fast(void **state)
     }
 }
 
+/* ---- the engine's two ways of summing a month -------------------------------------- */
+
+/* A pool of several groups sums each line into its group's flows; a pool
+ * of one group sums into locals. The same lines split into one-group
+ * pools must give each group's flows exactly, month by month, through
+ * defaults, liquidations, adjustable resets, interest-only and balloon
+ * lines, and a clean-up call. */
+static void add_line(rt_deal *d, int32_t group, int i)
+{
+    int32_t l = rt_add_collateral(d, group);
+    rt_set_collateral(d, l, RT_L_BALANCE, (rt_dec)(2000000 + (i * 7919) % 40000000) * CENT);
+    rt_dec g = (rt_dec)(40000000000LL + (i % 37) * 1500000000LL);
+    rt_set_collateral(d, l, RT_L_GROSS_RATE, i % 29 == 0 ? 0 : g);
+    rt_set_collateral(d, l, RT_L_NET_RATE, i % 29 == 0 ? 0 : g - 5000000000LL);
+    rt_set_collateral(d, l, RT_L_ORIGINAL_TERM, (rt_dec)(i % 3 ? 360 : 180) * RT_SCALE);
+    rt_set_collateral(d, l, RT_L_AGE, (rt_dec)(i % 20) * RT_SCALE);
+    if (i % 13 == 0)
+        rt_set_collateral(d, l, RT_L_BALLOON, (rt_dec)(60 + i % 30) * RT_SCALE);
+    if (i % 11 == 0)
+        rt_set_collateral(d, l, RT_L_IO_MONTHS, 36 * RT_SCALE);
+    if (i % 4 == 0) {
+        rt_set_collateral(d, l, RT_L_INDEX, 0);
+        rt_set_collateral(d, l, RT_L_MARGIN, D("2.75%"));
+        rt_set_collateral(d, l, RT_L_FIRST_RESET, (rt_dec)(i % 24 + 1) * RT_SCALE);
+        rt_set_collateral(d, l, RT_L_RESET_EVERY, 6 * RT_SCALE);
+        rt_set_collateral(d, l, RT_L_PERIODIC_CAP, D("1%"));
+        rt_set_collateral(d, l, RT_L_LIFE_CAP, D("11%"));
+    } else {
+        rt_set_collateral(d, l, RT_L_INDEX, -RT_SCALE);
+    }
+}
+
+static rt_deal *engine_deal(int ngroups)
+{
+    rt_deal *d = rt_deal_new();
+    rt_deal_name(d, "engine");
+    for (int g = 0; g < ngroups; g++)
+        rt_add_group(d, g ? "Group 2" : "Group 1");
+    rt_add_input(d, "Index", RT_UNIT_RATE);
+    return d;
+}
+
+static void test_engine_groups(void **state)
+{
+    (void)state;
+    rt_deal *two = engine_deal(2), *one[2] = {engine_deal(1), engine_deal(1)};
+    for (int i = 0; i < 300; i++) {
+        int g = i % 3 == 0; /* a third of the lines in group 2, interleaved */
+        add_line(two, g, i);
+        add_line(one[g], 0, i);
+    }
+    rt_dec idx[40];
+    for (int i = 0; i < 40; i++)
+        idx[i] = D("3%") + (rt_dec)i * D("0.125%");
+    rt_index_path path[1] = {{idx, 40}};
+    rt_pool *p2 = rt_pool_new(two, 12, 400), *p1[2] = {rt_pool_new(one[0], 12, 400), rt_pool_new(one[1], 12, 400)};
+    assert_non_null(p2);
+    int seen_default = 0, seen_loss = 0, seen_interest = 0;
+    for (int sc = 0; sc < 6; sc++) {
+        rt_assump a;
+        memset(&a, 0, sizeof a);
+        a.prepay.kind = sc % 2 ? RT_CURVE_PSA : RT_CURVE_CPR;
+        a.prepay.level = sc % 2 ? 1.5 : 0.08 * sc;
+        a.dflt.kind = sc % 3 ? RT_CURVE_SDA : RT_CURVE_CPR;
+        a.dflt.level = sc % 3 ? 2.0 : 0.03;
+        a.severity = 0.35;
+        a.lag = sc * 2;
+        a.advancing = sc % 2;
+        a.index = path;
+        char msg[256];
+        assert_true(rt_pool_start(p2, &a, NULL, sc, msg, sizeof msg));
+        assert_true(rt_pool_start(p1[0], &a, NULL, sc, msg, sizeof msg));
+        assert_true(rt_pool_start(p1[1], &a, NULL, sc, msg, sizeof msg));
+        for (int32_t t = 1; t <= 360; t++) {
+            rt_flows f2[2], f1[2][1];
+            rt_pool_month(p2, t, f2);
+            rt_pool_month(p1[0], t, f1[0]);
+            rt_pool_month(p1[1], t, f1[1]);
+            if (sc == 5 && t == 100) { /* the clean-up call */
+                rt_pool_sell(p2, f2);
+                rt_pool_sell(p1[0], f1[0]);
+                rt_pool_sell(p1[1], f1[1]);
+            }
+            for (int g = 0; g < 2; g++) {
+                if (memcmp(&f2[g], &f1[g][0], sizeof(rt_flows)) != 0) {
+                    print_error("scenario %d month %d group %d: flows differ (end %lld against %lld)\n", sc,
+                                (int)t, g, (long long)f2[g].end, (long long)f1[g][0].end);
+                    fail();
+                }
+                assert_true(rt_pool_balance(p2, g) == rt_pool_balance(p1[g], 0));
+                seen_default += f2[g].defaulted > 0;
+                seen_loss += f2[g].loss > 0;
+                seen_interest += f2[g].interest > 0;
+            }
+        }
+    }
+    assert_true(seen_default > 0 && seen_loss > 0 && seen_interest > 0);
+    rt_pool_free(p2);
+    rt_pool_free(p1[0]);
+    rt_pool_free(p1[1]);
+    rt_deal_free(two);
+    rt_deal_free(one[0]);
+    rt_deal_free(one[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_interest_fast),
         cmocka_unit_test(test_round_cents_fast),
         cmocka_unit_test(test_pro_rata_fast),
+        cmocka_unit_test(test_engine_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
