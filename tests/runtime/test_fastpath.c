@@ -7,6 +7,7 @@
  */
 #include "support.h"
 
+#include "proj_deal.h"
 #include "rt_project.h"
 
 #include <stdio.h>
@@ -748,6 +749,70 @@ static void test_engine_groups(void **state)
     rt_deal_free(one[1]);
 }
 
+/* ---- a projection past the fast checks' edge ---------------------------------------- */
+
+/* The projection test deal (proj_deal.c) opened at `scale` times its size,
+ * at zero speeds: each period the classes get the pool's scheduled
+ * principal, A first, and the interest their coupons accrue (25 days
+ * 30/360 first, then 30); the results must hold exactly those cents. At
+ * 50,000 times (a $50 billion pool, A $35 billion) every period's class
+ * figures are past RT_FAST_CENTS_MAX, so the 128-bit checks run and the
+ * results are converted from the slots; at 1 the fast checks hand them
+ * over. Both must agree with the same arithmetic done here. */
+static void project_at_scale(int64_t scale)
+{
+    proj_current = PROJ_FIXED;
+    rt_deal *d = rt_deal_new();
+    proj_describe(d);
+    char msg[RT_ERRMAX];
+    assert_true(rt_deal_validate(d, msg, sizeof msg));
+    rt_state open;
+    assert_true(rt_state_init(&open, d));
+    open.distribution_number = 0;
+    open.payment_date = rt_days_from_civil(2024, 1, 30);
+    open.pool_balance[0] = (rt_dec)100000000 * scale * CENT;
+    open.cumulative_loss[0] = 0;
+    open.class_balance[0] = (rt_dec)70000000 * scale * CENT;
+    open.class_balance[1] = (rt_dec)30000000 * scale * CENT;
+    rt_proj *w = rt_proj_new(d, proj_period, &open, 0, 400);
+    assert_non_null(w);
+    rt_assump a;
+    memset(&a, 0, sizeof a);
+    assert_true(rt_proj_run(w, &a, msg, sizeof msg));
+    const rt_proj_result *r = rt_proj_result_get(w);
+    assert_int_equal(r->nperiods, 360);
+    int64_t bal[2] = {70000000 * scale, 30000000 * scale};
+    const int bp[2] = {500, 525};
+    int past_edge = 0;
+    for (int32_t k = 0; k < r->nperiods; k++) {
+        const rt_flows *f = &r->flows[k];
+        int days = k == 0 ? 25 : 30;
+        int64_t pa = f->scheduled < bal[0] ? f->scheduled : bal[0];
+        int64_t pr[2] = {pa, f->scheduled - pa};
+        for (int c = 0; c < 2; c++) {
+            int64_t due = (int64_t)(((__int128)bal[c] * bp[c] * days + 1800000) / 3600000);
+            past_edge += bal[c] > RT_FAST_CENTS_MAX;
+            assert_int_equal(r->class_begin[k * 2 + c], bal[c]);
+            assert_int_equal(r->class_int[k * 2 + c], due);
+            assert_int_equal(r->class_prin[k * 2 + c], pr[c]);
+            bal[c] -= pr[c];
+            assert_int_equal(r->class_end[k * 2 + c], bal[c]);
+        }
+    }
+    assert_int_equal(bal[0] + bal[1], 0);
+    assert_true(scale == 1 ? past_edge == 0 : past_edge > 300);
+    rt_proj_free(w);
+    rt_state_free(&open);
+    rt_deal_free(d);
+}
+
+static void test_projection_edge(void **state)
+{
+    (void)state;
+    project_at_scale(1);
+    project_at_scale(50000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_round_cents_fast),
         cmocka_unit_test(test_pro_rata_fast),
         cmocka_unit_test(test_engine_groups),
+        cmocka_unit_test(test_projection_edge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
