@@ -257,24 +257,27 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         else                   \
             CENTS(v_, c);      \
     } while (0)
+    /* class i's and clause i's slots, always through the layout macros (the
+     * order of a class's fields may change) */
+#define CS(field) slot[RT_SLOT_CLASS(l, i, RT_C_##field)]
+#define KS(field) slot[RT_SLOT_CLAUSE(l, i, RT_K_##field)]
 
     for (int32_t i = 0; i < nc; i++) {
-        const rt_dec *cs = &slot[RT_SLOT_CLASS(l, i, 0)];
         int64_t due, paid, beg, prin, end;
-        CENTS0(cs[RT_C_INTEREST_DUE], due);
-        if (cs[RT_C_INTEREST_PAID] == cs[RT_C_INTEREST_DUE])
+        CENTS0(CS(INTEREST_DUE), due);
+        if (CS(INTEREST_PAID) == CS(INTEREST_DUE))
             paid = due; /* paid in full, the usual case */
         else
-            CENTS0(cs[RT_C_INTEREST_PAID], paid);
-        CENTS0(cs[RT_C_PRINCIPAL_PAID], prin);
-        CENTS0(cs[RT_C_BEGIN_BALANCE], beg);
-        NEED(paid >= 0 && prin >= 0 && paid <= due && IS(cs[RT_C_INTEREST_SHORTFALL], due - paid));
+            CENTS0(CS(INTEREST_PAID), paid);
+        CENTS0(CS(PRINCIPAL_PAID), prin);
+        CENTS0(CS(BEGIN_BALANCE), beg);
+        NEED(paid >= 0 && prin >= 0 && paid <= due && IS(CS(INTEREST_SHORTFALL), due - paid));
         if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
-            CENTS(cs[RT_C_END_BALANCE], end);
+            CENTS(CS(END_BALANCE), end);
             NEED(prin == 0 && end >= 0);
         } else {
             end = beg - prin;
-            NEED(prin <= beg && IS(cs[RT_C_END_BALANCE], end));
+            NEED(prin <= beg && IS(CS(END_BALANCE), end));
         }
         received += paid + prin;
         if (cents) {
@@ -298,16 +301,15 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         in += dep;
     }
     for (int32_t i = 0; i < nk; i++) {
-        const rt_dec *ks = &slot[RT_SLOT_CLAUSE(l, i, 0)];
         int32_t f = d->clauses.v[i].fund;
         int64_t pd, sf;
         NEED(f >= 0 && f < nf);
-        NEED(IS(ks[RT_K_AVAILABLE], rem[f]));
-        if (ks[RT_K_PAID] == ks[RT_K_AVAILABLE])
+        NEED(IS(KS(AVAILABLE), rem[f]));
+        if (KS(PAID) == KS(AVAILABLE))
             pd = rem[f]; /* paid all the fund held */
         else
-            CENTS0(ks[RT_K_PAID], pd);
-        CENTS0(ks[RT_K_SHORTFALL], sf);
+            CENTS0(KS(PAID), pd);
+        CENTS0(KS(SHORTFALL), sf);
         NEED(pd >= 0 && pd <= rem[f]);
         rem[f] -= pd;
         out += pd;
@@ -317,6 +319,8 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         left += rem[f];
     }
     NEED(in == out + left && out == received + parties);
+#undef CS
+#undef KS
 #undef CENTS
 #undef CENTS0
 #undef NEED
