@@ -11,6 +11,9 @@
  *
  * A program, not a test (docs/performance.md records its figures):
  *   build/bin/bench_projection [SECONDS_PER_MEASURE] [LOANS]   (LOANS 0 skips part 2)
+ * Each part also prints a digest of every figure of its first 20 scenarios:
+ * the compiled and hand-written deals must agree, and a change meant only
+ * to be faster must leave both digests as they were.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -31,9 +34,38 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* run scenarios with the given period function for about `seconds`;
- * returns scenarios per second */
-static double measure(rt_deal *d, rt_period_fn period, double seconds, int64_t *checksum)
+/* FNV-1a over bytes: a digest of what the first scenarios produced, so two
+ * builds (or the compiled and the hand-written deal) can be compared at a
+ * glance: equal digests, the same figures */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+#define DIGEST_SCENARIOS 20
+
+static uint64_t digest(uint64_t h, const rt_deal *d, const rt_proj_result *r)
+{
+    size_t nc = (size_t)rt_deal_layout(d)->nclasses, ng = (size_t)rt_deal_layout(d)->ngroups, k = (size_t)r->nperiods;
+    h = fnv(h, &r->nperiods, sizeof r->nperiods);
+    h = fnv(h, r->date, k * sizeof *r->date);
+    h = fnv(h, r->class_begin, k * nc * sizeof *r->class_begin);
+    h = fnv(h, r->class_int, k * nc * sizeof *r->class_int);
+    h = fnv(h, r->class_prin, k * nc * sizeof *r->class_prin);
+    h = fnv(h, r->class_end, k * nc * sizeof *r->class_end);
+    h = fnv(h, r->class_coupon, k * nc * sizeof *r->class_coupon);
+    return fnv(h, r->flows, k * ng * sizeof *r->flows);
+}
+
+/* run scenarios with the given period function for about `seconds` (and
+ * at least DIGEST_SCENARIOS); returns scenarios per second, and in
+ * *checksum the digest of the first DIGEST_SCENARIOS */
+static double measure(rt_deal *d, rt_period_fn period, double seconds, uint64_t *checksum)
 {
     rt_proj *w = rt_proj_new(d, period, NULL, 12, 400);
     if (!w) { fprintf(stderr, "bench: cannot start the projection\n"); exit(1); }
@@ -43,8 +75,8 @@ static double measure(rt_deal *d, rt_period_fn period, double seconds, int64_t *
     char msg[512];
     int n = 0;
     double t0 = now(), t = 0;
-    int64_t sum = 0;
-    while ((t = now() - t0) < seconds || n < 20) {
+    uint64_t sum = 1469598103934665603ull;
+    while ((t = now() - t0) < seconds || n < DIGEST_SCENARIOS) {
         rt_assump a;
         memset(&a, 0, sizeof a);
         a.prepay.kind = RT_CURVE_CPR;
@@ -58,8 +90,8 @@ static double measure(rt_deal *d, rt_period_fn period, double seconds, int64_t *
         a.input = inputs;
         a.periods = 360;
         if (!rt_proj_run(w, &a, msg, sizeof msg)) { fprintf(stderr, "bench: %s\n", msg); exit(1); }
-        const rt_proj_result *r = rt_proj_result_get(w);
-        for (int k = 0; k < r->nperiods; k++) sum += r->class_prin[k * 6];
+        if (n < DIGEST_SCENARIOS)
+            sum = digest(sum, d, rt_proj_result_get(w));
         n++;
     }
     *checksum = sum;
@@ -75,15 +107,15 @@ int main(int argc, char **argv)
     dealc_describe(d);
     gmacm_handwritten_init(rt_deal_layout(d));
 
-    int64_t sum_c = 0, sum_h = 0;
+    uint64_t sum_c = 0, sum_h = 0;
     double hand = measure(d, gmacm_handwritten_period, seconds, &sum_h);
     double compiled = measure(d, dealc_period, seconds, &sum_c);
     printf("GMACM 2003-HE2, one representative line, 360 months, 5-34%% CPR x 0-4.5%% CDR:\n");
     printf("  compiled deal      %10.0f scenarios/s\n", compiled);
     printf("  hand-written C     %10.0f scenarios/s\n", hand);
     printf("  compiled time / hand-written time  %.3f  (target: 1.25 or less)\n", hand / compiled);
-    (void)sum_c;
-    (void)sum_h;
+    printf("  digest of the first %d scenarios: compiled %016llx, hand-written %016llx%s\n", DIGEST_SCENARIOS,
+           (unsigned long long)sum_c, (unsigned long long)sum_h, sum_c == sum_h ? "" : "  DIFFERENT");
 
     /* a 100,000-loan pool: the engine's per loan-month cost */
     int nloans = argc > 2 ? atoi(argv[2]) : 100000;
@@ -105,14 +137,15 @@ int main(int argc, char **argv)
         rt_set_collateral(big, l, RT_L_AGE, (rt_dec)(i % 12) * RT_SCALE);
     }
     double t0 = now();
-    int64_t sum_b = 0;
+    uint64_t sum_b = 0;
     double sc = measure(big, dealc_period, 0.0, &sum_b);
     double el = now() - t0;
     (void)sc;
-    /* measure() runs at least 20 scenarios */
-    double loan_months = 20.0 * (nloans + 1) * 360.0;
-    printf("%d-loan pool, 360 months, 20 scenarios in %.2f s: %.0f loan-months/s (%.2f s per scenario)\n",
-           nloans + 1, el, loan_months / el, el / 20.0);
+    /* measure() runs DIGEST_SCENARIOS scenarios when given no time */
+    double loan_months = (double)DIGEST_SCENARIOS * (nloans + 1) * 360.0;
+    printf("%d-loan pool, 360 months, %d scenarios in %.2f s: %.0f loan-months/s (%.2f s per scenario)\n",
+           nloans + 1, DIGEST_SCENARIOS, el, loan_months / el, el / DIGEST_SCENARIOS);
+    printf("  digest %016llx\n", (unsigned long long)sum_b);
     rt_deal_free(big);
     rt_deal_free(d);
     return 0;

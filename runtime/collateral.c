@@ -162,26 +162,43 @@ int64_t rt_level_payment(int64_t balance, double annual_rate, int32_t n)
     return cents((double)balance * r * v / (v - 1.0));
 }
 
-/* balance (cents) x annual rate (rt_dec) / 12, half-up, exact. A 128-bit
- * division is a library call and this runs two or three times per line and
- * month, so the quotient is estimated in double and then made exact with
- * 128-bit multiplications only: q is the half-up quotient of p by D exactly
- * when (2q - 1) D <= 2p < (2q + 1) D. The estimate is off by at most one. */
-static int64_t month_interest(int64_t balance, int64_t rate)
+/* balance (cents) x annual rate (rt_dec) / 12, half-up, exact: with
+ * n = balance * rate (one 64x64 product) and D = 12 * 10^12, the quotient
+ * q = floor(n / D) goes up by one when the remainder r has 2r >= D.
+ *
+ * This runs two or three times per line and month. A single loan's
+ * product fits 64 bits (a $10 million loan at 18% is 1.8e18 < 2^64), and
+ * then q and r are one 64-bit division by a constant (a multiplication)
+ * inline; the same q and r as the 128-bit division, so the same result.
+ * Bigger products (a representative line of a whole pool) take the 128-bit
+ * path out of line. */
+static __attribute__((noinline)) int64_t month_interest_wide(unsigned __int128 n)
 {
-    if (balance <= 0 || rate <= 0)
-        return 0;
-    /* balance (cents) * annual rate (10^12 = 100%) / 12, half-up, exactly:
-     * one 64x64 product, then a division by 12 * 10^12 = 2^14 * 732421875,
-     * which for products below 2^78 (any loan, and pools to about
-     * $300 million at 8%) is a shift and a division by a constant */
-    unsigned __int128 n = (unsigned __int128)(uint64_t)balance * (uint64_t)rate;
+    /* D = 2^14 * 732421875: below 2^78 a shift and a division by a
+     * constant, else the library's 128-bit division */
     const uint64_t D = 12000000000000ull;
     uint64_t q = (n >> 78) == 0 ? (uint64_t)(n >> 14) / 732421875ull : (uint64_t)(n / D);
     unsigned __int128 r = n - (unsigned __int128)q * D;
     if (r >= D - r)
         q++;
     return (int64_t)q;
+}
+
+static inline int64_t month_interest(int64_t balance, int64_t rate)
+{
+    if (balance <= 0 || rate <= 0)
+        return 0;
+    unsigned __int128 n = (unsigned __int128)(uint64_t)balance * (uint64_t)rate;
+    if ((uint64_t)(n >> 64) != 0)
+        return month_interest_wide(n);
+    const uint64_t D = 12000000000000ull, lo = (uint64_t)n;
+    uint64_t q = lo / D, r = lo - q * D;
+    return (int64_t)(q + (r >= D - r));
+}
+
+int64_t rt_month_interest(int64_t balance, int64_t rate)
+{
+    return month_interest(balance, rate);
 }
 
 rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic_cap,
@@ -412,19 +429,35 @@ static double rate_at(int kind, double cst, const double *tab, int32_t age, int3
 }
 
 /* single is a constant where this is inlined: with one group the month's
- * sums live in a local the compiler keeps in registers, not in memory */
+ * sums are locals (registers, mostly), with more they go to out[group].
+ * What does not change during the month is read into locals first: the
+ * lines' stores could otherwise alias it and force reloads. */
 static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int single)
 {
     memset(out, 0, (size_t)p->ngroups * sizeof *out);
-    rt_flows acc;
-    memset(&acc, 0, sizeof acc);
     const int32_t ring = p->lag + 1;
-    const int32_t wr = t % ring, rd = (t + 1) % ring;
-    for (int32_t i = 0; i < p->nlines; i++) {
-        line *L = &p->l[i];
-        rt_flows *o = single ? &acc : &out[L->group];
+    /* one division, not two: (t + 1) % ring is the next slot round */
+    const int32_t wr = t % ring, rd = wr + 1 == ring ? 0 : wr + 1;
+    const int32_t nlines = p->nlines, tab_n = p->tab_n;
+    const int df_kind = p->df_kind, pp_kind = p->pp_kind, advancing = p->advancing;
+    const double df_const = p->df_const, pp_const = p->pp_const, severity = p->severity;
+    const double *const df_tab = p->df_tab, *const pp_tab = p->pp_tab;
+    int64_t *const pipe_w = &p->pipe[(size_t)wr * (size_t)nlines];
+    int64_t *const pipe_r = &p->pipe[(size_t)rd * (size_t)nlines];
+    line *const lines = p->l;
+    int64_t s_begin = 0, s_scheduled = 0, s_prepaid = 0, s_defaulted = 0, s_liquidated = 0, s_recoveries = 0,
+            s_loss = 0, s_interest = 0, s_advanced = 0, s_loans = 0, s_end = 0;
+#define ADD(field, v)                   \
+    do {                                \
+        if (single)                     \
+            s_##field += (v);           \
+        else                            \
+            out[L->group].field += (v); \
+    } while (0)
+    for (int32_t i = 0; i < nlines; i++) {
+        line *L = &lines[i];
         int64_t b = L->perf;
-        o->begin += b + L->pipe_sum;
+        ADD(begin, b + L->pipe_sum);
         if (b == 0 && L->pipe_sum == 0)
             continue;
         int32_t age = ++L->age;
@@ -445,7 +478,7 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         }
 
         /* 2. defaults from the beginning performing balance */
-        double mdr = rate_at(p->df_kind, p->df_const, p->df_tab, age, t, p->tab_n);
+        double mdr = rate_at(df_kind, df_const, df_tab, age, t, tab_n);
         int64_t def = cents((double)b * mdr);
         if (def > b)
             def = b;
@@ -454,7 +487,7 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         /* 3. interest: the survivors pay; advances cover the defaulted
          * balance still in the pool (this month's defaults included) */
         int64_t in = month_interest(s, L->net);
-        int64_t adv = p->advancing ? month_interest(def + L->pipe_sum, L->net) : 0;
+        int64_t adv = advancing ? month_interest(def + L->pipe_sum, L->net) : 0;
 
         /* 4. scheduled principal of the survivors: the level payment over
          * the months left less the month's gross interest, as a servicer
@@ -472,13 +505,18 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
         else {
             /* (1+r)^n: one pow at the start and after a rate change, then
              * divided by 1 + r as n counts down (pow is most of the cost
-             * of a month; the drift is ~1e-14 relative, far below a cent) */
-            if (L->v_left == L->left + 1)
-                L->v /= 1.0 + L->r;
-            else
-                L->v = pow(1.0 + L->r, L->left);
-            L->v_left = L->left;
-            sp = cents((double)s * L->r * L->v / (L->v - 1.0)) - month_interest(s, L->gross);
+             * of a month; the drift is ~1e-14 relative, far below a cent).
+             * Next month's (1+r)^(n-1) is divided out here, where nothing
+             * waits for it, rather than next month at the head of the
+             * payment's chain of dependent operations: the same division of
+             * the same numbers, so the same v, one month earlier. L->v is
+             * (1+r)^v_left; it is next month's when v_left is then left
+             * (this month took this branch and no reset came between: a
+             * reset sets v_left to 0, and left >= 2 here). */
+            double v = L->v_left == L->left ? L->v : pow(1.0 + L->r, L->left);
+            L->v = v / (1.0 + L->r);
+            L->v_left = L->left - 1;
+            sp = cents((double)s * L->r * v / (v - 1.0)) - month_interest(s, L->gross);
         }
         if (sp > s)
             sp = s;
@@ -486,40 +524,52 @@ static inline void pool_month(rt_pool *p, int32_t t, rt_flows *out, const int si
             sp = 0;
 
         /* 5. prepayment of what is left after scheduled principal */
-        double smm = rate_at(p->pp_kind, p->pp_const, p->pp_tab, age, t, p->tab_n);
+        double smm = rate_at(pp_kind, pp_const, pp_tab, age, t, tab_n);
         int64_t pre = cents((double)(s - sp) * smm);
         if (pre > s - sp)
             pre = s - sp;
 
         /* 6. liquidation of the defaults of month t - lag */
-        int64_t *pw = &p->pipe[(size_t)wr * (size_t)p->nlines + (size_t)i];
-        int64_t *pr = &p->pipe[(size_t)rd * (size_t)p->nlines + (size_t)i];
+        int64_t *pw = &pipe_w[i];
+        int64_t *pr = &pipe_r[i];
         *pw += def;
         L->pipe_sum += def;
         int64_t liq = *pr;
         *pr = 0;
         L->pipe_sum -= liq;
-        int64_t rec = cents((double)liq * (1.0 - p->severity));
+        int64_t rec = cents((double)liq * (1.0 - severity));
         if (rec > liq)
             rec = liq;
 
         L->perf = s - sp - pre;
         L->left--;
-        o->scheduled += sp;
-        o->prepaid += pre;
-        o->defaulted += def;
-        o->liquidated += liq;
-        o->recoveries += rec;
-        o->loss += liq - rec;
-        o->interest += in + adv;
-        o->advanced += adv;
+        /* what is left of the line: performing and awaiting liquidation
+         * (a line skipped above has nothing left, so adds nothing) */
+        int64_t rest = L->perf + L->pipe_sum;
+        ADD(end, rest);
+        ADD(loans, rest > 0);
+        ADD(scheduled, sp);
+        ADD(prepaid, pre);
+        ADD(defaulted, def);
+        ADD(liquidated, liq);
+        ADD(recoveries, rec);
+        ADD(loss, liq - rec);
+        ADD(interest, in + adv);
+        ADD(advanced, adv);
     }
-    if (single)
-        out[0] = acc;
-    for (int32_t i = 0; i < p->nlines; i++) {
-        const line *L = &p->l[i];
-        out[L->group].end += L->perf + L->pipe_sum;
-        out[L->group].loans += (L->perf + L->pipe_sum) > 0;
+#undef ADD
+    if (single) {
+        out[0].begin = s_begin;
+        out[0].scheduled = s_scheduled;
+        out[0].prepaid = s_prepaid;
+        out[0].defaulted = s_defaulted;
+        out[0].liquidated = s_liquidated;
+        out[0].recoveries = s_recoveries;
+        out[0].loss = s_loss;
+        out[0].interest = s_interest;
+        out[0].advanced = s_advanced;
+        out[0].loans = s_loans;
+        out[0].end = s_end;
     }
 }
 

@@ -131,47 +131,6 @@ static rt_dec signed_result(u128 m, int negative)
 
 /* ---- ABI arithmetic --------------------------------------------------------- */
 
-rt_dec rt_dec_mul(rt_run *run, rt_dec a, rt_dec b, int32_t site)
-{
-    int neg = (a < 0) != (b < 0);
-    u128 q;
-    rt_dec p;
-    if (!__builtin_mul_overflow(a, b, &p)) {
-        u128 m = mag(p);
-        q = m / (u128)RT_SCALE;
-        u128 r = m % (u128)RT_SCALE;
-        if (r >= (u128)RT_SCALE - r)
-            q++;
-        if (q <= (u128)RT_DEC_LIMIT)
-            return signed_result(q, neg);
-    } else {
-        big x;
-        big_set(&x, mag(a));
-        big_mul_u128(&x, mag(b));
-        if (big_div_round(&x, (u128)RT_SCALE, (u128)RT_DEC_LIMIT, &q))
-            return signed_result(q, neg);
-    }
-    rt_run_fail(run, site, "amount out of range in multiplication");
-    return 0;
-}
-
-rt_dec rt_dec_div(rt_run *run, rt_dec a, rt_dec b, int32_t site)
-{
-    if (b == 0) {
-        rt_run_fail(run, site, "division by zero");
-        return 0;
-    }
-    int neg = (a < 0) != (b < 0);
-    big x;
-    u128 q;
-    big_set(&x, mag(a));
-    big_mul_u64(&x, (uint64_t)RT_SCALE);
-    if (big_div_round(&x, mag(b), (u128)RT_DEC_LIMIT, &q))
-        return signed_result(q, neg);
-    rt_run_fail(run, site, "amount out of range in division");
-    return 0;
-}
-
 /* n / d and n % d for a divisor below 2^64: two 64-bit divisions instead
  * of the library's general 128-bit one (this is the hot path of every
  * projected period: rounding and interest) */
@@ -209,8 +168,52 @@ static inline u128 div_pow10(u128 n, int k, uint64_t *rem)
     return divmod64(n, ten, rem);
 }
 
+
+rt_dec rt_dec_mul(rt_run *run, rt_dec a, rt_dec b, int32_t site)
+{
+    int neg = (a < 0) != (b < 0);
+    u128 q;
+    rt_dec p;
+    if (!__builtin_mul_overflow(a, b, &p)) {
+        uint64_t r;
+        q = div_pow10(mag(p), 12, &r); /* floor(m / 10^12) and the remainder */
+        if (r >= (uint64_t)RT_SCALE - r)
+            q++;
+        if (q <= (u128)RT_DEC_LIMIT)
+            return signed_result(q, neg);
+    } else {
+        big x;
+        big_set(&x, mag(a));
+        big_mul_u128(&x, mag(b));
+        if (big_div_round(&x, (u128)RT_SCALE, (u128)RT_DEC_LIMIT, &q))
+            return signed_result(q, neg);
+    }
+    rt_run_fail(run, site, "amount out of range in multiplication");
+    return 0;
+}
+
+rt_dec rt_dec_div(rt_run *run, rt_dec a, rt_dec b, int32_t site)
+{
+    if (b == 0) {
+        rt_run_fail(run, site, "division by zero");
+        return 0;
+    }
+    int neg = (a < 0) != (b < 0);
+    big x;
+    u128 q;
+    big_set(&x, mag(a));
+    big_mul_u64(&x, (uint64_t)RT_SCALE);
+    if (big_div_round(&x, mag(b), (u128)RT_DEC_LIMIT, &q))
+        return signed_result(q, neg);
+    rt_run_fail(run, site, "amount out of range in division");
+    return 0;
+}
+
 rt_dec rt_dec_round_cents(rt_dec a)
 {
+    int64_t c;
+    if (rt_fast_cents(a, &c)) /* already whole cents: nothing to round */
+        return a;
     u128 m = mag(a);
     uint64_t r;
     u128 q = div_pow10(m, 10, &r);
@@ -221,8 +224,12 @@ rt_dec rt_dec_round_cents(rt_dec a)
     return a < 0 ? (rt_dec)(0 - v) : (rt_dec)v;
 }
 
-rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
-                       rt_dec balance, rt_dec rate, rt_dec days)
+/* 10^12 = 2^12 * 5^12; the inverse of 5^12 modulo 2^64 */
+#define INV_5_12 0x3662e0e1cf503eb1ull
+_Static_assert(244140625ull * INV_5_12 == 1ull, "INV_5_12 is the inverse of 5^12 modulo 2^64");
+
+static __attribute__((noinline)) rt_dec interest_general(rt_run *run, int32_t basis, int32_t site,
+                                                         rt_dec balance, rt_dec rate, rt_dec days)
 {
     /* the divisor basis * 10^34 (scale^3 / cents) must fit 128 bits */
     if (basis <= 0 || basis > 10000) {
@@ -293,6 +300,38 @@ rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
     return 0;
 }
 
+rt_dec rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
+                       rt_dec balance, rt_dec rate, rt_dec days)
+{
+    /* The hot case, every class every period: a 30/360 or actual/360
+     * coupon on a balance of whole cents, none of it negative.
+     *   cents: rt_fast_cents, exact (see rt_internal.h);
+     *   days: a whole number d below 2^20 when days < 2^63, its low 12 bits
+     *   are 0 and x = days / 2^12 times the inverse of 5^12 is below 2^20:
+     *   then d * 5^12 and x agree modulo 2^64 and both are below 2^64, so
+     *   x == d * 5^12 and days == d * 10^12 exactly;
+     *   the rest is interest_general's first path: n = cents * rate * d (< 2^40 *
+     *   2^64 * 2^20, fits), and below 2^76 n / (360 * 10^12) is a shift and
+     *   a 64-bit division by a constant, rounded half up once: the same
+     *   quotient and remainder, so the same result, as every path of interest_general. */
+    if (balance == 0 && basis > 0 && basis <= 10000)
+        return 0; /* a class paid off: nothing accrues, whatever the rate and days */
+    int64_t cb;
+    uint64_t dlo = (uint64_t)days, wd = (dlo >> 12) * INV_5_12;
+    if (basis == 360 && rt_fast_cents(balance, &cb) && cb >= 0 && (rate >> 64) == 0 && (days >> 63) == 0 &&
+        (dlo & 4095u) == 0 && wd < (1u << 20)) {
+        u128 n = (u128)(uint64_t)cb * (uint64_t)rate * wd;
+        if ((n >> 76) == 0) {
+            const uint64_t div = 360ull * 1000000000000ull;
+            uint64_t q = (uint64_t)(n >> 12) / (360ull * 244140625ull);
+            uint64_t rem = (uint64_t)(n - (u128)q * div);
+            q += rem >= div - rem;
+            return (rt_dec)q * RT_CENT;
+        }
+    }
+    return interest_general(run, basis, site, balance, rate, days);
+}
+
 /* (a*b) mod d and floor(a*b/d) for magnitudes, exact */
 static u128 muldiv(u128 a, u128 b, u128 d, u128 *rem)
 {
@@ -308,9 +347,87 @@ static u128 muldiv(u128 a, u128 b, u128 d, u128 *rem)
     return big_get(&x); /* fits: a <= d by the callers' contract */
 }
 
+/* floor(a * b / d) and the remainder, for a <= d (so the quotient is at
+ * most b and fits 64 bits): one divq on x86-64, no library call */
+static inline uint64_t muldiv64(uint64_t a, uint64_t b, uint64_t d, uint64_t *rem)
+{
+    u128 p = (u128)a * b;
+#if defined(__x86_64__)
+    uint64_t q, r, hi = (uint64_t)(p >> 64), lo = (uint64_t)p;
+    /* hi < d because a * b < d * 2^64 */
+    __asm__("divq %[d]" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), [d] "rm"(d));
+    *rem = r;
+    return q;
+#else
+    *rem = (uint64_t)(p % d);
+    return (uint64_t)(p / d);
+#endif
+}
+
+/* The same split as below, on int64 cents with a scratch of remainders on
+ * the stack, for up to PRO_RATA_FAST recipients whose weights and amount
+ * are whole cents within RT_FAST_CENTS_MAX (their total then stays below
+ * PRO_RATA_FAST * 2^63 / 5^10 < 2^46). Returns 0, having written nothing,
+ * when it does not apply. Each share and remainder is the exact
+ * floor(amount * weight / total) and its remainder, as muldiv gives below,
+ * and the leftover cents go by the same rule (largest remainder first,
+ * ties to the earlier index, one each), so out[] is identical. */
+#define PRO_RATA_FAST 64
+static int pro_rata_fast(rt_dec amount, int32_t n, const rt_dec *weight, rt_dec *out)
+{
+    if (n > PRO_RATA_FAST)
+        return 0;
+    int64_t w[PRO_RATA_FAST], amt;
+    uint64_t r[PRO_RATA_FAST];
+    int64_t total = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (!rt_fast_cents(weight[i], &w[i]))
+            return 0;
+        if (w[i] > 0)
+            total += w[i];
+    }
+    if (!rt_fast_cents(amount, &amt))
+        return 0;
+    if (amt > total) /* outside the contract: never pay anyone past weight */
+        amt = total;
+    if (total > 0 && amt == total) {
+        /* paid in full, the usual case: amt * w / total is w exactly,
+         * with no remainder and no cent left over */
+        for (int32_t i = 0; i < n; i++)
+            out[i] = w[i] > 0 ? (rt_dec)w[i] * RT_CENT : 0;
+        return 1;
+    }
+    for (int32_t i = 0; i < n; i++)
+        out[i] = 0;
+    if (total == 0 || amt <= 0)
+        return 1;
+    int64_t given = 0;
+    for (int32_t i = 0; i < n; i++) {
+        r[i] = 0;
+        if (w[i] <= 0)
+            continue;
+        uint64_t share = muldiv64((uint64_t)amt, (uint64_t)w[i], (uint64_t)total, &r[i]);
+        out[i] = (rt_dec)share * RT_CENT;
+        given += (int64_t)share;
+    }
+    for (int64_t left = amt - given; left > 0; left--) {
+        int32_t best = -1;
+        for (int32_t i = 0; i < n; i++)
+            if (r[i] != 0 && (best < 0 || r[i] > r[best]))
+                best = i;
+        if (best < 0)
+            break; /* cannot happen: leftover < number of inexact shares */
+        out[best] += RT_CENT;
+        r[best] = 0; /* one extra cent each */
+    }
+    return 1;
+}
+
 void rt_alloc_pro_rata(rt_dec amount, int32_t n, const rt_dec *weight, rt_dec *out)
 {
     if (n <= 0)
+        return;
+    if (pro_rata_fast(amount, n, weight, out))
         return;
     /* work in whole cents: the contract says inputs are whole cents, and
      * rounding them first keeps out[] whole cents even if they are not */

@@ -248,7 +248,13 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
             fail_at(msg, msgsize, date, w->run->failed ? w->run->error : "the deal's period function failed");
             return 0;
         }
-        if (!rt_check_period(d, w->slot, why)) {
+        /* the checks; when they pass on int64 cents they also give the
+         * class figures for the results, already in cents */
+        size_t base = (size_t)k * (size_t)nc;
+        rt_class_cents cc = {&w->res.class_begin[base], &w->res.class_int[base], &w->res.class_prin[base],
+                             &w->res.class_end[base]};
+        int in_cents = rt_check_period_fast(d, w->slot, &cc);
+        if (!in_cents && !rt_check_period(d, w->slot, why)) {
             fail_at(msg, msgsize, date, why);
             return 0;
         }
@@ -261,12 +267,13 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
 
         w->res.date[k] = date;
         memcpy(&w->res.flows[(size_t)k * (size_t)ng], w->fl, (size_t)ng * sizeof *w->fl);
-        size_t base = (size_t)k * (size_t)nc;
         for (int32_t c = 0; c < nc; c++) {
-            w->res.class_begin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)]);
-            w->res.class_int[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)]);
-            w->res.class_prin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_PRINCIPAL_PAID)]);
-            w->res.class_end[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)]);
+            if (!in_cents) {
+                w->res.class_begin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_BEGIN_BALANCE)]);
+                w->res.class_int[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_INTEREST_PAID)]);
+                w->res.class_prin[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_PRINCIPAL_PAID)]);
+                w->res.class_end[base + c] = rt_dec_to_cents(w->slot[RT_SLOT_CLASS(l, c, RT_C_END_BALANCE)]);
+            }
             w->res.class_coupon[base + c] = w->slot[RT_SLOT_CLASS(l, c, RT_C_COUPON)];
         }
         w->res.nperiods = k + 1;

@@ -197,8 +197,141 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
     return ok;
 }
 
+/* The checks of rt_check_period below, all of them, on int64 cents.
+ *
+ * Each figure is either turned into cents by rt_fast_cents (exact, or it
+ * says the figure does not fit and this returns 0), or, where a check
+ * says what the figure must equal (a shortfall is due less paid, an
+ * ending balance is beginning less principal, a clause's available amount
+ * and a fund's remaining amount are what the fund holds at that point),
+ * that amount is worked out in cents and the figure compared with it times
+ * 10^10, exactly, on 128 bits: equal means the check passes and the figure
+ * is that many whole cents; not equal means the check fails. Likewise a
+ * figure that is 0, or exactly equal on 128 bits to one already in cents
+ * (interest paid equal to the interest due, a clause paying all its fund
+ * holds), takes that many cents without a conversion.
+ *
+ * Why 1 here means the 128-bit checks all pass: every figure is then
+ * exactly c * 10^10 for the c used here, and each check compares figures
+ * or sums of figures, which scaling by 10^10 does not change, provided no
+ * int64 sum overflows. Each converted |c| <= RT_FAST_CENTS_MAX =
+ * floor((2^63 - 1) / 5^10), and no sum or running remainder below adds
+ * more than 2 nclasses + nparties + 2 nclauses + nfunds + 1 of them,
+ * which is held to RT_FAST_CHECK_TERMS (2^20 < 5^10); so every amount
+ * here is below 2^63 cents, and every figure found equal to one is within
+ * the range check's RT_DEC_LIMIT (2^63 * 10^10 < 10^30). Any 0 (a failure,
+ * or a figure that does not fit) goes to the 128-bit checks, which decide
+ * and word the message, so messages are as before.
+ *
+ * The fund draw-down is walked clause by clause with one running remainder
+ * per fund; the 128-bit path walks fund by fund, but within a fund the
+ * clauses come in the same (priority) order, so the remainders agree.
+ * Early exits throughout: every branch goes the same way period after
+ * period, so they cost next to nothing. */
+int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *cents)
+{
+    const rt_layout *l = &d->layout;
+    const int32_t nc = d->classes.n, np = d->parties.n, nk = d->clauses.n, nf = d->funds.n;
+    if (nf > RT_FAST_CHECK_FUNDS || (int64_t)2 * nc + np + (int64_t)2 * nk + nf + 1 > RT_FAST_CHECK_TERMS)
+        return 0;
+    int64_t received = 0, parties = 0, in = 0, out = 0, left = 0;
+    int64_t rem[RT_FAST_CHECK_FUNDS];
+#define CENTS(v, c)                    \
+    do {                               \
+        if (!rt_fast_cents((v), &(c))) \
+            return 0;                  \
+    } while (0)
+#define NEED(cond)   \
+    do {             \
+        if (!(cond)) \
+            return 0; \
+    } while (0)
+#define IS(v, c) ((v) == (rt_dec)(c) * RT_CENT)
+    /* zero is common (paid-off classes, empty clauses) and needs no
+     * conversion */
+#define CENTS0(v, c)           \
+    do {                       \
+        rt_dec v_ = (v);       \
+        if (v_ == 0)           \
+            (c) = 0;           \
+        else                   \
+            CENTS(v_, c);      \
+    } while (0)
+    /* class i's and clause i's slots, always through the layout macros (the
+     * order of a class's fields may change) */
+#define CS(field) slot[RT_SLOT_CLASS(l, i, RT_C_##field)]
+#define KS(field) slot[RT_SLOT_CLAUSE(l, i, RT_K_##field)]
+
+    for (int32_t i = 0; i < nc; i++) {
+        int64_t due, paid, beg, prin, end;
+        CENTS0(CS(INTEREST_DUE), due);
+        if (CS(INTEREST_PAID) == CS(INTEREST_DUE))
+            paid = due; /* paid in full, the usual case */
+        else
+            CENTS0(CS(INTEREST_PAID), paid);
+        CENTS0(CS(PRINCIPAL_PAID), prin);
+        CENTS0(CS(BEGIN_BALANCE), beg);
+        NEED(paid >= 0 && prin >= 0 && paid <= due && IS(CS(INTEREST_SHORTFALL), due - paid));
+        if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
+            CENTS(CS(END_BALANCE), end);
+            NEED(prin == 0 && end >= 0);
+        } else {
+            end = beg - prin;
+            NEED(prin <= beg && IS(CS(END_BALANCE), end));
+        }
+        received += paid + prin;
+        if (cents) {
+            cents->begin[i] = beg;
+            cents->interest[i] = paid;
+            cents->principal[i] = prin;
+            cents->end[i] = end;
+        }
+    }
+    for (int32_t i = 0; i < np; i++) {
+        int64_t p;
+        CENTS0(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], p);
+        NEED(p >= 0);
+        parties += p;
+    }
+    for (int32_t f = 0; f < nf; f++) {
+        int64_t dep;
+        CENTS(slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)], dep);
+        NEED(dep >= 0);
+        rem[f] = dep;
+        in += dep;
+    }
+    for (int32_t i = 0; i < nk; i++) {
+        int32_t f = d->clauses.v[i].fund;
+        int64_t pd, sf;
+        NEED(f >= 0 && f < nf);
+        NEED(IS(KS(AVAILABLE), rem[f]));
+        if (KS(PAID) == KS(AVAILABLE))
+            pd = rem[f]; /* paid all the fund held */
+        else
+            CENTS0(KS(PAID), pd);
+        CENTS0(KS(SHORTFALL), sf);
+        NEED(pd >= 0 && pd <= rem[f]);
+        rem[f] -= pd;
+        out += pd;
+    }
+    for (int32_t f = 0; f < nf; f++) {
+        NEED(rem[f] >= 0 && IS(slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)], rem[f]));
+        left += rem[f];
+    }
+    NEED(in == out + left && out == received + parties);
+#undef CS
+#undef KS
+#undef CENTS
+#undef CENTS0
+#undef NEED
+#undef IS
+    return 1;
+}
+
 int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
 {
+    if (rt_check_period_fast(d, slot, NULL))
+        return 1;
     check k = {d, slot, msg};
     const rt_layout *l = &d->layout;
     char a[RT_NUMBUF], b[RT_NUMBUF], c[RT_NUMBUF];

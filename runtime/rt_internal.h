@@ -159,6 +159,45 @@ int rt_dec_parse(const char *s, size_t n, rt_dec *out, rt_numtext *info);
 /* a whole-cents value as int64 cents (truncating; fast: no 128-bit division) */
 int64_t rt_dec_to_cents(rt_dec v);
 
+/* ---- whole cents on int64, for the per-period hot paths ----------------------
+ * RT_FAST_CENTS_MAX is floor((2^63 - 1) / 5^10): about 9.4 billion dollars.
+ * rt_fast_cents(v, &c) is 1 exactly when v == c * 10^10 with
+ * |c| <= RT_FAST_CENTS_MAX, and then gives c; otherwise 0 (c is then
+ * meaningless) and the caller takes its exact 128-bit path.
+ *
+ * Why it is exact: 10^10 = 2^10 * 5^10. When the low 10 bits of v are 0,
+ * w = v >> 10 is v / 2^10 exactly. Let c = w * RT_INV_5_10 mod 2^64, read as
+ * a signed number; RT_INV_5_10 is the inverse of 5^10 modulo 2^64, so
+ * c * 5^10 == w (mod 2^64) always. If |c| <= RT_FAST_CENTS_MAX then
+ * c * 5^10 fits int64, and so does w (tested): two int64 values congruent
+ * modulo 2^64 are equal, so w == c * 5^10 and v == c * 10^10. Conversely,
+ * if v == c * 10^10 with |c| in range, every test passes and the
+ * multiplication gives back c. One multiplication, no division. */
+#define RT_FAST_CENTS_MAX ((int64_t)944473296573LL)
+#define RT_INV_5_10 0x4fa7f60d3ed61f49ull
+_Static_assert(9765625ull * RT_INV_5_10 == 1ull, "RT_INV_5_10 is the inverse of 5^10 modulo 2^64");
+_Static_assert(RT_FAST_CENTS_MAX == INT64_MAX / 9765625, "RT_FAST_CENTS_MAX");
+
+static inline int rt_fast_cents(rt_dec v, int64_t *c)
+{
+    uint64_t lo = (uint64_t)v;
+    int64_t hi = (int64_t)(v >> 64); /* arithmetic (gcc and clang define it so) */
+    /* v >> 10 fits int64 when -2^73 <= v < 2^73, i.e. -512 <= hi <= 511;
+     * w is then v >> 10 */
+    int64_t w = (int64_t)((lo >> 10) | ((uint64_t)hi << 54));
+    int64_t q = (int64_t)((uint64_t)w * RT_INV_5_10);
+    *c = q;
+    return (lo & 1023u) == 0 && (uint64_t)hi + 512u < 1024u &&
+           (uint64_t)q + (uint64_t)RT_FAST_CENTS_MAX <= 2 * (uint64_t)RT_FAST_CENTS_MAX;
+}
+
+/* rt_dec_to_cents, with the int64 path inline */
+static inline int64_t rt_dec_to_cents_fast(rt_dec v)
+{
+    int64_t c;
+    return rt_fast_cents(v, &c) ? c : rt_dec_to_cents(v);
+}
+
 /* round(a * 10^digits / b), half away from zero, exact for any operands;
  * returns 0 with *ok = 0 when b == 0 or the result does not fit. */
 rt_dec rt_dec_ratio(rt_dec a, rt_dec b, int digits, int *ok);
@@ -307,6 +346,20 @@ void rt_fill_slots_days(const rt_deal *d, const rt_state *st, const rt_period_in
 int rt_pool_sane(const rt_deal *d, const rt_dec *slot, char *msg);
 /* The invariant checks after dealc_period; 0 + message (RT_ERRMAX bytes). */
 int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg);
+/* rt_check_period's first step, exposed for tests: the same checks on int64
+ * cents. 1: every check passed (rt_check_period then returns 1 at once);
+ * 0: a check failed, or a figure is not a whole number of cents within
+ * RT_FAST_CENTS_MAX, or the deal is too large for int64 sums (over
+ * RT_FAST_CHECK_TERMS figures or RT_FAST_CHECK_FUNDS funds): rt_check_period
+ * then runs the checks on 128 bits, which decide and word the message. */
+#define RT_FAST_CHECK_TERMS (1 << 20)
+#define RT_FAST_CHECK_FUNDS 16
+/* Where rt_check_period_fast puts each class's figures in cents (arrays of
+ * nclasses, written at [c]; meaningful only when it returned 1). */
+typedef struct rt_class_cents {
+    int64_t *begin, *interest, *principal, *end;
+} rt_class_cents;
+int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *out);
 void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date);
 
 /* Runs the deal's describe function and validates it; NULL after printing. */

@@ -113,6 +113,11 @@ int64_t rt_pool_balance(const rt_pool *p, int32_t g);
  * n remaining months: balance * r / (1 - (1 + r)^-n), r = rate / 12,
  * half-up to the cent (balance / n when the rate is 0) */
 int64_t rt_level_payment(int64_t balance, double annual_rate, int32_t n);
+/* a month's interest on balance (cents) at an annual rate (rt_dec units):
+ * balance * rate / 12, half-up to the cent, exact (0 when either is <= 0)
+ * for balances to 10^17 cents and rates to 10^13 (1000%), the largest
+ * rt_pool_start accepts */
+int64_t rt_month_interest(int64_t balance, int64_t rate);
 /* the next gross rate of an adjustable line at a reset (all rt_dec rates):
  * index + margin, moved at most periodic_cap from current (cap 0: no limit),
  * then at most life_cap (0: none) and at least life_floor (and 0) */
