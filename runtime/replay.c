@@ -216,7 +216,8 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
  * or sums of figures, which scaling by 10^10 does not change, provided no
  * int64 sum overflows. Each converted |c| <= RT_FAST_CENTS_MAX =
  * floor((2^63 - 1) / 5^10), and no sum or running remainder below adds
- * more than 2 nclasses + nparties + 2 nclauses + nfunds + 1 of them,
+ * more than 2 nclasses + nparties + 2 nclauses + nfunds + 1 of them (a
+ * class's carried interest is three figures, far below the bound),
  * which is held to RT_FAST_CHECK_TERMS (2^20 < 5^10); so every amount
  * here is below 2^63 cents, and every figure found equal to one is within
  * the range check's RT_DEC_LIMIT (2^63 * 10^10 < 10^30). Any 0 (a failure,
@@ -263,7 +264,7 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
 #define KS(field) slot[RT_SLOT_CLAUSE(l, i, RT_K_##field)]
 
     for (int32_t i = 0; i < nc; i++) {
-        int64_t due, paid, beg, prin, end;
+        int64_t due, paid, beg, prin, end, ubeg, upaid, cur;
         CENTS0(CS(INTEREST_DUE), due);
         if (CS(INTEREST_PAID) == CS(INTEREST_DUE))
             paid = due; /* paid in full, the usual case */
@@ -271,7 +272,14 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
             CENTS0(CS(INTEREST_PAID), paid);
         CENTS0(CS(PRINCIPAL_PAID), prin);
         CENTS0(CS(BEGIN_BALANCE), beg);
-        NEED(paid >= 0 && prin >= 0 && paid <= due && IS(CS(INTEREST_SHORTFALL), due - paid));
+        /* interest paid = this date's (cur) + earlier dates' unpaid
+         * (upaid); what stays unpaid is carried: the 128-bit checks' rules */
+        CENTS0(CS(UNPAID_BEGIN), ubeg);
+        CENTS0(CS(UNPAID_PAID), upaid);
+        NEED(upaid >= 0 && upaid <= ubeg && upaid <= paid);
+        cur = paid - upaid;
+        NEED(paid >= 0 && prin >= 0 && cur <= due && IS(CS(INTEREST_SHORTFALL), due - cur));
+        NEED(IS(CS(UNPAID_END), ubeg - upaid + (due - cur)));
         if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
             CENTS(CS(END_BALANCE), end);
             NEED(prin == 0 && end >= 0);

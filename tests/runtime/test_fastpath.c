@@ -161,6 +161,7 @@ static void good_period(const rt_deal *d, rt_dec *slot, rt_dec begin_a)
     CL(IO, RT_C_INTEREST_DUE) = D("500");
     CL(IO, RT_C_INTEREST_PAID) = D("300");
     CL(IO, RT_C_INTEREST_SHORTFALL) = D("200");
+    CL(IO, RT_C_UNPAID_END) = D("200"); /* the shortfall, carried */
     CL(IO, RT_C_END_BALANCE) = D("900000");
     FU(0, RT_F_DEPOSIT) = D("5634.56");
     FU(1, RT_F_DEPOSIT) = D("60000");
@@ -289,7 +290,18 @@ static void paid_avail_frac(const rt_layout *l, rt_dec *slot)
     KL(K_REM0, RT_K_PAID) += 1;
 }
 
+/* interest carried forward: a wrong carry; earlier unpaid interest paid
+ * though none was owed; and paid when it was (that one passes) */
+static void bad_carry(const rt_layout *l, rt_dec *slot) { CL(IO, RT_C_UNPAID_END) += CENT; }
+static void unpaid_not_owed(const rt_layout *l, rt_dec *slot)
+{
+    CL(A, RT_C_UNPAID_PAID) = CENT;
+    CL(A, RT_C_INTEREST_PAID) += CENT;
+}
+
 static const breakage breakages[] = {
+    {"class \"IO\" carries 200.01 of unpaid interest forward", bad_carry},
+    {"class \"A\" was paid 0.01 of earlier unpaid interest, out of 0.00 owed", unpaid_not_owed},
     {"class \"A\" interest due 4000.000000000001 is not a whole number of cents", paid_due_frac},
     {"clause \"5.01(a)(iii)\" available 1234.560000000001 is not a whole number of cents", paid_avail_frac},
     {"ending balance", end_frac},
@@ -338,6 +350,19 @@ static void test_check_fast(void **state)
     good_period(d, slot, D("1000000"));
     expect_verdict(d, slot, 1, NULL);
     run_breakages(d, slot, D("1000000"));
+    /* A owed 50.00 from before and paid it out of what went to the
+     * certificates: the fast path passes it, carrying nothing */
+    good_period(d, slot, D("1000000"));
+    CL(A, RT_C_UNPAID_BEGIN) = D("50");
+    CL(A, RT_C_UNPAID_PAID) = D("50");
+    CL(A, RT_C_INTEREST_PAID) += D("50");
+    KL(K_INT, RT_K_PAID) += D("50");
+    KL(K_REM0, RT_K_AVAILABLE) -= D("50");
+    KL(K_REM0, RT_K_PAID) -= D("50");
+    PA(CERTS) -= D("50");
+    expect_verdict(d, slot, 1, NULL);
+    CL(A, RT_C_UNPAID_END) = D("0.01");   /* and catches a carry that is not owed */
+    expect_verdict(d, slot, 0, "class \"A\" carries 0.01 of unpaid interest forward");
 
     /* at the edge: class A begins at exactly RT_FAST_CENTS_MAX cents */
     good_period(d, slot, (rt_dec)MAXC * CENT);
@@ -368,9 +393,11 @@ static void test_check_fast(void **state)
     good_period(d, slot, D("1000000"));
     CL(IO, RT_C_INTEREST_DUE) = (rt_dec)MAXC * CENT;
     CL(IO, RT_C_INTEREST_SHORTFALL) = (rt_dec)MAXC * CENT - D("300");
+    CL(IO, RT_C_UNPAID_END) = CL(IO, RT_C_INTEREST_SHORTFALL);
     expect_verdict(d, slot, 1, NULL);
     CL(IO, RT_C_INTEREST_DUE) += CENT;
     CL(IO, RT_C_INTEREST_SHORTFALL) += CENT;
+    CL(IO, RT_C_UNPAID_END) += CENT;
     expect_verdict(d, slot, 0, NULL);
     CL(IO, RT_C_INTEREST_SHORTFALL) += CENT;
     expect_verdict(d, slot, 0, "class \"IO\" interest shortfall");
