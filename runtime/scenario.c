@@ -685,6 +685,17 @@ int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *
                 r->index[k].values = vec;
                 r->index[k].n = n;
             }
+            /* an index drives adjustable loans' rates; one outside -100%
+             * to 1,000% is a typing slip, and would take the engine's
+             * interest past what it can hold */
+            for (int32_t j = 0; ok && j < r->index[k].n; j++)
+                if (r->index[k].values[j] < -RT_SCALE || r->index[k].values[j] > 10 * RT_SCALE) {
+                    char num[RT_NUMBUF];
+                    ok = rt_sc_fail(e, &en->o, "index \"%s\": %s%% (month %d) is outside -100%% to 1,000%%",
+                                    d->inputs.v[k].name, rt_fmt_percent_trim(num, r->index[k].values[j]), (int)j + 1);
+                }
+            if (!ok)
+                break;
             r->input[k] = r->index[k].values[0];
         }
         given[k] = 1;

@@ -341,6 +341,20 @@ static void test_arm_index(void **state)
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "a vector of 18 rates, from 4.5%");
     t_result_free(&r);
+    /* an index far outside any market is a slip, said before anything runs */
+    r = RUN("project", "--cpr", "5", "--index", "One-Year CMT=45000");
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "index \"One-Year CMT\": 45000% (month 1) is outside -100% to 1,000%");
+    t_result_free(&r);
+    t_write("cmt2.txt", "4.5 4.6 1000.01\n");
+    snprintf(arg, sizeof arg, "One-Year CMT=%s", t_path("cmt2.txt"));
+    r = RUN("project", "--index-vector", arg);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "1000.01% (month 3) is outside");
+    t_result_free(&r);
+    r = RUN("project", "--cpr", "5", "--index", "One-Year CMT=-0.5", "--periods", "3");
+    assert_int_equal(r.status, 0);   /* a negative index is a market, not a slip */
+    t_result_free(&r);
     proj_current = PROJ_FIXED;
 }
 
