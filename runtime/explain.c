@@ -93,27 +93,18 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         return 1;
     }
     int rc = 1;
-    char *stext = NULL, *rtext = NULL, msg[RT_ERRMAX];
-    size_t slen = 0, rlen = 0;
-    rt_err e;
+    char msg[RT_ERRMAX];
     rt_state st;
     rt_remit rm = {0, NULL};
     rt_dec *slot = calloc((size_t)d->layout.total + 1, sizeof *slot);
     rt_run *run = rt_run_new(d);
     char *seen = calloc((size_t)d->defs.n + 1, 1);
-    memset(&e, 0, sizeof e);
     if (!slot || !run || !seen || !rt_state_init(&st, d)) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    if (!rt_read_file(state, &stext, &slen, &e) || !rt_state_parse(d, stext, slen, &st, &e)) {
-        rt_file_error(state, &e);
+    if (!rt_load_inputs(d, state, remit, &st, &rm))
         goto done;
-    }
-    if (!rt_read_file(remit, &rtext, &rlen, &e) || !rt_remit_parse(d, &st, rtext, rlen, &rm, &e)) {
-        rt_file_error(remit, &e);
-        goto done;
-    }
     if (want > rm.nperiods) {
         fprintf(stderr, "%s: error: %s has %d payment dates; there is no period %ld\n", prog, remit,
                 (int)rm.nperiods, want);
@@ -150,8 +141,6 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         rc = fflush(stdout) == 0 ? 0 : 1;
     }
 done:
-    free(stext);
-    free(rtext);
     rt_remit_free(&rm);
     rt_state_free(&st);
 out:

@@ -497,6 +497,28 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
     return 1;
 }
 
+/* ---- the inputs ---------------------------------------------------------------------- */
+
+int rt_load_inputs(const rt_deal *d, const char *state, const char *remit, rt_state *st, rt_remit *rm)
+{
+    char *text = NULL;
+    size_t len = 0;
+    rt_err e;
+    memset(&e, 0, sizeof e);
+    int ok = rt_read_file(state, &text, &len, &e) && rt_state_parse(d, text, len, st, &e);
+    free(text);
+    if (!ok) {
+        rt_file_error(state, &e);
+        return 0;
+    }
+    text = NULL;
+    ok = rt_read_file(remit, &text, &len, &e) && rt_remit_parse(d, st, text, len, rm, &e);
+    free(text);
+    if (!ok)
+        rt_file_error(remit, &e);
+    return ok;
+}
+
 /* ---- the period loop --------------------------------------------------------------- */
 
 void rt_fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot)
@@ -699,30 +721,20 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
     if (!d)
         return 1;
     int rc = 1;
-    char *stext = NULL, *rtext = NULL;
-    size_t slen = 0, rlen = 0;
-    rt_err e;
     rt_state st;
     rt_remit rm = {0, NULL};
     rt_buf out, saved;
     rt_buf_init(&out);
     rt_buf_init(&saved);
     pending po = {o->output, "", 0}, ps = {o->save, "", 0};
-    memset(&e, 0, sizeof e);
     if (!rt_state_init(&st, d)) {
         fprintf(stderr, "error: out of memory\n");
         rt_deal_free(d);
         return 1;
     }
 
-    if (!rt_read_file(o->state, &stext, &slen, &e) || !rt_state_parse(d, stext, slen, &st, &e)) {
-        rt_file_error(o->state, &e);
+    if (!rt_load_inputs(d, o->state, o->remit, &st, &rm))
         goto done;
-    }
-    if (!rt_read_file(o->remit, &rtext, &rlen, &e) || !rt_remit_parse(d, &st, rtext, rlen, &rm, &e)) {
-        rt_file_error(o->remit, &e);
-        goto done;
-    }
     if (!run_periods(d, period, &st, &rm, o->format, &out))
         goto done;
     if (o->save)
@@ -769,8 +781,6 @@ done:
     rt_buf_free(&saved);
     rt_remit_free(&rm);
     rt_state_free(&st);
-    free(stext);
-    free(rtext);
     rt_deal_free(d);
     return rc;
 }

@@ -325,6 +325,11 @@ int rt_remit_parse(const rt_deal *d, const rt_state *opening, const char *text, 
                    rt_remit *r, rt_err *e);
 void rt_remit_free(rt_remit *r);
 
+/* Reads and parses the opening state and the remittance file (st already
+ * initialised for d); on failure prints "FILE:LINE:COL: error: ..." for the
+ * file at fault and returns 0. Neither keeps the files' text. */
+int rt_load_inputs(const rt_deal *d, const char *state, const char *remit, rt_state *st, rt_remit *rm);
+
 /* ---- output ---------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FORMAT_TABLE, RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
