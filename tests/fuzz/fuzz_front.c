@@ -18,70 +18,83 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* the canonical text of a file that parses; NULL when it does not */
-static char *format(const char *text, size_t size, size_t *len)
-{
+/* one text parsed, as the driver parses a file (the struct must stay put:
+ * the builder and diagnostics point into it) */
+typedef struct parsed {
     arena a;
-    arena_init(&a);
-    src_file f = { .name = "fmt.deal", .len = (int)size };
-    f.text = malloc(size + 1);
-    memcpy(f.text, text, size);
-    f.text[size] = 0;
+    src_file f;
     diag_ctx d;
-    diag_init(&d, &a, &f);
-    ast_builder b = { .arena = &a, .diag = &d, .file = &f };
+    ast_builder b;
+    int ok;
+} parsed;
+
+static void parse_text(parsed *p, const char *name, const char *text, size_t size)
+{
+    arena_init(&p->a);
+    p->f = (src_file){ .name = name, .len = (int)size };
+    p->f.text = malloc(size + 1);
+    memcpy(p->f.text, text, size);
+    p->f.text[size] = 0;
+    diag_init(&p->d, &p->a, &p->f);
+    p->b = (ast_builder){ .arena = &p->a, .diag = &p->d, .file = &p->f };
+    p->ok = parse_file(&p->b);
+}
+
+static void parsed_free(parsed *p)
+{
+    free(p->f.text);
+    arena_free(&p->a);
+}
+
+/* the canonical text of what parsed without errors, as `dealc fmt` prints
+ * it (before any checking); NULL otherwise */
+static char *canonical(parsed *p, size_t *len)
+{
     char *buf = NULL;
     *len = 0;
-    if (parse_file(&b) && d.nerrors == 0 && (b.deal || b.amendment)) {
-        FILE *out = open_memstream(&buf, len);
-        if (b.deal) fmt_deal(out, b.deal, &f, &b.comments);
-        else fmt_amendment(out, b.amendment, &f, &b.comments);
-        fclose(out);
-    }
-    free(f.text);
-    arena_free(&a);
+    if (!p->ok || p->d.nerrors || (!p->b.deal && !p->b.amendment)) return NULL;
+    FILE *out = open_memstream(&buf, len);
+    if (p->b.deal) fmt_deal(out, p->b.deal, &p->f, &p->b.comments);
+    else fmt_amendment(out, p->b.amendment, &p->f, &p->b.comments);
+    fclose(out);
     return buf;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > (1u << 20)) return 0;
-    arena a;
-    arena_init(&a);
-    src_file f = { .name = "fuzz.deal", .len = (int)size };
-    f.text = malloc(size + 1);
-    memcpy(f.text, data, size);
-    f.text[size] = 0;
-    diag_ctx d;
-    diag_init(&d, &a, &f);
-    ast_builder b = { .arena = &a, .diag = &d, .file = &f };
-    sema_deal s;
-    int ok = parse_file(&b);
-    if (ok && b.deal) ok = sema_check(b.deal, &d, &a, &s);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    if (out) {
-        diag_print_all(&d, out);
-        fclose(out);
-    }
-    free(buf);
+    parsed p;
+    parse_text(&p, "fuzz.deal", (const char *)data, size);
     size_t n1 = 0, n2 = 0;
-    char *once = format((const char *)data, size, &n1);
+    char *once = canonical(&p, &n1);
     if (once) {
-        char *twice = format(once, n1, &n2);
+        parsed q;
+        parse_text(&q, "fmt.deal", once, n1);
+        char *twice = canonical(&q, &n2);
         if (!twice || n1 != n2 || memcmp(once, twice, n1) != 0) {
             fprintf(stderr, "fmt is not idempotent on this input:\n%.*s\n----\n%.*s\n", (int)n1, once,
                     (int)(twice ? n2 : 0), twice ? twice : "");
             abort();
         }
         free(twice);
+        parsed_free(&q);
     }
     free(once);
-    if (ok && b.deal && d.nerrors == 0 && getenv("DEALC_FUZZ_CODEGEN")) {
+    sema_deal s;
+    int ok = p.ok;
+    if (ok && p.b.deal) ok = sema_check(p.b.deal, &p.d, &p.a, &s);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (out) {
+        diag_print_all(&p.d, out);
+        fclose(out);
+    }
+    free(buf);
+    if (ok && p.b.deal && p.d.nerrors == 0 && getenv("DEALC_FUZZ_CODEGEN")) {
         char *err = NULL;
         cg_options o = { .emit_main = 1, .optimize = 0 };
-        cg_module *m = cg_compile(&s, &f, &o, &err);
+        cg_module *m = cg_compile(&s, &p.f, &o, &err);
         if (!m) {
             /* a deal that passes the checks must always lower */
             fprintf(stderr, "codegen failed on a checked deal: %s\n", err ? err : "");
@@ -90,7 +103,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cg_free(m);
         free(err);
     }
-    free(f.text);
-    arena_free(&a);
+    parsed_free(&p);
     return 0;
 }
