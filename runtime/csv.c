@@ -150,13 +150,13 @@ fail:
 
 /* ---- the remittance reader ------------------------------------------------------ */
 
-enum { COL_DATE, COL_GROUP, COL_FIELD0 }; /* then 7 group fields, then inputs */
-#define NSTD (COL_FIELD0 + 7)
+/* the date and group, then the reported group fields, then inputs */
+enum { COL_DATE, COL_GROUP, COL_FIELD0 };
+#define NSTD (COL_FIELD0 + RT_GR_REPORTED_COUNT)
 
-static const char *const std_cols[NSTD] = {
-    "payment_date", "group", "principal_collections", "interest_collections",
-    "principal_draws", "liquidation_loss", "recoveries", "substitution_adjustment",
-    "active_loan_count"};
+#define RT_COL_NAME(n, s) s,
+static const char *const std_cols[NSTD] = {"payment_date", "group", RT_GROUP_REPORTED(RT_COL_NAME)};
+#undef RT_COL_NAME
 
 /* group fields that may be left empty (meaning nothing happened) */
 static int empty_means_zero(int field)
@@ -483,7 +483,7 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
     /* pass 2: every cell's value, and duplicate rows */
     out->nperiods = np;
     out->period = calloc((size_t)np, sizeof *out->period);
-    size_t per = (size_t)ng * 7 + (size_t)ni;
+    size_t per = (size_t)ng * RT_GR_REPORTED_COUNT + (size_t)ni;
     rt_dec *block = calloc((size_t)np * per + 1, sizeof *block);
     if (!out->period || !block) {
         free(block);
@@ -495,7 +495,7 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
     for (int32_t k = 0; k < np; k++) {
         out->period[k].payment_date = dates[k];
         out->period[k].group = block + (size_t)k * per;
-        out->period[k].input = block + (size_t)k * per + (size_t)ng * 7;
+        out->period[k].input = block + (size_t)k * per + (size_t)ng * RT_GR_REPORTED_COUNT;
     }
     for (int32_t i = 0; i < np * ng; i++)
         owner[i] = -1;
@@ -513,8 +513,8 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
             return 0;
         }
         *own = i;
-        rt_dec *gv = out->period[w->period].group + (size_t)w->group * 7;
-        for (int fld = 0; fld < 7; fld++) {
+        rt_dec *gv = out->period[w->period].group + (size_t)w->group * RT_GR_REPORTED_COUNT;
+        for (int fld = 0; fld < RT_GR_REPORTED_COUNT; fld++) {
             int32_t pos = r->col_of[COL_FIELD0 + fld];
             const rt_csv_field *f = cell(r, w, pos);
             if (is_empty(f)) {

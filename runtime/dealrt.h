@@ -83,24 +83,28 @@ typedef enum rt_class_kind {
     X(DAYS_ACTUAL,       "days_actual")          /* PREV..PAYMENT, actual    */ \
     X(DAYS_30_360,       "days_30_360")          /* same span, 30/360 rule   */
 
-/* Per collateral group. The first seven come from the remittance CSV, the
- * BEGIN_ ones from the opening state; END_ ones the runtime computes before
- * calling dealc_period:
+/* Per collateral group. The RT_GROUP_REPORTED fields come from the
+ * remittance CSV (RT_GR_REPORTED_COUNT of them, first in each group's block,
+ * in this order; their names are the CSV's column names), the BEGIN_ ones
+ * from the opening state; END_ ones the runtime computes before calling
+ * dealc_period:
  *   END_BALANCE  = BEGIN_BALANCE - PRINCIPAL_COLLECTIONS + PRINCIPAL_DRAWS
  *                  - LIQUIDATION_LOSS
  *   END_CUM_LOSS = BEGIN_CUM_LOSS + LIQUIDATION_LOSS - RECOVERIES           */
-#define RT_GROUP_FIELDS(X)                                                    \
+#define RT_GROUP_REPORTED(X)                                                  \
     X(PRINCIPAL_COLLECTIONS,   "principal_collections")                      \
     X(INTEREST_COLLECTIONS,    "interest_collections")                       \
     X(PRINCIPAL_DRAWS,         "principal_draws")                            \
     X(LIQUIDATION_LOSS,        "liquidation_loss")                           \
     X(RECOVERIES,              "recoveries")                                 \
     X(SUBSTITUTION_ADJUSTMENT, "substitution_adjustment")                    \
-    X(ACTIVE_LOAN_COUNT,       "active_loan_count")                          \
+    X(ACTIVE_LOAN_COUNT,       "active_loan_count")
+#define RT_GROUP_COMPUTED(X)                                                  \
     X(BEGIN_BALANCE,           "beginning_pool_balance")                     \
     X(END_BALANCE,             "ending_pool_balance")                        \
     X(BEGIN_CUM_LOSS,          "beginning_cumulative_loss")                  \
     X(END_CUM_LOSS,            "ending_cumulative_loss")
+#define RT_GROUP_FIELDS(X) RT_GROUP_REPORTED(X) RT_GROUP_COMPUTED(X)
 
 /* Per class. ORIGINAL, BEGIN_BALANCE (notional for RT_CLASS_NOTIONAL) and
  * UNPAID_BEGIN are filled by the runtime; the rest are written by
@@ -146,6 +150,10 @@ typedef enum rt_class_kind {
 #define RT_ENUM_K(n, s) RT_K_##n,
 enum { RT_GLOBAL_FIELDS(RT_ENUM_G) RT_G_COUNT };
 enum { RT_GROUP_FIELDS(RT_ENUM_GR) RT_GR_COUNT };
+/* how many group fields a remittance row reports (the first ones) */
+#define RT_COUNT_ONE(n, s) + 1
+enum { RT_GR_REPORTED_COUNT = 0 RT_GROUP_REPORTED(RT_COUNT_ONE) };
+#undef RT_COUNT_ONE
 enum { RT_CLASS_FIELDS(RT_ENUM_C) RT_C_COUNT };
 enum { RT_FUND_FIELDS(RT_ENUM_F) RT_F_COUNT };
 enum { RT_PARTY_FIELDS(RT_ENUM_P) RT_P_COUNT };

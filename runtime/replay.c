@@ -538,8 +538,8 @@ void rt_fill_slots_days(const rt_deal *d, const rt_state *st, const rt_period_in
     slot[RT_G_DAYS_30_360] = (rt_dec)days30 * RT_SCALE;
     for (int32_t g = 0; g < d->groups.n; g++) {
         rt_dec *gs = &slot[RT_SLOT_GROUP(l, g, 0)];
-        for (int f = 0; f < 7; f++)
-            gs[f] = p->group[(size_t)g * 7 + (size_t)f];
+        for (int f = 0; f < RT_GR_REPORTED_COUNT; f++)
+            gs[f] = p->group[(size_t)g * RT_GR_REPORTED_COUNT + (size_t)f];
         gs[RT_GR_BEGIN_BALANCE] = st->pool_balance[g];
         gs[RT_GR_END_BALANCE] = st->pool_balance[g] - gs[RT_GR_PRINCIPAL_COLLECTIONS] +
                                 gs[RT_GR_PRINCIPAL_DRAWS] - gs[RT_GR_LIQUIDATION_LOSS];

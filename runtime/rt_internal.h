@@ -312,7 +312,7 @@ void rt_csv_free(rt_csv *c);
 /* The remittance file, one period per payment date, in date order. */
 typedef struct rt_period_in {
     int32_t payment_date;
-    rt_dec *group;  /* ngroups * 7 values, in RT_GROUP_FIELDS order */
+    rt_dec *group;  /* ngroups * RT_GR_REPORTED_COUNT values, in RT_GROUP_REPORTED order */
     rt_dec *input;  /* ninputs values */
 } rt_period_in;
 
@@ -341,7 +341,7 @@ void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
 /* ---- the period loop's parts, shared by replay and projections (replay.c) ---- */
 
 /* Fills the slots for distribution n from the state before it and the
- * period's reported figures (p->group: ngroups * 7 values). */
+ * period's reported figures (p->group: ngroups * RT_GR_REPORTED_COUNT values). */
 void rt_fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot);
 /* the same with the period's 30/360 days given (projections compute the
  * calendar once, not once per scenario) */
