@@ -321,14 +321,17 @@ static size_t key_hash(const char *k)
     return h;
 }
 
-/* 1 if key is among n's keys already; otherwise 0, and *where is the slot
- * it will take once added. */
+/* 1 if key is among n's keys already (*where is then its slot); otherwise
+ * 0, and *where is the slot it will take once added. *where is set either
+ * way, so no caller reads it unset. */
 static int keyset_find(const keyset *ks, const rt_jnode *n, const char *key, size_t *where)
 {
     size_t i = key_hash(key) & (ks->cap - 1);
     while (ks->slot[i] >= 0) {
-        if (strcmp(n->keys[ks->slot[i]], key) == 0)
+        if (strcmp(n->keys[ks->slot[i]], key) == 0) {
+            *where = i;
             return 1;
+        }
         i = (i + 1) & (ks->cap - 1);
     }
     *where = i;

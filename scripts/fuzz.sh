@@ -16,17 +16,7 @@ secs=${1:-60}
 case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 build=${DEALC_FUZZ_BUILD:-build-fuzz}
 
-bash scripts/deps.sh
-need=()
-for pkg in clang-19 libclang-rt-19-dev; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "fuzz: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bash scripts/deps.sh --clang
 
 CC=clang-19 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDEALC_SANITIZE=ON -DDEALC_FUZZ=ON >/dev/null
