@@ -1,6 +1,7 @@
 /* diag.c — see diag.h. Diagnostics are collected, then printed sorted by
  * position so that errors from different stages read in source order. */
 #include "diag.h"
+#include "rt_output.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@ int src_load(src_file *f, const char *path)
         fprintf(stderr, "dealc: error: cannot read %s: %s\n", path, strerror(errno));
         return 0;
     }
+    rt_out_note_input(fileno(fp), path); /* no output may overwrite it */
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     for (;;) {

@@ -6,8 +6,10 @@
  *   dealc run FILE [-- ARGS...]          JIT-compile and run the deal's CLI
  *
  * Exit status: 0 success, 1 the deal has errors (or the run failed),
- * 2 bad usage. Files are written to a temporary name and renamed, so a
- * failed build never leaves a half-written binary behind.
+ * 2 bad usage. Every file dealc writes goes through the runtime's output
+ * module (runtime/rt_output.h): a temporary beside the target, renamed only
+ * when the command succeeded, never over an input or through a link; files
+ * handed to the linker live in a private scratch directory.
  */
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +28,7 @@
 #include "doc.h"
 #include "lex.h"
 #include "sema.h"
+#include "rt_output.h"
 
 extern char **environ;
 
@@ -143,7 +146,7 @@ static void front_free(front *fe)
     arena_free(&fe->a);
 }
 
-static int write_atomic(const char *path, const char *text, size_t len);
+static int write_output(const char *path, const char *text, size_t len, int flags);
 
 /* --as-of DATE */
 static int parse_as_of(const char *s, int *days)
@@ -196,7 +199,10 @@ static int run_command(char *const argv[])
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static int link_exe(const char *obj, const char *out)
+/* Links obj with the runtime into exe, a file in a scratch directory: the
+ * linker writes only there, and every file name it is given is one it
+ * cannot read as an option. */
+static int link_exe(const char *obj, const char *exe)
 {
     char rt[PATH_MAX];
     if (!find_runtime(rt, sizeof rt)) {
@@ -204,8 +210,12 @@ static int link_exe(const char *obj, const char *out)
                         "set DEALC_RUNTIME_LIB to its path)\n", DEALC_INSTALL_LIBDIR);
         return 0;
     }
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
+    char a_exe[PATH_MAX + 2], a_obj[PATH_MAX + 2], a_rt[PATH_MAX + 2];
+    if (!rt_out_child_arg(exe, a_exe, sizeof a_exe) || !rt_out_child_arg(obj, a_obj, sizeof a_obj) ||
+        !rt_out_child_arg(rt, a_rt, sizeof a_rt)) {
+        fprintf(stderr, "dealc: error: file name too long\n");
+        return 0;
+    }
     char *argv[16];
     int n = 0;
     argv[n++] = (char *)DEALC_CC;
@@ -213,19 +223,13 @@ static int link_exe(const char *obj, const char *out)
     snprintf(extra, sizeof extra, "%s", DEALC_LINK_EXTRA);
     for (char *tok = strtok(extra, " "); tok && n < 10; tok = strtok(NULL, " ")) argv[n++] = tok;
     argv[n++] = "-o";
-    argv[n++] = tmp;
-    argv[n++] = (char *)obj;
-    argv[n++] = rt;
+    argv[n++] = a_exe;
+    argv[n++] = a_obj;
+    argv[n++] = a_rt;
     argv[n++] = "-lm";
     argv[n] = NULL;
     if (!run_command(argv)) {
-        fprintf(stderr, "dealc: error: linking %s failed\n", out);
-        unlink(tmp);
-        return 0;
-    }
-    if (rename(tmp, out) != 0) {
-        fprintf(stderr, "dealc: error: cannot write %s: %s\n", out, strerror(errno));
-        unlink(tmp);
+        fprintf(stderr, "dealc: error: linking failed\n");
         return 0;
     }
     return 1;
@@ -258,7 +262,12 @@ static int take_file_arg(files_opt *fo, int argc, char **argv, int *i)
         return 1;
     }
     if (a[0] == '-' && a[1]) return 0;
-    if (fo->n >= DIAG_MAX_FILES) { usage_error("too many files (at most %d)", "64"); return -1; }
+    if (fo->n >= DIAG_MAX_FILES) {
+        char most[16];
+        snprintf(most, sizeof most, "%d", DIAG_MAX_FILES - 1);
+        usage_error("too many files: an agreement and at most %s amendments", most);
+        return -1;
+    }
     fo->paths[fo->n++] = argv[*i];
     return 1;
 }
@@ -311,7 +320,7 @@ static int cmd_consolidate(int argc, char **argv)
         FILE *mem = open_memstream(&buf, &len);
         fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
         fclose(mem);
-        if (out) ok = write_atomic(out, buf, len);
+        if (out) ok = write_output(out, buf, len, 0);
         else fwrite(buf, 1, len, stdout);
         free(buf);
     }
@@ -352,14 +361,27 @@ static int cmd_build(int argc, char **argv)
     if (!with_main && emit == EMIT_EXE)
         return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
 
-    /* text dumps go to stdout unless -o is given */
-    FILE *dump = stdout;
-    char dump_tmp[PATH_MAX] = "";
+    /* The output is checked before any work: never a deal file, an
+     * amendment, the runtime library or dealc itself. Text dumps go to
+     * standard output unless -o is given. */
     int text = emit == EMIT_TOKENS || emit == EMIT_AST || emit == EMIT_IR;
-    if (text && out) {
-        snprintf(dump_tmp, sizeof dump_tmp, "%s.tmp.%ld", out, (long)getpid());
-        dump = fopen(dump_tmp, "w");
-        if (!dump) { fprintf(stderr, "dealc: error: cannot write %s: %s\n", out, strerror(errno)); return 1; }
+    char *def = !out && !text ? default_output(file) : NULL;
+    const char *target = out ? out : def;
+    rt_outset *os = NULL;
+    int oi = -1;
+    FILE *dump = stdout;
+    if (target) {
+        char rt[PATH_MAX];
+        os = rt_out_begin();
+        int ok = os && rt_out_input(os, "/proc/self/exe") && (!find_runtime(rt, sizeof rt) || rt_out_input(os, rt));
+        for (int i = 0; ok && i < fo.n; i++) ok = rt_out_input(os, fo.paths[i]);
+        if (ok) oi = rt_out_add(os, target, emit == EMIT_EXE ? RT_OUT_EXEC : 0);
+        if (oi >= 0 && text && !(dump = rt_out_stream(os, oi))) oi = -1;
+        if (oi < 0) {
+            rt_out_end(os);
+            free(def);
+            return 1;
+        }
     }
     front fe;
     int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, emit, dump, 1);
@@ -374,57 +396,41 @@ static int cmd_build(int argc, char **argv)
         } else if (emit == EMIT_IR) {
             cg_print_ir(m, dump);
         } else {
-            char *def = out ? NULL : default_output(file);
-            const char *target = out ? out : def;
-            char obj[PATH_MAX];
-            if (emit == EMIT_OBJ) snprintf(obj, sizeof obj, "%s.tmp.%ld", target, (long)getpid());
-            else {
-                const char *tmpdir = getenv("TMPDIR");
-                snprintf(obj, sizeof obj, "%s/dealc-%ld.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid());
-            }
-            if (!cg_emit_object(m, obj, &err)) {
+            /* the object, and the executable the linker makes of it, in a
+             * private scratch directory; then copied to the target */
+            rt_scratch *sc = rt_scratch_new();
+            const char *obj = sc ? rt_scratch_file(sc, "deal.o") : NULL;
+            const char *exe = obj && emit == EMIT_EXE ? rt_scratch_file(sc, "deal") : NULL;
+            if (!obj || (emit == EMIT_EXE && !exe)) {
+                ok = 0;
+            } else if (!cg_emit_object(m, obj, &err)) {
                 fprintf(stderr, "dealc: error: %s\n", err);
                 free(err);
                 ok = 0;
-            } else if (emit == EMIT_OBJ) {
-                if (rename(obj, target) != 0) {
-                    fprintf(stderr, "dealc: error: cannot write %s: %s\n", target, strerror(errno));
-                    ok = 0;
-                }
             } else {
-                ok = link_exe(obj, target);
+                ok = (emit == EMIT_OBJ || link_exe(obj, exe)) && rt_out_write_file(os, oi, emit == EMIT_OBJ ? obj : exe);
             }
-            unlink(obj);
-            free(def);
+            rt_scratch_free(sc);
         }
         cg_free(m);
     }
-    if (dump != stdout) {
-        if (fclose(dump) != 0) ok = 0;
-        if (ok) {
-            if (rename(dump_tmp, out) != 0) { fprintf(stderr, "dealc: error: cannot write %s\n", out); ok = 0; }
-        } else {
-            unlink(dump_tmp);
-        }
-    }
+    if (ok && os) ok = rt_out_commit(os);
+    rt_out_end(os);
+    free(def);
     front_free(&fe);
     return ok ? 0 : 1;
 }
 
-/* Write text to path through a temporary file and a rename. */
-static int write_atomic(const char *path, const char *text, size_t len)
+/* Writes text to path as one output (rt_output.h): never over an input
+ * (every file dealc has read is one) or dealc itself, only when complete.
+ * RT_OUT_SELF lets fmt --write replace the file it formatted. */
+static int write_output(const char *path, const char *text, size_t len, int flags)
 {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) { fprintf(stderr, "dealc: error: cannot write %s: %s\n", path, strerror(errno)); return 0; }
-    int ok = fwrite(text, 1, len, f) == len;
-    if (fclose(f) != 0) ok = 0;
-    if (ok && rename(tmp, path) != 0) ok = 0;
-    if (!ok) {
-        fprintf(stderr, "dealc: error: cannot write %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
+    rt_outset *os = rt_out_begin();
+    int ok = os && rt_out_input(os, "/proc/self/exe");
+    int oi = ok ? rt_out_add(os, path, flags) : -1;
+    ok = oi >= 0 && rt_out_write(os, oi, text, len) && rt_out_commit(os);
+    rt_out_end(os);
     return ok;
 }
 
@@ -446,7 +452,7 @@ static int cmd_doc(int argc, char **argv)
         FILE *mem = open_memstream(&buf, &len);
         doc_deal(mem, fe.b.deal);
         fclose(mem);
-        ok = write_atomic(out, buf, len);
+        ok = write_output(out, buf, len, 0);
         free(buf);
     }
     front_free(&fe);
@@ -489,7 +495,7 @@ static int cmd_fmt(int argc, char **argv)
             if (check) {
                 if (!same) { printf("%s\n", argv[i]); status = 1; }
             } else if (write) {
-                if (!same && !write_atomic(argv[i], buf, len)) status = 1;
+                if (!same && !write_output(argv[i], buf, len, RT_OUT_SELF)) status = 1;
             } else {
                 fwrite(buf, 1, len, stdout);
             }
@@ -609,24 +615,29 @@ static void put_cents(FILE *out, long long c)
     fprintf(out, ".%02lld", a % 100);
 }
 
-/* build one version to a temporary executable; run it with args; stdout */
+/* build one version to an executable in a scratch directory; run it with
+ * args; return what it printed */
 static char *run_version(front *fe, char **args, int nargs, const char *tag)
 {
     char *err = NULL;
     cg_options o = { .emit_main = 1, .optimize = 1 };
     cg_module *m = cg_compile(&fe->sema, &fe->file, &o, &err);
     if (!m) { fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed"); free(err); return NULL; }
-    const char *tmpdir = getenv("TMPDIR");
-    char obj[PATH_MAX], exe[PATH_MAX - 16], outp[PATH_MAX];
-    snprintf(obj, sizeof obj, "%s/dealc-impact-%ld-%s.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
-    snprintf(exe, sizeof exe, "%s/dealc-impact-%ld-%s", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
-    snprintf(outp, sizeof outp, "%s.out", exe);
-    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe);
+    rt_scratch *sc = rt_scratch_new();
+    const char *obj = sc ? rt_scratch_file(sc, "deal.o") : NULL;
+    const char *exe = obj ? rt_scratch_file(sc, tag) : NULL;
+    const char *outp = exe ? rt_scratch_file(sc, "stdout") : NULL;
+    int ok = outp != NULL;
+    if (ok && !cg_emit_object(m, obj, &err)) {
+        fprintf(stderr, "dealc: error: %s\n", err);
+        ok = 0;
+    }
+    free(err);
     cg_free(m);
-    unlink(obj);
-    if (!ok) { free(err); unlink(exe); return NULL; }
-    char **argv = calloc((size_t)nargs + 4, sizeof *argv);
-    argv[0] = exe;
+    ok = ok && link_exe(obj, exe);
+    char **argv = ok ? calloc((size_t)nargs + 4, sizeof *argv) : NULL;
+    if (!argv) { rt_scratch_free(sc); return NULL; }
+    argv[0] = (char *)exe;
     for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
     argv[nargs + 1] = "--format";
     argv[nargs + 2] = "csv";
@@ -638,17 +649,16 @@ static char *run_version(front *fe, char **args, int nargs, const char *tag)
         _exit(127);
     }
     int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
     free(argv);
-    unlink(exe);
     char *text = NULL;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+    if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
         src_file f;
         if (src_load(&f, outp)) text = f.text;   /* the text is ours now */
     } else {
         fprintf(stderr, "dealc: error: the %s version of the deal failed on that scenario\n", tag);
     }
-    unlink(outp);
+    rt_scratch_free(sc);
     return text;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rt_internal.h"
+#include "rt_output.h"
 
 #define RT_MAX_INPUT ((size_t)256 << 20)
 
@@ -34,6 +35,7 @@ int rt_read_file(const char *path, char **data, size_t *len, rt_err *e)
         rt_err_set(e, 0, 0, "cannot open: %s", strerror(errno));
         return 0;
     }
+    rt_out_note_input(fileno(f), path);
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rt_output.h"
 #include "rt_scenario.h"
 #include "rt_tables.h"
 
@@ -164,6 +165,8 @@ typedef struct setup {
     int has_state;
     int32_t klass; /* -1: all */
     char *stext;
+    rt_outset *os; /* the output set, and its two outputs */
+    int out_i, report_i;
 } setup;
 
 static void setup_free(setup *s)
@@ -174,8 +177,25 @@ static void setup_free(setup *s)
     if (s->has_state || s->st.pool_balance)
         rt_state_free(&s->st);
     free(s->stext);
+    rt_out_end(s->os);
     if (s->d)
         rt_deal_free(s->d);
+}
+
+/* The outputs (--output or standard output, and --report), checked before
+ * any work is done: neither may be an input, this program or the other. */
+static int open_outputs(setup *s)
+{
+    s->os = rt_out_begin();
+    if (!s->os || !rt_out_input(s->os, "/proc/self/exe"))
+        return 0;
+    const char *inputs[] = {s->o.state, s->o.scenario, s->o.tape, s->o.curve};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        if (inputs[i] && !rt_out_input(s->os, inputs[i]))
+            return 0;
+    s->out_i = s->o.output ? rt_out_add(s->os, s->o.output, 0) : rt_out_add_stdout(s->os);
+    s->report_i = -1;
+    return s->out_i >= 0 && (!s->o.report || (s->report_i = rt_out_add(s->os, s->o.report, 0)) >= 0);
 }
 
 /* returns -1 to go on, else the exit status */
@@ -202,6 +222,8 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
         return rt_usage_error(prog, "%s", "give --curve or --benchmark, not both");
     if (s->o.report && s->o.output && strcmp(s->o.report, s->o.output) == 0)
         return rt_usage_error(prog, "--output and --report both name \"%s\"", s->o.report);
+    if (!open_outputs(s))
+        return 1;
     s->d = rt_load_deal(describe);
     if (!s->d)
         return 1;
@@ -259,31 +281,11 @@ static int emit(const setup *s, const rt_doc *doc)
     if (s->o.report)
         rt_doc_html(doc, &html);
     int rc = 1;
-    rt_pending po = {s->o.output, "", 0}, pr = {s->o.report, "", 0};
-    if (out.oom || html.oom || doc->oom) {
+    if (out.oom || html.oom || doc->oom)
         fprintf(stderr, "error: out of memory\n");
-        goto done;
-    }
-    if ((s->o.output && !rt_write_tmp(&po, &out)) || (s->o.report && !rt_write_tmp(&pr, &html)))
-        goto done;
-    if (s->o.output && rename(po.tmp, s->o.output) != 0) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", s->o.output, strerror(errno));
-        goto done;
-    }
-    po.written = 0;
-    if (s->o.report && rename(pr.tmp, s->o.report) != 0) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", s->o.report, strerror(errno));
-        goto done;
-    }
-    pr.written = 0;
-    if (!s->o.output && out.len > 0 && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)) {
-        fprintf(stderr, "error: cannot write to standard output\n");
-        goto done;
-    }
-    rc = 0;
-done:
-    rt_drop_tmp(&po);
-    rt_drop_tmp(&pr);
+    else if (rt_out_write(s->os, s->out_i, out.data, out.len) &&
+             (s->report_i < 0 || rt_out_write(s->os, s->report_i, html.data, html.len)) && rt_out_commit(s->os))
+        rc = 0;
     rt_buf_free(&out);
     rt_buf_free(&html);
     return rc;

@@ -8,12 +8,10 @@
  * mistaken for a complete one. Files are written under a temporary name and
  * renamed only when the whole run succeeded.
  */
-#include <errno.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "rt_output.h"
 #include "rt_project.h"
 
 #define MSG RT_ERRMAX
@@ -588,42 +586,6 @@ void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t
     st->payment_date = date;
 }
 
-/* ---- atomic output ------------------------------------------------------------------------ */
-
-typedef rt_pending pending;
-
-int rt_write_tmp(rt_pending *p, const rt_buf *b)
-{
-    int n = snprintf(p->tmp, sizeof p->tmp, "%s.tmp.%ld", p->path, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof p->tmp) {
-        fprintf(stderr, "%s: error: file name too long\n", p->path);
-        return 0;
-    }
-    FILE *f = fopen(p->tmp, "wb");
-    if (!f) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", p->path, strerror(errno));
-        return 0;
-    }
-    p->written = 1;
-    size_t len = b->len;
-    int ok = (len == 0 || fwrite(b->data, 1, len, f) == len);
-    ok = (fflush(f) == 0) && ok;
-    int err = errno;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", p->path, strerror(err ? err : EIO));
-        return 0;
-    }
-    return 1;
-}
-
-void rt_drop_tmp(rt_pending *p)
-{
-    if (p->written)
-        unlink(p->tmp);
-    p->written = 0;
-}
-
 /* ---- commands -------------------------------------------------------------------------------- */
 
 typedef struct options {
@@ -726,12 +688,22 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
     rt_buf out, saved;
     rt_buf_init(&out);
     rt_buf_init(&saved);
-    pending po = {o->output, "", 0}, ps = {o->save, "", 0};
     if (!rt_state_init(&st, d)) {
         fprintf(stderr, "error: out of memory\n");
         rt_deal_free(d);
         return 1;
     }
+    /* The outputs are checked before anything is read: neither may be an
+     * input or this program, and the saved state is added last, so it is
+     * the commit point (docs/reliability.md: a statement beside an older
+     * state is a run that did not finish). */
+    rt_outset *os = rt_out_begin();
+    int io = -1, is = -1;
+    if (!os || !rt_out_input(os, "/proc/self/exe") || !rt_out_input(os, o->state) || !rt_out_input(os, o->remit))
+        goto done;
+    io = o->output ? rt_out_add(os, o->output, 0) : rt_out_add_stdout(os);
+    if (io < 0 || (o->save && (is = rt_out_add(os, o->save, 0)) < 0))
+        goto done;
 
     if (!rt_load_inputs(d, o->state, o->remit, &st, &rm))
         goto done;
@@ -743,40 +715,12 @@ static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn pe
         fprintf(stderr, "error: out of memory\n");
         goto done;
     }
-    if ((o->output && !rt_write_tmp(&po, &out)) || (o->save && !rt_write_tmp(&ps, &saved)))
+    if (!rt_out_write(os, io, out.data, out.len) || (o->save && !rt_out_write(os, is, saved.data, saved.len)) ||
+        !rt_out_commit(os))
         goto done;
-    /* Two renames cannot be one atomic step; what makes the second fail in
-     * practice (a directory in the way) is checked before the first, so a
-     * failed run leaves neither file behind. */
-    {
-        const char *targets[2] = { o->output, o->save };
-        for (int i = 0; i < 2; i++) {
-            struct stat sb;
-            if (targets[i] && stat(targets[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-                fprintf(stderr, "%s: error: cannot write: it is a directory\n", targets[i]);
-                goto done;
-            }
-        }
-    }
-    if (o->output && rename(po.tmp, o->output) != 0) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
-        goto done;
-    }
-    po.written = 0;
-    if (o->save && rename(ps.tmp, o->save) != 0) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", o->save, strerror(errno));
-        goto done;
-    }
-    ps.written = 0;
-    if (!o->output && out.len > 0 &&
-        (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)) {
-        fprintf(stderr, "error: cannot write to standard output\n");
-        goto done;
-    }
     rc = 0;
 done:
-    rt_drop_tmp(&po);
-    rt_drop_tmp(&ps);
+    rt_out_end(os);
     rt_buf_free(&out);
     rt_buf_free(&saved);
     rt_remit_free(&rm);

@@ -381,13 +381,6 @@ void rt_file_error(const char *file, const rt_err *e);
 int rt_take_opt(int argc, char **argv, int *i, const char *name, const char **val, int *err,
                 const char *prog);
 
-/* Output written under a temporary name, renamed when the run succeeded. */
-typedef struct rt_pending {
-    const char *path;
-    char tmp[4096];
-    int written;
-} rt_pending;
-int rt_write_tmp(rt_pending *p, const rt_buf *b);
-void rt_drop_tmp(rt_pending *p);
+/* Output files: rt_output.h. */
 
 #endif /* RT_INTERNAL_H */
