@@ -2,6 +2,7 @@
  * exactly once (definitions on first use, through a visiting state that is
  * also how cycles are found), so checking is linear in the size of the deal. */
 #include "sema.h"
+#include "fmt.h"
 #include "lex.h"
 
 #include <stdint.h>
@@ -614,15 +615,93 @@ static void check_header(sema *s, int after_syntax_errors)
     if (s->out->classes.n == 0) diag_error(s->dg, d->name_loc, "the deal needs at least one class of notes or certificates");
 }
 
+/* The highest value a rate expression can take, when it can be bounded
+ * from its parts: a literal, a rate input (reported or assumed, so within
+ * RT_RATE_MIN..RT_RATE_MAX, as the runtime checks), sums and differences,
+ * min, max, if and the definitions these use. 0 when it cannot be bounded
+ * (a product, a quotient, a figure of the pool or the classes). */
+static int rate_bounds(const ast_expr *e, rt_dec *lo, rt_dec *hi, int depth)
+{
+    rt_dec a0, a1, b0, b1;
+    if (!e || depth > 64) return 0;
+    switch (e->kind) {
+    case EX_NUM:
+        *lo = *hi = e->num;
+        return 1;
+    case EX_NAME:
+        if (!e->decl) return 0;
+        if (e->decl->kind == DK_INPUT && e->decl->unit == RT_UNIT_RATE) {
+            *lo = RT_RATE_MIN;
+            *hi = RT_RATE_MAX;
+            return 1;
+        }
+        return e->decl->kind == DK_DEFINE && rate_bounds(e->decl->expr, lo, hi, depth + 1);
+    case EX_NEG:
+        if (!rate_bounds(e->a, &a0, &a1, depth + 1)) return 0;
+        *lo = -a1;
+        *hi = -a0;
+        return 1;
+    case EX_BIN:
+        if ((e->op != OP_ADD && e->op != OP_SUB) || !rate_bounds(e->a, &a0, &a1, depth + 1) ||
+            !rate_bounds(e->b, &b0, &b1, depth + 1))
+            return 0;
+        *lo = e->op == OP_ADD ? a0 + b0 : a0 - b1;
+        *hi = e->op == OP_ADD ? a1 + b1 : a1 - b0;
+        return 1;
+    case EX_IF:
+        if (!rate_bounds(e->b, &a0, &a1, depth + 1) || !rate_bounds(e->c, &b0, &b1, depth + 1)) return 0;
+        *lo = a0 < b0 ? a0 : b0;
+        *hi = a1 > b1 ? a1 : b1;
+        return 1;
+    case EX_MIN:
+    case EX_MAX:
+        for (int i = 0; i < e->args.n; i++) {
+            if (!rate_bounds(e->args.v[i], &a0, &a1, depth + 1)) return 0;
+            if (i == 0 || (e->kind == EX_MIN ? a0 < *lo : a0 > *lo)) *lo = a0;
+            if (i == 0 || (e->kind == EX_MIN ? a1 < *hi : a1 > *hi)) *hi = a1;
+        }
+        return e->args.n > 0;
+    default:
+        return 0;
+    }
+}
+
+/* a rate as an agreement writes it (-3.14%), through the formatter */
+static void fmt_rate(char *buf, size_t n, rt_dec v)
+{
+    ast_expr lit = { .kind = EX_NUM, .num = v, .lit_unit = RT_UNIT_RATE };
+    FILE *f = fmemopen(buf, n, "w");
+    if (!f) { snprintf(buf, n, "?"); return; }
+    fmt_expr(f, &lit);
+    fclose(f);
+    buf[n - 1] = '\0';
+}
+
 static void check_class(sema *s, ast_class *c)
 {
     if (!c->has_original)
         diag_error(s->dg, c->name_loc, "class \"%s\" needs its original balance ('original $100,000,000.00')", c->name);
+    else if (c->original <= 0)
+        /* every factor and percentage of the class divides by it, and a
+         * balance above it is refused: a class is issued with something */
+        diag_error(s->dg, c->original_loc, "the original balance of class \"%s\" must be more than $0.00", c->name);
     if (!c->coupon)
         diag_error(s->dg, c->name_loc, "class \"%s\" needs a coupon ('coupon 4.50%%')", c->name);
     if (!c->has_accrual)
         diag_error(s->dg, c->name_loc, "class \"%s\" needs a day count ('accrual 30/360' or 'accrual actual/360')", c->name);
-    if (c->coupon) check_coupon(s, c, c->coupon->loc);
+    rt_dec lo, hi;
+    if (c->coupon && check_coupon(s, c, c->coupon->loc) == RT_UNIT_RATE && rate_bounds(c->coupon, &lo, &hi, 0) &&
+        hi < 0) {
+        char num[64];
+        fmt_rate(num, sizeof num, hi);
+        if (lo == hi)
+            diag_error(s->dg, c->coupon->loc, "the coupon of class \"%s\" is negative (%s): interest is never due below 0%%",
+                       c->name, num);
+        else
+            diag_error(s->dg, c->coupon->loc,
+                       "the coupon of class \"%s\" is negative whatever its rate inputs (each from -100%% to 1,000%%): at most %s",
+                       c->name, num);
+    }
     if (c->notional) {
         ast_decl *x = sym_get(&s->terms, c->notional);
         if (!x || x->kind != DK_SCHEDULE) {

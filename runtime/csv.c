@@ -287,9 +287,11 @@ static int parse_input_cell(const reader *r, const rt_csv_field *f, int32_t pos,
         return parse_count_cell(r, f, pos, out);
     case RT_UNIT_RATE:
         res = rt_dec_parse(f->text, f->len, out, &info);
-        if (res == RT_PARSE_OK && info.percent)
+        if (res == RT_PARSE_OK && info.percent && rt_rate_in_range(*out))
             return 1;
-        if (res == RT_PARSE_OK)
+        if (res == RT_PARSE_OK && info.percent)
+            rt_err_set(r->e, f->line, f->col, "rate \"%s\" in column \"%s\" is outside %s", q, col, RT_RATE_RANGE);
+        else if (res == RT_PARSE_OK)
             rt_err_set(r->e, f->line, f->col,
                        "rate \"%s\" in column \"%s\" needs a %% sign (write %s%%)", q, col, q);
         else if (res == RT_PARSE_PRECISION)

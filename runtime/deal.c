@@ -165,7 +165,8 @@ int32_t rt_add_group(rt_deal *d, const char *name)
 int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents, int32_t kind,
                      int32_t daycount)
 {
-    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount};
+    rt_class_info c = {.name = dup_str(d, name), .original_cents = original_cents, .kind = kind,
+                       .daycount = daycount};
     if (!c.name)
         return -1;
     int32_t i = VEC_PUSH(d, d->classes, c);
@@ -411,8 +412,15 @@ int rt_deal_validate(const rt_deal *d, char *msg, size_t msgsize)
     }
     for (int32_t i = 0; i < d->classes.n; i++) {
         const rt_class_info *c = &d->classes.v[i];
-        if (c->original_cents < 0 || (c->kind != RT_CLASS_PRINCIPAL && c->kind != RT_CLASS_NOTIONAL) ||
-            (c->daycount != RT_DC_30_360 && c->daycount != RT_DC_ACT_360)) {
+        if (c->original_cents <= 0) {
+            /* every factor divides by it, and balances are held to it */
+            snprintf(msg, msgsize, "class \"%s\" has an original balance of %lld cents (it must be more than 0)",
+                     c->name, (long long)c->original_cents);
+            return 0;
+        }
+        if ((c->kind != RT_CLASS_PRINCIPAL && c->kind != RT_CLASS_NOTIONAL) ||
+            (c->daycount != RT_DC_30_360 && c->daycount != RT_DC_ACT_360) ||
+            (c->maximum_cents != 0 && c->maximum_cents < c->original_cents)) {
             snprintf(msg, msgsize, "class \"%s\" is described inconsistently", c->name);
             return 0;
         }

@@ -45,6 +45,12 @@ typedef __int128 rt_dec;
  * dollars). Results beyond it are reported as overflow, never wrapped. Two
  * in-range values can be added many times over without overflowing i128. */
 #define RT_DEC_LIMIT ((rt_dec)1000000000000000LL * (rt_dec)1000000000000000LL)
+/* Every rate a remittance reports or a projection assumes (an index, a rate
+ * input, a loan's rate on a tape) lies from -100% to 1,000%: anything beyond
+ * is a typing slip (99999999.99% for 0.99%), and would otherwise be
+ * computed with. The compiler checks coupons against the same bounds. */
+#define RT_RATE_MIN (-RT_SCALE)
+#define RT_RATE_MAX (10 * RT_SCALE)
 
 /* ---- enumerations shared with the compiler ---------------------------- */
 

@@ -752,6 +752,23 @@ static int read_groups(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_er
     return 1;
 }
 
+/* A class is paid down from its original balance (a notional class's
+ * notional from its original notional); one that may grow says how far
+ * (maximum_cents). Above that, the state is wrong: 27 million times the
+ * original once replayed without a word. */
+static int within_original(const rt_deal *d, int32_t c, const rt_jnode *v, const rt_state *s, rt_err *e)
+{
+    const rt_class_info *ci = &d->classes.v[c];
+    int64_t cap = ci->maximum_cents ? ci->maximum_cents : ci->original_cents;
+    if (s->class_balance[c] <= (rt_dec)cap * RT_CENT)
+        return 1;
+    char a[RT_NUMBUF], b[RT_NUMBUF];
+    rt_err_set(e, v->line, v->col, "class \"%s\" balance %s is above its %s balance %s", ci->name,
+               rt_fmt_money(a, s->class_balance[c], 1, 0), ci->maximum_cents ? "maximum" : "original",
+               rt_fmt_money(b, (rt_dec)cap * RT_CENT, 1, 0));
+    return 0;
+}
+
 static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_err *e)
 {
     /* interest left unpaid on earlier dates: absent means none */
@@ -786,7 +803,7 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
             return 0;
         }
         seen[c] = 1;
-        if (!get_money(v[1], "balance", 1, &s->class_balance[c], e))
+        if (!get_money(v[1], "balance", 1, &s->class_balance[c], e) || !within_original(d, c, v[1], s, e))
             return 0;
         if (v[2] && !get_money(v[2], "unpaid_interest", 1, &s->class_unpaid[c], e))
             return 0;

@@ -411,6 +411,10 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
             return failf(&k, "class \"%s\" was paid %s of earlier unpaid interest, out of %s owed and %s interest paid",
                          n, rt_fmt_money(a, upaid, 1, 1), rt_fmt_money(b, ubeg, 1, 1), rt_fmt_money(c, paid, 1, 1));
         paid -= upaid;
+        if (due < 0) /* a coupon below 0%: say so, not "paid more than due" */
+            return failf(&k, "class \"%s\" has a negative coupon (%s%%) on this date, so its interest due is %s: "
+                             "the agreement needs a floor on the coupon, such as max(0%%, ...)",
+                         n, rt_fmt_percent_trim(c, slot[RT_SLOT_CLASS(l, i, RT_C_COUPON)]), rt_fmt_money(a, due, 1, 1));
         if (paid > due)
             return failf(&k, "class \"%s\" was paid interest %s, more than the %s due", n,
                          rt_fmt_money(a, paid, 1, 1), rt_fmt_money(b, due, 1, 1));

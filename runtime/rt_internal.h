@@ -35,6 +35,7 @@ typedef struct rt_class_info {
     int64_t original_cents;
     int32_t kind;     /* rt_class_kind */
     int32_t daycount; /* rt_daycount */
+    int64_t maximum_cents;  /* 0: the class may not grow past its original */
 } rt_class_info;
 
 typedef struct rt_party_info {
@@ -213,6 +214,16 @@ char *rt_fmt_percent(char *buf, rt_dec v, int decimals);
 char *rt_fmt_trim(char *buf, rt_dec v);
 /* a rate as a percent number, exact, trailing zeros trimmed */
 char *rt_fmt_percent_trim(char *buf, rt_dec v);
+
+/* The one range check for every rate a remittance reports or a projection
+ * assumes: an index, a rate input, a loan's rate on a tape, an index vector
+ * (RT_RATE_MIN..RT_RATE_MAX, dealrt.h). RT_RATE_RANGE is how a message says
+ * it. Out of range is an error at the value, never a clamp. */
+#define RT_RATE_RANGE "-100% to 1,000%"
+static inline int rt_rate_in_range(rt_dec v)
+{
+    return v >= RT_RATE_MIN && v <= RT_RATE_MAX;
+}
 
 /* ---- calendar ------------------------------------------------------------ */
 

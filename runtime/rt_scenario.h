@@ -64,8 +64,11 @@ int rt_sc_is_key(const char *key);
 int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o, rt_sc_err *e);
 int rt_sc_read_file(rt_sc *s, const char *path, rt_sc_err *e);
 void rt_sc_merge(rt_sc *flags, const rt_sc *file);
-/* a vector file: rates in percent, "X*N" repeats, "ramp A B N" */
-int rt_sc_read_vector(const char *path, rt_dec **out, int32_t *n, rt_sc_err *e);
+/* a vector file: rates in percent, "X*N" repeats, "ramp A B N"; every
+ * value from lo to hi (range says so in a message, what names the vector:
+ * "CPR"), else an error at its line and column */
+int rt_sc_read_vector(const char *path, rt_dec lo, rt_dec hi, const char *range, const char *what, rt_dec **out,
+                      int32_t *n, rt_sc_err *e);
 int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *r, rt_sc_err *e);
 void rt_sc_res_free(rt_sc_res *r);
 /* Replaces the deal's collateral lines with a loan tape (CSV, one loan a

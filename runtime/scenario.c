@@ -273,7 +273,8 @@ static const char *file_path(const rt_sc *s, const rt_sc_entry *en, char *buf, s
     return buf;
 }
 
-int rt_sc_read_vector(const char *path, rt_dec **out, int32_t *n, rt_sc_err *e)
+int rt_sc_read_vector(const char *path, rt_dec lo, rt_dec hi, const char *range, const char *what, rt_dec **out,
+                      int32_t *n, rt_sc_err *e)
 {
     rt_sc_origin o = {path, 0, 0};
     char *text = NULL;
@@ -336,8 +337,15 @@ int rt_sc_read_vector(const char *path, rt_dec **out, int32_t *n, rt_sc_err *e)
         } else {
             const char *star = memchr(t, '*', tl);
             size_t vl = star ? (size_t)(star - t) : tl;
-            if (!pct_dec(t, vl, &val) || val < 0 || val > RT_SCALE * 1000) {
-                ok = rt_sc_fail(e, &o, "expected a rate in percent (6 or 6%%), found \"%.*s\"", (int)vl, t);
+            char q[128];
+            if (!pct_dec(t, vl, &val)) {
+                rt_msg_quote(q, sizeof q, t, vl); /* a NUL or a control byte shows as \xNN */
+                ok = rt_sc_fail(e, &o, "expected a rate in percent (6 or 6%%), found \"%s\"", q);
+                break;
+            }
+            if (val < lo || val > hi) {
+                char num[RT_NUMBUF];
+                ok = rt_sc_fail(e, &o, "%s %s%% is outside %s", what, rt_fmt_percent_trim(num, val), range);
                 break;
             }
             if (star) {
@@ -436,7 +444,7 @@ static int one_curve(const rt_sc *s, const rt_sc_entry *en, const char *item, si
         const char *path = file_path(s, en, pb, sizeof pb);
         rt_dec *v;
         int32_t n;
-        if (!rt_sc_read_vector(path, &v, &n, e))
+        if (!rt_sc_read_vector(path, 0, RT_SCALE, "0% to 100%", k[0] == 'p' ? "CPR" : "CDR", &v, &n, e))
             return 0;
         double *dv = keep(r, malloc((size_t)n * sizeof *dv));
         if (!dv) {
@@ -547,7 +555,7 @@ static int input_value(const rt_deal *d, int32_t i, const char *s, rt_dec *out)
     rt_dec v;
     switch (d->inputs.v[i].unit) {
     case RT_UNIT_RATE:
-        return pct_dec(s, strlen(s), out);
+        return pct_dec(s, strlen(s), out) && rt_rate_in_range(*out);
     case RT_UNIT_DATE: {
         int32_t day;
         if (!rt_date_parse(s, strlen(s), &day))
@@ -652,7 +660,11 @@ int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *
         const char *val = eq + 1;
         if (strcmp(en->key, "input") == 0) {
             if (!input_value(d, k, val, &v)) {
-                ok = rt_sc_fail(e, &en->o, "input \"%s\": \"%s\" is not a valid value", d->inputs.v[k].name, val);
+                ok = rt_sc_fail(e, &en->o,
+                                d->inputs.v[k].unit == RT_UNIT_RATE
+                                    ? "input \"%s\": \"%s\" is not a rate from %s"
+                                    : "input \"%s\": \"%s\" is not a valid value%.0s",
+                                d->inputs.v[k].name, val, RT_RATE_RANGE);
                 break;
             }
             r->input[k] = v;
@@ -677,7 +689,10 @@ int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *
                 char pb[4096];
                 rt_dec *vec;
                 int32_t n;
-                if (!rt_sc_read_vector(file_path(s, &fe, pb, sizeof pb), &vec, &n, e)) {
+                char what[RT_SC_LABEL];
+                snprintf(what, sizeof what, "index \"%s\"", d->inputs.v[k].name);
+                if (!rt_sc_read_vector(file_path(s, &fe, pb, sizeof pb), RT_RATE_MIN, RT_RATE_MAX, RT_RATE_RANGE, what,
+                                       &vec, &n, e)) {
                     ok = 0;
                     break;
                 }
@@ -687,12 +702,13 @@ int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *
             }
             /* an index drives adjustable loans' rates; one outside -100%
              * to 1,000% is a typing slip, and would take the engine's
-             * interest past what it can hold */
+             * interest past what it can hold (a vector's values were
+             * checked where they were read, at their line and column) */
             for (int32_t j = 0; ok && j < r->index[k].n; j++)
-                if (r->index[k].values[j] < -RT_SCALE || r->index[k].values[j] > 10 * RT_SCALE) {
+                if (!rt_rate_in_range(r->index[k].values[j])) {
                     char num[RT_NUMBUF];
-                    ok = rt_sc_fail(e, &en->o, "index \"%s\": %s%% (month %d) is outside -100%% to 1,000%%",
-                                    d->inputs.v[k].name, rt_fmt_percent_trim(num, r->index[k].values[j]), (int)j + 1);
+                    ok = rt_sc_fail(e, &en->o, "index \"%s\": %s%% (month %d) is outside %s", d->inputs.v[k].name,
+                                    rt_fmt_percent_trim(num, r->index[k].values[j]), (int)j + 1, RT_RATE_RANGE);
                 }
             if (!ok)
                 break;

@@ -165,8 +165,15 @@ int rt_tape_load(rt_deal *d, const char *path, rt_sc_err *e)
                 ok = fail(e, path, f, "bad amount \"%s\" in column \"%s\" (at most 2 decimals)", f->text, cols[i].name);
             else if (kind == KIND_MONTHS && (v % RT_SCALE != 0 || info.percent || v > 1200 * RT_SCALE))
                 ok = fail(e, path, f, "bad number of months \"%s\" in column \"%s\"", f->text, cols[i].name);
-            else if (kind == KIND_RATE)
+            else if (kind == KIND_RATE) {
                 v = info.percent ? v : v / 100; /* a rate is a percent, with or without its sign */
+                if (!rt_rate_in_range(v)) {
+                    char q[128], m[RT_ERRMAX];
+                    rt_msg_quote(q, sizeof q, f->text, f->len);
+                    snprintf(m, sizeof m, "rate \"%s\" in column \"%s\" is outside %s", q, cols[i].name, RT_RATE_RANGE);
+                    ok = fail(e, path, f, "%s%s", m, "");
+                }
+            }
             L->field[cols[i].field] = v;
         }
         if (ok && L->field[RT_L_NET_RATE] > L->field[RT_L_GROSS_RATE]) {

@@ -288,6 +288,27 @@ static void test_state_errors(void **state)
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", " CB "],}", 3, 73, "trailing comma");
 }
 
+/* A class is paid down from its original balance (fake_deal: A 1,000,000.00,
+ * B 500,000.00); a class that may grow is held to its maximum instead. */
+static void test_state_balance_limit(void **state)
+{
+    ctx *c = *state;
+#define BAL(b) HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": " b "}]}"
+    assert_true(parse_state(c, BAL("\"500,000.00\"")));
+    assert_true(c->st.class_balance[1] == 500000 * RT_SCALE);
+    /* "balance": at column 58 + 11 */
+    state_error(c, BAL("\"500,000.01\""), 3, 69,
+                "class \"B\" balance 500,000.01 is above its original balance 500,000.00");
+    state_error(c, BAL("13500000000000"), 3, 69,
+                "class \"B\" balance 13,500,000,000,000.00 is above its original balance 500,000.00");
+    c->d->classes.v[1].maximum_cents = 60000000; /* $600,000.00 */
+    assert_true(parse_state(c, BAL("\"550,000.00\"")));
+    assert_true(parse_state(c, BAL("\"600,000.00\"")));
+    state_error(c, BAL("\"600,000.01\""), 3, 69,
+                "class \"B\" balance 600,000.01 is above its maximum balance 600,000.00");
+#undef BAL
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test_setup_teardown(test_state_good, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_balance_limit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -346,11 +346,26 @@ static void test_arm_index(void **state)
     assert_int_equal(r.status, 2);
     assert_contains(r.err, "index \"One-Year CMT\": 45000% (month 1) is outside -100% to 1,000%");
     t_result_free(&r);
+    /* in a vector file, the error is at the value's line and column */
     t_write("cmt2.txt", "4.5 4.6 1000.01\n");
     snprintf(arg, sizeof arg, "One-Year CMT=%s", t_path("cmt2.txt"));
     r = RUN("project", "--index-vector", arg);
+    assert_int_equal(r.status, 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s:1:9: error: index \"One-Year CMT\" 1000.01%% is outside -100%% to 1,000%%\n",
+             t_path("cmt2.txt"));
+    assert_contains(r.err, want);
+    t_result_free(&r);
+    /* an index vector may go below zero, as a constant index may */
+    t_write("cmt3.txt", "4.5 -0.25 -100\n");
+    snprintf(arg, sizeof arg, "One-Year CMT=%s", t_path("cmt3.txt"));
+    r = RUN("project", "--index-vector", arg, "--periods", "3");
+    assert_int_equal(r.status, 0);
+    t_result_free(&r);
+    /* a rate input given with --input is held to the same bounds */
+    r = RUN("project", "--cpr", "5", "--input", "One-Year CMT=1000.5%");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "1000.01% (month 3) is outside");
+    assert_contains(r.err, "input \"One-Year CMT\": \"1000.5%\" is not a rate from -100% to 1,000%");
     t_result_free(&r);
     r = RUN("project", "--cpr", "5", "--index", "One-Year CMT=-0.5", "--periods", "3");
     assert_int_equal(r.status, 0);   /* a negative index is a market, not a slip */
@@ -385,6 +400,10 @@ static void test_tape(void **state)
         {"group,balance,gross_rate,net_rate,original_term\nPool,1,6,7,360\n", ":2:10: error: net rate"},
         {"group,balance,gross_rate,net_rate,original_term\nPool,1,6,5,36.5\n", ":2:12: error: bad number of months"},
         {"group,balance,gross_rate,net_rate\nPool,1,6,5\n", ":1:1: error: the tape needs a column"},
+        /* a rate far beyond any loan's was found later as "collateral line
+         * 1", with no file, line or column */
+        {"group,balance,gross_rate,net_rate,original_term\nPool,1,999999%,5,360\n",
+         ":2:8: error: rate \"999999%\" in column \"gross_rate\" is outside -100% to 1,000%"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         t_write("bad.csv", bad[i].text);
@@ -493,7 +512,25 @@ static void test_file_errors(void **state)
         {"v3.txt", "ramp 1 2\n3\n", ":1:1: error: ramp needs START END MONTHS", NULL, 1},
         {"v4.txt", "# nothing\n\n", "v4.txt: error: the vector has no values", NULL, 1},
         {"v5.txt", "ramp 1 2 0\n", ":1:10: error: expected the ramp's number of months", NULL, 1},
+        /* a CPR above 100% was clamped to 100% without a word, while
+         * --cpr 150 is refused: refused here too, where it is written */
+        {"v6.txt", "10 20\n30 150\n", ":2:4: error: CPR 150% is outside 0% to 100%", NULL, 1},
+        {"v7.txt", "10*5 1000*2\n", ":1:6: error: CPR 1000% is outside 0% to 100%", NULL, 1},
+        {"v8.txt", "ramp 10 101 5\n", ":1:9: error: CPR 101% is outside 0% to 100%", NULL, 1},
+        {"v9.txt", "-1\n", ":1:1: error: CPR -1% is outside 0% to 100%", NULL, 1},
+        {"s9.txt", "default-vector = v10.txt\n", "v10.txt:1:3: error: CDR 100.5% is outside 0% to 100%", NULL, 0},
     };
+    t_write("v10.txt", "1 100.5\n");
+    /* a NUL byte in a vector is shown, not taken for the end of the text */
+    static const char nul[] = "5\0\n";
+    FILE *f = fopen(t_path("v-nul.txt"), "wb");
+    assert_non_null(f);
+    fwrite(nul, 1, sizeof nul - 1, f);
+    fclose(f);
+    t_result rn = RUN("project", "--prepay-vector", t_path("v-nul.txt"));
+    assert_int_equal(rn.status, 1);
+    assert_contains(rn.err, ":1:1: error: expected a rate in percent (6 or 6%), found \"5\\x00\"");
+    t_result_free(&rn);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         t_write(cases[i].file, cases[i].text);
         char want[300];
