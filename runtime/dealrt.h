@@ -68,6 +68,20 @@ typedef enum rt_bdc {
     RT_BDC_MODIFIED_FOLLOWING /* next, unless it crosses into the next month */
 } rt_bdc;
 
+typedef enum rt_party_role {
+    RT_PARTY_FEE = 0,   /* a payee: trustee, servicer, credit enhancer's premium */
+    RT_PARTY_RESIDUAL,  /* the residual holder                                */
+    RT_PARTY_INSURER    /* a payee that may also be drawn on, and reimbursed  */
+} rt_party_role;
+
+/* rt_fail's reasons */
+typedef enum rt_fail_what {
+    RT_FAIL_NEGATIVE_AMOUNT = 0, /* clause index: its amount a is below zero    */
+    RT_FAIL_ABOVE_MAXIMUM,       /* clause index: draw a, room left b           */
+    RT_FAIL_NEGATIVE_DEPOSIT,    /* holder index: its deposit a is below zero   */
+    RT_FAIL_NEGATIVE_CAP         /* class index: its coupon cap a is below zero */
+} rt_fail_what;
+
 typedef enum rt_class_kind {
     RT_CLASS_PRINCIPAL = 0, /* has a principal balance that principal pays down */
     RT_CLASS_NOTIONAL       /* interest-only on a notional amount (schedule)    */
@@ -83,13 +97,16 @@ typedef enum rt_class_kind {
     X(DAYS_ACTUAL,       "days_actual")          /* PREV..PAYMENT, actual    */ \
     X(DAYS_30_360,       "days_30_360")          /* same span, 30/360 rule   */
 
-/* Per collateral group. The first seven come from the remittance CSV, the
- * BEGIN_ ones from the opening state; END_ ones the runtime computes before
- * calling dealc_period:
+/* Per collateral group. The RT_GROUP_REPORTED fields come from the
+ * remittance CSV (one column each, named as below; additional_balances may
+ * be left out of the file, meaning none), the BEGIN_ ones from the opening
+ * state; END_ ones the runtime computes before calling dealc_period:
  *   END_BALANCE  = BEGIN_BALANCE - PRINCIPAL_COLLECTIONS + PRINCIPAL_DRAWS
- *                  - LIQUIDATION_LOSS
- *   END_CUM_LOSS = BEGIN_CUM_LOSS + LIQUIDATION_LOSS - RECOVERIES           */
-#define RT_GROUP_FIELDS(X)                                                    \
+ *                  - LIQUIDATION_LOSS + ADDITIONAL_BALANCES
+ *   END_CUM_LOSS = BEGIN_CUM_LOSS + LIQUIDATION_LOSS - RECOVERIES
+ * PURCHASED is written by dealc_period: what the priority of payments paid
+ * for the additional balances (the runtime checks it equals them).          */
+#define RT_GROUP_REPORTED(X)                                                  \
     X(PRINCIPAL_COLLECTIONS,   "principal_collections")                      \
     X(INTEREST_COLLECTIONS,    "interest_collections")                       \
     X(PRINCIPAL_DRAWS,         "principal_draws")                            \
@@ -97,18 +114,30 @@ typedef enum rt_class_kind {
     X(RECOVERIES,              "recoveries")                                 \
     X(SUBSTITUTION_ADJUSTMENT, "substitution_adjustment")                    \
     X(ACTIVE_LOAN_COUNT,       "active_loan_count")                          \
+    X(ADDITIONAL_BALANCES,     "additional_balances")
+#define RT_GROUP_COMPUTED(X)                                                  \
     X(BEGIN_BALANCE,           "beginning_pool_balance")                     \
     X(END_BALANCE,             "ending_pool_balance")                        \
     X(BEGIN_CUM_LOSS,          "beginning_cumulative_loss")                  \
-    X(END_CUM_LOSS,            "ending_cumulative_loss")
+    X(END_CUM_LOSS,            "ending_cumulative_loss")                     \
+    X(PURCHASED,               "purchased")
+#define RT_GROUP_FIELDS(X) RT_GROUP_REPORTED(X) RT_GROUP_COMPUTED(X)
 
 /* Per class. ORIGINAL, BEGIN_BALANCE (notional for RT_CLASS_NOTIONAL) and
- * UNPAID_BEGIN are filled by the runtime; the rest are written by
- * dealc_period. INTEREST_PAID is all the interest the class received,
- * UNPAID_PAID the part of it that paid interest left unpaid on earlier dates
- * (so INTEREST_SHORTFALL = INTEREST_DUE - (INTEREST_PAID - UNPAID_PAID)), and
- * UNPAID_END = UNPAID_BEGIN - UNPAID_PAID + INTEREST_SHORTFALL is carried to
- * the next date.                                                             */
+ * the *_BEGIN amounts carried from earlier dates are filled by the runtime;
+ * the rest are written by dealc_period.
+ *   Interest: INTEREST_PAID is all the interest the class received,
+ *     UNPAID_PAID the part of it that paid interest left unpaid on earlier
+ *     dates (so INTEREST_SHORTFALL = INTEREST_DUE - (INTEREST_PAID -
+ *     UNPAID_PAID)), and UNPAID_END = UNPAID_BEGIN - UNPAID_PAID +
+ *     INTEREST_SHORTFALL is carried to the next date.
+ *   Balance: END_BALANCE = BEGIN_BALANCE - PRINCIPAL_PAID - WRITEDOWN + DRAWN
+ *     (DRAWN only for a class that may grow: a variable pay note).
+ *   Realized losses: WRITEDOWN is this date's allocation; LOSS_END =
+ *     LOSS_BEGIN + WRITEDOWN - LOSS_PAID ("Unpaid Realized Loss Amount").
+ *   Basis risk (a capped coupon): BASIS_DUE is what the cap withheld this
+ *     date plus interest on BASIS_BEGIN; BASIS_END = BASIS_BEGIN +
+ *     BASIS_DUE - BASIS_PAID.                                                */
 #define RT_CLASS_FIELDS(X)                                                    \
     X(ORIGINAL,           "original_balance")                                \
     X(BEGIN_BALANCE,      "beginning_balance")                               \
@@ -120,23 +149,70 @@ typedef enum rt_class_kind {
     X(END_BALANCE,        "ending_balance")                                  \
     X(UNPAID_BEGIN,       "unpaid_interest")                                 \
     X(UNPAID_PAID,        "unpaid_interest_paid")                            \
-    X(UNPAID_END,         "ending_unpaid_interest")
+    X(UNPAID_END,         "ending_unpaid_interest")                          \
+    X(DRAWN,              "drawn")                                           \
+    X(WRITEDOWN,          "realized_loss")                                   \
+    X(LOSS_BEGIN,         "unpaid_realized_loss")                            \
+    X(LOSS_PAID,          "realized_loss_paid")                              \
+    X(LOSS_END,           "ending_unpaid_realized_loss")                     \
+    X(BASIS_BEGIN,        "basis_risk_carry_forward")                        \
+    X(BASIS_DUE,          "basis_risk_shortfall")                            \
+    X(BASIS_PAID,         "basis_risk_paid")                                 \
+    X(BASIS_END,          "ending_basis_risk_carry_forward")
 
-/* Per fund (a pool of cash the priority of payments draws on). Written by
- * dealc_period: DEPOSIT is what went in, REMAINING what was left at the end. */
+/* Per cash holder: a fund (cash for this date only: what it does not pay
+ * out is left in it) or an account (a balance kept from one payment date to
+ * the next). Written by dealc_period except BEGIN (the runtime: an account's
+ * balance carried in, 0 for a fund). DEPOSIT is what came in from outside
+ * the priority of payments (a fund's formula; an account's interest
+ * earned); clauses move cash between holders and to payees; REMAINING is
+ * what is left (an account's ending balance).                              */
 #define RT_FUND_FIELDS(X)                                                     \
+    X(BEGIN,     "beginning_balance")                                        \
     X(DEPOSIT,   "deposit")                                                  \
     X(REMAINING, "remaining")
 
-/* Per party (fee recipients and the residual holder): what it was paid.     */
-#define RT_PARTY_FIELDS(X)  X(PAID, "paid")
+/* Per party (fee recipients, the residual holder, insurers): what it was
+ * paid; for an insurer, what was drawn on it, what it was reimbursed, and
+ * its unreimbursed draws carried in and out (UNREIMB_END = UNREIMB_BEGIN +
+ * DRAWN - REIMBURSED; PAID includes REIMBURSED).                            */
+#define RT_PARTY_FIELDS(X)                                                    \
+    X(PAID,          "paid")                                                 \
+    X(DRAWN,         "drawn")                                                \
+    X(REIMBURSED,    "reimbursed")                                           \
+    X(UNREIMB_BEGIN, "unreimbursed_draws")                                   \
+    X(UNREIMB_END,   "ending_unreimbursed_draws")
 
-/* Per clause of the priority of payments, written by dealc_period: the fund
- * balance when the clause ran, what it paid, and what it could not pay.     */
+/* Per clause of the priority of payments, written by dealc_period: the
+ * holder's balance when the clause ran, what it paid (or, for a draw, what
+ * it brought in), and what it could not pay.                                */
 #define RT_CLAUSE_FIELDS(X)                                                   \
     X(AVAILABLE, "available")                                                \
     X(PAID,      "paid")                                                     \
     X(SHORTFALL, "shortfall")
+
+/* Per remembered condition: a trigger (a condition, 0 or RT_SCALE) or a
+ * date (a day number times RT_SCALE; RT_DATE_NEVER while it has not
+ * occurred). PRIOR is carried in by the runtime; dealc_period writes VALUE
+ * (this date's) and CARRY (what the next date starts from: a trigger's
+ * value, or the date its condition first held, 0 if not yet).             */
+#define RT_MEMORY_FIELDS(X)                                                   \
+    X(PRIOR, "prior")                                                        \
+    X(VALUE, "value")                                                        \
+    X(CARRY, "carry")
+
+/* Per loss allocation ("allocation of losses" in the deal): the collateral
+ * the classes are measured against, the excess of their balances after
+ * payments over it, and what was written down (the excess, or all the
+ * classes had). Written by dealc_period; the runtime checks each class's
+ * WRITEDOWN against them.                                                   */
+#define RT_ALLOC_FIELDS(X)                                                    \
+    X(COLLATERAL, "collateral")                                              \
+    X(EXCESS,     "excess")                                                  \
+    X(WRITTEN,    "written_down")
+
+/* A date that has not occurred: after any payment date (9999-12-31). */
+#define RT_DATE_NEVER 2932896
 
 #define RT_ENUM_G(n, s) RT_G_##n,
 #define RT_ENUM_GR(n, s) RT_GR_##n,
@@ -144,24 +220,33 @@ typedef enum rt_class_kind {
 #define RT_ENUM_F(n, s) RT_F_##n,
 #define RT_ENUM_P(n, s) RT_P_##n,
 #define RT_ENUM_K(n, s) RT_K_##n,
+#define RT_ENUM_M(n, s) RT_M_##n,
+#define RT_ENUM_A(n, s) RT_A_##n,
+#define RT_COUNT_1(n, s) +1
 enum { RT_GLOBAL_FIELDS(RT_ENUM_G) RT_G_COUNT };
 enum { RT_GROUP_FIELDS(RT_ENUM_GR) RT_GR_COUNT };
+enum { RT_GR_REPORTED_COUNT = 0 RT_GROUP_REPORTED(RT_COUNT_1) };
 enum { RT_CLASS_FIELDS(RT_ENUM_C) RT_C_COUNT };
 enum { RT_FUND_FIELDS(RT_ENUM_F) RT_F_COUNT };
 enum { RT_PARTY_FIELDS(RT_ENUM_P) RT_P_COUNT };
 enum { RT_CLAUSE_FIELDS(RT_ENUM_K) RT_K_COUNT };
+enum { RT_MEMORY_FIELDS(RT_ENUM_M) RT_M_COUNT };
+enum { RT_ALLOC_FIELDS(RT_ENUM_A) RT_A_COUNT };
 #undef RT_ENUM_G
 #undef RT_ENUM_GR
 #undef RT_ENUM_C
 #undef RT_ENUM_F
 #undef RT_ENUM_P
 #undef RT_ENUM_K
+#undef RT_ENUM_M
+#undef RT_ENUM_A
+#undef RT_COUNT_1
 
 typedef struct rt_layout {
-    int32_t ngroups, nclasses, ninputs, ndefs, nlines, nfunds, nparties, nclauses;
+    int32_t ngroups, nclasses, ninputs, ndefs, nlines, nfunds, nparties, nclauses, nmemory, nallocs;
     /* computed by rt_layout_compute: */
     int32_t group_base, class_base, input_base, def_base, line_base;
-    int32_t fund_base, party_base, clause_base, total;
+    int32_t fund_base, party_base, clause_base, memory_base, alloc_base, total;
 } rt_layout;
 
 static inline void rt_layout_compute(rt_layout *l)
@@ -174,7 +259,9 @@ static inline void rt_layout_compute(rt_layout *l)
     l->fund_base   = l->line_base + l->nlines;
     l->party_base  = l->fund_base + l->nfunds * RT_F_COUNT;
     l->clause_base = l->party_base + l->nparties * RT_P_COUNT;
-    l->total       = l->clause_base + l->nclauses * RT_K_COUNT;
+    l->memory_base = l->clause_base + l->nclauses * RT_K_COUNT;
+    l->alloc_base  = l->memory_base + l->nmemory * RT_M_COUNT;
+    l->total       = l->alloc_base + l->nallocs * RT_A_COUNT;
 }
 
 #define RT_SLOT_GROUP(l, g, f)  ((l)->group_base + (g) * RT_GR_COUNT + (f))
@@ -185,6 +272,29 @@ static inline void rt_layout_compute(rt_layout *l)
 #define RT_SLOT_FUND(l, i, f)   ((l)->fund_base + (i) * RT_F_COUNT + (f))
 #define RT_SLOT_PARTY(l, i, f)  ((l)->party_base + (i) * RT_P_COUNT + (f))
 #define RT_SLOT_CLAUSE(l, i, f) ((l)->clause_base + (i) * RT_K_COUNT + (f))
+#define RT_SLOT_MEMORY(l, i, f) ((l)->memory_base + (i) * RT_M_COUNT + (f))
+#define RT_SLOT_ALLOC(l, i, f)  ((l)->alloc_base + (i) * RT_A_COUNT + (f))
+
+/* What a clause does with cash, registered by rt_clause_flow so the
+ * runtime can check every movement independently of the generated code.
+ * "Out" flows take cash from the clause's holder (its priority of
+ * payments' fund or account); "draw" flows bring cash into it.            */
+typedef enum rt_flow {
+    RT_FLOW_CLASSES = 0,  /* to classes (interest, principal, carried amounts) */
+    RT_FLOW_PARTY,        /* to a party (target: party)                       */
+    RT_FLOW_HOLDER,       /* to another fund or account (target: holder)      */
+    RT_FLOW_PURCHASE,     /* for additional balances of a group (target: group) */
+    RT_FLOW_REIMBURSE,    /* to an insurer, against its draws (target: party) */
+    RT_FLOW_DRAW_HOLDER,  /* draw: from an account (target: holder)           */
+    RT_FLOW_DRAW_CLASS,   /* draw: on a variable pay class (target: class)    */
+    RT_FLOW_DRAW_PARTY    /* draw: on an insurer (target: party)              */
+} rt_flow;
+
+typedef enum rt_memory_kind {
+    RT_MEM_TRIGGER = 0,   /* evaluated afresh each payment date               */
+    RT_MEM_STICKY,        /* a trigger that, once in effect, remains in effect */
+    RT_MEM_DATE           /* a date that occurs when a condition first holds  */
+} rt_memory_kind;
 
 /* ---- opaque runtime objects --------------------------------------------- */
 
@@ -204,9 +314,11 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
     X(rt_add_def)         X(rt_add_line)       X(rt_add_fund)                \
     X(rt_add_clause)      X(rt_add_site)       X(rt_set_source)              \
     X(rt_add_collateral)  X(rt_set_collateral) X(rt_deal_setting)            \
-    X(rt_def_info)        X(rt_def_use)                                      \
+    X(rt_def_info)        X(rt_def_use)        X(rt_clause_flow)             \
+    X(rt_set_class_maximum) X(rt_add_memory)   X(rt_add_alloc)               \
+    X(rt_alloc_class)                                                        \
     X(rt_dec_mul)         X(rt_dec_div)        X(rt_dec_round_cents)         \
-    X(rt_dec_interest)    X(rt_alloc_pro_rata)
+    X(rt_dec_interest)    X(rt_alloc_pro_rata) X(rt_fail)
 
 /* ---- collateral, for projections ------------------------------------------
  * A group's collateral is declared in the deal as representative lines (or
@@ -241,7 +353,10 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 #define RT_SETTINGS(X)                                                        \
     X(CUTOFF_DATE,        "cutoff_date")        /* day number               */ \
     X(CLEANUP_CALL,       "cleanup_call")       /* fraction of the cut-off pool balance below which the deal may be called */ \
-    X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */
+    X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */ \
+    X(INITIAL_BALANCE,    "initial_balance")    /* per account (group = holder index): its balance at closing */ \
+    X(CLASS_CAPPED,       "class_capped")       /* per class (group = class index): its coupon has a cap, RT_SCALE */ \
+    X(RETIRED_COUPON_ZERO, "retired_coupon_zero") /* a class with nothing outstanding shows a 0% coupon */
 #define RT_ENUM_S(n, s) RT_SET_##n,
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S
@@ -256,13 +371,26 @@ int32_t rt_add_group(rt_deal *d, const char *name);
 /* original in cents; kind: rt_class_kind; daycount: rt_daycount           */
 int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents,
                      int32_t kind, int32_t daycount);
-int32_t rt_add_party(rt_deal *d, const char *name, int32_t is_residual);
+/* role: RT_PARTY_* */
+int32_t rt_add_party(rt_deal *d, const char *name, int32_t role);
 int32_t rt_add_input(rt_deal *d, const char *name, int32_t unit);
 int32_t rt_add_def(rt_deal *d, const char *name, int32_t unit);
 int32_t rt_add_line(rt_deal *d, const char *label, int32_t unit);
-int32_t rt_add_fund(rt_deal *d, const char *name);
+/* a fund (is_account 0) or an account (1): the cash holders, in one table */
+int32_t rt_add_fund(rt_deal *d, const char *name, int32_t is_account);
 /* label is the full section label, e.g. "3.05(a)(ii)"; payee text for messages */
 int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *payee);
+/* what clause `clause` does with cash: flow is an rt_flow, target the
+ * party, holder, group or class it names (-1 for RT_FLOW_CLASSES)          */
+void    rt_clause_flow(rt_deal *d, int32_t clause, int32_t flow, int32_t target);
+/* a class that may grow (a variable pay note): its balance never above this */
+void    rt_set_class_maximum(rt_deal *d, int32_t cls, int64_t maximum_cents);
+/* a remembered condition: kind is an rt_memory_kind; returns its index   */
+int32_t rt_add_memory(rt_deal *d, const char *name, int32_t kind);
+/* a loss allocation (label as the deal gives it) and the classes it writes
+ * down, each registered once                                              */
+int32_t rt_add_alloc(rt_deal *d, const char *label);
+void    rt_alloc_class(rt_deal *d, int32_t alloc, int32_t cls);
 /* a source position named in runtime errors ("division by zero in ...")   */
 int32_t rt_add_site(rt_deal *d, const char *what, int32_t line, int32_t col);
 void    rt_set_source(rt_deal *d, const char *file);
@@ -299,6 +427,10 @@ rt_dec  rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
  * left over go one each by largest remainder, ties to the earlier index.  */
 void    rt_alloc_pro_rata(rt_dec amount, int32_t n, const rt_dec *weight,
                           rt_dec *out);
+/* A figure the deal cannot pay or use: records the run's error (what: an
+ * RT_FAIL_*, about clause or class `index`, with the figures a and b) and
+ * returns 0, like the arithmetic helpers.                                 */
+int32_t rt_fail(rt_run *run, int32_t what, int32_t index, rt_dec a, rt_dec b);
 
 /* ---- runtime side (not called by generated code) ------------------------- */
 
