@@ -657,9 +657,9 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     }
 
     rt_buf_puts(out, "\nRemittance CSV columns, one row per payment date and group:\n");
-    static const char *std[] = {"payment_date", "group", "principal_collections",
-                                "interest_collections", "principal_draws", "liquidation_loss",
-                                "recoveries", "substitution_adjustment", "active_loan_count"};
+#define RT_COL_NAME(n, s) s,
+    static const char *std[] = {"payment_date", "group", RT_GROUP_REPORTED(RT_COL_NAME)};
+#undef RT_COL_NAME
     static const char *std_hint[] = {"YYYY-MM-DD",
                                      "group name",
                                      "amount",
@@ -668,9 +668,15 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
                                      "amount, empty means 0",
                                      "amount, empty means 0",
                                      "amount, empty means 0",
-                                     "whole number"};
-    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+                                     "whole number",
+                                     "amount of loans conveyed to the pool; empty or left out means 0"};
+    _Static_assert(sizeof std / sizeof std[0] == sizeof std_hint / sizeof std_hint[0], "a hint per column");
+    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++) {
+        /* additions only for a deal that buys them */
+        if (i == 2 + RT_GR_ADDITIONAL_BALANCES && !d->has_flows)
+            continue;
         rt_buf_printf(out, "  %-26s %s\n", std[i], std_hint[i]);
+    }
     rt_buf_printf(out, "\nInputs (%d), one extra CSV column each; same value in every row of a date:\n",
                   (int)d->inputs.n);
     for (int32_t i = 0; i < d->inputs.n; i++) {
