@@ -889,6 +889,12 @@ char *fmt_decl_text(const ast_decl *x) { ITEM_TEXT(put_decl(&p, x, 0)) }
 char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c, 0)) }
 char *fmt_cline_text(const ast_cline *l) { ITEM_TEXT(put_cline(&p, l, 0)) }
 char *fmt_clause_text(const ast_clause *c) { ITEM_TEXT(put_clause(&p, c, 0, 0)) }
+char *fmt_expr_text(const ast_expr *e) { ITEM_TEXT((void)p; fmt_expr(m, e)) }
+char *fmt_alloc_text(const ast_alloc *a)
+{
+    ast_item it = { .kind = IT_ALLOCATION, .ptr = (void *)a };
+    ITEM_TEXT(put_item(&p, NULL, &it))
+}
 char *fmt_line_text(const ast_line *l)
 {
     ITEM_TEXT((void)p; if (l->label) { put_string(m, l->label); fputs(" = ", m); fmt_expr(m, l->expr); fputc(';', m); }

@@ -496,11 +496,14 @@ static int check_expr(sema *s, ast_expr *e)
 static const ast_expr *phase_leaf(const ast_expr *e, int limit)
 {
     if (!e || e->after <= limit) return NULL;
-    if (e->kind == EX_NAME && e->decl && e->decl->kind == DK_DEFINE && e->decl->expr) {
+    if (e->kind == EX_NAME && e->decl && e->decl->expr &&
+        (e->decl->kind == DK_DEFINE || e->decl->kind == DK_TRIGGER || e->decl->kind == DK_DATE)) {
         const ast_expr *r = phase_leaf(e->decl->expr, limit);
         return r ? r : e;
     }
-    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME || e->kind == EX_AVAIL) return e;
+    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME || e->kind == EX_AVAIL ||
+        e->kind == EX_HOLDER)
+        return e;
     const ast_expr *k[3] = { e->a, e->b, e->c };
     for (int i = 0; i < 3; i++) {
         const ast_expr *r = phase_leaf(k[i], limit);
