@@ -30,13 +30,13 @@
 #include "fmt.h"
 
 enum {
-#define RT_FN_ENUM(n) FN_##n,
+#define RT_FN_ENUM(ret, n, ...) FN_##n,
     RT_ABI_FUNCS(RT_FN_ENUM)
 #undef RT_FN_ENUM
     FN__COUNT
 };
 static const char *const rt_fn_names[] = {
-#define RT_FN_NAME(n) #n,
+#define RT_FN_NAME(ret, n, ...) #n,
     RT_ABI_FUNCS(RT_FN_NAME)
 #undef RT_FN_NAME
 };
@@ -1101,41 +1101,19 @@ static void gen_main(cg *g)
     LLVMBuildRet(g->b, LLVMBuildCall2(g->b, mty, rt_main, args, 4, ""));
 }
 
-/* The runtime functions as the module sees them; dealrt.h is the truth,
- * and tests/unit/test_abi.c checks the two agree. */
+/* The runtime functions as the module sees them, from the ABI table in
+ * dealrt.h (RT_ABI_FUNCS): each type token becomes its LLVM type. */
 static void declare_runtime(cg *g)
 {
-    LLVMTypeRef P = g->ptr, I = g->i32, L = g->i64, D = g->i128, V = g->voidt;
-    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[6]; } sig[FN__COUNT] = {
-        [FN_rt_deal_name] = { V, 2, { P, P } },
-        [FN_rt_deal_dates] = { V, 5, { P, I, I, I, I } },
-        [FN_rt_add_group] = { I, 2, { P, P } },
-        [FN_rt_add_class] = { I, 5, { P, P, L, I, I } },
-        [FN_rt_add_party] = { I, 3, { P, P, I } },
-        [FN_rt_clause_flow] = { V, 4, { P, I, I, I } },
-        [FN_rt_set_class_maximum] = { V, 3, { P, I, L } },
-        [FN_rt_add_memory] = { I, 3, { P, P, I } },
-        [FN_rt_add_alloc] = { I, 2, { P, P } },
-        [FN_rt_alloc_class] = { V, 3, { P, I, I } },
-        [FN_rt_fail] = { I, 5, { P, I, I, D, D } },
-        [FN_rt_add_input] = { I, 3, { P, P, I } },
-        [FN_rt_add_def] = { I, 3, { P, P, I } },
-        [FN_rt_add_line] = { I, 3, { P, P, I } },
-        [FN_rt_add_fund] = { I, 3, { P, P, I } },
-        [FN_rt_add_clause] = { I, 4, { P, P, I, P } },
-        [FN_rt_add_site] = { I, 4, { P, P, I, I } },
-        [FN_rt_set_source] = { V, 2, { P, P } },
-        [FN_rt_add_collateral] = { I, 2, { P, I } },
-        [FN_rt_set_collateral] = { V, 4, { P, I, I, D } },
-        [FN_rt_deal_setting] = { V, 4, { P, I, I, D } },
-        [FN_rt_def_info] = { V, 6, { P, I, P, P, P, I } },
-        [FN_rt_def_use] = { V, 6, { P, I, P, I, I, I } },
-        [FN_rt_dec_mul] = { D, 4, { P, D, D, I } },
-        [FN_rt_dec_div] = { D, 4, { P, D, D, I } },
-        [FN_rt_dec_round_cents] = { D, 1, { D } },
-        [FN_rt_dec_interest] = { D, 6, { P, I, I, D, D, D } },
-        [FN_rt_alloc_pro_rata] = { V, 4, { D, I, P, P } },
+    LLVMTypeRef T_void = g->voidt, T_i32 = g->i32, T_i64 = g->i64, T_dec = g->i128;
+    LLVMTypeRef T_str = g->ptr, T_deal = g->ptr, T_run = g->ptr, T_decs_in = g->ptr, T_decs_out = g->ptr;
+#define LLTYPE(t) T_##t
+    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[8]; } sig[FN__COUNT] = {
+#define RT_FN_SIG(ret, n, ...) [FN_##n] = { T_##ret, RT_ABI_NARGS(__VA_ARGS__), { RT_ABI_MAP(LLTYPE, __VA_ARGS__) } },
+        RT_ABI_FUNCS(RT_FN_SIG)
+#undef RT_FN_SIG
     };
+#undef LLTYPE
     for (int i = 0; i < FN__COUNT; i++) {
         g->fnty[i] = LLVMFunctionType(sig[i].ret, sig[i].p, (unsigned)sig[i].n, 0);
         g->fn[i] = LLVMAddFunction(g->mod, rt_fn_names[i], g->fnty[i]);

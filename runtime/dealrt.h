@@ -305,20 +305,111 @@ typedef void    (*rt_describe_fn)(rt_deal *d);
 typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
 
 /* ---- the functions generated code may call -------------------------------
- * X(name, return, params...) — the compiler declares each of these in the
- * LLVM module and the JIT binds each to its address; tests check the list
- * against the prototypes below.                                             */
+ * The one table of the ABI: X(RET, name, PARAM...), each type a token from
+ * RT_ABI_TYPES below. From it come the C prototypes (right here), the LLVM
+ * function types codegen declares (compiler/codegen.c, declare_runtime) and
+ * the JIT's bindings by address (compiler/jit.c); tests/unit/test_codegen.c
+ * checks a compiled module's declarations against it. A definition in the
+ * runtime that disagrees with its prototype here does not compile.
+ *
+ * describe: called once, in this order: name, dates, then any adds. Indexes
+ * returned by rt_add_* are dense from 0, in call order.
+ *   rt_deal_dates: day numbers since 1970-01-01; payment_day 1..31; bdc: rt_bdc
+ *   rt_add_class: name, original in cents, kind: rt_class_kind, daycount: rt_daycount
+ *   rt_add_party: name, role: RT_PARTY_*
+ *   rt_add_input, rt_add_def, rt_add_line: name (label), unit: rt_unit
+ *   rt_add_fund: name, is_account: a fund (0) or an account (1), one table
+ *   rt_add_clause: the full section label ("3.05(a)(ii)"), its fund, the
+ *     payee text for messages; rt_clause_flow(clause, flow, target): what it
+ *     does with cash (an rt_flow) and the party, holder, group or class it
+ *     names (-1 for RT_FLOW_CLASSES)
+ *   rt_set_class_maximum(class, cents): a class that may grow to this
+ *   rt_add_memory: a trigger or date, kind: rt_memory_kind
+ *   rt_add_alloc(label), rt_alloc_class(alloc, class): a loss allocation
+ *     and the classes it writes down, each registered once
+ *   rt_add_site(what, line, col): a source position named in runtime errors
+ *   rt_add_collateral(group): a collateral line; rt_set_collateral(line,
+ *     field RT_L_*, value): the 128-bit value last so every argument is in a
+ *     register
+ *   rt_deal_setting(key RT_SET_*, group or index (-1: deal-wide), value)
+ *   rt_def_info(def, formula, text, amended_by, effective): for `explain`,
+ *     a definition's canonical formula, its legal text ("" none), the
+ *     amendment that last changed it ("" none) and its effective date (day
+ *     number, 0 none); rt_def_use(def, label, slot, unit, def_ref): each
+ *     figure it uses, the slot it is read from, and the definition it is
+ *     (-1: not one)
+ * period: arithmetic never aborts; on error it records the first one in the
+ * run (with the site, an rt_add_site index or -1) and returns 0.
+ *   rt_dec_round_cents: half away from zero, to whole cents ("half-up")
+ *   rt_dec_interest(run, basis, site, balance, rate, days): balance * rate
+ *     * days / basis, rounded once half-up to whole cents. The 32-bit
+ *     arguments come first on purpose: with run, basis and site in
+ *     registers, the 128-bit values never straddle the last register and
+ *     the stack, where compilers have disagreed about the x86-64 ABI (the
+ *     same holds for rt_fail's).
+ *   rt_alloc_pro_rata(amount, n, weight, out): split amount (whole cents,
+ *     0 <= amount <= sum weight) over n recipients in proportion to
+ *     weight[i] (whole cents, >= 0): out[i] <= weight[i], the shares sum to
+ *     amount; each floored to the cent, the cents left over one each by
+ *     largest remainder, ties to the earlier index
+ *   rt_fail(run, what RT_FAIL_*, clause/class/fund index, a, b): a figure the
+ *     deal cannot pay or use: records the run's error, returns 0            */
 #define RT_ABI_FUNCS(X)                                                       \
-    X(rt_deal_name)       X(rt_deal_dates)     X(rt_add_group)               \
-    X(rt_add_class)       X(rt_add_party)      X(rt_add_input)               \
-    X(rt_add_def)         X(rt_add_line)       X(rt_add_fund)                \
-    X(rt_add_clause)      X(rt_add_site)       X(rt_set_source)              \
-    X(rt_add_collateral)  X(rt_set_collateral) X(rt_deal_setting)            \
-    X(rt_def_info)        X(rt_def_use)        X(rt_clause_flow)             \
-    X(rt_set_class_maximum) X(rt_add_memory)   X(rt_add_alloc)               \
-    X(rt_alloc_class)                                                        \
-    X(rt_dec_mul)         X(rt_dec_div)        X(rt_dec_round_cents)         \
-    X(rt_dec_interest)    X(rt_alloc_pro_rata) X(rt_fail)
+    X(void, rt_deal_name, deal, str)                                         \
+    X(void, rt_deal_dates, deal, i32, i32, i32, i32)                         \
+    X(i32, rt_add_group, deal, str)                                          \
+    X(i32, rt_add_class, deal, str, i64, i32, i32)                           \
+    X(i32, rt_add_party, deal, str, i32)                                     \
+    X(i32, rt_add_input, deal, str, i32)                                     \
+    X(i32, rt_add_def, deal, str, i32)                                       \
+    X(i32, rt_add_line, deal, str, i32)                                      \
+    X(i32, rt_add_fund, deal, str, i32)                                      \
+    X(i32, rt_add_clause, deal, str, i32, str)                               \
+    X(i32, rt_add_site, deal, str, i32, i32)                                 \
+    X(void, rt_set_source, deal, str)                                        \
+    X(i32, rt_add_collateral, deal, i32)                                     \
+    X(void, rt_set_collateral, deal, i32, i32, dec)                          \
+    X(void, rt_deal_setting, deal, i32, i32, dec)                            \
+    X(void, rt_def_info, deal, i32, str, str, str, i32)                      \
+    X(void, rt_def_use, deal, i32, str, i32, i32, i32)                       \
+    X(void, rt_clause_flow, deal, i32, i32, i32)                             \
+    X(void, rt_set_class_maximum, deal, i32, i64)                            \
+    X(i32, rt_add_memory, deal, str, i32)                                    \
+    X(i32, rt_add_alloc, deal, str)                                          \
+    X(void, rt_alloc_class, deal, i32, i32)                                  \
+    X(dec, rt_dec_mul, run, dec, dec, i32)                                   \
+    X(dec, rt_dec_div, run, dec, dec, i32)                                   \
+    X(dec, rt_dec_round_cents, dec)                                          \
+    X(dec, rt_dec_interest, run, i32, i32, dec, dec, dec)                    \
+    X(void, rt_alloc_pro_rata, dec, i32, decs_in, decs_out)                  \
+    X(i32, rt_fail, run, i32, i32, dec, dec)
+
+/* The ABI's types: token -> C type. Codegen maps the same tokens to LLVM
+ * types (pointers are "ptr", i32/i64 integers, dec i128, void void). */
+#define RT_ABI_C_void     void
+#define RT_ABI_C_i32      int32_t
+#define RT_ABI_C_i64      int64_t
+#define RT_ABI_C_dec      rt_dec
+#define RT_ABI_C_str      const char *
+#define RT_ABI_C_deal     rt_deal *
+#define RT_ABI_C_run      rt_run *
+#define RT_ABI_C_decs_in  const rt_dec *
+#define RT_ABI_C_decs_out rt_dec *
+
+/* Applying a macro to each of up to seven tokens, comma-separated. */
+#define RT_ABI_NARGS_(a, b, c, d, e, f, g, n, ...) n
+#define RT_ABI_NARGS(...) RT_ABI_NARGS_(__VA_ARGS__, 7, 6, 5, 4, 3, 2, 1, 0)
+#define RT_ABI_CAT_(a, b) a##b
+#define RT_ABI_CAT(a, b) RT_ABI_CAT_(a, b)
+#define RT_ABI_MAP_1(M, a) M(a)
+#define RT_ABI_MAP_2(M, a, ...) M(a), RT_ABI_MAP_1(M, __VA_ARGS__)
+#define RT_ABI_MAP_3(M, a, ...) M(a), RT_ABI_MAP_2(M, __VA_ARGS__)
+#define RT_ABI_MAP_4(M, a, ...) M(a), RT_ABI_MAP_3(M, __VA_ARGS__)
+#define RT_ABI_MAP_5(M, a, ...) M(a), RT_ABI_MAP_4(M, __VA_ARGS__)
+#define RT_ABI_MAP_6(M, a, ...) M(a), RT_ABI_MAP_5(M, __VA_ARGS__)
+#define RT_ABI_MAP_7(M, a, ...) M(a), RT_ABI_MAP_6(M, __VA_ARGS__)
+#define RT_ABI_MAP(M, ...) RT_ABI_CAT(RT_ABI_MAP_, RT_ABI_NARGS(__VA_ARGS__))(M, __VA_ARGS__)
+#define RT_ABI_CTYPE(t) RT_ABI_C_##t
 
 /* ---- collateral, for projections ------------------------------------------
  * A group's collateral is declared in the deal as representative lines (or
@@ -361,76 +452,10 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S
 
-/* describe: called once, in this order: name, dates, then any adds. Indexes
- * returned by rt_add_* are dense from 0, in call order.                    */
-void    rt_deal_name(rt_deal *d, const char *name);
-/* dates are day numbers since 1970-01-01; payment_day 1..31; bdc: rt_bdc   */
-void    rt_deal_dates(rt_deal *d, int32_t closing, int32_t first_payment,
-                      int32_t payment_day, int32_t bdc);
-int32_t rt_add_group(rt_deal *d, const char *name);
-/* original in cents; kind: rt_class_kind; daycount: rt_daycount           */
-int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents,
-                     int32_t kind, int32_t daycount);
-/* role: RT_PARTY_* */
-int32_t rt_add_party(rt_deal *d, const char *name, int32_t role);
-int32_t rt_add_input(rt_deal *d, const char *name, int32_t unit);
-int32_t rt_add_def(rt_deal *d, const char *name, int32_t unit);
-int32_t rt_add_line(rt_deal *d, const char *label, int32_t unit);
-/* a fund (is_account 0) or an account (1): the cash holders, in one table */
-int32_t rt_add_fund(rt_deal *d, const char *name, int32_t is_account);
-/* label is the full section label, e.g. "3.05(a)(ii)"; payee text for messages */
-int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *payee);
-/* what clause `clause` does with cash: flow is an rt_flow, target the
- * party, holder, group or class it names (-1 for RT_FLOW_CLASSES)          */
-void    rt_clause_flow(rt_deal *d, int32_t clause, int32_t flow, int32_t target);
-/* a class that may grow (a variable pay note): its balance never above this */
-void    rt_set_class_maximum(rt_deal *d, int32_t cls, int64_t maximum_cents);
-/* a remembered condition: kind is an rt_memory_kind; returns its index   */
-int32_t rt_add_memory(rt_deal *d, const char *name, int32_t kind);
-/* a loss allocation (label as the deal gives it) and the classes it writes
- * down, each registered once                                              */
-int32_t rt_add_alloc(rt_deal *d, const char *label);
-void    rt_alloc_class(rt_deal *d, int32_t alloc, int32_t cls);
-/* a source position named in runtime errors ("division by zero in ...")   */
-int32_t rt_add_site(rt_deal *d, const char *what, int32_t line, int32_t col);
-void    rt_set_source(rt_deal *d, const char *file);
-/* a collateral line of a group; returns its index (dense, in call order) */
-int32_t rt_add_collateral(rt_deal *d, int32_t group);
-/* field: RT_L_*; the 128-bit value last so every argument is in a register */
-void    rt_set_collateral(rt_deal *d, int32_t line, int32_t field, rt_dec value);
-/* key: RT_SET_*; group -1 for deal-wide settings */
-void    rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value);
-/* For `explain`: a definition's formula as written (canonical), its legal
- * text ("" none), the amendment that last changed it ("" none) and that
- * amendment's effective date (day number, 0 none). */
-void    rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text,
-                    const char *amended_by, int32_t effective);
-/* ... and each figure the formula uses: its label as written, the slot it
- * is read from, its unit, and the definition it is (-1: not one). */
-void    rt_def_use(rt_deal *d, int32_t def, const char *label, int32_t slot, int32_t unit, int32_t def_ref);
-
-/* arithmetic: never aborts; on error records it in run (first one wins)
- * and returns 0. site is an rt_add_site index, or -1.                      */
-rt_dec  rt_dec_mul(rt_run *run, rt_dec a, rt_dec b, int32_t site);
-rt_dec  rt_dec_div(rt_run *run, rt_dec a, rt_dec b, int32_t site);
-/* half away from zero, to whole cents ("half-up" as trustees round)        */
-rt_dec  rt_dec_round_cents(rt_dec a);
-/* balance * rate * days / basis, rounded once, half-up, to whole cents.
- * The 32-bit arguments come first on purpose: with run, basis and site in
- * registers, the three 128-bit values never straddle the last register
- * and the stack, where compilers have disagreed about the x86-64 ABI.    */
-rt_dec  rt_dec_interest(rt_run *run, int32_t basis, int32_t site,
-                        rt_dec balance, rt_dec rate, rt_dec days);
-/* Split amount (whole cents, 0 <= amount <= sum weight) over n recipients in
- * proportion to weight[i] (whole cents, >= 0): out[i] <= weight[i], the sum
- * of out is exactly amount; each share is floored to the cent and the cents
- * left over go one each by largest remainder, ties to the earlier index.  */
-void    rt_alloc_pro_rata(rt_dec amount, int32_t n, const rt_dec *weight,
-                          rt_dec *out);
-/* A figure the deal cannot pay or use: records the run's error (what: an
- * RT_FAIL_*, about clause or class `index`, with the figures a and b) and
- * returns 0, like the arithmetic helpers.                                 */
-int32_t rt_fail(rt_run *run, int32_t what, int32_t index, rt_dec a, rt_dec b);
+/* the prototypes, from the table */
+#define RT_ABI_PROTO(ret, name, ...) RT_ABI_C_##ret name(RT_ABI_MAP(RT_ABI_CTYPE, __VA_ARGS__));
+RT_ABI_FUNCS(RT_ABI_PROTO)
+#undef RT_ABI_PROTO
 
 /* ---- runtime side (not called by generated code) ------------------------- */
 

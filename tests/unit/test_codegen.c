@@ -253,6 +253,56 @@ static void division_by_zero_is_reported(void **state)
     free(err);
 }
 
+/* The ABI is declared once (RT_ABI_FUNCS in dealrt.h): a compiled module
+ * declares every runtime function with exactly the types the table names,
+ * each token read here as LLVM spells it. */
+#define LL_void "void"
+#define LL_i32 "i32"
+#define LL_i64 "i64"
+#define LL_dec "i128"
+#define LL_str "ptr"
+#define LL_deal "ptr"
+#define LL_run "ptr"
+#define LL_decs_in "ptr"
+#define LL_decs_out "ptr"
+#define LL(t) LL_##t
+static void abi_declared_as_the_table_says(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  priority of payments \"1\" from \"I\" { (a) pay remainder to \"R\"; }\n"
+        "}\n";
+    front_result *r = front_text(deal, 1);
+    assert_int_equal(r->diag.nerrors, 0);
+    char *e = NULL;
+    cg_options o = { .optimize = 0, .for_jit = 0 };
+    cg_module *m = cg_compile(&r->sema, &r->file, &o, &e);
+    assert_non_null(m);
+    char *ir = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&ir, &len);
+    cg_print_ir(m, f);
+    fclose(f);
+    static const struct { const char *ret, *name; int n; const char *p[8]; } table[] = {
+#define ROW(ret, n, ...) { LL(ret), #n, RT_ABI_NARGS(__VA_ARGS__), { RT_ABI_MAP(LL, __VA_ARGS__) } },
+        RT_ABI_FUNCS(ROW)
+#undef ROW
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        char want[256];
+        int o2 = snprintf(want, sizeof want, "declare %s @%s(", table[i].ret, table[i].name);
+        for (int k = 0; k < table[i].n; k++)
+            o2 += snprintf(want + o2, sizeof want - (size_t)o2, "%s%s", k ? ", " : "", table[i].p[k]);
+        snprintf(want + o2, sizeof want - (size_t)o2, ")");
+        if (!strstr(ir, want)) fail_msg("the module does not declare: %s", want);
+    }
+    free(ir);
+    cg_free(m);
+    front_free(r);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/dealc-test-codegen-%ld", (long)getpid());
@@ -264,6 +314,7 @@ int main(void)
         cmocka_unit_test(unpaid_interest_carried_forward),
         cmocka_unit_test(interleaved_sections),
         cmocka_unit_test(division_by_zero_is_reported),
+        cmocka_unit_test(abi_declared_as_the_table_says),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
