@@ -150,7 +150,8 @@ fail:
 
 /* ---- the remittance reader ------------------------------------------------------ */
 
-/* the date and group, then the reported group fields, then inputs */
+/* the date and group, then the reported group fields (RT_GROUP_REPORTED's
+ * names and order), then the inputs */
 enum { COL_DATE, COL_GROUP, COL_FIELD0 };
 #define NSTD (COL_FIELD0 + RT_GR_REPORTED_COUNT)
 
@@ -162,7 +163,24 @@ static const char *const std_cols[NSTD] = {"payment_date", "group", RT_GROUP_REP
 static int empty_means_zero(int field)
 {
     return field == RT_GR_PRINCIPAL_DRAWS || field == RT_GR_LIQUIDATION_LOSS ||
-           field == RT_GR_RECOVERIES || field == RT_GR_SUBSTITUTION_ADJUSTMENT;
+           field == RT_GR_RECOVERIES || field == RT_GR_SUBSTITUTION_ADJUSTMENT ||
+           field == RT_GR_ADDITIONAL_BALANCES;
+}
+
+/* columns a file may leave out altogether (a deal with no revolving period
+ * has no additional balances to report) */
+static int column_optional(int col)
+{
+    return col == COL_FIELD0 + RT_GR_ADDITIONAL_BALANCES;
+}
+
+/* 1 when the deal has a clause that pays for group g's additional balances */
+static int group_buys(const rt_deal *d, int32_t g)
+{
+    for (int32_t i = 0; i < d->clauses.n; i++)
+        if (d->clauses.v[i].flow == RT_FLOW_PURCHASE && d->clauses.v[i].target == g)
+            return 1;
+    return 0;
 }
 
 static void normalise(char *out, size_t outsize, const char *s, size_t n)
@@ -380,7 +398,7 @@ static int read_header(reader *r)
         *slot = k;
     }
     for (int i = 0; i < NSTD; i++)
-        if (r->col_of[i] < 0) {
+        if (r->col_of[i] < 0 && !column_optional(i)) {
             rt_err_set(r->e, h->line, 1, "missing column \"%s\"", std_cols[i]);
             return 0;
         }
@@ -518,6 +536,10 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
         rt_dec *gv = out->period[w->period].group + (size_t)w->group * RT_GR_REPORTED_COUNT;
         for (int fld = 0; fld < RT_GR_REPORTED_COUNT; fld++) {
             int32_t pos = r->col_of[COL_FIELD0 + fld];
+            if (pos < 0) { /* an optional column the file leaves out */
+                gv[fld] = 0;
+                continue;
+            }
             const rt_csv_field *f = cell(r, w, pos);
             if (is_empty(f)) {
                 if (empty_means_zero(fld)) {
@@ -544,6 +566,17 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
                            "negative amount \"%s\" in column \"%s\" (only substitution_adjustment may be "
                            "negative)",
                            q, col);
+                return 0;
+            }
+            /* loans conveyed to a pool the deal never buys for: there is no
+             * revolving period to account for them */
+            if (fld == RT_GR_ADDITIONAL_BALANCES && gv[fld] > 0 && !group_buys(d, w->group)) {
+                char q[128];
+                rt_msg_quote(q, sizeof q, f->text, f->len);
+                rt_err_set(r->e, f->line, f->col,
+                           "additional balances \"%s\" for group \"%s\", but the deal buys none for it (no "
+                           "'purchase' clause: no revolving or pre-funding period)",
+                           q, d->groups.v[w->group]);
                 return 0;
             }
         }

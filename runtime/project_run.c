@@ -34,12 +34,7 @@ struct rt_proj {
 
 static int copy_state(const rt_deal *d, rt_state *to, const rt_state *from)
 {
-    to->distribution_number = from->distribution_number;
-    to->payment_date = from->payment_date;
-    memcpy(to->pool_balance, from->pool_balance, (size_t)d->groups.n * sizeof(rt_dec));
-    memcpy(to->cumulative_loss, from->cumulative_loss, (size_t)d->groups.n * sizeof(rt_dec));
-    memcpy(to->class_balance, from->class_balance, (size_t)d->classes.n * sizeof(rt_dec));
-    memcpy(to->class_unpaid, from->class_unpaid, (size_t)d->classes.n * sizeof(rt_dec));
+    rt_state_copy(d, to, from);
     return 1;
 }
 
