@@ -22,9 +22,12 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Transforms/PassBuilder.h>
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lex.h"
 #include "fmt.h"
@@ -1128,6 +1131,78 @@ static void declare_runtime(cg *g)
     LLVMAddAttributeAtIndex(g->fn[FN_rt_dec_round_cents], LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(g->ctx, willreturn, 0));
 }
 
+/* ---- running out of memory inside LLVM --------------------------------------
+ * LLVM is C++: an allocation that fails in it throws std::bad_alloc through
+ * our C frames (uncaught: abort, exit 134) or calls its own fatal-error
+ * handler (which exits without a word about memory). Three hooks turn each
+ * into "dealc: error: out of memory" and exit status 1, after removing any
+ * temporary: the C++ runtime's new-handler, LLVM's bad-alloc handler and
+ * LLVM's fatal-error handler. The first two are C++ functions, found by
+ * their (Itanium ABI) names at run time so that dealc links no C++ library
+ * of its own; LLVM 19 exports both. */
+
+static void (*oom_cleanup)(void);
+
+static void oom_exit(const char *what)
+{
+    static const char prefix[] = "dealc: error: ";
+    /* write, not stdio: the heap may be exhausted, or locked */
+    if (write(2, prefix, sizeof prefix - 1) < 0 || write(2, what, strlen(what)) < 0 || write(2, "\n", 1) < 0) {
+        /* nothing more can be said */
+    }
+    if (oom_cleanup) oom_cleanup();
+    _exit(1);
+}
+
+static void on_new_failed(void)
+{
+    oom_exit("out of memory");
+}
+
+static void on_bad_alloc(void *data, const char *reason, _Bool diag)
+{
+    (void)data;
+    (void)reason;
+    (void)diag;
+    oom_exit("out of memory");
+}
+
+static void on_llvm_fatal(const char *reason)
+{
+    /* LLVM's own words for running out are "out of memory" or
+     * "Allocation failed"; anything else is passed on as it is */
+    if (!reason || strstr(reason, "out of memory") || strstr(reason, "Allocation failed")) oom_exit("out of memory");
+    char msg[512];
+    snprintf(msg, sizeof msg, "LLVM: %s", reason);
+    oom_exit(msg);
+}
+
+void cg_install_oom_handlers(void (*cleanup)(void))
+{
+    oom_cleanup = cleanup;
+    LLVMInstallFatalErrorHandler(on_llvm_fatal);
+    typedef void (*new_handler)(void);
+    typedef void (*alloc_handler)(void *, const char *, _Bool);
+    new_handler (*set_new)(new_handler) = (new_handler (*)(new_handler))dlsym(RTLD_DEFAULT, "_ZSt15set_new_handlerPFvvE");
+    void (*install)(alloc_handler, void *) =
+        (void (*)(alloc_handler, void *))dlsym(RTLD_DEFAULT, "_ZN4llvm31install_bad_alloc_error_handlerEPFvPvPKcbES0_");
+    if (set_new) set_new(on_new_failed);
+    if (install) install(on_bad_alloc, NULL);
+}
+
+/* Before LLVM gets the deal, the memory it will need: a generous estimate
+ * (a base for LLVM's own tables plus a multiple of the source) is asked of
+ * the allocator and given back. Failing here says "out of memory" before
+ * LLVM is part way through; the hooks above catch what the estimate misses. */
+#define CG_HEADROOM ((size_t)16 << 20)
+static int cg_memory_available(size_t source_len)
+{
+    size_t want = CG_HEADROOM + (source_len < ((size_t)1 << 24) ? source_len * 64 : (size_t)1 << 30);
+    void *p = malloc(want);
+    free(p);
+    return p != NULL;
+}
+
 LLVMTargetMachineRef cg_host_target_machine(int for_jit, char **err)
 {
     static int initialised;
@@ -1162,6 +1237,7 @@ LLVMTargetMachineRef cg_host_target_machine(int for_jit, char **err)
 cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o, char **err)
 {
     *err = NULL;
+    if (!cg_memory_available((size_t)f->len)) { *err = strdup("out of memory"); return NULL; }
     cg_module *m = calloc(1, sizeof *m);
     if (!m) { *err = strdup("out of memory"); return NULL; }
     m->tm = cg_host_target_machine(o->for_jit, err);

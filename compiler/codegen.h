@@ -33,6 +33,12 @@ void cg_print_ir(cg_module *m, FILE *out);
 int  cg_emit_object(cg_module *m, const char *path, char **err);
 void cg_free(cg_module *m);
 
+/* Out of memory anywhere in LLVM or the C++ runtime (std::bad_alloc, LLVM's
+ * bad-alloc and fatal-error handlers) becomes "dealc: error: out of memory"
+ * on stderr and exit status 1, after cleanup() (which must be
+ * async-signal-safe: rt_out_cleanup_now). Call once, first thing. */
+void cg_install_oom_handlers(void (*cleanup)(void));
+
 /* JIT: take a module compiled with for_jit (consumed: do not cg_free it)
  * and run the deal's command line in-process; returns rt_main's exit
  * status, or -1 with *err. */

@@ -19,6 +19,8 @@ typedef struct src_file {
     const char *name;   /* as given on the command line */
     char *text;         /* NUL-terminated copy of the file */
     int len;
+    int normalized;     /* src_load dropped a byte-order mark or read a lone
+                           CR as a new line: text differs from the file */
 } src_file;
 
 /* A span: byte offsets [start, end) plus the line/column of start (1-based). */

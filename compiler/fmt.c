@@ -858,7 +858,7 @@ void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const p
 /* ---- one item as text, for diff ---- */
 
 static ptrvec no_comments;
-static const src_file no_file = { "", "", 0 };
+static const src_file no_file = { "", "", 0, 0 };
 
 #define ITEM_TEXT(body)                                   \
     char *buf = NULL;                                     \

@@ -491,7 +491,9 @@ static int cmd_fmt(int argc, char **argv)
             if (fe.b.deal) fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
             else fmt_amendment(mem, fe.b.amendment, &fe.file, &fe.b.comments);
             fclose(mem);
-            int same = len == (size_t)fe.file.len && memcmp(buf, fe.file.text, len) == 0;
+            /* a file read with its BOM dropped or CR line ends changed is
+             * never in canonical layout, whatever its text */
+            int same = !fe.file.normalized && len == (size_t)fe.file.len && memcmp(buf, fe.file.text, len) == 0;
             if (check) {
                 if (!same) { printf("%s\n", argv[i]); status = 1; }
             } else if (write) {
@@ -843,6 +845,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cg_install_oom_handlers(rt_out_cleanup_now);
     if (argc < 2) { fputs(usage, stderr); return 2; }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) { fputs(help, stdout); return 0; }

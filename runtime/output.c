@@ -46,20 +46,27 @@ static const int reg_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 static struct sigaction reg_old[NSIGS];
 static int reg_installed[NSIGS];
 
+void rt_out_cleanup_now(void)
+{
+    if (getpid() != reg_pid)
+        return;
+    /* files first, then the scratch directories that held them */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = REG_MAX - 1; i >= 0; i--) {
+            int op = __atomic_exchange_n(&reg[i].op, REG_FREE, __ATOMIC_ACQ_REL);
+            if (op == REG_UNLINK && pass == 0)
+                unlink(reg[i].path);
+            else if (op == REG_RMDIR && pass == 1)
+                rmdir(reg[i].path);
+            else if (op != REG_FREE) /* a directory, for the second pass */
+                __atomic_store_n(&reg[i].op, op, __ATOMIC_RELEASE);
+        }
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;
-    if (getpid() == reg_pid) {
-        /* files first, then the scratch directories that held them */
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = REG_MAX - 1; i >= 0; i--) {
-                int op = __atomic_load_n(&reg[i].op, __ATOMIC_ACQUIRE);
-                if (pass == 0 && op == REG_UNLINK)
-                    unlink(reg[i].path);
-                else if (pass == 1 && op == REG_RMDIR)
-                    rmdir(reg[i].path);
-            }
-    }
+    rt_out_cleanup_now();
     /* then the program's own disposition (normally: terminate), so the
      * exit status still says which signal stopped it */
     for (int k = 0; k < NSIGS; k++)

@@ -82,6 +82,11 @@ int rt_out_commit(rt_outset *s);
 /* Removes whatever was not committed and frees the set (NULL is fine). */
 void rt_out_end(rt_outset *s);
 
+/* Removes every temporary and scratch file of the process at once, as the
+ * signal handler does; async-signal-safe. For a fatal-error path (out of
+ * memory inside LLVM) that must end the process with _exit. */
+void rt_out_cleanup_now(void);
+
 /* A private scratch directory (mode 0700, made by mkdtemp under $TMPDIR, or
  * /tmp) for files handed to child processes, such as the object file the
  * linker reads and the executable it writes: nobody else can create,

@@ -39,5 +39,13 @@ cp "$root/tests/fmt/messy.deal" "$work/messy.deal"
 if "$dealc" fmt --check "$work/messy.deal" >/dev/null; then no "--check passed an unformatted file"; else pass=$((pass + 1)); fi
 "$dealc" fmt --write "$work/messy.deal"
 if cmp -s "$work/messy.deal" "$root/tests/fmt/messy.expected" && "$dealc" fmt --check "$work/messy.deal"; then pass=$((pass + 1)); else no "--write"; fi
+# a byte-order mark and CR-only line ends (an old Mac editor's) read as the
+# same deal, and such a file is never in canonical layout
+{ printf '\xEF\xBB\xBF'; tr '\n' '\r' <"$root/tests/fmt/messy.deal"; } >"$work/cr.deal"
+if "$dealc" fmt "$work/cr.deal" | cmp -s - "$root/tests/fmt/messy.expected"; then pass=$((pass + 1)); else no "BOM and CR: formats differently"; fi
+if "$dealc" fmt --check "$work/cr.deal" >/dev/null; then no "--check passed a file with CR line ends"; else pass=$((pass + 1)); fi
+tr '\n' '\r' <"$root/tests/fmt/messy.expected" >"$work/cr-canonical.deal"
+"$dealc" fmt --write "$work/cr-canonical.deal"
+if cmp -s "$work/cr-canonical.deal" "$root/tests/fmt/messy.expected"; then pass=$((pass + 1)); else no "--write kept CR line ends"; fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
