@@ -14,7 +14,6 @@
 #include "rt_internal.h"
 #include "rt_output.h"
 
-#define RT_MAX_INPUT ((size_t)256 << 20)
 
 void rt_err_set(rt_err *e, int line, int col, const char *fmt, ...)
 {

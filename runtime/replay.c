@@ -125,9 +125,7 @@ int rt_load_inputs(const rt_deal *d, const char *state, const char *remit, rt_st
         rt_file_error(state, &e);
         return 0;
     }
-    text = NULL;
-    ok = rt_read_file(remit, &text, &len, &e) && rt_remit_parse(d, st, text, len, rm, &e);
-    free(text);
+    ok = rt_remit_read(d, st, remit, rm, &e);
     if (!ok)
         rt_file_error(remit, &e);
     return ok;

@@ -277,6 +277,10 @@ typedef struct rt_err {
 
 void rt_err_set(rt_err *e, int line, int col, const char *fmt, ...) RT_FMT(4, 5);
 
+/* No input file is read past this: a disk image or /dev/zero named by
+ * mistake is an error, not an exhausted machine. */
+#define RT_MAX_INPUT ((size_t)256 << 20)
+
 /* Reads a whole file; NUL-terminated, *len excludes the NUL. 0 + errno-style
  * message in e on failure. */
 int rt_read_file(const char *path, char **data, size_t *len, rt_err *e);
@@ -345,9 +349,39 @@ typedef struct rt_csv {
 } rt_csv;
 
 /* Blank lines are dropped; CRLF, a BOM and a missing final newline are
- * accepted. 1 on success. */
+ * accepted. 1 on success. (The whole text at once, for tests: the readers
+ * stream with rt_csv_reader.) */
 int rt_csv_parse(const char *text, size_t len, rt_csv *c, rt_err *e);
 void rt_csv_free(rt_csv *c);
+
+/* The same CSV rules, one record at a time, from a file or from text: what
+ * is held is the current record (its unescaped text and fields) and a 64 KiB
+ * buffer, never the file, so a reader's memory is a small multiple of its
+ * longest line. A file is read to at most RT_MAX_INPUT bytes. */
+typedef struct rt_csv_reader {
+    FILE *file;          /* NULL: reading text */
+    const char *text;    /* the text, or the file's buffer */
+    size_t len, pos;     /* bytes in text; the next one to read */
+    char *buf;           /* the file's buffer (cap bytes) */
+    size_t cap;
+    size_t consumed;     /* bytes read so far */
+    int eof, io_error;   /* the file is at its end; why reading it stopped */
+    int started, line, col;
+    char *store;         /* the record's unescaped text, NUL after each field */
+    size_t slen, scap;
+    size_t *off;         /* each field's offset in store while it is read */
+    rt_csv_field *field; /* the record's fields, valid until the next call */
+    int32_t nf, capf;
+    int rec_line;        /* the record's first line */
+} rt_csv_reader;
+
+void rt_csv_open_text(rt_csv_reader *r, const char *text, size_t len);
+/* 0 + "cannot open: ..." in e when the file cannot be opened */
+int rt_csv_open_file(rt_csv_reader *r, const char *path, rt_err *e);
+/* The next non-blank record in r->field[0 .. r->nf): 1; at the end of the
+ * input 0; on an error -1 with e set. */
+int rt_csv_next(rt_csv_reader *r, rt_err *e);
+void rt_csv_close(rt_csv_reader *r);
 
 /* The remittance file, one period per payment date, in date order. */
 typedef struct rt_period_in {
@@ -363,6 +397,10 @@ typedef struct rt_remit {
 
 int rt_remit_parse(const rt_deal *d, const rt_state *opening, const char *text, size_t len,
                    rt_remit *r, rt_err *e);
+/* The same, streaming the file at path (rt_csv_reader): what is held beyond
+ * the current row is one record per payment date it gives, whatever the
+ * file's size. */
+int rt_remit_read(const rt_deal *d, const rt_state *opening, const char *path, rt_remit *r, rt_err *e);
 void rt_remit_free(rt_remit *r);
 
 /* Reads and parses the opening state and the remittance file (st already

@@ -40,6 +40,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fake_deal.h"
@@ -502,6 +505,46 @@ static void test_atomic_output(void **state)
     unlink(t_path("out.txt"));
 }
 
+/* The remittance is read a row at a time: a 64 MB file with a bad cell on
+ * line 3 is rejected at that cell having held a few rows, not the file (a
+ * 103 MB remittance once took 845 MB before failing at line 3). The child's
+ * peak resident memory, from wait4, must stay below 40 MB, far under the
+ * file's size; the reader's own buffers are 64 KiB and one row. */
+static void test_remittance_streams(void **state)
+{
+    (void)state;
+    FILE *f = fopen(t_path("huge.csv"), "wb");
+    assert_non_null(f);
+    fputs(HEADER "2024-02-26,Group 1,\"50,000.00\",\"9,000.00\",,\"1,000.00\",,,120,5.25%\n"
+                 "2024-03-25,Group 1,40000.00,8700.00,,0.00,5O0.00,,118,5.30%\n", f);
+    static const char row[] = "2024-04-25,Group 1,30000.00,8500.00,,,,,117,5.00%\n";
+    for (int i = 0; i < (64 << 20) / (int)(sizeof row - 1); i++)
+        fputs(row, f);
+    assert_int_equal(fclose(f), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        char *av[] = {"test-deal", "replay", "--state", (char *)t_path("opening.json"), (char *)t_path("huge.csv"),
+                      NULL};
+        _exit(rt_main(5, av, fake_describe, fake_period));
+    }
+    int st = 0;
+    struct rusage ru;
+    assert_int_equal(wait4(pid, &st, 0, &ru), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 1);
+    assert_true(ru.ru_maxrss < 40 * 1024); /* kilobytes */
+    /* and the message is the cell's */
+    t_result r = REPLAY_ALL("opening.json", "huge.csv");
+    assert_contains(r.err, "huge.csv:3:43: error: bad amount \"5O0.00\" in column \"recoveries\"");
+    t_result_free(&r);
+    unlink(t_path("huge.csv"));
+}
+
 static void test_abi_list(void **state)
 {
     (void)state;
@@ -548,6 +591,7 @@ int main(void)
         cmocka_unit_test_setup(test_input_errors, setup),
         cmocka_unit_test_setup(test_invariants, setup),
         cmocka_unit_test_setup(test_atomic_output, setup),
+        cmocka_unit_test_setup(test_remittance_streams, setup),
         cmocka_unit_test_setup(test_abi_list, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
