@@ -75,6 +75,8 @@ void rt_sc_res_free(rt_sc_res *r);
  * row, the RT_L_* field names and "group" as columns); 0 + e when the
  * tape is bad, and then the deal is unchanged. */
 int rt_tape_load(rt_deal *d, const char *path, rt_sc_err *e);
+/* The same from text (errors name the file as name), for tests and fuzzers. */
+int rt_tape_parse(rt_deal *d, const char *name, const char *text, size_t len, rt_sc_err *e);
 int rt_sc_fail(rt_sc_err *e, const rt_sc_origin *o, const char *fmt, ...) RT_FMT(3, 4);
 
 #endif

@@ -128,14 +128,10 @@ static int read_loan(rt_deal *d, const char *path, const rt_csv_reader *c, const
 
 /* The tape is read a row at a time (rt_csv_reader): what is held is the
  * loans read so far, never the file's text. */
-int rt_tape_load(rt_deal *d, const char *path, rt_sc_err *e)
+static int tape_from(rt_deal *d, const char *path, rt_csv_reader *cr, rt_sc_err *e)
 {
     rt_err re;
-    rt_csv_reader c;
-    if (!rt_csv_open_file(&c, path, &re)) {
-        rt_sc_origin o = {path, re.line, re.col};
-        return rt_sc_fail(e, &o, "%s", re.msg);
-    }
+    rt_csv_reader c = *cr;
     enum { NCOLS = sizeof cols / sizeof cols[0] };
     int32_t at[NCOLS + 1]; /* file position of each field; NCOLS: group */
     for (int i = 0; i <= NCOLS; i++)
@@ -210,6 +206,28 @@ int rt_tape_load(rt_deal *d, const char *path, rt_sc_err *e)
     }
 done:
     free(lines);
+    *cr = c;
+    return ok;
+}
+
+int rt_tape_load(rt_deal *d, const char *path, rt_sc_err *e)
+{
+    rt_err re;
+    rt_csv_reader c;
+    if (!rt_csv_open_file(&c, path, &re)) {
+        rt_sc_origin o = {path, re.line, re.col};
+        return rt_sc_fail(e, &o, "%s", re.msg);
+    }
+    int ok = tape_from(d, path, &c, e);
+    rt_csv_close(&c);
+    return ok;
+}
+
+int rt_tape_parse(rt_deal *d, const char *name, const char *text, size_t len, rt_sc_err *e)
+{
+    rt_csv_reader c;
+    rt_csv_open_text(&c, text, len);
+    int ok = tape_from(d, name, &c, e);
     rt_csv_close(&c);
     return ok;
 }
