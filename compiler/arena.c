@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "rt_output.h"
 
 struct arena_block {
     arena_block *next;
@@ -15,10 +18,30 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+/* Out of memory anywhere in the compiler ends it as LLVM's running out
+ * does (cg_install_oom_handlers): one message, temporaries removed, exit 1. */
 static void arena_oom(void)
 {
-    fputs("dealc: out of memory\n", stderr);
-    exit(70);
+    static const char msg[] = "dealc: error: out of memory\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* nothing more can be said */
+    }
+    rt_out_cleanup_now();
+    _exit(1);
+}
+
+FILE *arena_memstream(char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *m = open_memstream(buf, len);
+    if (!m) arena_oom();
+    return m;
+}
+
+void arena_memclose(FILE *m, char **buf)
+{
+    if (fclose(m) != 0 || !*buf) arena_oom();
 }
 
 void arena_init(arena *a) { memset(a, 0, sizeof *a); }

@@ -866,11 +866,11 @@ static void emit_use(cg *g, LLVMValueRef D, ast_decl *x, const char *label, int 
 
 static const char *leaf_text(cg *g, const ast_expr *e)
 {
-    char *f = NULL;
-    size_t n = 0;
-    FILE *m = open_memstream(&f, &n);
+    char *f;
+    size_t n;
+    FILE *m = arena_memstream(&f, &n);
     fmt_expr(m, e);
-    fclose(m);
+    arena_memclose(m, &f);
     const char *r = arena_strndup(&g->scratch, f, n);
     free(f);
     return r;
@@ -1043,11 +1043,11 @@ static void gen_describe(cg *g)
     /* for explain: each definition's formula, words and the figures it uses */
     for (int i = 0; i < s->defines.n; i++) {
         ast_decl *x = s->defines.v[i];
-        char *f = NULL;
-        size_t flen = 0;
-        FILE *m = open_memstream(&f, &flen);
+        char *f;
+        size_t flen;
+        FILE *m = arena_memstream(&f, &flen);
         fmt_expr(m, x->expr);
-        fclose(m);
+        arena_memclose(m, &f);
         LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, x->text), cstr(g, x->amended_by),
                               k32(g, x->amended_by ? x->effective : 0) };
         call(g, FN_rt_def_info, a, 6);

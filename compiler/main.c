@@ -317,9 +317,9 @@ static int cmd_consolidate(int argc, char **argv)
     if (ok) {
         char *buf = NULL;
         size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
+        FILE *mem = arena_memstream(&buf, &len);
         fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
-        fclose(mem);
+        arena_memclose(mem, &buf);
         if (out) ok = write_output(out, buf, len, 0);
         else fwrite(buf, 1, len, stdout);
         free(buf);
@@ -449,9 +449,9 @@ static int cmd_doc(int argc, char **argv)
     if (ok) {
         char *buf = NULL;
         size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
+        FILE *mem = arena_memstream(&buf, &len);
         doc_deal(mem, fe.b.deal);
-        fclose(mem);
+        arena_memclose(mem, &buf);
         ok = write_output(out, buf, len, 0);
         free(buf);
     }
@@ -487,10 +487,10 @@ static int cmd_fmt(int argc, char **argv)
         } else {
             char *buf = NULL;
             size_t len = 0;
-            FILE *mem = open_memstream(&buf, &len);
+            FILE *mem = arena_memstream(&buf, &len);
             if (fe.b.deal) fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
             else fmt_amendment(mem, fe.b.amendment, &fe.file, &fe.b.comments);
-            fclose(mem);
+            arena_memclose(mem, &buf);
             /* a file read with its BOM dropped or CR line ends changed is
              * never in canonical layout, whatever its text */
             int same = !fe.file.normalized && len == (size_t)fe.file.len && memcmp(buf, fe.file.text, len) == 0;

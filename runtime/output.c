@@ -371,10 +371,11 @@ static int is_our_terminal(const struct stat *st)
     return 0;
 }
 
-static int is_dev_null(const struct stat *st)
+/* /dev/null, or /dev/tty (the controlling terminal, whichever it is) */
+static int is_dev(const struct stat *st, const char *name)
 {
     struct stat n;
-    return S_ISCHR(st->st_mode) && stat("/dev/null", &n) == 0 && S_ISCHR(n.st_mode) && n.st_rdev == st->st_rdev;
+    return S_ISCHR(st->st_mode) && stat(name, &n) == 0 && S_ISCHR(n.st_mode) && n.st_rdev == st->st_rdev;
 }
 
 /* How the target at path is to be written: 1 and o filled in, or 0 after
@@ -425,7 +426,7 @@ static int classify(out_file *o, const char *path)
         through = 1;
     else if (!S_ISLNK(target.st_mode) && is_fd(&target, 2))
         through = 2;
-    if (through > 0 || (S_ISCHR(target.st_mode) && (is_dev_null(&target) || is_our_terminal(&target)))) {
+    if (through > 0 || (S_ISCHR(target.st_mode) && (is_dev(&target, "/dev/null") || is_dev(&target, "/dev/tty") || is_our_terminal(&target)))) {
         o->kind = KIND_THROUGH;
         o->through_fd = through;
         o->rdev = target.st_rdev;

@@ -11,8 +11,8 @@
  *     link, a FIFO, a device, a socket, a directory) is refused, except
  *     where writing through it is plainly what is meant: the process's own
  *     standard output or error (/dev/stdout, /dev/fd/1, a FIFO or terminal
- *     that is fd 1 or 2), a terminal one of fds 0-2 is attached to, and
- *     /dev/null. Those "write-through" outputs are written at commit, never
+ *     that is fd 1 or 2), a terminal one of fds 0-2 is attached to,
+ *     /dev/tty and /dev/null. Those "write-through" outputs are written at commit, never
  *     replaced.
  *   - An output that is the same file (device and inode) as an input, or
  *     as another output, is refused when it is added, before anything is

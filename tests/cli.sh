@@ -50,7 +50,7 @@ else
     no "dealc check does not run under 1 GB of address space"
   else
     # at the edge, building the deal either works or says why it cannot
-    for ((kb = base; kb <= base + 32768; kb += 8192)); do
+    for ((kb = base; kb <= base + 32768; kb += 2048)); do
       status=0
       (ulimit -v $kb; "$dealc" build g.deal -o g) >out.txt 2>err.txt || status=$?
       # (the linker runs under the same limit, and may say it cannot)
