@@ -140,6 +140,9 @@ typedef struct ast_clause {
     int *class_idx, nclass_idx;
     int party;              /* CL_PAY_PARTY */
     int index;              /* clause number across the deal (rt_add_clause) */
+    int avail_after;        /* the phase from which the cash it finds is known:
+                               once the clause before it in its fund has run
+                               (see ast_expr.after) */
 } ast_clause;
 
 typedef struct ast_waterfall {

@@ -59,6 +59,7 @@ typedef struct cg {
     LLVMValueRef *def_val, *coupon_val, *due_val, *fund_val;
     LLVMValueRef *int_paid, *prin_paid, *unpaid_paid, *party_paid, *fund_rem;
     LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
+    int *next_in_fund;           /* per clause: the next clause of its fund, or -1 */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
 } cg;
@@ -501,6 +502,9 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_PAID), paid);
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_SHORTFALL), LLVMBuildSub(g->b, requested, paid, ""));
     g->fund_rem[fund] = LLVMBuildSub(g->b, rem, paid, "");
+    /* what the fund's next clause will find is known from here on (sema's
+     * ast_clause.avail_after), though other funds' clauses may run first */
+    if (g->next_in_fund[c->index] >= 0) g->clause_avail[g->next_in_fund[c->index]] = g->fund_rem[fund];
 }
 
 /* ---- the two functions ---- */
@@ -537,7 +541,17 @@ static void gen_period(cg *g)
     }
     for (int i = 0; i < s->funds.n; i++) need_decl(g, s->funds.v[i]);
 
-    /* 2. the priority of payments */
+    /* 2. the priority of payments; each fund's first clause finds the
+     * fund's deposit, each later one what its fund's previous clause left */
+    int *last = arena_alloc(&g->scratch, sizeof(int) * ((size_t)s->funds.n + 1));
+    for (int f = 0; f < s->funds.n; f++) last[f] = -1;
+    for (int i = 0; i < s->clauses.n; i++) {
+        int f = ((ast_waterfall *)s->clause_wf.v[i])->fund_idx;
+        g->next_in_fund[i] = -1;
+        if (last[f] < 0) g->clause_avail[i] = g->fund_rem[f];
+        else g->next_in_fund[last[f]] = i;
+        last[f] = i;
+    }
     for (int i = 0; i < s->clauses.n; i++) {
         ast_clause *c = s->clauses.v[i];
         ast_waterfall *w = s->clause_wf.v[i];
@@ -922,6 +936,7 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.fund_rem = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.party_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
     g.clause_avail = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->clauses.n + 1));
+    g.next_in_fund = arena_alloc(&g.scratch, sizeof(int) * ((size_t)s->clauses.n + 1));
 
     declare_runtime(&g);
     gen_period(&g);

@@ -319,9 +319,12 @@ static int check_expr_inner(sema *s, ast_expr *e)
             else diag_error(s->dg, e->name_loc, "no clause %s", e->name);
             return UNIT_ERR;
         }
-        /* the cash a clause finds is known as that clause is about to run */
+        /* the cash a clause finds is its fund's balance once the clause
+         * before it in the same fund has run: clauses of other funds in
+         * between do not change it (a two-group agreement reads the other
+         * group's cash at a clause that runs after its own) */
         e->ref = c->index;
-        e->after = c->index + 1;
+        e->after = c->avail_after;
         return RT_UNIT_MONEY;
     }
     case EX_GLOBAL:
@@ -715,6 +718,7 @@ static void check_waterfalls(sema *s)
 static void number_clauses(sema *s)
 {
     int n = 0;
+    symtab last_in_fund = { 0 };   /* fund name -> its latest clause so far */
     for (int i = 0; i < s->d->waterfalls.n; i++) {
         ast_waterfall *w = s->d->waterfalls.v[i];
         for (int j = 0; j < w->clauses.n; j++) {
@@ -722,14 +726,23 @@ static void number_clauses(sema *s)
             const char *full = arena_printf(s->a, "%s%s", w->section, c->label);
             c->full_label = arena_intern(s->a, full, strlen(full));
             c->index = n++;
+            /* known once the fund's previous clause has run, i.e. as the
+             * clause after that one is about to run; a fund's first clause
+             * finds its deposit, known before any clause runs */
+            ast_clause *prev = sym_get(&last_in_fund, w->fund);
+            c->avail_after = prev ? prev->index + 2 : 1;
+            sym_put(s->a, &last_in_fund, w->fund, c);
             ast_clause *first = sym_get(&s->labels, c->full_label);
             /* versions of one clause under amendments are in force on
-             * different dates: that is not a duplicate */
+             * different dates: that is not a duplicate. The label names
+             * the first version: the versions stand together in their
+             * fund and only one pays on any date, so the cash the first
+             * finds is the cash the one in force finds. */
             int disjoint = first && ((first->to && first->to <= c->from) || (c->to && c->to <= first->from));
             if (first && !disjoint) {
                 diag *g = diag_error(s->dg, c->label_loc, "clause %s appears twice", c->full_label);
                 diag_note(s->dg, g, first->label_loc, "first here");
-            } else {
+            } else if (!first) {
                 sym_put(s->a, &s->labels, c->full_label, c);
             }
         }

@@ -479,11 +479,16 @@ static void ramp_2003_rs8_amendment_impact(void **state)
  * deficiency of 2,875,000.00. Before the amendment the Group I increase is
  * the lesser of the deficiency and Group I's own cash at (c)(xii), 0.00, so
  * (d)(xiii) covers nothing and the 1,117,305.54 goes to Class SB-II. After
- * it (distribution 11 is after 2002-05-24 and is the eleventh), the increase
- * is the lesser of 0.00 + 1,409,163.19 and 2,875,000.00 = 1,409,163.19, and
- * (d)(xiii) pays all the 1,117,305.54 Group II has left to A-I-1. A-I-1's
- * principal: 6,000,000.00 + 608,142.35 + 291,857.65 = 6,900,000.00 before;
- * 8,017,305.54 after. */
+ * it (distribution 11 is after 2002-05-24 and is the eleventh), the Group I
+ * increase counts the Group II Excess Cash Flow left for (d)(xiii): the
+ * 1,117,305.54 (d)(xi) leaves, less Group II's own increase at (d)(xii),
+ * min(1,117,305.54 + Group I's 0.00 left after (c)(xii), Group II's
+ * deficiency 4,500,000.00 - 4,500,000.00 = 0.00) = 0.00. So the increase is
+ * the lesser of 0.00 + 1,117,305.54 and 2,875,000.00 = 1,117,305.54: (c)(xii)
+ * pays none of it (Group I has nothing left) and (d)(xiii) all of it, the
+ * 1,117,305.54 Group II has left, to A-I-1. The increase reported is the
+ * increase paid, and no clause falls short. A-I-1's principal: 6,000,000.00
+ * + 608,142.35 + 291,857.65 = 6,900,000.00 before; 8,017,305.54 after. */
 static void ramp_2002_rs1_amendment_impact(void **state)
 {
     (void)state;
@@ -499,7 +504,7 @@ static void ramp_2002_rs1_amendment_impact(void **state)
     assert_int_equal(run(b1, wpath("rs1.out"), wpath("rs1.err")), 0);
     assert_int_equal(run(b2, wpath("rs1.out"), wpath("rs1.err")), 0);
     const char *prin[2] = { "6900000.00", "8017305.54" }, *sb2[2] = { "1117305.54", "0.00" },
-               *inc[2] = { "0.00", "1409163.19" }, *cover[2] = { "0.00", "1117305.54" };
+               *inc[2] = { "0.00", "1117305.54" }, *cover[2] = { "0.00", "1117305.54" };
     for (int v = 0; v < 2; v++) {
         char *argv[] = { v ? newb : oldb, "replay", "--state", st, rem, "--format", "csv", NULL };
         assert_int_equal(run(argv, wpath("rs1.csv"), wpath("rs1.err")), 0);
@@ -516,9 +521,27 @@ static void ramp_2002_rs1_amendment_impact(void **state)
         expect(csv, "party", "Class SB-I", "paid", "0.00");
         expect(csv, "line", "Group I Overcollateralization Increase Amount", "value", inc[v]);
         expect(csv, "line", "Group I Increase Covered by Group II", "value", cover[v]);
+        expect(csv, "line", "Group II Overcollateralization Increase Amount", "value", "0.00");
+        expect(csv, "line", "Group I Overcollateralization", "value", v ? "6117305.54" : "5000000.00");
         expect(csv, "line", "Group II Overcollateralization", "value", "4500000.00");
         free(csv);
     }
+    /* the shortfalls explain shows are real ones: neither increase clause
+     * falls short, and the Group I Excess Cash Flow is one defined term */
+    const char *clauses[] = { "4.02(c)(xii)", "4.02(d)(xii)", "4.02(c)(xiii)" };
+    for (int i = 0; i < 3; i++) {
+        char *ex[] = { newb, "explain", "--state", st, rem, "--period", "1", (char *)clauses[i], NULL };
+        assert_int_equal(run(ex, wpath("rs1.ex"), wpath("rs1.err")), 0);
+        char *out = slurp(wpath("rs1.ex"));
+        assert_non_null(strstr(out, "not paid 0.00"));
+        free(out);
+    }
+    char *ecf[] = { newb, "explain", "--state", st, rem, "--period", "1", "Group I Excess Cash Flow", NULL };
+    assert_int_equal(run(ecf, wpath("rs1.ex"), wpath("rs1.err")), 0);
+    char *eo = slurp(wpath("rs1.ex"));
+    assert_non_null(strstr(eo, "\"Group I Excess Cash Flow\" = 608,142.35"));
+    free(eo);
+
     /* the agreement consolidated as of that date pays the same, to the cent */
     char cons[600], consb[600];
     snprintf(cons, sizeof cons, "%s/rs1-consolidated.deal", work);
