@@ -954,6 +954,20 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
     }
     check_header(&s, errors_before > 0);
     number_clauses(&s);
+    /* provisions that move no cash: only their labels need checking */
+    symtab sections = { 0 };
+    for (int i = 0; i < d->sections.n; i++) {
+        ast_section *x = d->sections.v[i];
+        ast_section *first = sym_get(&sections, x->label);
+        if (first) {
+            diag *g = diag_error(dg, x->label_loc, "section \"%s\" appears twice", x->label);
+            diag_note(dg, g, first->label_loc, "first here");
+        } else if (!*x->label) {
+            diag_error(dg, x->label_loc, "a section needs its label, as the agreement numbers it");
+        } else {
+            sym_put(a, &sections, x->label, x);
+        }
+    }
     for (int i = 0; i < out->classes.n; i++) check_class(&s, out->classes.v[i]);
     for (int i = 0; i < d->decls.n; i++) {
         ast_decl *x = d->decls.v[i];

@@ -33,10 +33,11 @@
     X(PAYMENTS, "payments") X(PER, "per") X(PERIODIC, "periodic") \
     X(POOL, "pool") X(PRINCIPAL, "principal") X(PRIORITY, "priority") \
     X(PRO, "pro") X(RATA, "rata") X(RATE, "rate") \
-    X(RECOVERIES, "recoveries") X(REMAINDER, "remainder") \
+    X(RECONSTRUCTED, "reconstructed") X(RECOVERIES, "recoveries") \
+    X(REMAINDER, "remainder") \
     X(REMAINING, "remaining") X(REPLACE, "replace") X(RESET, "reset") \
     X(RESIDUAL, "residual") X(SCHEDULE, "schedule") \
-    X(SEQUENTIALLY, "sequentially") X(SERVICING, "servicing") \
+    X(SECTION, "section") X(SEQUENTIALLY, "sequentially") X(SERVICING, "servicing") \
     X(SHORTFALL, "shortfall") X(STATEMENT, "statement") \
     X(SUBSTITUTION, "substitution") X(TERM, "term") X(TEXT, "text") \
     X(THEN, "then") X(THEREAFTER, "thereafter") X(TO, "to") X(TRUE, "true") \

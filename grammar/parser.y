@@ -180,6 +180,8 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_AVAILABLE "'available'"
 %token KW_CUTOFF "'cut-off'"
 %token KW_CLEANUP "'clean-up'"
+%token KW_RECONSTRUCTED "'reconstructed'"
+%token KW_SECTION "'section'"
 
 %precedence KW_ELSE
 %left KW_OR
@@ -198,7 +200,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %type <sent> sched_entry
 %type <cline> cl_attrs cl_line
 %type <vec> cl_lines
-%type <str> opt_text opt_under
+%type <str> opt_text opt_under opt_words opt_reason
 %type <ival> bdc unit order group_field
 
 %%
@@ -237,6 +239,8 @@ amend_op
                                                        build_clause(B, @3, $3, @3, $8, $9)); }
     | KW_DELETE KW_CLAUSE TOK_STRING ';'
                                   { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
+    | KW_REPLACE KW_TEXT KW_OF KW_SECTION TOK_STRING KW_WITH TOK_STRING ';'
+                                  { build_amend_section(B, @$, $5, @5, $7); }
     | error ';'                   { yyerrok; }
     ;
 
@@ -258,11 +262,12 @@ item
     | KW_CLEANUP KW_CALL TOK_PERCENT ';'              { build_cleanup(B, @3, $3); }
     | KW_COLLATERAL TOK_STRING '{' cl_lines '}'       { build_collateral(B, @$, $2, @2, $4); }
     | KW_GROUP TOK_STRING ';'                         { build_decl(B, DK_GROUP, @$, $2, @2, 0, NULL, NULL); }
-    | KW_INPUT TOK_STRING unit opt_text ';'           { build_decl(B, DK_INPUT, @$, $2, @2, $3, NULL, $4); }
+    | KW_INPUT TOK_STRING unit opt_words ';'          { build_decl(B, DK_INPUT, @$, $2, @2, $3, NULL, $4); }
     | KW_RESIDUAL TOK_STRING ';'                      { build_decl(B, DK_RESIDUAL, @$, $2, @2, 0, NULL, NULL); }
     | KW_PARTY TOK_STRING ';'                         { build_decl(B, DK_PARTY, @$, $2, @2, 0, NULL, NULL); }
-    | KW_DEFINE TOK_STRING '=' expr opt_text ';'      { build_decl(B, DK_DEFINE, @$, $2, @2, 0, $4, $5); }
-    | KW_FUND TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
+    | KW_DEFINE TOK_STRING '=' expr opt_words ';'     { build_decl(B, DK_DEFINE, @$, $2, @2, 0, $4, $5); }
+    | KW_FUND TOK_STRING '=' expr opt_words ';'       { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
+    | KW_SECTION TOK_STRING opt_words ';'              { build_section(B, @$, $2, @2, $3); }
     | KW_SCHEDULE TOK_STRING '{' sched_entries '}'    { build_schedule(B, @$, $2, @2, $4); }
     | class_block
     | KW_PRIORITY KW_OF KW_PAYMENTS TOK_STRING KW_FROM TOK_STRING '{'
@@ -292,6 +297,19 @@ opt_text
     | KW_TEXT TOK_STRING     { $$ = $2; }
     ;
 
+/* the agreement's words, and whether the provision is ours rather than the
+ * source document's: `reconstructed "why"` (the builder hands the mark to
+ * the item that follows) */
+opt_words
+    : opt_text                               { $$ = $1; }
+    | opt_text KW_RECONSTRUCTED opt_reason   { $$ = build_reconstructed(B, @2, $1, $3); }
+    ;
+
+opt_reason
+    : %empty                 { $$ = NULL; }
+    | TOK_STRING             { $$ = $1; }
+    ;
+
 /* ---- classes ---- */
 
 class_block
@@ -316,6 +334,7 @@ class_attrs
     | class_attrs KW_ACCRUAL TOK_DAYCOUNT    { $$ = build_class_accrual(B, $1, @3, $3); }
     | class_attrs KW_NOTIONAL TOK_STRING     { $$ = build_class_notional(B, $1, @3, $3); }
     | class_attrs KW_TEXT TOK_STRING         { $$ = build_class_text(B, $1, $3); }
+    | class_attrs KW_RECONSTRUCTED opt_reason { $$ = build_class_reconstructed(B, $1, @2, $3); }
     ;
 
 /* ---- collateral ---- */
@@ -372,7 +391,7 @@ clauses
     ;
 
 clause
-    : TOK_LABEL KW_PAY pay_body opt_text ';'  { $$ = build_clause(B, @$, $1, @1, $3, $4); }
+    : TOK_LABEL KW_PAY pay_body opt_words ';' { $$ = build_clause(B, @$, $1, @1, $3, $4); }
     | error ';'                               { $$ = NULL; yyerrok; }
     ;
 
