@@ -746,20 +746,44 @@ static void gen_describe(cg *g)
         LLVMValueRef a[4] = { D, cstr(g, label), k32(g, w->fund_idx), cstr(g, payee) };
         call(g, FN_rt_add_clause, a, 4);
     }
-    /* for explain: each definition's formula, words and the figures it uses */
+    /* for explain: each definition's formula, words and the figures it
+     * uses, version by version as amendments made them (the formula as
+     * written, not the switch on the payment date between them) */
     for (int i = 0; i < s->defines.n; i++) {
         ast_decl *x = s->defines.v[i];
-        char *f = NULL;
-        size_t flen = 0;
-        FILE *m = open_memstream(&f, &flen);
-        fmt_expr(m, x->expr);
-        fclose(m);
-        LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, x->text), cstr(g, x->amended_by),
-                              k32(g, x->amended_by ? x->effective : 0) };
-        call(g, FN_rt_def_info, a, 6);
+        ast_version one = { x->expr, x->text, x->amended_by, x->reconstructed, x->amended_by ? x->effective : 0 };
+        int nv = x->versions.n ? x->versions.n : 1;
+        for (int k = 0; k < nv; k++) {
+            const ast_version *v = x->versions.n ? x->versions.v[k] : &one;
+            char *f = fmt_expr_line(v->expr, NULL);
+            LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, v->text), cstr(g, v->amended_by),
+                                  k32(g, v->amended_by ? v->effective : 0) };
+            call(g, FN_rt_def_info, a, 6);
+            free(f);
+            if (v->reconstructed) {
+                const char *note = *v->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", v->reconstructed)
+                                                     : "reconstructed";
+                LLVMValueRef b[4] = { D, k32(g, RT_NOTE_DEF), k32(g, x->index), cstr(g, note) };
+                call(g, FN_rt_add_note, b, 4);
+            }
+            ptrvec seen = { 0 };
+            emit_uses(g, D, x, v->expr, &seen);
+        }
+    }
+    /* ... and each clause as the agreement prints it */
+    for (int i = 0; i < s->clauses.n; i++) {
+        ast_clause *c = s->clauses.v[i];
+        char *f = fmt_pay_line(c, NULL);
+        LLVMValueRef a[8] = { D, k32(g, i), cstr(g, c->full_label), cstr(g, f), cstr(g, c->text),
+                              cstr(g, c->amended_by), k32(g, c->from), k32(g, c->to) };
+        call(g, FN_rt_clause_doc, a, 8);
         free(f);
-        ptrvec seen = { 0 };
-        emit_uses(g, D, x, x->expr, &seen);
+        if (c->reconstructed) {
+            const char *note = *c->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", c->reconstructed)
+                                                 : "reconstructed";
+            LLVMValueRef b[4] = { D, k32(g, RT_NOTE_CLAUSE), k32(g, i), cstr(g, note) };
+            call(g, FN_rt_add_note, b, 4);
+        }
     }
     /* collateral for projections: each line's fields, each group's cut-off
      * balance (the sum of its lines), the cut-off date and clean-up call */
@@ -814,7 +838,7 @@ static void gen_main(cg *g)
 static void declare_runtime(cg *g)
 {
     LLVMTypeRef P = g->ptr, I = g->i32, L = g->i64, D = g->i128, V = g->voidt;
-    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[6]; } sig[FN__COUNT] = {
+    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[8]; } sig[FN__COUNT] = {
         [FN_rt_deal_name] = { V, 2, { P, P } },
         [FN_rt_deal_dates] = { V, 5, { P, I, I, I, I } },
         [FN_rt_add_group] = { I, 2, { P, P } },
@@ -832,6 +856,8 @@ static void declare_runtime(cg *g)
         [FN_rt_deal_setting] = { V, 4, { P, I, I, D } },
         [FN_rt_def_info] = { V, 6, { P, I, P, P, P, I } },
         [FN_rt_def_use] = { V, 6, { P, I, P, I, I, I } },
+        [FN_rt_clause_doc] = { V, 8, { P, I, P, P, P, P, I, I } },
+        [FN_rt_add_note] = { V, 4, { P, I, I, P } },
         [FN_rt_dec_mul] = { D, 4, { P, D, D, I } },
         [FN_rt_dec_div] = { D, 4, { P, D, D, I } },
         [FN_rt_dec_round_cents] = { D, 1, { D } },

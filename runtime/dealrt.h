@@ -204,7 +204,8 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
     X(rt_add_def)         X(rt_add_line)       X(rt_add_fund)                \
     X(rt_add_clause)      X(rt_add_site)       X(rt_set_source)              \
     X(rt_add_collateral)  X(rt_set_collateral) X(rt_deal_setting)            \
-    X(rt_def_info)        X(rt_def_use)                                      \
+    X(rt_def_info)        X(rt_def_use)        X(rt_clause_doc)              \
+    X(rt_add_note)                                                           \
     X(rt_dec_mul)         X(rt_dec_div)        X(rt_dec_round_cents)         \
     X(rt_dec_interest)    X(rt_alloc_pro_rata)
 
@@ -278,8 +279,23 @@ void    rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value);
 void    rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text,
                     const char *amended_by, int32_t effective);
 /* ... and each figure the formula uses: its label as written, the slot it
- * is read from, its unit, and the definition it is (-1: not one). */
+ * is read from, its unit, and the definition it is (-1: not one). An
+ * amended definition has a version from each effective date: one
+ * rt_def_info each, oldest first, the first with effective 0 unless the
+ * agreement itself is an amendment's; the uses registered after an
+ * rt_def_info are that version's. */
 void    rt_def_use(rt_deal *d, int32_t def, const char *label, int32_t slot, int32_t unit, int32_t def_ref);
+/* for explain: a clause (rt_add_clause index) as the agreement prints it:
+ * its label without the version in force ("4.02(d)(xiii)"), its formula,
+ * its words ("" none), the amendment that inserted or replaced it ("" none)
+ * and the payment dates it is in force, [from, to) (day numbers; 0 leaves
+ * that end open) */
+void    rt_clause_doc(rt_deal *d, int32_t clause, const char *label, const char *formula, const char *text,
+                      const char *amended_by, int32_t from, int32_t to);
+/* a note on a provision (what: RT_NOTE_DEF, the latest version of a
+ * definition; RT_NOTE_CLAUSE, a clause): "reconstructed: why" */
+enum { RT_NOTE_DEF = 0, RT_NOTE_CLAUSE = 1 };
+void    rt_add_note(rt_deal *d, int32_t what, int32_t index, const char *note);
 
 /* arithmetic: never aborts; on error records it in run (first one wins)
  * and returns 0. site is an rt_add_site index, or -1.                      */

@@ -13,6 +13,8 @@
 
 #include "rt_internal.h"
 
+/* a figure as a reader expects it: money with separators, a rate as a
+ * percentage, a ratio (a number) as itself and as a percentage */
 static void put_value(const rt_dec v, int32_t unit, char *buf)
 {
     switch (unit) {
@@ -20,15 +22,39 @@ static void put_value(const rt_dec v, int32_t unit, char *buf)
     case RT_UNIT_RATE: rt_fmt_percent_trim(buf, v); strcat(buf, "%"); break;
     case RT_UNIT_DATE: rt_date_format(buf, (int32_t)(v / RT_SCALE)); break;
     case RT_UNIT_BOOL: strcpy(buf, v ? "true" : "false"); break;
+    case RT_UNIT_NUMBER: {
+        char p[RT_NUMBUF];
+        rt_fmt_trim(buf, v);
+        if (v % RT_SCALE != 0) {
+            strcat(buf, " (");
+            strcat(buf, rt_fmt_percent(p, v, 4));
+            strcat(buf, "%)");
+        }
+        break;
+    }
     default: rt_fmt_trim(buf, v); break;
     }
+}
+
+/* the version of a definition in force on a payment date: the latest
+ * whose effective date is on or before it */
+static int32_t version_on(const rt_deal *d, int32_t def, int32_t date)
+{
+    int32_t best = -1;
+    for (int32_t i = 0; i < d->def_docs.n; i++) {
+        const rt_def_doc *x = &d->def_docs.v[i];
+        if (x->def != def) continue;
+        if (best < 0 || x->effective <= date) best = i;
+    }
+    return best;
 }
 
 static void explain_def(const rt_deal *d, const rt_dec *slot, int32_t def, int depth, char *seen, int32_t date)
 {
     const rt_layout *l = &d->layout;
-    char v[RT_NUMBUF + 8];
-    const rt_def_doc *doc = def < d->def_docs.n ? &d->def_docs.v[def] : NULL;
+    char v[RT_NUMBUF + 32];
+    int32_t ver = version_on(d, def, date);
+    const rt_def_doc *doc = ver >= 0 ? &d->def_docs.v[ver] : NULL;
     put_value(slot[RT_SLOT_DEF(l, def)], d->defs.v[def].unit, v);
     printf("%*s\"%s\" = %s\n", depth * 4, "", d->defs.v[def].name, v);
     if (seen[def]) {
@@ -40,13 +66,22 @@ static void explain_def(const rt_deal *d, const rt_dec *slot, int32_t def, int d
     if (doc && doc->amended_by && doc->amended_by[0]) {
         char eff[16];
         rt_date_format(eff, doc->effective);
-        printf("%*s    %s by \"%s\", effective %s\n", depth * 4, "",
-               date >= doc->effective ? "as amended" : "not yet amended", doc->amended_by, eff);
+        printf("%*s    as amended by \"%s\", effective %s\n", depth * 4, "", doc->amended_by, eff);
     }
+    /* a later version not yet in force on this date */
+    for (int32_t i = ver + 1; ver >= 0 && i < d->def_docs.n; i++) {
+        const rt_def_doc *x = &d->def_docs.v[i];
+        if (x->def != def || x->effective <= date) continue;
+        char eff[16];
+        rt_date_format(eff, x->effective);
+        printf("%*s    not yet amended by \"%s\", effective %s\n", depth * 4, "", x->amended_by, eff);
+        break;
+    }
+    if (doc && doc->note && doc->note[0]) printf("%*s    %s\n", depth * 4, "", doc->note);
     if (doc && doc->text && doc->text[0]) printf("%*s    text: \"%s\"\n", depth * 4, "", doc->text);
     for (int32_t i = 0; i < d->def_uses.n; i++) {
         const rt_def_ref *u = &d->def_uses.v[i];
-        if (u->def != def) continue;
+        if (u->def != def || (ver >= 0 && u->version >= 0 && u->version != ver)) continue;
         if (u->def_ref >= 0) {
             explain_def(d, slot, u->def_ref, depth + 1, seen, date);
         } else {
@@ -54,6 +89,53 @@ static void explain_def(const rt_deal *d, const rt_dec *slot, int32_t def, int d
             printf("%*s    %s = %s\n", depth * 4, "", u->label, v);
         }
     }
+}
+
+/* the label as the agreement prints it ("4.02(d)(xiii)"), with or
+ * without "Section " before it */
+static int clause_named(const rt_deal *d, int32_t i, const char *name)
+{
+    if (strncmp(name, "Section ", 8) == 0) name += 8;
+    if (strcmp(d->clauses.v[i].label, name) == 0) return 1;
+    return i < d->clause_docs.n && d->clause_docs.v[i].label && strcmp(d->clause_docs.v[i].label, name) == 0;
+}
+
+/* of the clauses so named, the one in force on the date */
+static int32_t clause_on(const rt_deal *d, const char *name, int32_t date)
+{
+    int32_t any = -1;
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        if (!clause_named(d, i, name)) continue;
+        if (any < 0) any = i;
+        const rt_clause_doc_t *c = i < d->clause_docs.n ? &d->clause_docs.v[i] : NULL;
+        if (!c || ((!c->from || date >= c->from) && (!c->to || date < c->to))) return i;
+    }
+    return any;
+}
+
+static void explain_clause(const rt_deal *d, const rt_dec *slot, int32_t clause)
+{
+    const rt_layout *l = &d->layout;
+    const rt_clause_doc_t *c = clause < d->clause_docs.n ? &d->clause_docs.v[clause] : NULL;
+    char a[RT_NUMBUF], b[RT_NUMBUF], e[RT_NUMBUF];
+    printf("clause %s pays %s from fund \"%s\"\n", c && c->label ? c->label : d->clauses.v[clause].label,
+           d->clauses.v[clause].payee, d->funds.v[d->clauses.v[clause].fund]);
+    if (c && c->formula && c->formula[0]) printf("    formula: %s\n", c->formula);
+    if (c && c->amended_by && c->amended_by[0]) {
+        char eff[16];
+        rt_date_format(eff, c->from);
+        printf("    as amended by \"%s\", effective %s\n", c->amended_by, eff);
+    } else if (c && c->to) {
+        char eff[16];
+        rt_date_format(eff, c->to);
+        printf("    in force before %s, when an amendment replaced it\n", eff);
+    }
+    if (c && c->note && c->note[0]) printf("    %s\n", c->note);
+    if (c && c->text && c->text[0]) printf("    text: \"%s\"\n", c->text);
+    printf("    available %s, paid %s, not paid %s\n",
+           rt_fmt_money(a, slot[RT_SLOT_CLAUSE(l, clause, RT_K_AVAILABLE)], 1, 1),
+           rt_fmt_money(b, slot[RT_SLOT_CLAUSE(l, clause, RT_K_PAID)], 1, 1),
+           rt_fmt_money(e, slot[RT_SLOT_CLAUSE(l, clause, RT_K_SHORTFALL)], 1, 1));
 }
 
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
@@ -85,8 +167,8 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     int32_t def = -1, clause = -1;
     for (int32_t i = 0; i < d->defs.n; i++)
         if (strcmp(d->defs.v[i].name, name) == 0) def = i;
-    for (int32_t i = 0; i < d->clauses.n; i++)
-        if (strcmp(d->clauses.v[i].label, name) == 0) clause = i;
+    for (int32_t i = 0; i < d->clauses.n && clause < 0; i++)
+        if (clause_named(d, i, name)) clause = i;
     if (def < 0 && clause < 0) {
         fprintf(stderr, "%s: error: the deal has no definition or clause \"%s\"\n", prog, name);
         rt_deal_free(d);
@@ -126,18 +208,10 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
             continue;
         }
         printf("%s, payment date %s (distribution %d)\n", d->name, date, (int)n);
-        if (def >= 0) {
+        if (def >= 0)
             explain_def(d, slot, def, 0, seen, p->payment_date);
-        } else {
-            const rt_layout *l = &d->layout;
-            char a[RT_NUMBUF], b[RT_NUMBUF], c[RT_NUMBUF];
-            printf("clause %s pays %s from fund \"%s\"\n", d->clauses.v[clause].label, d->clauses.v[clause].payee,
-                   d->funds.v[d->clauses.v[clause].fund]);
-            printf("    available %s, paid %s, not paid %s\n",
-                   rt_fmt_money(a, slot[RT_SLOT_CLAUSE(l, clause, RT_K_AVAILABLE)], 1, 1),
-                   rt_fmt_money(b, slot[RT_SLOT_CLAUSE(l, clause, RT_K_PAID)], 1, 1),
-                   rt_fmt_money(c, slot[RT_SLOT_CLAUSE(l, clause, RT_K_SHORTFALL)], 1, 1));
-        }
+        else
+            explain_clause(d, slot, clause_on(d, name, p->payment_date));
         rc = fflush(stdout) == 0 ? 0 : 1;
     }
 done:
