@@ -440,11 +440,17 @@ static void ramp_2003_rs8_amendment_impact(void **state)
     assert_non_null(strstr(imp, "  A-I-1 1: principal 1,731,941.68 -> 1,801,219.35"));
     free(imp);
     /* the diff names the change and what it reaches */
-    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", NULL };
+    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "1000", NULL };
     assert_int_equal(run(d, wpath("rs8.diff"), wpath("rs8.err")), 0);
     char *diff = slurp(wpath("rs8.diff"));
-    assert_non_null(strstr(diff, "changed definition \"Class A-I-7 Pro Rata Distribution Amount\""));
-    assert_non_null(strstr(diff, "clause \"4.02(c)(iii)\""));
+    assert_non_null(strstr(diff, "Definition of \"Class A-I-7 Pro Rata Distribution Amount\" (changed)"));
+    assert_non_null(strstr(diff, "Section 4.02(c)(iii)"));
+    /* the reconstructed words before differ from the amended ones only
+     * where the reconstruction says the amendment changed them */
+    assert_non_null(strstr(diff, "Class [-A-I-6-] {+A-I-8+} Certificates immediately prior"));
+    assert_null(strstr(diff, "(as reconstructed)"));
+    /* and it says the agreement as it stood before governed no distribution */
+    assert_non_null(strstr(diff, "on or before the first payment date (2003-10-27)"));
     free(diff);
 }
 
