@@ -29,22 +29,32 @@
 
 typedef enum ekind {
     EK_HEADER, EK_GROUP, EK_INPUT, EK_PARTY, EK_RESIDUAL, EK_DEFINE, EK_FUND, EK_SCHEDULE,
-    EK_CLASS, EK_COLLATERAL, EK_CLAUSE, EK_SECTION, EK_LINE, EK__COUNT
+    EK_CLASS, EK_COLLATERAL, EK_CLAUSE, EK_SECTION, EK_LINE,
+    EK_ACCOUNT, EK_INSURER, EK_TRIGGER, EK_DATE, EK_ALLOC, EK__COUNT
 } ekind;
 
 /* JSON's "kind" (as before: tools read it) */
 static const char *const kind_names[EK__COUNT] = {
     "header", "group", "input", "party", "residual", "definition", "fund", "schedule",
-    "class", "collateral line", "clause", "section", "statement line"
+    "class", "collateral line", "clause", "section", "statement line",
+    "account", "insurer", "trigger", "date", "loss allocation"
 };
 
 /* the order of the agreement: Article I's definitions, the parties and
  * classes, the sections by number, the statement */
-static const int kind_rank[EK__COUNT] = { 0, 2, 1, 2, 2, 1, 1, 1, 3, 4, 5, 5, 6 };
+static const int kind_rank[EK__COUNT] = { 0, 2, 1, 2, 2, 1, 1, 1, 3, 4, 5, 5, 6, 1, 2, 1, 1, 5 };
 
 static const html_kind kind_anchor[EK__COUNT] = {
     HK_ITEM, HK_GROUP, HK_TERM, HK_PARTY, HK_PARTY, HK_TERM, HK_TERM, HK_TERM,
-    HK_CLASS, HK_ITEM, HK_SECTION, HK_SECTION, HK_LINE
+    HK_CLASS, HK_ITEM, HK_SECTION, HK_SECTION, HK_LINE,
+    HK_TERM, HK_PARTY, HK_TERM, HK_TERM, HK_SECTION
+};
+
+/* the entry kind of each declaration kind */
+static const ekind decl_kind[] = {
+    [DK_GROUP] = EK_GROUP, [DK_INPUT] = EK_INPUT, [DK_PARTY] = EK_PARTY, [DK_RESIDUAL] = EK_RESIDUAL,
+    [DK_DEFINE] = EK_DEFINE, [DK_FUND] = EK_FUND, [DK_SCHEDULE] = EK_SCHEDULE, [DK_ACCOUNT] = EK_ACCOUNT,
+    [DK_INSURER] = EK_INSURER, [DK_TRIGGER] = EK_TRIGGER, [DK_DATE] = EK_DATE
 };
 
 typedef struct entry {
@@ -102,14 +112,13 @@ static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 static void collect(const ast_deal *d, list *l)
 {
-    static const ekind dk[] = { EK_GROUP, EK_INPUT, EK_PARTY, EK_RESIDUAL, EK_DEFINE, EK_FUND, EK_SCHEDULE };
     char buf[96];
     snprintf(buf, sizeof buf, "closing %d, first payment %d, payment day %d (%d)", d->closing, d->first_payment,
              d->payment_day, (int)d->bdc);
     set_formula(add(l, EK_HEADER, "dates"), strdup(buf));
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        entry *e = add(l, dk[x->kind], x->name);
+        entry *e = add(l, decl_kind[x->kind], x->name);
         e->words = dup_or_null(x->text);
         set_formula(e, fmt_decl_line(x, &e->refs));
         e->recon = x->reconstructed;
@@ -149,18 +158,30 @@ static void collect(const ast_deal *d, list *l)
             entry *e = add(l, EK_CLAUSE, label);
             free(label);
             e->words = dup_or_null(c->text);
-            /* the formula, and the fund it pays from (a move to another
-             * fund is a change) */
+            /* the formula, the fund it pays from and the dates it runs on
+             * (a move to another fund or guard is a change) */
             char *pay = fmt_pay_line(c, &e->refs);
+            fmt_refs grefs = { 0 };
+            char *guard = w->guard ? fmt_expr_line(w->guard, &grefs) : NULL;
             size_t pl = strlen(pay), fl = strlen(w->fund);
-            char *f = malloc(pl + fl + 16);
-            int at = sprintf(f, "%s, from ", pay) ;
-            sprintf(f + at, "\"%s\"", w->fund);
-            if (e->refs.n == e->refs.cap) {
-                e->refs.cap = e->refs.cap ? e->refs.cap * 2 : 4;
-                e->refs.v = realloc(e->refs.v, sizeof *e->refs.v * (size_t)e->refs.cap);
+            char *f = malloc(pl + fl + (guard ? strlen(guard) : 0) + 24);
+            int at = sprintf(f, "%s, from ", pay);
+            int end = at + sprintf(f + at, "\"%s\"", w->fund);
+            e->refs.cap = e->refs.n + grefs.n + 1;
+            e->refs.v = realloc(e->refs.v, sizeof *e->refs.v * (size_t)e->refs.cap);
+            e->refs.v[e->refs.n++] = (fmt_ref){ at, end, FR_TERM, w->fund };
+            if (guard) {
+                int g0 = end + sprintf(f + end, " when ");
+                strcpy(f + g0, guard);
+                for (int k = 0; k < grefs.n; k++) {
+                    fmt_ref r = grefs.v[k];
+                    r.start += g0;
+                    r.end += g0;
+                    e->refs.v[e->refs.n++] = r;
+                }
             }
-            e->refs.v[e->refs.n++] = (fmt_ref){ at, at + (int)fl + 2, FR_TERM, w->fund };
+            free(guard);
+            fmt_refs_free(&grefs);
             free(pay);
             set_formula(e, f);
             e->recon = c->reconstructed;
@@ -183,6 +204,12 @@ static void collect(const ast_deal *d, list *l)
         entry *e = add(l, EK_LINE, ln->label);
         set_formula(e, fmt_expr_line(ln->expr, &e->refs));
     }
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        entry *e = add(l, EK_ALLOC, al->section);
+        set_formula(e, fmt_alloc_text(al));
+    }
+    if (d->retired_zero) set_formula(add(l, EK_HEADER, "retired classes"), strdup("retired classes show coupon 0.00%"));
 }
 
 static entry *find(list *l, const char *key)
@@ -414,6 +441,7 @@ static int expr_reads(const ast_expr *e, const reads *r)
     if (!e) return 0;
     switch (e->kind) {
     case EX_NAME:
+    case EX_HOLDER:     /* an account is read through its balance */
         if (r->name && strcmp(e->name, r->name) == 0) return 1;
         break;
     case EX_AVAIL:
@@ -478,10 +506,10 @@ static users readers(const ast_deal *d, const reads *first, const char *self)
         for (int i = 0; i < d->decls.n; i++) {
             const ast_decl *x = d->decls.v[i];
             if (self && x->name == self) continue;
-            int uses = expr_reads(x->expr, &r);
+            int uses = expr_reads(x->expr, &r) || expr_reads(x->interest, &r);
             for (int k = 0; k < x->entries.n && !uses; k++)
                 uses = expr_reads(((const ast_sched_entry *)x->entries.v[k])->value, &r);
-            ekind kind = x->kind == DK_FUND ? EK_FUND : x->kind == DK_SCHEDULE ? EK_SCHEDULE : EK_DEFINE;
+            ekind kind = decl_kind[x->kind];
             if (uses && !seen_user(&u, kind, x->name)) {
                 add_user(&u, kind, x->name, via);
                 queue[qt++] = x->name;
@@ -489,14 +517,15 @@ static users readers(const ast_deal *d, const reads *first, const char *self)
         }
         for (int i = 0; i < d->classes.n; i++) {
             const ast_class *c = d->classes.v[i];
-            if (expr_reads(c->coupon, &r)) add_user(&u, EK_CLASS, c->name, via);
+            if (expr_reads(c->coupon, &r) || expr_reads(c->cap, &r)) add_user(&u, EK_CLASS, c->name, via);
         }
         for (int i = 0; i < d->waterfalls.n; i++) {
             const ast_waterfall *w = d->waterfalls.v[i];
             for (int j = 0; j < w->clauses.n; j++) {
                 const ast_clause *c = w->clauses.v[j];
                 int pays = round == 0 && r.cls && c->kind != CL_PAY_PARTY && list_has(d, &c->payees, r.cls);
-                if (expr_reads(c->amount, &r) || (r.name && strcmp(w->fund, r.name) == 0) || pays) {
+                if (expr_reads(c->amount, &r) || expr_reads(c->upto, &r) || expr_reads(w->guard, &r) ||
+                    (r.name && (strcmp(w->fund, r.name) == 0 || (c->source && strcmp(c->source, r.name) == 0))) || pays) {
                     char label[256];
                     snprintf(label, sizeof label, "%s%s", w->section, c->label);
                     if (!self || strcmp(label, self) != 0) add_user(&u, EK_CLAUSE, label, via);
@@ -506,6 +535,10 @@ static users readers(const ast_deal *d, const reads *first, const char *self)
         for (int i = 0; i < d->lines.n; i++) {
             const ast_line *l = d->lines.v[i];
             if (l->label && expr_reads(l->expr, &r)) add_user(&u, EK_LINE, l->label, via);
+        }
+        for (int i = 0; i < d->allocs.n; i++) {
+            const ast_alloc *al = d->allocs.v[i];
+            if (expr_reads(al->against, &r)) add_user(&u, EK_ALLOC, al->section, via);
         }
         if (qh == qt) break;
         r = (reads){ .name = queue[qh++], .d = d };
@@ -520,7 +553,7 @@ static users entry_readers(const ast_deal *d, const entry *e)
     reads r = { .d = d };
     users none = { 0 };
     switch (e->kind) {
-    case EK_INPUT: case EK_DEFINE: case EK_FUND: case EK_SCHEDULE:
+    case EK_INPUT: case EK_DEFINE: case EK_FUND: case EK_SCHEDULE: case EK_ACCOUNT: case EK_TRIGGER: case EK_DATE:
         r.name = e->name;
         for (int i = 0; i < d->decls.n; i++)
             if (strcmp(((const ast_decl *)d->decls.v[i])->name, e->name) == 0)
@@ -591,11 +624,12 @@ static const entry *main_entry(const change *c) { return c->new_ ? c->new_ : c->
 static char *heading(ekind kind, const char *name)
 {
     static const char *const fmt[EK__COUNT] = {
-        "Dates", "Group \"%s\"", "Input \"%s\"", "Party \"%s\"", "Residual holder \"%s\"", "Definition of \"%s\"",
-        "Fund \"%s\"", "Schedule \"%s\"", "Class \"%s\"", "Collateral line \"%s\"", "Section %s", "Section %s",
-        "Statement line \"%s\""
+        "The header: %s", "Group \"%s\"", "Input \"%s\"", "Party \"%s\"", "Residual holder \"%s\"",
+        "Definition of \"%s\"", "Fund \"%s\"", "Schedule \"%s\"", "Class \"%s\"", "Collateral line \"%s\"",
+        "Section %s", "Section %s", "Statement line \"%s\"", "Account \"%s\"", "Insurer \"%s\"",
+        "Trigger \"%s\"", "Date \"%s\"", "Section %s (allocation of realized losses)"
     };
-    size_t n = strlen(name) + 48;
+    size_t n = strlen(name) + 64;
     char *r = malloc(n);
     snprintf(r, n, fmt[kind], name);
     return r;

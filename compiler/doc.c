@@ -206,12 +206,18 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
     }
     qsort(secs, (size_t)nsec, sizeof *secs, str_cmp_label);
     for (int i = 0; i < nsec; i++) html_id(&c.ids, HK_SECTION, secs[i]);
+    for (int i = 0; i < d->allocs.n; i++) {
+        char key[300];
+        snprintf(key, sizeof key, "%s losses", ((const ast_alloc *)d->allocs.v[i])->section);
+        html_id(&c.ids, HK_SECTION, key);
+    }
     const char *parts[] = { "parties", "classes", "terms", "other", "statement" };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) html_id(&c.ids, HK_ITEM, parts[i]);
     c.terms = malloc(sizeof *c.terms * ((size_t)d->decls.n + 1));
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL) c.terms[c.nterms++] = x->name;
+        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL && x->kind != DK_INSURER)
+            c.terms[c.nterms++] = x->name;
     }
     qsort(c.terms, (size_t)c.nterms, sizeof *c.terms, by_length);
 
@@ -234,11 +240,12 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
     fprintf(out, "<h2 id=\"%s\">Parties and groups</h2>\n<ul>\n", html_id_find(&c.ids, HK_ITEM, "parties"));
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL) continue;
+        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL && x->kind != DK_INSURER) continue;
         fprintf(out, "<li id=\"%s\">&ldquo;", html_id_find(&c.ids, x->kind == DK_GROUP ? HK_GROUP : HK_PARTY, x->name));
         html_escs(out, x->name);
         fprintf(out, "&rdquo;: %s</li>\n", x->kind == DK_GROUP ? "a group of the mortgage loans, its figures reported "
                 "by the servicer each period" : x->kind == DK_RESIDUAL ? "the residual holder, paid what is left"
+                : x->kind == DK_INSURER ? "the insurer: drawn on when cash falls short, reimbursed later"
                 : "a party paid under the priority of payments");
     }
     fputs("</ul>\n", out);
@@ -294,7 +301,7 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
     int nt = 0;
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL) terms[nt++] = x;
+        if (x->kind != DK_GROUP && x->kind != DK_PARTY && x->kind != DK_RESIDUAL && x->kind != DK_INSURER) terms[nt++] = x;
     }
     qsort(terms, (size_t)nt, sizeof *terms, decl_cmp);
     static const char *const units[] = { "an amount", "a rate", "a number", "a count", "a date", "a condition" };
@@ -305,6 +312,9 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
         fputs("&rdquo;", out);
         if (x->kind == DK_FUND) fputs(" <small>(a fund: the cash a priority of payments pays from)</small>", out);
         if (x->kind == DK_SCHEDULE) fputs(" <small>(a schedule by distribution number)</small>", out);
+        if (x->kind == DK_ACCOUNT) fputs(" <small>(an account: its balance carries from one payment date to the next)</small>", out);
+        if (x->kind == DK_TRIGGER) fputs(" <small>(a trigger)</small>", out);
+        if (x->kind == DK_DATE) fputs(" <small>(a date)</small>", out);
         if (x->kind == DK_INPUT)
             fprintf(out, " <small>(%s the servicer reports each period)</small>", units[x->unit]);
         if (x->amended_by) fputs(" <span class=\"badge amended\">amended</span>", out);
@@ -331,6 +341,7 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
     for (int s = 0; s < nsec; s++) {
         int n = 0, blocks = 0;
         const char *fund = NULL;
+        const ast_expr *guard = NULL;
         int one_fund = 1;
         for (int i = 0; i < d->waterfalls.n; i++) {
             const ast_waterfall *w = d->waterfalls.v[i];
@@ -338,6 +349,7 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
             blocks++;
             if (fund && strcmp(fund, w->fund) != 0) one_fund = 0;
             fund = w->fund;
+            if (w->guard) guard = w->guard;
             for (int j = 0; j < w->clauses.n; j++) wc[n++] = (wclause){ w, w->clauses.v[j], blocks };
         }
         qsort(wc, (size_t)n, sizeof *wc, wclause_cmp);
@@ -352,6 +364,15 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
             html_escs(out, fund);
             fputs("&rdquo;", out);
             if (id) fputs("</a>", out);
+            if (guard) {
+                fmt_refs refs = { 0 };
+                char *t = fmt_expr_line(guard, &refs);
+                fputs(", on the payment dates when <code>", out);
+                html_linked(out, t, &refs, &c.ids);
+                fputs("</code>", out);
+                free(t);
+                fmt_refs_free(&refs);
+            }
             fputs(".", out);
         } else {
             fputs("<p class=\"meta\">", out);
@@ -399,6 +420,52 @@ void doc_deal(FILE *out, const ast_deal *d, const doc_options *o)
         fputs("</table>\n", out);
     }
     free(wc);
+
+    /* the allocation of realized losses */
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        char key[300];
+        snprintf(key, sizeof key, "%s losses", al->section);
+        fprintf(out, "<h2 id=\"%s\">Section ", html_id_find(&c.ids, HK_SECTION, key));
+        html_escs(out, al->section);
+        fputs(": allocation of realized losses</h2>\n<p class=\"meta\">The classes' balances after payments in "
+              "excess of <code>", out);
+        fmt_refs refs = { 0 };
+        char *t = fmt_expr_line(al->against, &refs);
+        html_linked(out, t, &refs, &c.ids);
+        free(t);
+        fmt_refs_free(&refs);
+        fputs("</code> are written down in this order.</p>\n<table>\n", out);
+        for (int j = 0; j < al->steps.n; j++) {
+            const ast_alloc_step *st = al->steps.v[j];
+            fputs("<tr><td>", out);
+            html_escs(out, st->label);
+            fputs("</td><td>", out);
+            if (st->text) {
+                fputs("<p class=\"words\">", out);
+                words(&c, st->text, NULL);
+                fputs("</p>\n", out);
+            }
+            fputs("<div class=\"formula\"><span class=\"k\">Writes down</span>", out);
+            for (int k = 0; k < st->payees.n; k++) {
+                const ast_classref *r = st->payees.v[k];
+                const char *ids[2] = { html_id_find(&c.ids, HK_CLASS, r->first), r->last ? html_id_find(&c.ids, HK_CLASS, r->last) : NULL };
+                const char *names[2] = { r->first, r->last };
+                if (k) fputs(", ", out);
+                for (int e = 0; e < (r->last ? 2 : 1); e++) {
+                    if (e) fputs(" .. ", out);
+                    if (ids[e]) fprintf(out, "<a href=\"#%s\">", ids[e]);
+                    fputs("&quot;", out);
+                    html_escs(out, names[e]);
+                    fputs("&quot;", out);
+                    if (ids[e]) fputs("</a>", out);
+                }
+            }
+            fputs(st->order == ORDER_PRO_RATA ? " pro rata" : st->order == ORDER_SEQUENTIAL ? " sequentially" : "", out);
+            fputs("</div></td></tr>\n", out);
+        }
+        fputs("</table>\n", out);
+    }
 
     /* the provisions that move no cash */
     if (d->sections.n) {

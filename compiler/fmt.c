@@ -88,7 +88,7 @@ enum { P_IF = 1, P_OR, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_NEG, P_PRIMARY };
 static int prec(const ast_expr *e)
 {
     switch (e->kind) {
-    case EX_IF: return P_IF;
+    case EX_IF: case EX_FIRSTWHEN: return P_IF;
     case EX_NOT: return P_NOT;
     case EX_NEG: return P_NEG;
     case EX_OF: case EX_PER_ANNUM: return P_MUL;
@@ -112,6 +112,7 @@ static const char *const group_field_words[] = {
     [RT_GR_RECOVERIES] = "recoveries",
     [RT_GR_SUBSTITUTION_ADJUSTMENT] = "substitution adjustment",
     [RT_GR_ACTIVE_LOAN_COUNT] = "active loan count",
+    [RT_GR_ADDITIONAL_BALANCES] = "additional balances",
     [RT_GR_BEGIN_BALANCE] = "pool balance",
     [RT_GR_END_BALANCE] = "ending pool balance",
     [RT_GR_BEGIN_CUM_LOSS] = "cumulative loss",
@@ -139,6 +140,13 @@ static void put_classlist(FILE *out, const ptrvec *v, int parens)
 
 static void put_expr(FILE *out, const ast_expr *e, int min);
 
+/* "min(", "max(", or as written for dates: "earlier of (", "later of (" */
+static const char *minmax_word(const ast_expr *e)
+{
+    if (e->field) return e->kind == EX_MIN ? "earlier of (" : "later of (";
+    return e->kind == EX_MIN ? "min(" : "max(";
+}
+
 static void put_expr(FILE *out, const ast_expr *e, int min)
 {
     int p = prec(e);
@@ -162,9 +170,22 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         fprintf(out, "%s ", ast_classq_names[e->field]);
         put_classlist(out, &e->classes, 1);
         break;
-    case EX_PARTYQ: fputs("paid to ", out); put_ref(out, FR_PARTY, e->name); break;
+    case EX_PARTYQ:
+        fputs(e->field == RT_P_DRAWN ? "drawn from " : e->field == RT_P_UNREIMB_BEGIN ? "unreimbursed draws of "
+              : e->field == RT_P_UNREIMB_END ? "ending unreimbursed draws of " : "paid to ", out);
+        put_ref(out, FR_PARTY, e->name);
+        break;
+    case EX_HOLDER:
+        fputs(e->field == RT_F_REMAINING ? "ending balance of " : "balance of ", out);
+        put_ref(out, FR_TERM, e->name);
+        break;
     case EX_AVAIL: fputs("available at ", out); put_ref(out, FR_CLAUSE, e->name); break;
-    case EX_GLOBAL: fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : "distribution number", out); break;
+    case EX_GLOBAL:
+        fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : e->field == RT_G_DAYS_ACTUAL ? "actual days"
+              : "distribution number", out);
+        break;
+    case EX_DISTDATE: fputs("distribution ", out); put_decimal(out, e->num, 0, 0); break;
+    case EX_FIRSTWHEN: fputs("first distribution on which ", out); put_expr(out, e->a, P_IF); break;
     case EX_NEG: fputc('-', out); put_expr(out, e->a, P_NEG); break;
     case EX_NOT: fputs("not ", out); put_expr(out, e->a, P_NOT); break;
     case EX_BIN:
@@ -190,7 +211,7 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         break;
     case EX_MIN:
     case EX_MAX:
-        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        fputs(minmax_word(e), out);
         for (int i = 0; i < e->args.n; i++) {
             if (i) fputs(", ", out);
             put_expr(out, e->args.v[i], P_IF);
@@ -212,9 +233,12 @@ void fmt_expr(FILE *out, const ast_expr *e) { put_expr(out, e, P_IF); }
 static char *expr_text(const ast_expr *e, size_t *len)
 {
     char *buf = NULL;
+    fmt_refs *keep = g_refs;   /* measuring: the names are recorded where printed */
+    g_refs = NULL;
     FILE *m = open_memstream(&buf, len);
     fmt_expr(m, e);
     fclose(m);
+    g_refs = keep;
     return buf;
 }
 
@@ -235,7 +259,7 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
     int p = prec(e), paren = p < min;
     if ((size_t)col + len + (size_t)(paren ? 2 : 0) + 1 <= WIDTH) {
         if (paren) fputc('(', out);
-        fputs(t, out);
+        put_expr(out, e, P_IF);   /* the text measured, printed with its names */
         if (paren) fputc(')', out);
         free(t);
         return;
@@ -261,13 +285,14 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
         return;
     }
     if (e->kind == EX_MIN || e->kind == EX_MAX) {
-        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        const char *w = minmax_word(e);
+        fputs(w, out);
         for (int i = 0; i < e->args.n; i++) {
             if (i) {
                 fputs(",\n", out);
-                spaces(out, col + 4);
+                spaces(out, col + (int)strlen(w));
             }
-            put_laid(out, e->args.v[i], P_IF, col + 4);
+            put_laid(out, e->args.v[i], P_IF, col + (int)strlen(w));
         }
         fputc(')', out);
         return;
@@ -282,7 +307,7 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
             put_expr(out, e, min);
             return;
         }
-        fputs(a, out);
+        put_expr(out, e->a, p);
         free(a);
         fputs(w, out);
         put_laid(out, e->b, p + 1, col + (int)alen + (int)strlen(w));
@@ -469,7 +494,8 @@ static void put_recon(printer *p, const char *why, int level)
 
 static void put_decl(printer *p, const ast_decl *x, int level)
 {
-    static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule",
+                                      "account", "insurer", "trigger", "date" };
     static const char *const units[] = { "money", "rate", "number", "count", "date", "condition" };
     fprintf(p->out, "%s ", kw[x->kind]);
     put_string(p->out, x->name);
@@ -481,9 +507,20 @@ static void put_decl(printer *p, const ast_decl *x, int level)
         break;
     case DK_DEFINE:
     case DK_FUND:
+    case DK_DATE:
         put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
         put_text(p, x->text, level);
         put_recon(p, x->reconstructed, level);
+        break;
+    case DK_TRIGGER:
+        put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
+        if (x->sticky) fputs(", once in effect remains in effect", p->out);
+        put_text(p, x->text, level);
+        break;
+    case DK_ACCOUNT:
+        if (x->has_initial) { fputs(" initial ", p->out); put_money(p->out, x->initial); }
+        if (x->interest) { fputs(" interest ", p->out); fmt_expr(p->out, x->interest); }
+        put_text(p, x->text, level);
         break;
     case DK_SCHEDULE:
         fputs(" {\n", p->out);
@@ -514,6 +551,7 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
     fputs("class ", out);
     put_string(out, c->name);
     if (c->has_original) { fputs(" original ", out); put_money(out, c->original); }
+    if (c->has_maximum) { fputs(" maximum ", out); put_money(out, c->maximum); }
     if (c->notional) { fputs(" notional ", out); put_string(out, c->notional); }
     if (c->coupon) {
         if (wrap_level) {
@@ -525,6 +563,7 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
         }
         fmt_expr(out, c->coupon);
     }
+    if (c->cap) { fputs(" cap ", out); fmt_expr(out, c->cap); }
     if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", out);
     if (c->text) { fputs(" text ", out); put_string(out, c->text); }
     if (c->reconstructed) {
@@ -606,19 +645,44 @@ static void put_pay(printer *p, const ast_clause *c, int level, int col)
 {
     char *rest = NULL;
     size_t rlen = 0;
+    /* names printed into rest are recorded relative to it, then moved to
+     * where rest lands */
+    int r0 = g_refs ? g_refs->n : 0;
     FILE *m = open_memstream(&rest, &rlen);
-    if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
-    fputs("to ", m);
-    put_classlist(m, &c->payees, 0);
+    if (c->kind == CL_DRAW) {
+        fputs("from ", m);
+        put_ref(m, FR_TERM, c->source);
+    } else if (c->kind == CL_PURCHASE) {
+        fputs("for ", m);
+        put_ref(m, FR_TERM, c->source);
+    } else {
+        if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
+        fputs("to ", m);
+        if (c->kind == CL_PAY_PARTY && c->payees.n == 1 && !((const ast_classref *)c->payees.v[0])->last)
+            put_ref(m, FR_PARTY, ((const ast_classref *)c->payees.v[0])->first);   /* a party or an account */
+        else
+            put_classlist(m, &c->payees, 0);
+    }
     if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", m);
     if (c->order == ORDER_PRO_RATA) fputs(" pro rata", m);
+    if (c->upto) { fputs(" up to ", m); fmt_expr(m, c->upto); }
     fclose(m);
-    fputs("pay ", p->out);
+    int r1 = g_refs ? g_refs->n : 0;
+    fputs(c->kind == CL_DRAW ? "draw " : c->kind == CL_PURCHASE ? "purchase " : "pay ", p->out);
+    col += c->kind == CL_DRAW ? 1 : c->kind == CL_PURCHASE ? 5 : 0;
     size_t alen = 0;
     if (c->kind == CL_PAY_INTEREST) {
         fputs("interest", p->out);
     } else if (c->kind == CL_PAY_UNPAID) {
         fputs("unpaid interest", p->out);
+    } else if (c->kind == CL_PAY_LOSSES) {
+        fputs("unpaid losses", p->out);
+    } else if (c->kind == CL_PAY_BASIS) {
+        fputs("basis risk shortfall", p->out);
+    } else if (c->kind == CL_REIMBURSE) {
+        fputs("reimbursement", p->out);
+    } else if (c->kind == CL_PURCHASE) {
+        fputs("additional balances", p->out);
     } else if (c->remainder) {
         fputs("remainder", p->out);
     } else {
@@ -630,6 +694,13 @@ static void put_pay(printer *p, const ast_clause *c, int level, int col)
     } else {
         fputc('\n', p->out);
         spaces(p->out, col + 4);
+    }
+    if (g_refs) {
+        int base = (int)ftell(p->out);
+        for (int k = r0; k < r1; k++) {
+            g_refs->v[k].start += base;
+            g_refs->v[k].end += base;
+        }
     }
     fputs(rest, p->out);
     free(rest);
@@ -656,7 +727,7 @@ static void put_section(printer *p, const ast_section *s, int level)
 static int is_block(const ast_item *it)
 {
     return it->kind == IT_NOTES || it->kind == IT_CERTIFICATES || it->kind == IT_COLLATERAL ||
-           it->kind == IT_WATERFALL || it->kind == IT_STATEMENT ||
+           it->kind == IT_WATERFALL || it->kind == IT_STATEMENT || it->kind == IT_ALLOCATION ||
            (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_SCHEDULE);
 }
 
@@ -720,6 +791,7 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
         put_string(out, w->section);
         fputs(" from ", out);
         put_string(out, w->fund);
+        if (w->guard) { fputs(" when ", out); fmt_expr(out, w->guard); }
         fputs(" {\n", out);
         int width = label_width(w);
         for (int i = 0; i < w->clauses.n; i++) {
@@ -730,6 +802,36 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
             indent(p, L + 1);
             put_clause(p, c, width, L + 1);
             end_line(p, c->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    }
+    case IT_RETIRED: fputs("retired classes show coupon 0.00%;", out); break;
+    case IT_ALLOCATION: {
+        const ast_alloc *a = it->ptr;
+        fputs("allocation of losses ", out);
+        put_string(out, a->section);
+        fputs(" against ", out);
+        fmt_expr(out, a->against);
+        fputs(" {\n", out);
+        int width = 0;
+        for (int i = 0; i < a->steps.n; i++) {
+            int n = (int)strlen(((const ast_alloc_step *)a->steps.v[i])->label);
+            if (n > width) width = n;
+        }
+        for (int i = 0; i < a->steps.n; i++) {
+            const ast_alloc_step *st = a->steps.v[i];
+            comments_before(p, st->loc.end, L + 1);
+            indent(p, L + 1);
+            fprintf(out, "%-*s write down ", width, st->label);
+            put_classlist(out, &st->payees, 0);
+            if (st->order == ORDER_SEQUENTIAL) fputs(" sequentially", out);
+            if (st->order == ORDER_PRO_RATA) fputs(" pro rata", out);
+            put_text(p, st->text, L + 1);
+            fputc(';', out);
+            end_line(p, st->loc.end);
         }
         comments_before(p, it->loc.end, L + 1);
         indent(p, L);
@@ -922,6 +1024,12 @@ char *fmt_decl_text(const ast_decl *x) { ITEM_TEXT(put_decl(&p, x, 0)) }
 char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c, 0)) }
 char *fmt_cline_text(const ast_cline *l) { ITEM_TEXT(put_cline(&p, l, 0)) }
 char *fmt_clause_text(const ast_clause *c) { ITEM_TEXT(put_clause(&p, c, 0, 0)) }
+char *fmt_expr_text(const ast_expr *e) { ITEM_TEXT((void)p; fmt_expr(m, e)) }
+char *fmt_alloc_text(const ast_alloc *a)
+{
+    ast_item it = { .kind = IT_ALLOCATION, .ptr = (void *)a };
+    ITEM_TEXT(put_item(&p, NULL, &it))
+}
 char *fmt_section_text(const ast_section *s) { ITEM_TEXT(put_section(&p, s, 0)) }
 
 /* ---- one line with its names, for diff and doc ---- */
@@ -939,32 +1047,67 @@ char *fmt_section_text(const ast_section *s) { ITEM_TEXT(put_section(&p, s, 0)) 
 
 char *fmt_expr_line(const ast_expr *e, fmt_refs *refs) { LINE_TEXT(refs, put_expr(m, e, P_IF)) }
 
-static void pay_line(FILE *m, const ast_clause *c)
+/* the clause as fmt lays it out, without its label, words and mark, on one
+ * line: a printer's breaks and indentation become single spaces, and the
+ * names keep their places */
+static char *pay_line_refs(const ast_clause *c, fmt_refs *refs)
 {
-    fputs("pay ", m);
-    if (c->kind == CL_PAY_INTEREST) fputs("interest", m);
-    else if (c->kind == CL_PAY_UNPAID) fputs("unpaid interest", m);
-    else if (c->remainder) fputs("remainder", m);
-    else put_expr(m, c->amount, P_IF);
-    fputs(c->kind == CL_PAY_PRINCIPAL ? " as principal to " : " to ", m);
-    if (c->kind == CL_PAY_PARTY && c->payees.n == 1 && !((const ast_classref *)c->payees.v[0])->last) {
-        put_ref(m, FR_PARTY, ((const ast_classref *)c->payees.v[0])->first);
-    } else {
-        put_classlist(m, &c->payees, 0);
+    ast_clause bare = *c;
+    bare.text = NULL;
+    bare.reconstructed = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    printer p = { .out = m, .f = &no_file, .comments = &no_comments };
+    g_refs = refs;
+    int first = refs ? refs->n : 0;
+    put_pay(&p, &bare, 0, 0);
+    fflush(m);
+    g_refs = NULL;
+    fclose(m);
+    /* flatten, moving the names' offsets with the text */
+    int *at = malloc(sizeof(int) * (len + 1));
+    char *o = buf;
+    for (size_t i = 0; i < len; i++) {
+        at[i] = (int)(o - buf);
+        if (buf[i] == '\n') {
+            while (i + 1 < len && buf[i + 1] == ' ') { i++; at[i] = (int)(o - buf); }
+            if (o > buf && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        *o++ = buf[i];
     }
-    if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", m);
-    if (c->order == ORDER_PRO_RATA) fputs(" pro rata", m);
+    at[len] = (int)(o - buf);
+    *o = 0;
+    for (int k = first; refs && k < refs->n; k++) {
+        refs->v[k].start = at[refs->v[k].start];
+        refs->v[k].end = at[refs->v[k].end];
+    }
+    free(at);
+    /* in order of place, as a page walks them */
+    for (int k = first + 1; refs && k < refs->n; k++)
+        for (int j = k; j > first && refs->v[j - 1].start > refs->v[j].start; j--) {
+            fmt_ref t = refs->v[j - 1];
+            refs->v[j - 1] = refs->v[j];
+            refs->v[j] = t;
+        }
+    /* without the closing ';' */
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == ';') buf[n - 1] = 0;
+    return buf;
 }
 
-char *fmt_pay_line(const ast_clause *c, fmt_refs *refs) { LINE_TEXT(refs, pay_line(m, c)) }
+char *fmt_pay_line(const ast_clause *c, fmt_refs *refs) { return pay_line_refs(c, refs); }
 
 static void class_line(FILE *m, const ast_class *c)
 {
     const char *sep = "";
     if (c->has_original) { fputs("original ", m); put_money(m, c->original); sep = " "; }
+    if (c->has_maximum) { fprintf(m, "%smaximum ", sep); put_money(m, c->maximum); sep = " "; }
     if (c->notional) { fprintf(m, "%snotional ", sep); put_ref(m, FR_TERM, c->notional); sep = " "; }
     if (c->coupon) { fprintf(m, "%scoupon ", sep); put_expr(m, c->coupon, P_IF); sep = " "; }
-    if (c->has_accrual) fprintf(m, "%saccrual %s", sep, c->accrual == RT_DC_ACT_360 ? "actual/360" : "30/360");
+    if (c->has_accrual) { fprintf(m, "%saccrual %s", sep, c->accrual == RT_DC_ACT_360 ? "actual/360" : "30/360"); sep = " "; }
+    if (c->cap) { fprintf(m, "%scap ", sep); put_expr(m, c->cap, P_IF); }
 }
 
 char *fmt_class_line(const ast_class *c, fmt_refs *refs) { LINE_TEXT(refs, class_line(m, c)) }
@@ -975,8 +1118,19 @@ static void decl_line(FILE *m, const ast_decl *x)
     switch (x->kind) {
     case DK_DEFINE:
     case DK_FUND:
+    case DK_DATE:
         put_expr(m, x->expr, P_IF);
         break;
+    case DK_TRIGGER:
+        put_expr(m, x->expr, P_IF);
+        if (x->sticky) fputs(", once in effect remains in effect", m);
+        break;
+    case DK_ACCOUNT: {
+        const char *sep = "";
+        if (x->has_initial) { fputs("initial ", m); put_money(m, x->initial); sep = " "; }
+        if (x->interest) { fprintf(m, "%sinterest ", sep); put_expr(m, x->interest, P_IF); }
+        break;
+    }
     case DK_INPUT:
         fprintf(m, "input %s", units[x->unit]);
         break;

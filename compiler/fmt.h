@@ -36,6 +36,8 @@ char *fmt_class_text(const ast_class *c);
 char *fmt_cline_text(const ast_cline *l);
 char *fmt_clause_text(const ast_clause *c);
 char *fmt_line_text(const ast_line *l);
+char *fmt_expr_text(const ast_expr *e);
+char *fmt_alloc_text(const ast_alloc *a);
 char *fmt_section_text(const ast_section *s);
 
 /* Where the names in a printed line stand, so a page can link them: the

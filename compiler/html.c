@@ -120,7 +120,8 @@ void html_ids_deal(html_ids *t, const ast_deal *d)
 {
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        html_id(t, x->kind == DK_GROUP ? HK_GROUP : x->kind == DK_PARTY || x->kind == DK_RESIDUAL ? HK_PARTY : HK_TERM,
+        html_id(t, x->kind == DK_GROUP ? HK_GROUP
+                   : x->kind == DK_PARTY || x->kind == DK_RESIDUAL || x->kind == DK_INSURER ? HK_PARTY : HK_TERM,
                 x->name);
     }
     for (int i = 0; i < d->classes.n; i++) html_id(t, HK_CLASS, ((const ast_class *)d->classes.v[i])->name);
@@ -159,6 +160,10 @@ void html_linked(FILE *out, const char *text, const fmt_refs *refs, const html_i
         const fmt_ref *r = &refs->v[i];
         if ((size_t)r->start < at || (size_t)r->end > len) continue;
         const char *id = html_id_find(t, html_kind_of_ref(r->kind), r->name);
+        /* a payee may be an account, "balance of" a class or an account:
+         * the name's own anchor, whatever its kind */
+        for (int k = 0; !id && k < t->n; k++)
+            if (strcmp(t->v[k].name, r->name) == 0) id = t->v[k].id;
         if (!id) continue;
         html_esc(out, text + at, (size_t)r->start - at);
         fprintf(out, "<a href=\"#%s\">", id);

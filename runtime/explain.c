@@ -119,7 +119,7 @@ static void explain_clause(const rt_deal *d, const rt_dec *slot, int32_t clause)
     const rt_clause_doc_t *c = clause < d->clause_docs.n ? &d->clause_docs.v[clause] : NULL;
     char a[RT_NUMBUF], b[RT_NUMBUF], e[RT_NUMBUF];
     printf("clause %s pays %s from fund \"%s\"\n", c && c->label ? c->label : d->clauses.v[clause].label,
-           d->clauses.v[clause].payee, d->funds.v[d->clauses.v[clause].fund]);
+           d->clauses.v[clause].payee, d->funds.v[d->clauses.v[clause].fund].name);
     if (c && c->formula && c->formula[0]) printf("    formula: %s\n", c->formula);
     if (c && c->amended_by && c->amended_by[0]) {
         char eff[16];
