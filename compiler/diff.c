@@ -783,22 +783,40 @@ static void put_users_text(FILE *out, const users *u, int width)
     free(buf);
 }
 
-static void amendment_header_text(FILE *out, const diff_options *o)
+static void amendment_header_text(FILE *out, const diff_options *o, int width)
 {
+    char *buf = NULL;
+    size_t len = 0;
     if (!o->namendments) {
-        fprintf(out, "%s compared with %s\n", o->new_name, o->old_name);
+        FILE *m = open_memstream(&buf, &len);
+        fprintf(m, "%s compared with %s", o->new_name, o->old_name);
+        fclose(m);
+        diff_wrap(out, buf, 0, width);
+        free(buf);
         return;
     }
     for (int i = 0; i < o->namendments; i++) {
         const ast_amendment *a = o->amendments[i];
-        fprintf(out, "%s to \"%s\"\n    dated ", a->title, a->agreement);
-        put_date(out, a->dated);
-        fputs(", effective ", out);
-        put_date(out, a->effective);
-        if (a->under) fprintf(out, ", made under Section %s", a->under);
-        fputc('\n', out);
+        FILE *m = open_memstream(&buf, &len);
+        fprintf(m, "%s to \"%s\"", a->title, a->agreement);
+        fclose(m);
+        diff_wrap(out, buf, 0, width);
+        free(buf);
+        m = open_memstream(&buf, &len);
+        fputs("dated ", m);
+        put_date(m, a->dated);
+        fputs(", effective ", m);
+        put_date(m, a->effective);
+        if (a->under) fprintf(m, ", made under Section %s", a->under);
+        fclose(m);
+        diff_wrap(out, buf, 4, width);
+        free(buf);
     }
-    fprintf(out, "compared with the agreement as it stood before (%s)\n", o->old_name);
+    FILE *m = open_memstream(&buf, &len);
+    fprintf(m, "compared with the agreement as it stood before (%s)", o->old_name);
+    fclose(m);
+    diff_wrap(out, buf, 0, width);
+    free(buf);
 }
 
 static void status_line(FILE *out, const change *c, int width)
@@ -823,10 +841,23 @@ static void status_line(FILE *out, const change *c, int width)
     free(buf);
 }
 
+/* "Section 1(b), now 1(c) (moved)" */
+static char *change_title(const change *c)
+{
+    const entry *e = main_entry(c);
+    char *h = heading(e->kind, c->old ? c->old->name : e->name);
+    size_t n = strlen(h) + (c->new_ ? strlen(c->new_->name) : 0) + 32;
+    char *r = malloc(n);
+    if (!strcmp(c->change, "moved")) snprintf(r, n, "%s, now %s (%s)", h, c->new_->name, c->change);
+    else snprintf(r, n, "%s (%s)", h, c->change);
+    free(h);
+    return r;
+}
+
 static void put_text_format(FILE *out, change *ch, int n, const diff_options *o, const char *notes)
 {
     int width = text_width(o);
-    amendment_header_text(out, o);
+    amendment_header_text(out, o, width);
     for (const char *p = notes; *p;) {
         const char *e = strchr(p, '\n');
         char *line = malloc(strlen(p) + 8);
@@ -837,20 +868,16 @@ static void put_text_format(FILE *out, change *ch, int n, const diff_options *o,
     }
     fprintf(out, "\n%d change%s\n", n, n == 1 ? "" : "s");
     for (int i = 0; i < n; i++) {
-        const entry *e = main_entry(&ch[i]);
-        char *h = heading(e->kind, ch[i].old ? ch[i].old->name : e->name);
-        fprintf(out, "  %s", h);
-        if (!strcmp(ch[i].change, "moved")) fprintf(out, ", now %s", ch[i].new_->name);
-        fprintf(out, " (%s)\n", ch[i].change);
+        char *h = change_title(&ch[i]);
+        diff_wrap(out, h, 2, width);
         free(h);
     }
     for (int i = 0; i < n; i++) {
         const change *c = &ch[i];
         const entry *e = main_entry(c);
-        char *h = heading(e->kind, c->old ? c->old->name : e->name);
-        fprintf(out, "\n%s", h);
-        if (!strcmp(c->change, "moved")) fprintf(out, ", now %s", c->new_->name);
-        fprintf(out, " (%s)\n", c->change);
+        char *h = change_title(c);
+        fputc('\n', out);
+        diff_wrap(out, h, 0, width);
         free(h);
         status_line(out, c, width);
         int moved = !strcmp(c->change, "moved");

@@ -632,6 +632,152 @@ static void explain_a_figure(void **state)
     assert_int_equal(run(argv3, wpath("ex3.out"), wpath("ex3.err")), 1);
 }
 
+/* The lawyer's tools on RAMP 2002-RS1's Amendment Number One. */
+static char *run_slurp(char **argv, const char *name, int want)
+{
+    char out[600], err[620];
+    snprintf(out, sizeof out, "%s", wpath(name));
+    snprintf(err, sizeof err, "%.600s.err", out);
+    int st = run(argv, out, err);
+    if (st != want) {
+        char *e = slurp(err);
+        fprintf(stderr, "%s: status %d, stderr:\n%s\n", argv[1], st, e);
+        free(e);
+    }
+    assert_int_equal(st, want);
+    return slurp(out);
+}
+
+static int count(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p += strlen(what)) n++;
+    return n;
+}
+
+static void lawyers_redline_consolidation_explain(void **state)
+{
+    (void)state;
+    char src[600], am[600], st[600], rem[600];
+    snprintf(src, sizeof src, "%s/ramp-2002-rs1.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/ramp-2002-rs1-amendment-1.amend", AGREEMENTS_DIR);
+    snprintf(st, sizeof st, "%s/ramp-2002-rs1/opening-2002-11-25.json", AGREEMENTS_DIR);
+    snprintf(rem, sizeof rem, "%s/ramp-2002-rs1/remittance-2002-12-26.csv", AGREEMENTS_DIR);
+
+    /* the redline: the amendment's particulars; its four changes, Section 5
+     * among them; the words it adds, and only those */
+    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "1000", NULL };
+    char *t = run_slurp(d, "rs1.diff", 0);
+    assert_non_null(strstr(t, "Amendment Number One to \"RAMP Series 2002-RS1 Trust\"\n"
+                              "    dated 2002-05-24, effective 2002-05-24, made under Section 11.01(a)(ii)\n"));
+    assert_non_null(strstr(t, "\n4 changes\n"));
+    assert_non_null(strstr(t, "  Section 11.01(a)(vi) (changed)\n"));
+    assert_non_null(strstr(t, "provided that such action shall not{+, as evidenced by an Opinion of Counsel,+} adversely"));
+    assert_non_null(strstr(t, "With respect to {+(a) the first two Distribution Dates, $0, and (b)+} any Distribution Date "
+                              "{+after the first two Distribution Dates+}, an amount"));
+    assert_non_null(strstr(t, "{+on or after the eleventh Distribution Date,+} to the Class A-I"));
+    assert_non_null(strstr(t, "The words before are reconstructed: as it stood before Amendment Number One"));
+    /* a changed clause lists what reads it: the statement line and the
+     * definition that read the cash it finds */
+    assert_non_null(strstr(t, "Statement line \"Group I Increase Covered by Group II\""));
+    assert_null(strstr(t, "(as reconstructed)"));
+    free(t);
+    /* wrapped at the width asked for */
+    char *dw[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "72", NULL };
+    t = run_slurp(dw, "rs1-72.diff", 0);
+    for (const char *p = t; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        /* a line may only pass the width when one word is longer */
+        if (n > 72 && memchr(p, ' ', n) && strspn(p, " ") + 1 < n) {
+            const char *sp = p + strspn(p, " ");
+            if (memchr(sp, ' ', n - (size_t)(sp - p))) fail_msg("line over 72 columns: %.*s", (int)n, p);
+        }
+        p = e ? e + 1 : p + n;
+    }
+    free(t);
+    /* JSON carries the amendment's particulars */
+    char *dj[] = { DEALC_BIN, "diff", src, am, "--format", "json", NULL };
+    t = run_slurp(dj, "rs1.json", 0);
+    assert_non_null(strstr(t, "\"amendments\": [{\"title\": \"Amendment Number One\", \"agreement\": \"RAMP Series 2002-RS1 "
+                              "Trust\", \"dated\": \"2002-05-24\", \"effective\": \"2002-05-24\", \"under\": \"11.01(a)(ii)\"}]"));
+    assert_non_null(strstr(t, "\"kind\": \"section\", \"name\": \"11.01(a)(vi)\""));
+    free(t);
+    /* the HTML redline: prose first, formula beneath, the summary linked */
+    char *dh[] = { DEALC_BIN, "diff", src, am, "--format", "html", NULL };
+    t = run_slurp(dh, "rs1.html", 0);
+    assert_non_null(strstr(t, "<h1>Amendment Number One</h1>"));
+    assert_non_null(strstr(t, "Summary of changes"));
+    assert_non_null(strstr(t, "<li><a href=\"#sec-11-01-a-vi\">Section 11.01(a)(vi)</a>"));
+    assert_non_null(strstr(t, "shall not<ins>, as evidenced by an Opinion of Counsel,</ins> adversely"));
+    assert_non_null(strstr(t, "<div class=\"formula\"><span class=\"k\">Formula</span><ins>if distribution number"));
+    free(t);
+
+    /* consolidated as of 2002-12-26: the header, each replaced provision
+     * noted, no comment left from the words it replaced, and against the
+     * agreement exactly the amendment's four changes (collateral as written) */
+    char cons[600];
+    snprintf(cons, sizeof cons, "%s", wpath("rs1-as-of.deal"));
+    char *c1[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2002-12-26", "-o", cons, NULL };
+    free(run_slurp(c1, "rs1-cons.out", 0));
+    t = slurp(cons);
+    assert_non_null(strstr(t, "// RAMP Series 2002-RS1 Trust, as it stood on 2002-12-26 (dealc consolidate).\n"));
+    assert_non_null(strstr(t, "// Amended by \"Amendment Number One\", dated 2002-05-24, effective 2002-05-24, made under "
+                              "Section 11.01(a)(ii);\n"));
+    assert_int_equal(count(t, "// as amended by \"Amendment Number One\", effective 2002-05-24\n"), 4);
+    assert_null(strstr(t, "before Amendment Number One (reconstructed"));
+    free(t);
+    char *c2[] = { DEALC_BIN, "diff", src, cons, "--no-color", NULL };
+    t = run_slurp(c2, "rs1-cons.diff", 0);
+    assert_non_null(strstr(t, "\n4 changes\n"));
+    assert_null(strstr(t, "Collateral line"));
+    free(t);
+    /* a date before the agreement: shown as made, with a warning that says so */
+    char *c3[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "1990-01-01", NULL };
+    t = run_slurp(c3, "rs1-1990.out", 0);
+    assert_non_null(strstr(t, "as it was made: 1990-01-01 is before its closing date"));
+    free(t);
+    t = slurp(wpath("rs1-1990.out.err"));
+    assert_non_null(strstr(t, "warning: 1990-01-01 is before the agreement's closing date (2002-01-30)"));
+    free(t);
+
+    /* explain takes the clause's label as printed, shows the formula in
+     * force as written (no switch on the payment date) */
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s", wpath("rs1-explain"));
+    char *b[] = { DEALC_BIN, "build", src, am, "-o", bin, NULL };
+    free(run_slurp(b, "rs1-explain.out", 0));
+    char *e1[] = { bin, "explain", "--state", st, rem, "--period", "1", "4.02(d)(xiii)", NULL };
+    t = run_slurp(e1, "rs1-ex1.out", 0);
+    assert_non_null(strstr(t, "clause 4.02(d)(xiii) pays"));
+    assert_non_null(strstr(t, "    formula: pay if distribution number >= 11 then"));
+    assert_non_null(strstr(t, "    as amended by \"Amendment Number One\", effective 2002-05-24\n"));
+    assert_non_null(strstr(t, "available 1,117,305.54, paid 1,117,305.54, not paid 0.00"));
+    free(t);
+    char *e2[] = { bin, "explain", "--state", st, rem, "--period", "1", "Group I Overcollateralization Increase Amount", NULL };
+    t = run_slurp(e2, "rs1-ex2.out", 0);
+    assert_non_null(strstr(t, "\"Group I Overcollateralization Increase Amount\" = 1,117,305.54\n"));
+    assert_null(strstr(t, "payment date >="));
+    assert_non_null(strstr(t, "    formula: if distribution number <= 2 then $0.00 else min(available at \"4.02(c)(xii)\" + "
+                              "available at \"4.02(d)(xiii)\""));
+    /* a ratio as a percentage; a reconstructed provision says so */
+    assert_non_null(strstr(t, "\"Group I Senior Enhancement Percentage\" = 0.084567901235 (8.4568%)"));
+    assert_non_null(strstr(t, "        reconstructed\n"));
+    free(t);
+    char *e3[] = { bin, "explain", "--state", st, rem, "--period", "1", "Section 11.01(a)(vi)", NULL };
+    free(run_slurp(e3, "rs1-ex3.out", 1));
+
+    /* --impact in JSON: the parties, every period; in HTML, tables */
+    char *i1[] = { DEALC_BIN, "diff", src, am, "--format", "json", "--impact", "--", "replay", "--state", st, rem, NULL };
+    t = run_slurp(i1, "rs1-impact.json", 0);
+    assert_non_null(strstr(t, "\"impact\": {\"scenario\": {\"command\": \"replay\""));
+    assert_non_null(strstr(t, "{\"name\": \"Class SB-II\", \"kind\": \"party\", \"total\": {\"old\": \"1117305.54\", "
+                              "\"new\": \"0.00\", \"change\": \"-1117305.54\"}"));
+    assert_non_null(strstr(t, "{\"period\": \"2002-12-26\", \"date\": \"2002-12-26\", \"principal\": {\"old\": "
+                              "\"6900000.00\", \"new\": \"8017305.54\"}"));
+    free(t);
+}
+
 int main(void)
 {
     snprintf(work, sizeof work, "%s", WORK_DIR);
@@ -651,6 +797,7 @@ int main(void)
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
         cmocka_unit_test(ramp_2002_rs1_amendment_impact),
         cmocka_unit_test(explain_a_figure),
+        cmocka_unit_test(lawyers_redline_consolidation_explain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
