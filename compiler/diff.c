@@ -692,15 +692,20 @@ static int vis_width(const char *s, size_t n)
 }
 
 /* s filled to the width, each line indented */
-void diff_wrap(FILE *out, const char *s, int indent, int width)
+static void fill(FILE *out, const char *s, int indent, int width, int keep_quoted)
 {
-    int col = 0;
+    int col = 0, quoted = 0;
     const char *p = s;
     while (*p) {
         while (*p == ' ') p++;
         if (!*p) break;
         const char *q = p;
-        while (*q && *q != ' ') q++;
+        /* a formula's quoted name is not broken across lines */
+        while (*q && (*q != ' ' || (keep_quoted && quoted))) {
+            if (*q == '"' && keep_quoted) quoted = !quoted;
+            if (*q == '\\' && q[1]) q++;
+            q++;
+        }
         int w = vis_width(p, (size_t)(q - p));
         if (col && col + 1 + w > width) { fputc('\n', out); col = 0; }
         if (!col) { fprintf(out, "%*s", indent, ""); col = indent; }
@@ -711,6 +716,8 @@ void diff_wrap(FILE *out, const char *s, int indent, int width)
     }
     if (col) fputc('\n', out);
 }
+
+void diff_wrap(FILE *out, const char *s, int indent, int width) { fill(out, s, indent, width, 0); }
 
 /* the words of a change, marked: [-old-] {+new+}, or coloured */
 static char *marked_text(const op *ops, int n, int color)
@@ -899,7 +906,7 @@ static void put_text_format(FILE *out, change *ch, int n, const diff_options *o,
                         : redline_text(c->old ? c->old->formula : NULL, c->new_ ? c->new_->formula : NULL, 0, o->color);
         if (f && *f && strcmp(f, "{+-}") != 0) {
             fputs("  Formula:\n", out);
-            diff_wrap(out, f, 4, width);
+            fill(out, f, 4, width, 1);
         }
         free(f);
         put_users_text(out, &c->deps, width);

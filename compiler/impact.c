@@ -343,8 +343,8 @@ void impact_text(FILE *out, const impact_report *r, const char *notes)
             for (int k = 0; k < x->nperiods; k++) text_period(out, x, &x->periods[k]);
         } else {
             for (int k = 0; k < 3; k++) text_period(out, x, &x->periods[k]);
-            fprintf(out, "  %s: %d more periods differ, to %s %s (each in --format json or html)\n", x->name,
-                    x->nperiods - 3, r->projection ? "period" : "", x->periods[x->nperiods - 1].period);
+            fprintf(out, "  %s: %d more periods differ, to %s%s (each in --format json or html)\n", x->name,
+                    x->nperiods - 3, r->projection ? "period " : "", x->periods[x->nperiods - 1].period);
         }
         fprintf(out, "  %s%s%s total cash %s -> %s (%s%s)", x->name, strcmp(x->kind, "class") ? ", " : "",
                 strcmp(x->kind, "class") ? x->kind : "", money(a, x->total[0]), money(b, x->total[1]),
