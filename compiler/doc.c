@@ -100,15 +100,14 @@ static void formula_box(docctx *c, char *text, fmt_refs *refs)
 static void marks(docctx *c, const char *amended_by, int effective, const char *recon)
 {
     if (amended_by) {
-        fputs("<p class=\"note\"><span class=\"badge amended\">amended</span> As amended by ", c->out);
+        fputs("<p class=\"note\">As amended by ", c->out);
         html_escs(c->out, amended_by);
         fputs(", effective ", c->out);
         put_date(c->out, effective);
         fputs(".</p>\n", c->out);
     }
     if (recon) {
-        fputs("<p class=\"note\"><span class=\"badge recon\">reconstructed</span> Not the source document's "
-              "words", c->out);
+        fputs("<p class=\"note\">Reconstructed: not the source document's words", c->out);
         if (*recon) { fputs(": ", c->out); html_escs(c->out, recon); }
         fputs(".</p>\n", c->out);
     }

@@ -20,6 +20,9 @@ done
 check "legal words (text)" legal-old-legal-new.text "$dealc" diff legal-old.deal legal-new.deal --no-color
 if "$dealc" diff legal-old.deal legal-new.deal --format html | grep -qxF -f legal-old-legal-new.html.row; then
   pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL legal words (html)"; fi
+# an amount is one word: its thousands separators do not split it
+if "$dealc" diff base.deal amounts.deal --no-color | grep -qF '[-$100.00-] {+$1,000,000.00+}'; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL an amount split at its commas"; fi
 # a reformatting is no change in any format
 out=$("$dealc" diff base.deal reformatted.deal --format json)
 if [ "$out" = '{"old": "base.deal", "new": "reformatted.deal", "amendments": [], "notes": [], "changes": []}' ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL reformatting (json): $out"; fi

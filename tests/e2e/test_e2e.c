@@ -741,6 +741,25 @@ static void lawyers_redline_consolidation_explain(void **state)
     assert_non_null(strstr(t, "warning: 1990-01-01 is before the agreement's closing date (2002-01-30)"));
     free(t);
 
+    /* doc as it stood before the amendment took effect: said, and nothing
+     * marked amended; after it, the four provisions marked */
+    char page[600];
+    snprintf(page, sizeof page, "%s", wpath("rs1-doc.html"));
+    char *g1[] = { DEALC_BIN, "doc", src, am, "--as-of", "2002-03-01", "-o", page, NULL };
+    free(run_slurp(g1, "rs1-doc.out", 0));
+    t = slurp(page);
+    assert_non_null(strstr(t, "As it stood on 1 March 2002."));
+    assert_non_null(strstr(t, "effective 24 May 2002, made under Section 11.01(a)(ii)): not yet in effect"));
+    assert_null(strstr(t, "badge amended"));
+    free(t);
+    char *g2[] = { DEALC_BIN, "doc", src, am, "-o", page, NULL };
+    free(run_slurp(g2, "rs1-doc.out", 0));
+    t = slurp(page);
+    assert_int_equal(count(t, "<span class=\"badge amended\">amended</span>"), 4);
+    assert_non_null(strstr(t, "<section id=\"def-group-i-excess-cash-flow\">"));
+    assert_non_null(strstr(t, "<tr id=\"sec-4-02-d-xiii\">"));
+    free(t);
+
     /* explain takes the clause's label as printed, shows the formula in
      * force as written (no switch on the payment date) */
     char bin[600];
