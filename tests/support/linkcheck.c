@@ -58,7 +58,7 @@ static int check(const char *path)
     names ids = { 0 }, hrefs = { 0 };
     collect(text, "id=\"", &ids);
     collect(text, "href=\"#", &hrefs);
-    qsort(ids.v, (size_t)ids.n, sizeof *ids.v, cmp);
+    if (ids.n) qsort(ids.v, (size_t)ids.n, sizeof *ids.v, cmp);
     int bad = 0;
     for (int i = 1; i < ids.n; i++)
         if (strcmp(ids.v[i].v, ids.v[i - 1].v) == 0) {
@@ -67,7 +67,7 @@ static int check(const char *path)
         }
     for (int i = 0; i < hrefs.n; i++) {
         name key = { hrefs.v[i].v, 0 };
-        if (!bsearch(&key, ids.v, (size_t)ids.n, sizeof *ids.v, cmp)) {
+        if (!ids.n || !bsearch(&key, ids.v, (size_t)ids.n, sizeof *ids.v, cmp)) {
             printf("%s:%d: link to #%s, which the page does not have\n", path, hrefs.v[i].line, hrefs.v[i].v);
             bad = 1;
         }
