@@ -291,7 +291,9 @@ int impact_compare(impact_report *r, const char *old_csv, const char *new_csv, c
                         why_not_repaid(x->not_repaid[s], sizeof x->not_repaid[s], sides[s], &v[s],
                                        sides[1 - s] && !outstanding(sides[1 - s]));
                 }
-                if (r->nperiods < (o ? o->n : 0)) r->nperiods = o ? o->n : 0;
+                /* a projection's period 0 is the start, not a payment */
+                int counted = o ? o->n - (proj && o->n && strcmp(o->v[0].period, "0") == 0) : 0;
+                if (r->nperiods < counted) r->nperiods = counted;
                 if (x->nperiods) r->n++;
                 else free(x->periods);
             }
