@@ -947,16 +947,25 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
 
 void ast_dump(FILE *out, const ast_deal *d)
 {
-    static const char *const dk[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    /* one name per ast_decl_kind, in its order; the assertion catches a
+     * kind added to the enum's end without a name here */
+    static const char *const dk[] = { "group", "input",   "party",   "residual", "define", "fund",
+                                      "schedule", "account", "insurer", "trigger", "date" };
+    _Static_assert(sizeof dk / sizeof dk[0] == DK_DATE + 1, "a declaration kind without a name");
     fprintf(out, "(deal \"%s\" closing=%d first_payment=%d payment_day=%d bdc=%d\n",
             d->name, d->closing, d->first_payment, d->payment_day, d->bdc);
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
         fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
         if (x->kind == DK_INPUT) fprintf(out, " unit=%d", x->unit);
+        /* what changes a declaration's meaning besides its expression, so
+         * that fmt's same-tree check (tests/fmt.sh) sees it */
+        if (x->kind == DK_TRIGGER && x->sticky) fputs(" once-in-effect-remains", out);
+        if (x->kind == DK_ACCOUNT && x->has_initial) { fputs(" initial=", out); dump_dec(out, x->initial); }
         if (x->text) fprintf(out, " text=\"%s\"", x->text);
         if (x->reconstructed) fprintf(out, " reconstructed=\"%s\"", x->reconstructed);
         if (x->expr) { fputc('\n', out); dump_expr(out, x->expr, 2); }
+        if (x->interest) { fprintf(out, "\n    (interest\n"); dump_expr(out, x->interest, 3); fputc(')', out); }
         for (int j = 0; j < x->entries.n; j++) {
             const ast_sched_entry *s = x->entries.v[j];
             fprintf(out, "\n    (entry %d %d\n", s->from, s->to);

@@ -225,6 +225,52 @@ static void section_labels_in_order(void **state)
     assert_int_equal(fmt_label_cmp("4.02(c)(xii)", "4.02(c)(xii)"), 0);
 }
 
+/* --emit=ast names every kind of declaration (it indexed past its table of
+ * names for accounts, insurers, triggers and dates) and shows what changes
+ * one's meaning besides its expression: a trigger's memory, an account's
+ * opening balance and interest. tests/fmt.sh compares these dumps to prove
+ * a formatted deal means the same, so a dropped "once in effect remains in
+ * effect" must change the dump. */
+static char *dump_of(const char *decls)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s}\n", FRONT_HEADER, decls);
+    front_result *r = front_text(text, 0);
+    assert_int_equal(r->diag.nerrors, 0);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    ast_dump(f, r->b.deal);
+    fclose(f);
+    front_free(r);
+    return buf;
+}
+
+static void dump_names_every_declaration(void **state)
+{
+    (void)state;
+    char *d = dump_of("  input \"Delinquency\" rate;\n"
+                      "  account \"Reserve\" initial $500.00 interest 1.00% of balance of \"A\";\n"
+                      "  insurer \"Insurer\";\n"
+                      "  trigger \"Sticky\" = \"Delinquency\" > 5%, once in effect remains in effect;\n"
+                      "  trigger \"Fresh\" = \"Delinquency\" > 5%;\n"
+                      "  date \"Stepdown Date\" = later of (distribution 2, first distribution on which "
+                      "\"Delinquency\" < 2%);\n");
+    assert_non_null(strstr(d, "  (account \"Reserve\" initial=500\n    (interest\n"));
+    assert_non_null(strstr(d, "  (insurer \"Insurer\")"));
+    assert_non_null(strstr(d, "  (trigger \"Sticky\" once-in-effect-remains\n"));
+    assert_non_null(strstr(d, "  (trigger \"Fresh\"\n"));
+    assert_non_null(strstr(d, "  (date \"Stepdown Date\"\n"));
+    free(d);
+    /* the same trigger without its memory dumps differently */
+    char *a = dump_of("  input \"D\" rate;\n  trigger \"X\" = \"D\" > 5%, once in effect remains in effect;\n");
+    char *b = dump_of("  input \"D\" rate;\n  trigger \"X\" = \"D\" > 5%;\n");
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +282,7 @@ int main(void)
         cmocka_unit_test(deep_nesting_is_an_error_not_a_crash),
         cmocka_unit_test(sections_and_marks),
         cmocka_unit_test(section_labels_in_order),
+        cmocka_unit_test(dump_names_every_declaration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
