@@ -639,6 +639,8 @@ void build_account(ast_builder *B, src_loc loc, const char *name, src_loc nloc, 
     x->name_loc = nloc;
     x->unit = RT_UNIT_MONEY;
     x->text = text;
+    x->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     ptrvec_push(B->arena, &B->deal->decls, x);
     push_item(B, IT_DECL, loc, x);
 }

@@ -874,13 +874,20 @@ static LLVMValueRef cstr(cg *g, const char *s)
     return LLVMBuildGlobalStringPtr(g->b, s ? s : "", "");
 }
 
+/* what explain numbers a definition by: definitions first, then the
+ * triggers and dates after them (their values live in the memory slots) */
+static int explain_index(cg *g, const ast_decl *x)
+{
+    return x->kind == DK_TRIGGER || x->kind == DK_DATE ? g->s->defines.n + x->index : x->index;
+}
+
 /* one figure a definition uses, once */
 static void emit_use(cg *g, LLVMValueRef D, ast_decl *x, const char *label, int slot, int unit, int def_ref, ptrvec *seen)
 {
     for (int i = 0; i < seen->n; i++)
         if (strcmp(seen->v[i], label) == 0) return;
     ptrvec_push(&g->scratch, seen, (void *)arena_strndup(&g->scratch, label, strlen(label)));
-    LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, label), k32(g, slot), k32(g, unit), k32(g, def_ref) };
+    LLVMValueRef a[6] = { D, k32(g, explain_index(g, x)), cstr(g, label), k32(g, slot), k32(g, unit), k32(g, def_ref) };
     call(g, FN_rt_def_use, a, 6);
 }
 
@@ -908,7 +915,8 @@ static void emit_uses(cg *g, LLVMValueRef D, ast_decl *x, const ast_expr *e, ptr
         case DK_FUND: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_FUND(&g->L, e->decl->index, RT_F_DEPOSIT), RT_UNIT_MONEY, -1, seen); break;
         case DK_TRIGGER:
         case DK_DATE:
-            emit_use(g, D, x, leaf_text(g, e), RT_SLOT_MEMORY(&g->L, e->decl->index, RT_M_VALUE), e->decl->unit, -1, seen);
+            emit_use(g, D, x, leaf_text(g, e), RT_SLOT_MEMORY(&g->L, e->decl->index, RT_M_VALUE), e->decl->unit,
+                     explain_index(g, e->decl), seen);
             break;
         default: break;
         }
@@ -1083,6 +1091,22 @@ static void gen_describe(cg *g)
             ptrvec seen = { 0 };
             emit_uses(g, D, x, v->expr, &seen);
         }
+    }
+    /* ... the triggers' and dates' the same way, numbered after them */
+    for (int i = 0; i < s->memory.n; i++) {
+        ast_decl *x = s->memory.v[i];
+        char *f = fmt_expr_line(x->expr, NULL);
+        LLVMValueRef a[6] = { D, k32(g, explain_index(g, x)), cstr(g, f), cstr(g, x->text), cstr(g, ""), k32(g, 0) };
+        call(g, FN_rt_def_info, a, 6);
+        free(f);
+        if (x->reconstructed) {
+            const char *note = *x->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", x->reconstructed)
+                                                 : "reconstructed";
+            LLVMValueRef b[4] = { D, k32(g, RT_NOTE_DEF), k32(g, explain_index(g, x)), cstr(g, note) };
+            call(g, FN_rt_add_note, b, 4);
+        }
+        ptrvec seen = { 0 };
+        emit_uses(g, D, x, x->expr, &seen);
     }
     /* ... and each clause as the agreement prints it */
     for (int i = 0; i < s->clauses.n; i++) {

@@ -516,11 +516,13 @@ static void put_decl(printer *p, const ast_decl *x, int level)
         put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
         if (x->sticky) fputs(", once in effect remains in effect", p->out);
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_ACCOUNT:
         if (x->has_initial) { fputs(" initial ", p->out); put_money(p->out, x->initial); }
         if (x->interest) { fputs(" interest ", p->out); fmt_expr(p->out, x->interest); }
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_SCHEDULE:
         fputs(" {\n", p->out);

@@ -307,11 +307,11 @@ item
     | KW_FUND TOK_STRING '=' expr opt_words ';'       { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
     | KW_SECTION TOK_STRING opt_words ';'              { build_section(B, @$, $2, @2, $3); }
     | KW_SCHEDULE TOK_STRING '{' sched_entries '}'    { build_schedule(B, @$, $2, @2, $4); }
-    | KW_ACCOUNT TOK_STRING acct_attrs opt_text ';'   { build_account(B, @$, $2, @2, $3, $4); }
+    | KW_ACCOUNT TOK_STRING acct_attrs opt_words ';'  { build_account(B, @$, $2, @2, $3, $4); }
     | KW_INSURER TOK_STRING ';'                       { build_decl(B, DK_INSURER, @$, $2, @2, 0, NULL, NULL); }
-    | KW_TRIGGER TOK_STRING '=' expr opt_sticky opt_text ';'
+    | KW_TRIGGER TOK_STRING '=' expr opt_sticky opt_words ';'
                                                       { build_trigger(B, @$, $2, @2, $4, $5, $6); }
-    | KW_DATE TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_DATE, @$, $2, @2, RT_UNIT_DATE, $4, $5); }
+    | KW_DATE TOK_STRING '=' expr opt_words ';'       { build_decl(B, DK_DATE, @$, $2, @2, RT_UNIT_DATE, $4, $5); }
     | KW_RETIRED KW_CLASSES KW_SHOW KW_COUPON TOK_PERCENT ';'
                                                       { build_retired(B, @$, $5, @5); }
     | class_block

@@ -49,14 +49,37 @@ static int32_t version_on(const rt_deal *d, int32_t def, int32_t date)
     return best;
 }
 
-static void explain_def(const rt_deal *d, const rt_dec *slot, int32_t def, int depth, char *seen, int32_t date)
+/* a definition (def < ndefs) or, numbered after them, a trigger or date:
+ * its name, unit and value this period */
+static const char *def_name(const rt_deal *d, int32_t def)
+{
+    return def < d->defs.n ? d->defs.v[def].name : d->memory.v[def - d->defs.n].name;
+}
+
+static void def_value(const rt_deal *d, const rt_dec *slot, int32_t def, char *v)
 {
     const rt_layout *l = &d->layout;
+    if (def < d->defs.n) {
+        put_value(slot[RT_SLOT_DEF(l, def)], d->defs.v[def].unit, v);
+        return;
+    }
+    int32_t m = def - d->defs.n;
+    rt_dec x = slot[RT_SLOT_MEMORY(l, m, RT_M_VALUE)];
+    if (d->memory.v[m].kind != RT_MEM_DATE)
+        strcpy(v, x ? "in effect" : "not in effect");
+    else if (x >= (rt_dec)RT_DATE_NEVER * RT_SCALE)
+        strcpy(v, "not yet");
+    else
+        put_value(x, RT_UNIT_DATE, v);
+}
+
+static void explain_def(const rt_deal *d, const rt_dec *slot, int32_t def, int depth, char *seen, int32_t date)
+{
     char v[RT_NUMBUF + 32];
     int32_t ver = version_on(d, def, date);
     const rt_def_doc *doc = ver >= 0 ? &d->def_docs.v[ver] : NULL;
-    put_value(slot[RT_SLOT_DEF(l, def)], d->defs.v[def].unit, v);
-    printf("%*s\"%s\" = %s\n", depth * 4, "", d->defs.v[def].name, v);
+    def_value(d, slot, def, v);
+    printf("%*s\"%s\" = %s\n", depth * 4, "", def_name(d, def), v);
     if (seen[def]) {
         printf("%*s    (explained above)\n", depth * 4, "");
         return;
@@ -165,8 +188,8 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     rt_deal *d = rt_load_deal(describe);
     if (!d) return 1;
     int32_t def = -1, clause = -1;
-    for (int32_t i = 0; i < d->defs.n; i++)
-        if (strcmp(d->defs.v[i].name, name) == 0) def = i;
+    for (int32_t i = 0; i < d->defs.n + d->memory.n; i++)
+        if (strcmp(def_name(d, i), name) == 0) def = i;
     for (int32_t i = 0; i < d->clauses.n && clause < 0; i++)
         if (clause_named(d, i, name)) clause = i;
     if (def < 0 && clause < 0) {
@@ -180,7 +203,7 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     rt_remit rm = {0, NULL};
     rt_dec *slot = calloc((size_t)d->layout.total + 1, sizeof *slot);
     rt_run *run = rt_run_new(d);
-    char *seen = calloc((size_t)d->defs.n + 1, 1);
+    char *seen = calloc((size_t)d->defs.n + (size_t)d->memory.n + 1, 1);
     if (!slot || !run || !seen || !rt_state_init(&st, d)) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
