@@ -242,7 +242,8 @@ static void saved_state_rolls_forward(void **state)
  * interest is paid in full. Excess cash is 1,000,000.00 - 39,320.65 -
  * 1,373,205.25 = -412,525.90, so nothing builds overcollateralization, the
  * principal distribution amount is 0.00, nothing is left to reimburse
- * and 412,525.90 is owed to the insurer.
+ * and 412,525.90 is owed to the insurer after the date (the statement's
+ * Unreimbursed Prior Draws).
  *
  * 2004-03-25 (29 days), 5,000,000.00 of interest: A-1 133,373,590.32 x 1.20%
  * x 29/360 = 128,927.80, the others as on 2004-02-25 (IO still on
@@ -274,13 +275,13 @@ static void gmacm_insurer_draw_and_reimbursement(void **state)
     expect(csv, "class", "A-1", "interest", "133373.59");
     expect(csv, "class", "A-1", "interest_shortfall", "0.00");
     expect(csv, "class", "A-1", "principal", "0.00");
-    expect(csv, "line", "Unreimbursed Prior Draws", "value", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "412525.90");
     expect(csv, "insurer", "Credit Enhancer", "unreimbursed_draws", "412525.90");
     expect(csv, "line", "Credit Enhancement Premium", "value", "39320.65");
     const char *d2 = strstr(csv, "\n2004-03-25,");
     assert_non_null(d2);
     expect(d2, "line", "Credit Enhancement Draw Amount", "value", "0.00");
-    expect(d2, "line", "Unreimbursed Prior Draws", "value", "412525.90");
+    expect(d2, "line", "Unreimbursed Prior Draws", "value", "0.00");
     expect(d2, "class", "A-1", "interest", "128927.80");
     expect(d2, "class", "A-1", "principal", "2649741.10");
     expect(d2, "insurer", "Credit Enhancer", "reimbursed", "412525.90");
