@@ -934,7 +934,11 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
     case EX_NAME: fprintf(out, " \"%s\"", e->name); break;
     case EX_POOL: fprintf(out, " field=%d%s%s%s", e->field, e->name ? " for \"" : "", e->name ? e->name : "", e->name ? "\"" : ""); break;
     case EX_CLASSQ: fprintf(out, " %s ", ast_classq_names[e->field]); dump_classes(out, &e->classes); break;
-    case EX_PARTYQ: fprintf(out, " paid to \"%s\"", e->name); break;
+    /* paid to, drawn from, unreimbursed draws of: which one is the field */
+    case EX_PARTYQ: fprintf(out, " field=%d \"%s\"", e->field, e->name); break;
+    case EX_HOLDER: fprintf(out, " field=%d \"%s\"", e->field, e->name); break;
+    case EX_DISTDATE: fputc(' ', out); dump_dec(out, e->num); break;
+    case EX_MIN: case EX_MAX: if (e->field) fputs(" written-as-later-or-earlier", out); break;
     case EX_AVAIL: fprintf(out, " at \"%s\"", e->name); break;
     case EX_GLOBAL: fprintf(out, " field=%d", e->field); break;
     case EX_BIN: fprintf(out, " %s", ast_op_names[e->op]); break;
@@ -956,6 +960,7 @@ void ast_dump(FILE *out, const ast_deal *d)
     _Static_assert(sizeof dk / sizeof dk[0] == DK_DATE + 1, "a declaration kind without a name");
     fprintf(out, "(deal \"%s\" closing=%d first_payment=%d payment_day=%d bdc=%d\n",
             d->name, d->closing, d->first_payment, d->payment_day, d->bdc);
+    if (d->retired_zero) fputs("  (retired-classes-show-zero)\n", out);
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
         fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
@@ -982,27 +987,51 @@ void ast_dump(FILE *out, const ast_deal *d)
         dump_dec(out, c->original);
         fprintf(out, " accrual=%d", c->accrual);
         if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
+        if (c->has_maximum) { fputs(" maximum=", out); dump_dec(out, c->maximum); }
         if (c->text) fprintf(out, " text=\"%s\"", c->text);
         if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
         if (c->coupon) { fputc('\n', out); dump_expr(out, c->coupon, 2); }
+        if (c->cap) { fputs("\n    (cap\n", out); dump_expr(out, c->cap, 3); fputc(')', out); }
         fputs(")\n", out);
     }
     for (int i = 0; i < d->waterfalls.n; i++) {
         const ast_waterfall *w = d->waterfalls.v[i];
         fprintf(out, "  (priority \"%s\" from \"%s\"\n", w->section, w->fund);
+        if (w->guard) { fputs("    (when\n", out); dump_expr(out, w->guard, 3); fputs(")\n", out); }
         for (int j = 0; j < w->clauses.n; j++) {
             const ast_clause *c = w->clauses.v[j];
-            static const char *const ck[] = { "pay-party", "pay-interest", "pay-principal", "pay-unpaid-interest" };
+            /* one name per ast_clause_kind, in its order (a draw or a
+             * purchase indexed past a shorter table) */
+            static const char *const ck[] = { "pay-party",         "pay-interest",   "pay-principal",
+                                              "pay-unpaid-interest", "pay-unpaid-losses", "pay-basis-risk",
+                                              "pay-reimbursement", "draw",           "purchase" };
+            _Static_assert(sizeof ck / sizeof ck[0] == CL_PURCHASE + 1, "a clause kind without a name");
             static const char *const ord[] = { "", " sequentially", " pro-rata" };
             fprintf(out, "    (clause %s %s%s to ", c->label, ck[c->kind], ord[c->order]);
             dump_classes(out, &c->payees);
+            if (c->source) fprintf(out, " source=\"%s\"", c->source);
             if (c->remainder) fputs(" remainder", out);
             if (c->text) fprintf(out, " text=\"%s\"", c->text);
             if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
             if (c->amount) { fputc('\n', out); dump_expr(out, c->amount, 3); }
+            if (c->upto) { fputs("\n      (up-to\n", out); dump_expr(out, c->upto, 4); fputc(')', out); }
             fputs(")\n", out);
         }
         fputs("  )\n", out);
+    }
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        fprintf(out, "  (allocation \"%s\"\n", al->section);
+        dump_expr(out, al->against, 2);
+        for (int j = 0; j < al->steps.n; j++) {
+            const ast_alloc_step *st = al->steps.v[j];
+            static const char *const ord[] = { "", " sequentially", " pro-rata" };
+            fprintf(out, "\n    (write-down %s%s ", st->label, ord[st->order]);
+            dump_classes(out, &st->payees);
+            if (st->text) fprintf(out, " text=\"%s\"", st->text);
+            fputc(')', out);
+        }
+        fputs(")\n", out);
     }
     if (d->has_cutoff) fprintf(out, "  (cutoff %d)\n", d->cutoff);
     if (d->has_cleanup) { fputs("  (cleanup-call ", out); dump_dec(out, d->cleanup); fputs(")\n", out); }

@@ -33,6 +33,19 @@ for want in 'Test Amendment One to "GMACM Home Equity Loan Trust 2003-HE2"' 'dat
             '[-0.1175%-] {+0.20%+}' 'Section 3.05(a)(iii) (through "Principal Distribution Amount")' '1 change'; do
   if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL amendment diff lacks: $want"; fi
 done
+# a deal with accounts, an insurer, a trigger and priorities of payments that
+# run only on some dates: a changed 'when' changes every clause under it
+# (the declarations' kinds, all of them, are named)
+he3=$(mktemp)
+sed 's/from "Principal Collections" when "Revolving Period"/from "Principal Collections" when not "Rapid Amortization Event"/' \
+  "$root/agreements/gmacm-2002-he3.deal" >"$he3"
+out=$("$dealc" diff "$root/agreements/gmacm-2002-he3.deal" "$he3" --no-color)
+for want in 'Section 3.05(c)(i) (changed)' 'Section 3.05(c)(ii) (changed)' '[-"Revolving Period"-] {+not "Rapid Amortization Event"+}' '2 changes'; do
+  if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL guard diff lacks: $want"; fi
+done
+out=$("$dealc" diff "$root/agreements/gmacm-2002-he3.deal" "$root/agreements/gmacm-2002-he3.deal" --format json)
+case $out in *'"changes": []}') pass=$((pass + 1)) ;; *) fail=$((fail + 1)); echo "FAIL self diff of gmacm-2002-he3: $out" ;; esac
+rm -f "$he3"
 # dealc doc: one self-contained page; terms linked to their definitions,
 # clauses anchored by label, the agreement's words beside the formula
 page=$(mktemp)

@@ -78,7 +78,9 @@ static void gmacm_2003_he2_statement(void **state)
     assert_int_equal(replay("gmacm-2003-he2", "csv", wpath("2003.csv"), 0), 0);
     char *csv = slurp(wpath("2003.csv"));
     expect(csv, "line", "Beginning Pool Balance", "value", "406855924.22");
+    expect(csv, "line", "Beginning PFA", "value", "0.00");
     expect(csv, "line", "Ending Pool Balance", "value", "390719522.22");
+    expect(csv, "line", "Ending PFA Balance", "value", "0.00"); /* printed "-" */
     expect(csv, "line", "Principal Collections", "value", "15998210.91");
     expect(csv, "line", "Principal Draws", "value", "0.00");
     expect(csv, "line", "Net Principal Collections", "value", "15998210.91");
@@ -91,6 +93,8 @@ static void gmacm_2003_he2_statement(void **state)
     expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "975292.71");
     expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "6258626.61");
     expect(csv, "line", "Target Overcollateralization Amount", "value", "7933075.00");
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "0.00");
     expect(csv, "line", "Beginning Loss Amount", "value", "107436.07");
     expect(csv, "line", "Current Month Loss Amount", "value", "138191.09");
     expect(csv, "line", "Current Month Recoveries", "value", "67.14");
@@ -117,7 +121,9 @@ static void gmacm_2002_he2_statement(void **state)
     assert_int_equal(replay("gmacm-2002-he2", "csv", wpath("2002.csv"), 0), 0);
     char *csv = slurp(wpath("2002.csv"));
     expect(csv, "line", "Beginning Pool Balance", "value", "164321894.73");
+    expect(csv, "line", "Beginning PFA", "value", "0.00");
     expect(csv, "line", "Ending Pool Balance", "value", "157206533.16");
+    expect(csv, "line", "Ending PFA Balance", "value", "0.00"); /* printed "-" */
     expect(csv, "line", "Principal Collections", "value", "6617848.39");
     expect(csv, "line", "Principal Draws", "value", "0.00");
     expect(csv, "line", "Net Principal Collections", "value", "6617848.39");
@@ -130,6 +136,8 @@ static void gmacm_2002_he2_statement(void **state)
     expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "-508186.37");
     expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "12691816.08");
     expect(csv, "line", "Target Overcollateralization Amount", "value", "22512032.61");
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "0.00");
     expect(csv, "line", "Beginning Loss Amount", "value", "2278306.24");
     expect(csv, "line", "Current Month Loss Amount", "value", "497513.18");
     expect(csv, "line", "Current Month Recoveries", "value", "14437.52");
@@ -218,7 +226,71 @@ static void saved_state_rolls_forward(void **state)
     assert_non_null(strstr(j, "390719522.22"));   /* the ending pool balance */
     assert_non_null(strstr(j, "245560.02"));      /* the ending loss amount */
     assert_non_null(strstr(j, "11"));             /* distribution number */
+    /* the Pre-Funding Account (0.00 on the statement) and the insurer's
+     * unreimbursed draws (0.00) carry to the next date */
+    assert_non_null(strstr(j, "{ \"account\": \"Pre-Funding Account\", \"balance\": 0.00 }"));
+    assert_non_null(strstr(j, "{ \"insurer\": \"Credit Enhancer\", \"unreimbursed_draws\": 0.00 }"));
     free(j);
+}
+
+/* The insurer, from GMACM 2003-HE2's own state (agreements/gmacm-2003-he2.deal,
+ * whose policy clauses the statement shows only at 0.00). By hand:
+ *
+ * 2004-02-25, no principal collected and 1,000,000.00 of interest: the
+ * premium 39,320.65 leaves 960,679.35 against 1,373,205.25 of note interest
+ * (the statement's own figures), so 3.05(a)(ia) draws 412,525.90 and
+ * interest is paid in full. Excess cash is 1,000,000.00 - 39,320.65 -
+ * 1,373,205.25 = -412,525.90, so nothing builds overcollateralization, the
+ * principal distribution amount is 0.00, nothing is left to reimburse
+ * and 412,525.90 is owed to the insurer after the date (the statement's
+ * Unreimbursed Prior Draws).
+ *
+ * 2004-03-25 (29 days), 5,000,000.00 of interest: A-1 133,373,590.32 x 1.20%
+ * x 29/360 = 128,927.80, the others as on 2004-02-25 (IO still on
+ * 76,000,000.00 at distribution 12): 1,368,759.46 in all; premium 39,320.65;
+ * no draw. Excess cash 5,000,000.00 - 39,320.65 - 1,368,759.46 =
+ * 3,591,919.89; overcollateralization 406,855,924.22 - 401,572,590.32 =
+ * 5,283,333.90, short of 7,933,075.00 by 2,649,741.10, which A-1 is paid;
+ * the insurer is reimbursed its 412,525.90 and the certificates take the
+ * remaining 529,652.89. */
+static void gmacm_insurer_draw_and_reimbursement(void **state)
+{
+    (void)state;
+    const char *remit = wpath("insurer-remit.csv");
+    FILE *f = fopen(remit, "w");
+    fputs("payment_date,group,principal_collections,interest_collections,principal_draws,liquidation_loss,"
+          "recoveries,substitution_adjustment,active_loan_count,One-Month LIBOR,Weighted Average Net Loan Rate\n"
+          "2004-02-25,Group 1,0.00,\"1,000,000.00\",0.00,0.00,0.00,0.00,11704,1.10%,7.77450%\n"
+          "2004-03-25,Group 1,0.00,\"5,000,000.00\",0.00,0.00,0.00,0.00,11704,1.10%,7.77450%\n", f);
+    fclose(f);
+    char bin[600], st[600], fmt[] = "csv";
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    char *argv[] = { bin, "replay", "--state", st, (char *)remit, "--format", fmt, NULL };
+    int rc = run(argv, wpath("insurer.csv"), wpath("insurer.err"));
+    if (rc) fprintf(stderr, "%s", slurp(wpath("insurer.err")));
+    assert_int_equal(rc, 0);
+    char *csv = slurp(wpath("insurer.csv"));
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "412525.90");
+    expect(csv, "class", "A-1", "interest", "133373.59");
+    expect(csv, "class", "A-1", "interest_shortfall", "0.00");
+    expect(csv, "class", "A-1", "principal", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "412525.90");
+    expect(csv, "insurer", "Credit Enhancer", "unreimbursed_draws", "412525.90");
+    expect(csv, "line", "Credit Enhancement Premium", "value", "39320.65");
+    const char *d2 = strstr(csv, "\n2004-03-25,");
+    assert_non_null(d2);
+    expect(d2, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(d2, "line", "Unreimbursed Prior Draws", "value", "0.00");
+    expect(d2, "class", "A-1", "interest", "128927.80");
+    expect(d2, "class", "A-1", "principal", "2649741.10");
+    expect(d2, "insurer", "Credit Enhancer", "reimbursed", "412525.90");
+    expect(d2, "insurer", "Credit Enhancer", "unreimbursed_draws", "0.00");
+    /* paid to the enhancer: premium and reimbursement; the line is the premium */
+    expect(d2, "party", "Credit Enhancer", "paid", "451846.55");
+    expect(d2, "line", "Credit Enhancement Premium", "value", "39320.65");
+    expect(d2, "party", "Certificates", "paid", "529652.89");
+    free(csv);
 }
 
 /* A bad remittance file is an error naming the file, line and column, and
@@ -994,6 +1066,7 @@ int main(void)
         cmocka_unit_test(json_format),
         cmocka_unit_test(jit_matches_binary),
         cmocka_unit_test(saved_state_rolls_forward),
+        cmocka_unit_test(gmacm_insurer_draw_and_reimbursement),
         cmocka_unit_test(bad_remittance_is_located),
         cmocka_unit_test(amendment_switches_on_its_effective_date),
         cmocka_unit_test(amendment_clauses_and_consolidate),
