@@ -400,14 +400,17 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg);
  * then runs the checks on 128 bits, which decide and word the message. */
 #define RT_FAST_CHECK_TERMS (1 << 20)
 #define RT_FAST_CHECK_FUNDS 16
+#define RT_FAST_CHECK_PARTIES 64
+#define RT_FAST_CHECK_GROUPS 64
+#define RT_FAST_CHECK_CLASSES 256 /* with a variable pay class: its draws checked per class */
 /* Where rt_check_period_fast puts each class's figures in cents (arrays of
  * nclasses, written at [c]; meaningful only when it returned 1). */
 typedef struct rt_class_cents {
     int64_t *begin, *interest, *principal, *end;
 } rt_class_cents;
 int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *out);
-/* 1 when the deal uses no accounts, draws, transfers, purchases, write-downs
- * or caps: the int64 fast checks cover it */
+/* 1 when the deal uses no write-downs or capped coupons: the int64 fast
+ * checks cover it (accounts, draws, transfers, purchases and insurers too) */
 int rt_deal_plain(const rt_deal *d);
 void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date);
 
