@@ -32,10 +32,14 @@ extra=$(nm -D --defined-only "$libdir/libdealrt.so" | awk '{print $3}' | grep -v
 [ -z "$extra" ] || fail "libdealrt.so exports $extra"
 
 cc=${CC:-cc}
-# shellcheck disable=SC2046
-$cc -std=c11 -Wall -Wextra -Werror "$src/examples/c/replay_statement.c" $(pkg-config --cflags --libs dealrt) \
+# a sanitized build's libraries need the sanitizer runtime in the program too
+san=""
+if grep -q '^DEALC_SANITIZE:BOOL=ON' "$build/CMakeCache.txt"; then san="-fsanitize=address,undefined"; fi
+# shellcheck disable=SC2046,SC2086
+$cc -std=c11 -Wall -Wextra -Werror $san "$src/examples/c/replay_statement.c" $(pkg-config --cflags --libs dealrt) \
     -o "$tmp/replay_statement" || fail "the example does not build with pkg-config"
-cmake -S "$src/examples/c" -B "$tmp/cmake-example" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null || fail "find_package(dealc)"
+cmake -S "$src/examples/c" -B "$tmp/cmake-example" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="$san" \
+    >/dev/null || fail "find_package(dealc)"
 cmake --build "$tmp/cmake-example" >/dev/null || fail "the example does not build with CMake"
 
 ag=$src/agreements
