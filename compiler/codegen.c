@@ -531,6 +531,21 @@ static LLVMValueRef clause_amount(cg *g, ast_clause *c, ast_expr *e, LLVMValueRe
     return smax(g, v, k128(g, 0));
 }
 
+/* amount (at most the sum of the claims) shared out: in proportion to the
+ * claims, or first claim first */
+static void split(cg *g, LLVMValueRef amount, int n, LLVMValueRef *claim, LLVMValueRef *out, ast_order order)
+{
+    if (order == ORDER_PRO_RATA) {
+        pro_rata(g, amount, n, claim, out);
+        return;
+    }
+    LLVMValueRef left = amount;
+    for (int i = 0; i < n; i++) {
+        out[i] = smin(g, claim[i], left);
+        left = LLVMBuildSub(g->b, left, out[i], "");
+    }
+}
+
 static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
 {
     int fund = w->fund_idx;
@@ -656,15 +671,7 @@ static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
         } else {
             paid = smin(g, smin(g, requested, rem), claims);
         }
-        if (c->order == ORDER_PRO_RATA) {
-            pro_rata(g, paid, n, wv, out);
-        } else {
-            LLVMValueRef left = paid;
-            for (int i = 0; i < n; i++) {
-                out[i] = smin(g, wv[i], left);
-                left = LLVMBuildSub(g->b, left, out[i], "");
-            }
-        }
+        split(g, paid, n, wv, out, c->order);
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
             acc[k] = LLVMBuildAdd(g->b, acc[k], out[i], "");
@@ -711,15 +718,7 @@ static void gen_alloc(cg *g, ast_alloc *al, LLVMValueRef *after, LLVMValueRef *w
             step = LLVMBuildAdd(g->b, step, wv[i], "");
         }
         LLVMValueRef here = smin(g, left, step);
-        if (st->order == ORDER_PRO_RATA) {
-            pro_rata(g, here, n, wv, out);
-        } else {
-            LLVMValueRef l = here;
-            for (int i = 0; i < n; i++) {
-                out[i] = smin(g, wv[i], l);
-                l = LLVMBuildSub(g->b, l, out[i], "");
-            }
-        }
+        split(g, here, n, wv, out, st->order);
         for (int i = 0; i < n; i++) wd[st->class_idx[i]] = out[i];
         left = LLVMBuildSub(g->b, left, here, "");
     }
