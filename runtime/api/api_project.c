@@ -223,11 +223,14 @@ static void summarise(const rt_deal *d, const rt_proj_result *r, int32_t c, int3
 dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                            dealc_projection **out, dealc_error *err)
 {
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
     if (!out)
         return api_fail(err, DEALC_ERR_USAGE, "dealc_project: out is NULL");
     *out = NULL;
     if (!check_opening(d, opening, s, err, "dealc_project"))
-        return err ? err->status : DEALC_ERR_USAGE;
+        return err->status;
     api_locale loc;
     api_locale_enter(&loc);
     const rt_deal *r = d->rt;
@@ -434,11 +437,14 @@ static int32_t anniversary(int32_t closing, int y)
 dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                             int32_t nthreads, dealc_grid **out, dealc_error *err)
 {
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
     if (!out)
         return api_fail(err, DEALC_ERR_USAGE, "dealc_grid_run: out is NULL");
     *out = NULL;
     if (!check_opening(d, opening, s, err, "dealc_grid_run"))
-        return err ? err->status : DEALC_ERR_USAGE;
+        return err->status;
     if (nthreads < 0 || nthreads > 256)
         return api_fail(err, DEALC_ERR_USAGE, "threads: from 1 to 256 (0: one per core), not %d", (int)nthreads);
     api_locale loc;

@@ -228,6 +228,9 @@ static dealc_status check_inputs(const dealc_deal *d, const dealc_state *opening
 dealc_status dealc_replay_run(const dealc_deal *d, const dealc_state *opening, const dealc_remittance *remit,
                               dealc_replay **out, dealc_error *err)
 {
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
     if (!out)
         return api_fail(err, DEALC_ERR_USAGE, "dealc_replay_run: out is NULL");
     *out = NULL;
@@ -278,7 +281,7 @@ dealc_status dealc_replay_run(const dealc_deal *d, const dealc_state *opening, c
         ok = fill_rows(x, k, err);
     api_locale_leave(&loc);
     if (!ok) {
-        dealc_status st = err ? err->status : DEALC_ERR_RUN;
+        dealc_status st = err->status;
         dealc_replay_free(&x->pub);
         return st;
     }
@@ -463,6 +466,9 @@ static void explain_def(explain_impl *x, const rt_deal *d, const rt_dec *slot, i
 dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, const dealc_remittance *remit,
                            int32_t period, const char *name, dealc_explanation **out, dealc_error *err)
 {
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
     if (!out)
         return api_fail(err, DEALC_ERR_USAGE, "dealc_explain: out is NULL");
     *out = NULL;
@@ -549,7 +555,7 @@ dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, cons
     if (!ok) {
         rt_buf_free(&b);
         dealc_explanation_free(&x->pub);
-        return err ? err->status : DEALC_ERR_RUN;
+        return err->status;
     }
     if (x->oom || b.oom) {
         rt_buf_free(&b);
