@@ -106,7 +106,9 @@ static void test_describe(void **st)
     assert_int_equal(dealc_deal_describe_text(deal, &text, NULL, NULL), DEALC_OK);
     char *argv[] = {(char *)wpath("gmacm"), "describe", NULL};
     assert_int_equal(run(argv, wpath("describe.out"), wpath("describe.err")), 0);
-    assert_string_equal(text, slurp(wpath("describe.out")));
+    char *want = slurp(wpath("describe.out"));
+    assert_string_equal(text, want);
+    free(want);
     dealc_free(text);
 }
 
