@@ -25,6 +25,12 @@ for f in include/dealc/dealc.h include/dealc/compile.h share/man/man1/dealc.1 sh
          share/bash-completion/completions/dealc bin/dealc; do
   [ -e "$prefix/$f" ] || fail "$f not installed"
 done
+bash -n "$prefix/share/bash-completion/completions/dealc" || fail "the bash completion does not parse"
+if command -v man >/dev/null; then
+  for m in dealc dealc-deal; do
+    man -l "$prefix/share/man/man1/$m.1" 2>&1 | grep -q NAME || fail "man page $m.1 does not render"
+  done
+fi
 soname=$(readelf -d "$libdir/libdealrt.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = "libdealrt.so.1" ] || fail "soname is '$soname'"
 # only the API and the generated code's ABI are exported
