@@ -105,7 +105,9 @@ def _figure(v, unit):
         return _date(v)
     if unit == 5:
         return bool(v)
-    return decimal.Decimal(v).scaleb(-12).normalize() if v else decimal.Decimal(0)
+    q = decimal.Decimal(v).scaleb(-12)
+    # exact, without the runtime's trailing zeros (and never 1E+1 for 10)
+    return q.quantize(decimal.Decimal(1)) if q == q.to_integral_value() else q.normalize()
 
 
 def _fields(table):

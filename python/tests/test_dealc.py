@@ -65,6 +65,9 @@ def check_statement(classes, lines):
     for name, v in TRUSTEE_LINES.items():
         assert lines.loc[(FEB25, name)] == money(v)
     assert lines.loc[(FEB25, "Active Loan Count")] == 11704
+    # printed as the statement prints them, not as 1.1704E+4 or 1E+1
+    assert str(lines.loc[(FEB25, "Active Loan Count")]) == "11704"
+    assert str(classes.loc[(FEB25, "A-5")]["security_percent"]) == "10"
 
 
 def test_replay_reproduces_the_statement(deal):
