@@ -238,6 +238,7 @@ static ast_item *push_item(ast_builder *B, ast_item_kind kind, src_loc loc, void
 void build_item_end(ast_builder *B, src_loc loc)
 {
     ast_deal *d = B->deal;
+    B->pending_recon = NULL;   /* a mark left by an item dropped by error recovery */
     if (!d || d->items.n == B->items_seen) return; /* an item dropped by error recovery */
     ast_item *it = d->items.v[d->items.n - 1];
     it->loc = loc;
@@ -306,6 +307,8 @@ void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *nam
     x->expr = expr;
     x->text = text;
     x->index = -1;
+    x->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     ptrvec_push(B->arena, &B->deal->decls, x);
     push_item(B, IT_DECL, loc, x);
 }
@@ -539,11 +542,14 @@ ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc
     body->label = label;
     body->label_loc = lloc;
     body->text = text;
+    body->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     return body;
 }
 
 void build_clause_add(ast_builder *B, ast_clause *c)
 {
+    B->pending_recon = NULL;
     if (c && B->cur_wf) ptrvec_push(B->arena, &B->cur_wf->clauses, c);
 }
 
@@ -554,6 +560,52 @@ void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e)
     l->loc = loc;
     l->expr = e;
     ptrvec_push(B->arena, &B->deal->lines, l);
+}
+
+const char *build_reconstructed(ast_builder *B, src_loc loc, const char *text, const char *reason)
+{
+    (void)loc;
+    B->pending_recon = reason ? reason : "";
+    return text;
+}
+
+ast_class *build_class_reconstructed(ast_builder *B, ast_class *c, src_loc loc, const char *reason)
+{
+    if (c->reconstructed) {
+        diag_error(B->diag, loc, "'reconstructed' is given twice");
+        return c;
+    }
+    c->reconstructed = reason ? reason : "";
+    return c;
+}
+
+void build_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text)
+{
+    const char *recon = B->pending_recon;
+    B->pending_recon = NULL;
+    if (!text) {
+        diag_error(B->diag, loc, "section \"%s\" needs its words: section \"%s\" text \"...\";", label, label);
+        return;
+    }
+    ast_section *s = arena_alloc(B->arena, sizeof *s);
+    s->label = label;
+    s->loc = loc;
+    s->label_loc = lloc;
+    s->text = text;
+    s->reconstructed = recon;
+    ptrvec_push(B->arena, &B->deal->sections, s);
+    push_item(B, IT_SECTION, loc, s);
+}
+
+void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text)
+{
+    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
+    op->kind = AM_REPLACE_SECTION;
+    op->loc = loc;
+    op->target = label;
+    op->target_loc = lloc;
+    op->text = text;
+    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
 }
 
 ast_decl *build_account_new(ast_builder *B)
@@ -698,6 +750,7 @@ ast_cline *build_cline_set(ast_builder *B, ast_cline *l, int field, src_loc loc,
         return l;
     }
     l->has[field] = 1;
+    l->written[field] = 1;
     l->field[field] = v;
     l->field_loc[field] = loc;
     return l;
@@ -894,15 +947,25 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
 
 void ast_dump(FILE *out, const ast_deal *d)
 {
-    static const char *const dk[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    /* one name per ast_decl_kind, in its order; the assertion catches a
+     * kind added to the enum's end without a name here */
+    static const char *const dk[] = { "group", "input",   "party",   "residual", "define", "fund",
+                                      "schedule", "account", "insurer", "trigger", "date" };
+    _Static_assert(sizeof dk / sizeof dk[0] == DK_DATE + 1, "a declaration kind without a name");
     fprintf(out, "(deal \"%s\" closing=%d first_payment=%d payment_day=%d bdc=%d\n",
             d->name, d->closing, d->first_payment, d->payment_day, d->bdc);
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
         fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
         if (x->kind == DK_INPUT) fprintf(out, " unit=%d", x->unit);
+        /* what changes a declaration's meaning besides its expression, so
+         * that fmt's same-tree check (tests/fmt.sh) sees it */
+        if (x->kind == DK_TRIGGER && x->sticky) fputs(" once-in-effect-remains", out);
+        if (x->kind == DK_ACCOUNT && x->has_initial) { fputs(" initial=", out); dump_dec(out, x->initial); }
         if (x->text) fprintf(out, " text=\"%s\"", x->text);
+        if (x->reconstructed) fprintf(out, " reconstructed=\"%s\"", x->reconstructed);
         if (x->expr) { fputc('\n', out); dump_expr(out, x->expr, 2); }
+        if (x->interest) { fprintf(out, "\n    (interest\n"); dump_expr(out, x->interest, 3); fputc(')', out); }
         for (int j = 0; j < x->entries.n; j++) {
             const ast_sched_entry *s = x->entries.v[j];
             fprintf(out, "\n    (entry %d %d\n", s->from, s->to);
@@ -918,6 +981,7 @@ void ast_dump(FILE *out, const ast_deal *d)
         fprintf(out, " accrual=%d", c->accrual);
         if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
         if (c->text) fprintf(out, " text=\"%s\"", c->text);
+        if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
         if (c->coupon) { fputc('\n', out); dump_expr(out, c->coupon, 2); }
         fputs(")\n", out);
     }
@@ -932,6 +996,7 @@ void ast_dump(FILE *out, const ast_deal *d)
             dump_classes(out, &c->payees);
             if (c->remainder) fputs(" remainder", out);
             if (c->text) fprintf(out, " text=\"%s\"", c->text);
+            if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
             if (c->amount) { fputc('\n', out); dump_expr(out, c->amount, 3); }
             fputs(")\n", out);
         }
@@ -951,6 +1016,12 @@ void ast_dump(FILE *out, const ast_deal *d)
             fputs(")\n", out);
         }
         fputs("  )\n", out);
+    }
+    for (int i = 0; i < d->sections.n; i++) {
+        const ast_section *s = d->sections.v[i];
+        fprintf(out, "  (section \"%s\" text=\"%s\"", s->label, s->text);
+        if (s->reconstructed) fprintf(out, " reconstructed=\"%s\"", s->reconstructed);
+        fputs(")\n", out);
     }
     for (int i = 0; i < d->lines.n; i++) {
         const ast_line *l = d->lines.v[i];

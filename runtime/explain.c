@@ -5,8 +5,9 @@
  * payment date of the file (with every check replay makes) and takes the
  * definition in force that period (and the amendment it comes from) apart:
  * its formula, the agreement's words, and the value of every figure the
- * formula uses, down to the reported inputs; a clause label explains the
- * clause: what it found, paid and could not pay.
+ * formula uses, down to the reported inputs; a clause label ("4.02(d)(xiii)",
+ * with or without "Section ") explains the clause in force: what it found,
+ * paid and could not pay.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +15,6 @@
 
 #include "dealc/dealc.h"
 #include "rt_internal.h"
-
-static int print_error(const dealc_error *e)
-{
-    char text[RT_ERRMAX + 700];
-    dealc_error_text(e, text, sizeof text);
-    fprintf(stderr, "%s\n", text);
-    return e->status == DEALC_ERR_USAGE ? 2 : 1;
-}
 
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
@@ -55,28 +48,31 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         fprintf(stderr, "error: %s\n", e.message);
         return 1;
     }
-    const dealc_description *desc = dealc_deal_describe(d);
-    int known = 0;
-    for (int32_t i = 0; i < desc->ndefinitions; i++)
-        known |= strcmp(desc->definitions[i].name, name) == 0;
-    for (int32_t i = 0; i < desc->nclauses; i++)
-        known |= strcmp(desc->clauses[i].label, name) == 0;
     int rc = 1;
     dealc_state *st = NULL;
     dealc_remittance *rm = NULL;
     dealc_explanation *x = NULL;
-    if (!known) {
-        fprintf(stderr, "%s: error: the deal has no definition or clause \"%s\"\n", prog, name);
-    } else if (dealc_state_read(d, state, &st, &e) != DEALC_OK || dealc_remittance_read(d, st, remit, &rm, &e) != DEALC_OK) {
-        print_error(&e);
-    } else if (want > dealc_remittance_periods(rm)) {
-        fprintf(stderr, "%s: error: %s has %d payment dates; there is no period %ld\n", prog, remit,
-                (int)dealc_remittance_periods(rm), want);
-    } else if (dealc_explain(d, st, rm, (int32_t)want, name, &x, &e) != DEALC_OK) {
-        print_error(&e);
+    char text[RT_ERRMAX + 700];
+    if (dealc_state_read(d, state, &st, &e) != DEALC_OK || dealc_remittance_read(d, st, remit, &rm, &e) != DEALC_OK) {
+        dealc_error_text(&e, text, sizeof text);
+        fprintf(stderr, "%s\n", text);
     } else {
-        fputs(x->text, stdout);
-        rc = fflush(stdout) == 0 ? 0 : 1;
+        /* a name the deal does not have is told before a period the file
+         * does not have: past the file, the name is tried on its first date */
+        int32_t nper = dealc_remittance_periods(rm);
+        dealc_status s = dealc_explain(d, st, rm, want > nper ? 1 : (int32_t)want, name, &x, &e);
+        if (s == DEALC_ERR_USAGE) {
+            fprintf(stderr, "%s: error: %s\n", prog, e.message);
+        } else if (want > nper) {
+            fprintf(stderr, "%s: error: %s has %d payment dates; there is no period %ld\n", prog, remit, (int)nper,
+                    want);
+        } else if (s != DEALC_OK) {
+            dealc_error_text(&e, text, sizeof text);
+            fprintf(stderr, "%s\n", text);
+        } else {
+            fputs(x->text, stdout);
+            rc = fflush(stdout) == 0 ? 0 : 1;
+        }
     }
     dealc_explanation_free(x);
     dealc_remittance_free(rm);

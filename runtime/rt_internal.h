@@ -77,15 +77,24 @@ typedef struct rt_collateral_line {
 } rt_collateral_line;
 
 /* explain: what dealc_describe told of each definition */
+/* one version of a definition, in force on the payment dates from
+ * effective (0: from the start) to the next version's */
 typedef struct rt_def_doc {
-    char *formula, *text, *amended_by;
+    int32_t def;
+    char *formula, *text, *amended_by, *note;
     int32_t effective;
 } rt_def_doc;
 
 typedef struct rt_def_ref {
     int32_t def, slot, unit, def_ref;
     char *label;
+    int32_t version;      /* the rt_def_doc it belongs to, -1 none */
 } rt_def_ref;
+
+typedef struct rt_clause_doc_t {
+    char *label, *formula, *text, *amended_by, *note;
+    int32_t from, to;     /* in force on payment dates [from, to); 0 open */
+} rt_clause_doc_t;
 
 /* A dense array that only grows; n is the count, cap the allocation. */
 #define RT_VEC(T) struct { T *v; int32_t n, cap; }
@@ -109,8 +118,9 @@ struct rt_deal {
     RT_VEC(char *) allocs;                  /* loss allocations, by label    */
     RT_VEC(rt_site) sites;
     RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
-    RT_VEC(rt_def_doc) def_docs;            /* per definition, for explain     */
+    RT_VEC(rt_def_doc) def_docs;            /* each version of each definition, in call order */
     RT_VEC(rt_def_ref) def_uses;            /* every figure a definition uses  */
+    RT_VEC(rt_clause_doc_t) clause_docs;    /* per clause, for explain         */
     int collateral_is_tape;                 /* loans from a --tape, one a line */
     rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
     int settings_given[RT_SET_COUNT];

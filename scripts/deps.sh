@@ -5,10 +5,14 @@
 # locale test runs a host in; and for the Python package (python/) cffi,
 # pandas, pytest, setuptools and venv (pip installs it from the tree with
 # no network). Skips apt when everything is already there.
+#   deps.sh chromium   only Debian's chromium, for the test that renders the
+#                      HTML pages (tests/html.sh --chromium runs this)
 set -euo pipefail
+pkgs=(gcc libc6-dev make cmake flex bison libcmocka-dev llvm-19-dev pkgconf locales
+      python3-cffi python3-pandas python3-pytest python3-setuptools python3-venv)
+[ "${1:-}" = chromium ] && pkgs=(chromium)
 need=()
-for pkg in gcc libc6-dev make cmake flex bison libcmocka-dev llvm-19-dev pkgconf locales \
-           python3-cffi python3-pandas python3-pytest python3-setuptools python3-venv; do
+for pkg in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -33,9 +33,15 @@ if command -v man >/dev/null; then
 fi
 soname=$(readelf -d "$libdir/libdealrt.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = "libdealrt.so.1" ] || fail "soname is '$soname'"
-# only the API and the generated code's ABI are exported
-extra=$(nm -D --defined-only "$libdir/libdealrt.so" | awk '{print $3}' | grep -v -E '^(dealc_|rt_(add_|deal_|dec_|def_|set_|alloc_|clause_flow|fail))' || true)
+# only the API and the generated code's ABI (the RT_ABI_FUNCS table of the
+# installed dealrt.h) are exported, and every ABI function is
+abi=$(sed -n 's/^ *X([a-z0-9_]*, *\(rt_[a-z0-9_]*\),.*/\1/p' "$prefix/include/dealrt.h" | sort)
+[ -n "$abi" ] || fail "no RT_ABI_FUNCS in the installed dealrt.h"
+exported=$(nm -D --defined-only "$libdir/libdealrt.so" | awk '{print $3}' | sort)
+extra=$(comm -13 <(echo "$abi") <(echo "$exported") | grep -v '^dealc_' || true)
 [ -z "$extra" ] || fail "libdealrt.so exports $extra"
+missing=$(comm -23 <(echo "$abi") <(echo "$exported"))
+[ -z "$missing" ] || fail "libdealrt.so does not export $missing"
 
 cc=${CC:-cc}
 # a sanitized build's libraries need the sanitizer runtime in the program too

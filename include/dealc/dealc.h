@@ -533,11 +533,13 @@ typedef struct dealc_explain_item {
     const char *name;
     dealc_value value;
     const char *formula, *text; /* "" when none */
-    const char *amended_by;     /* the amendment that last changed it; "" none */
-    int32_t effective;          /* its effective date (day number), 0 none */
-    int32_t in_force;           /* the amendment applies on this payment date */
+    const char *amended_by;     /* the amendment of the version in force ("" none), else the
+                                   next one not yet in force */
+    int32_t effective;          /* that amendment's effective date (day number), 0 none */
+    int32_t in_force;           /* 1: the version explained is that amendment's */
     const char *payee, *fund;   /* clauses */
     int64_t available, paid, shortfall; /* clauses, cents */
+    const char *note;           /* what the agreement's reconstruction notes; "" none */
 } dealc_explain_item;
 
 typedef struct dealc_explanation {

@@ -125,7 +125,7 @@ void dealc_grid_free(dealc_grid *g);
 typedef struct dealc_explain_item {
     int32_t kind; int32_t depth; const char *name; dealc_value value;
     const char *formula, *text; const char *amended_by; int32_t effective; int32_t in_force;
-    const char *payee, *fund; int64_t available, paid, shortfall;
+    const char *payee, *fund; int64_t available, paid, shortfall; const char *note;
 } dealc_explain_item;
 typedef struct dealc_explanation {
     int32_t payment_date, distribution; int32_t nitems; const dealc_explain_item *items; const char *text;

@@ -4,10 +4,15 @@ package finds its libraries through DEALC_LIB_DIR."""
 import os
 import pathlib
 import subprocess
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+try:  # the installed package (scripts/test.sh pip-installs it), else the tree's
+    import dealc  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(ROOT / "python"))
 BUILD = pathlib.Path(os.environ.get("DEALC_BUILD_DIR", ROOT / "build"))
 os.environ.setdefault("DEALC_LIB_DIR", str(BUILD / "lib"))
 AG = ROOT / "agreements"

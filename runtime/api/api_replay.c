@@ -376,10 +376,12 @@ static dealc_explain_item *add_item(explain_impl *x)
     }
     dealc_explain_item *it = &x->items.v[x->items.n++];
     memset(it, 0, sizeof *it);
-    it->formula = it->text = it->amended_by = it->payee = it->fund = "";
+    it->formula = it->text = it->amended_by = it->payee = it->fund = it->note = "";
     return it;
 }
 
+/* a figure as a reader expects it: money with separators, a rate as a
+ * percentage, a ratio (a number) as itself and as a percentage */
 static void put_value(rt_dec v, int32_t unit, char *buf)
 {
     switch (unit) {
@@ -390,6 +392,16 @@ static void put_value(rt_dec v, int32_t unit, char *buf)
         break;
     case RT_UNIT_DATE: rt_date_format(buf, (int32_t)(v / RT_SCALE)); break;
     case RT_UNIT_BOOL: strcpy(buf, v ? "true" : "false"); break;
+    case RT_UNIT_NUMBER: {
+        char p[RT_NUMBUF];
+        rt_fmt_trim(buf, v);
+        if (v % RT_SCALE != 0) {
+            strcat(buf, " (");
+            strcat(buf, rt_fmt_percent(p, v, 4));
+            strcat(buf, "%)");
+        }
+        break;
+    }
     default: rt_fmt_trim(buf, v); break;
     }
 }
@@ -403,13 +415,29 @@ static dealc_value value_of(rt_dec v, int32_t unit)
     return x;
 }
 
-/* a definition, then what its formula reads, depth first (explain.c's walk) */
+/* the version of a definition in force on a payment date: the latest
+ * whose effective date is on or before it */
+static int32_t version_on(const rt_deal *d, int32_t def, int32_t date)
+{
+    int32_t best = -1;
+    for (int32_t i = 0; i < d->def_docs.n; i++) {
+        const rt_def_doc *x = &d->def_docs.v[i];
+        if (x->def != def)
+            continue;
+        if (best < 0 || x->effective <= date)
+            best = i;
+    }
+    return best;
+}
+
+/* a definition, then what its formula reads, depth first */
 static void explain_def(explain_impl *x, const rt_deal *d, const rt_dec *slot, int32_t def, int depth, char *seen,
                         int32_t date, rt_buf *out)
 {
     const rt_layout *l = &d->layout;
-    char v[RT_NUMBUF + 8];
-    const rt_def_doc *doc = def < d->def_docs.n ? &d->def_docs.v[def] : NULL;
+    char v[RT_NUMBUF + 32];
+    int32_t ver = version_on(d, def, date);
+    const rt_def_doc *doc = ver >= 0 ? &d->def_docs.v[ver] : NULL;
     rt_dec val = slot[RT_SLOT_DEF(l, def)];
     put_value(val, d->defs.v[def].unit, v);
     rt_buf_printf(out, "%*s\"%s\" = %s\n", depth * 4, "", d->defs.v[def].name, v);
@@ -435,9 +463,27 @@ static void explain_def(explain_impl *x, const rt_deal *d, const rt_dec *slot, i
         rt_date_format(eff, doc->effective);
         it->amended_by = doc->amended_by;
         it->effective = doc->effective;
-        it->in_force = date >= doc->effective;
-        rt_buf_printf(out, "%*s    %s by \"%s\", effective %s\n", depth * 4, "",
-                      date >= doc->effective ? "as amended" : "not yet amended", doc->amended_by, eff);
+        it->in_force = 1;
+        rt_buf_printf(out, "%*s    as amended by \"%s\", effective %s\n", depth * 4, "", doc->amended_by, eff);
+    }
+    /* a later version not yet in force on this date */
+    for (int32_t i = ver + 1; ver >= 0 && i < d->def_docs.n; i++) {
+        const rt_def_doc *y = &d->def_docs.v[i];
+        if (y->def != def || y->effective <= date)
+            continue;
+        char eff[16];
+        rt_date_format(eff, y->effective);
+        if (!it->amended_by[0]) {
+            it->amended_by = y->amended_by;
+            it->effective = y->effective;
+            it->in_force = 0;
+        }
+        rt_buf_printf(out, "%*s    not yet amended by \"%s\", effective %s\n", depth * 4, "", y->amended_by, eff);
+        break;
+    }
+    if (doc && doc->note && doc->note[0]) {
+        it->note = doc->note;
+        rt_buf_printf(out, "%*s    %s\n", depth * 4, "", doc->note);
     }
     if (doc && doc->text && doc->text[0]) {
         it->text = doc->text;
@@ -445,7 +491,7 @@ static void explain_def(explain_impl *x, const rt_deal *d, const rt_dec *slot, i
     }
     for (int32_t i = 0; i < d->def_uses.n; i++) {
         const rt_def_ref *u = &d->def_uses.v[i];
-        if (u->def != def)
+        if (u->def != def || (ver >= 0 && u->version >= 0 && u->version != ver))
             continue;
         if (u->def_ref >= 0) {
             explain_def(x, d, slot, u->def_ref, depth + 1, seen, date, out);
@@ -461,6 +507,87 @@ static void explain_def(explain_impl *x, const rt_deal *d, const rt_dec *slot, i
             f->value = value_of(slot[u->slot], u->unit);
         }
     }
+}
+
+/* the label as the agreement prints it ("4.02(d)(xiii)"), with or
+ * without "Section " before it */
+static int clause_named(const rt_deal *d, int32_t i, const char *name)
+{
+    if (strncmp(name, "Section ", 8) == 0)
+        name += 8;
+    if (strcmp(d->clauses.v[i].label, name) == 0)
+        return 1;
+    return i < d->clause_docs.n && d->clause_docs.v[i].label && strcmp(d->clause_docs.v[i].label, name) == 0;
+}
+
+/* of the clauses so named, the one in force on the date */
+static int32_t clause_on(const rt_deal *d, const char *name, int32_t date)
+{
+    int32_t any = -1;
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        if (!clause_named(d, i, name))
+            continue;
+        if (any < 0)
+            any = i;
+        const rt_clause_doc_t *c = i < d->clause_docs.n ? &d->clause_docs.v[i] : NULL;
+        if (!c || ((!c->from || date >= c->from) && (!c->to || date < c->to)))
+            return i;
+    }
+    return any;
+}
+
+static void explain_clause(explain_impl *x, const rt_deal *d, const rt_dec *slot, int32_t clause, rt_buf *out)
+{
+    const rt_layout *l = &d->layout;
+    const rt_clause_info *ci = &d->clauses.v[clause];
+    const rt_clause_doc_t *c = clause < d->clause_docs.n ? &d->clause_docs.v[clause] : NULL;
+    char a[RT_NUMBUF], b[RT_NUMBUF], e[RT_NUMBUF];
+    rt_dec av = slot[RT_SLOT_CLAUSE(l, clause, RT_K_AVAILABLE)], pd = slot[RT_SLOT_CLAUSE(l, clause, RT_K_PAID)],
+           sh = slot[RT_SLOT_CLAUSE(l, clause, RT_K_SHORTFALL)];
+    dealc_explain_item *it = add_item(x);
+    const char *label = c && c->label ? c->label : ci->label;
+    rt_buf_printf(out, "clause %s pays %s from fund \"%s\"\n", label, ci->payee, d->funds.v[ci->fund].name);
+    if (it) {
+        it->kind = DEALC_EXPLAIN_CLAUSE;
+        it->name = label;
+        it->payee = ci->payee;
+        it->fund = d->funds.v[ci->fund].name;
+        it->value = value_of(pd, RT_UNIT_MONEY);
+        it->paid = it->value.v;
+        it->available = value_of(av, RT_UNIT_MONEY).v;
+        it->shortfall = value_of(sh, RT_UNIT_MONEY).v;
+    }
+    if (c && c->formula && c->formula[0]) {
+        if (it)
+            it->formula = c->formula;
+        rt_buf_printf(out, "    formula: %s\n", c->formula);
+    }
+    if (c && c->amended_by && c->amended_by[0]) {
+        char eff[16];
+        rt_date_format(eff, c->from);
+        if (it) {
+            it->amended_by = c->amended_by;
+            it->effective = c->from;
+            it->in_force = 1;
+        }
+        rt_buf_printf(out, "    as amended by \"%s\", effective %s\n", c->amended_by, eff);
+    } else if (c && c->to) {
+        char eff[16];
+        rt_date_format(eff, c->to);
+        rt_buf_printf(out, "    in force before %s, when an amendment replaced it\n", eff);
+    }
+    if (c && c->note && c->note[0]) {
+        if (it)
+            it->note = c->note;
+        rt_buf_printf(out, "    %s\n", c->note);
+    }
+    if (c && c->text && c->text[0]) {
+        if (it)
+            it->text = c->text;
+        rt_buf_printf(out, "    text: \"%s\"\n", c->text);
+    }
+    rt_buf_printf(out, "    available %s, paid %s, not paid %s\n", rt_fmt_money(a, av, 1, 1), rt_fmt_money(b, pd, 1, 1),
+                  rt_fmt_money(e, sh, 1, 1));
 }
 
 dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, const dealc_remittance *remit,
@@ -485,8 +612,8 @@ dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, cons
     for (int32_t i = 0; i < r->defs.n; i++)
         if (strcmp(r->defs.v[i].name, name) == 0)
             def = i;
-    for (int32_t i = 0; i < r->clauses.n; i++)
-        if (strcmp(r->clauses.v[i].label, name) == 0)
+    for (int32_t i = 0; i < r->clauses.n && clause < 0; i++)
+        if (clause_named(r, i, name))
             clause = i;
     if (def < 0 && clause < 0)
         return api_fail(err, DEALC_ERR_USAGE, "the deal has no definition or clause \"%s\"", name);
@@ -524,29 +651,10 @@ dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, cons
         x->pub.distribution = n;
         rt_buf_printf(&b, "%s, payment date %s (distribution %d)\n", r->name, rt_date_format(date, p->payment_date),
                       (int)n);
-        if (def >= 0) {
+        if (def >= 0)
             explain_def(x, r, slot, def, 0, seen, p->payment_date, &b);
-        } else {
-            const rt_layout *l = &r->layout;
-            const rt_clause_info *c = &r->clauses.v[clause];
-            char a[RT_NUMBUF], bb[RT_NUMBUF], cc[RT_NUMBUF];
-            rt_dec av = slot[RT_SLOT_CLAUSE(l, clause, RT_K_AVAILABLE)], pd = slot[RT_SLOT_CLAUSE(l, clause, RT_K_PAID)],
-                   sh = slot[RT_SLOT_CLAUSE(l, clause, RT_K_SHORTFALL)];
-            rt_buf_printf(&b, "clause %s pays %s from fund \"%s\"\n", c->label, c->payee, r->funds.v[c->fund].name);
-            rt_buf_printf(&b, "    available %s, paid %s, not paid %s\n", rt_fmt_money(a, av, 1, 1),
-                          rt_fmt_money(bb, pd, 1, 1), rt_fmt_money(cc, sh, 1, 1));
-            dealc_explain_item *it = add_item(x);
-            if (it) {
-                it->kind = DEALC_EXPLAIN_CLAUSE;
-                it->name = c->label;
-                it->payee = c->payee;
-                it->fund = r->funds.v[c->fund].name;
-                it->value = value_of(pd, RT_UNIT_MONEY);
-                it->paid = it->value.v;
-                it->available = value_of(av, RT_UNIT_MONEY).v;
-                it->shortfall = value_of(sh, RT_UNIT_MONEY).v;
-            }
-        }
+        else
+            explain_clause(x, r, slot, clause_on(r, name, p->payment_date), &b);
     }
     api_locale_leave(&loc);
     rt_state_free(&st);
