@@ -498,7 +498,7 @@ class Grid:
 class Explanation:
     """explain's answer: .text as the deal binary prints it, and .items, a
     DataFrame of what it takes apart (depth, kind, name, value, formula,
-    text, amended_by), depth first"""
+    text, amended_by, effective, in_force, note), depth first"""
 
     _KINDS = ("definition", "figure", "repeat", "clause")
 
@@ -511,8 +511,10 @@ class Explanation:
             it = x.items[i]
             rows.append({"depth": it.depth, "kind": self._KINDS[it.kind], "name": _s(it.name),
                          "value": _figure(it.value.v, it.value.unit), "formula": _s(it.formula),
-                         "text": _s(it.text), "amended_by": _s(it.amended_by)})
-        self.items = pd.DataFrame(rows, columns=["depth", "kind", "name", "value", "formula", "text", "amended_by"])
+                         "text": _s(it.text), "amended_by": _s(it.amended_by),
+                         "effective": _date(it.effective), "in_force": bool(it.in_force), "note": _s(it.note)})
+        self.items = pd.DataFrame(rows, columns=["depth", "kind", "name", "value", "formula", "text", "amended_by",
+                                                 "effective", "in_force", "note"])
 
     def __str__(self):
         return self.text

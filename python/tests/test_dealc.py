@@ -154,6 +154,18 @@ def test_explain(deal, built):
     assert "interest collections" in set(x.items["name"])
 
 
+def test_explain_an_amended_term(built):
+    # under the premium amendment, effective 2004-02-01: in force on 2004-02-25
+    am = GMACM.parents[1] / "tests" / "amendments" / "gmacm-premium.amend"
+    deal = dealc.compile(GMACM, amendments=[am])
+    deal.replay(STATE, REMIT)
+    x = deal.explain(1, "Credit Enhancement Premium")
+    top = x.items.iloc[0]
+    assert top["amended_by"] == "Test Amendment One" and top["in_force"]
+    assert top["effective"] == datetime.date(2004, 2, 1)
+    assert 'as amended by "Test Amendment One", effective 2004-02-01' in x.text
+
+
 def test_errors_are_located(deal, tmp_path):
     bad = tmp_path / "remit.csv"
     bad.write_text(REMIT.read_text().replace("15,998,210.91", "15,998,21x.91"))
