@@ -34,6 +34,7 @@ extern char **environ;
 static const char usage[] =
     "usage: dealc check FILE [AMENDMENT...] [--as-of DATE]\n"
     "       dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
+    "                   [--shared]\n"
     "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
     "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
     "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
@@ -59,6 +60,10 @@ static const char help[] =
     "      -O0           skip the optimiser\n"
     "      --no-main     leave out main(), for an object linked into another\n"
     "                    program that calls dealc_describe and dealc_period\n"
+    "      --shared      a shared object (default name: FILE without .deal, plus\n"
+    "                    .so) that programs load with the C API's dealc_deal_open\n"
+    "                    or Python's dealc.load; it needs libdealrt.so. The linker\n"
+    "                    is $CC, else cc\n"
     "  diff OLD NEW      what changed, definition by definition and clause by\n"
     "                    clause (layout and comments ignored), the changed words,\n"
     "                    and what depends on each change; NEW may be an amendment\n"
@@ -159,14 +164,21 @@ static int parse_as_of(const char *s, int *days)
     return lex_civil_to_days(y, m, d, days);
 }
 
-/* The runtime library: beside the compiler (build tree: build/bin/dealc and
- * build/lib/libdealrt.a; installed: PREFIX/bin and PREFIX/lib), or where
- * DEALC_RUNTIME_LIB says. */
-static int find_runtime(char *out, size_t n)
+/* The runtime library (libdealrt.a for executables, libdealrt.so for
+ * --shared): beside the compiler (build tree: build/bin/dealc and
+ * build/lib; installed: PREFIX/bin and PREFIX/LIBDIR, LIBDIR as configured,
+ * e.g. lib/x86_64-linux-gnu on Debian), or where DEALC_RUNTIME_LIB says
+ * (the static library's path; the shared one is looked for beside it). */
+static int find_runtime(char *out, size_t n, const char *file)
 {
     const char *env = getenv("DEALC_RUNTIME_LIB");
     if (env && *env) {
         snprintf(out, n, "%s", env);
+        if (strcmp(file, "libdealrt.a") != 0) {
+            char *slash = strrchr(out, '/');
+            size_t at = slash ? (size_t)(slash - out) + 1 : 0;
+            snprintf(out + at, n - at, "%s", file);
+        }
         return access(out, R_OK) == 0;
     }
     char exe[PATH_MAX];
@@ -176,14 +188,14 @@ static int find_runtime(char *out, size_t n)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = 0;
-            const char *subs[] = { "/../lib/libdealrt.a", "/../lib64/libdealrt.a", "/../" "lib/" "x86_64-linux-gnu/libdealrt.a" };
+            const char *subs[] = { "/../lib/", "/../" DEALC_LIBDIR_REL "/" };
             for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-                snprintf(out, n, "%s%s", exe, subs[i]);
-                if (access(out, R_OK) == 0) return 1;
+                int w = snprintf(out, n, "%s%s%s", exe, subs[i], file);
+                if (w > 0 && (size_t)w < n && access(out, R_OK) == 0) return 1;
             }
         }
     }
-    snprintf(out, n, "%s/libdealrt.a", DEALC_INSTALL_LIBDIR);
+    snprintf(out, n, "%s/%s", DEALC_INSTALL_LIBDIR, file);
     return access(out, R_OK) == 0;
 }
 
@@ -201,22 +213,40 @@ static int run_command(char *const argv[])
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static int link_exe(const char *obj, const char *out)
+/* The C compiler that links: $CC (its words: "ccache gcc" works), else
+ * cc, found on PATH when dealc runs, never a path fixed at build time. */
+static int linker_words(char *buf, size_t n, char **argv, int max)
+{
+    const char *cc = getenv("CC");
+    snprintf(buf, n, "%s", cc && *cc ? cc : "cc");
+    int k = 0;
+    for (char *tok = strtok(buf, " \t"); tok && k < max; tok = strtok(NULL, " \t")) argv[k++] = tok;
+    if (k == 0) argv[k++] = "cc";
+    return k;
+}
+
+/* an executable (obj + libdealrt.a), or with shared a shared object that
+ * needs libdealrt.so.N, the runtime its host program loads */
+static int link_exe(const char *obj, const char *out, int shared)
 {
     char rt[PATH_MAX];
-    if (!find_runtime(rt, sizeof rt)) {
-        fprintf(stderr, "dealc: error: cannot find the runtime library libdealrt.a (looked beside the compiler and in %s; "
-                        "set DEALC_RUNTIME_LIB to its path)\n", DEALC_INSTALL_LIBDIR);
+    const char *lib = shared ? "libdealrt.so" : "libdealrt.a";
+    if (!find_runtime(rt, sizeof rt, lib)) {
+        fprintf(stderr, "dealc: error: cannot find the runtime library %s (looked beside the compiler and in %s; "
+                        "set DEALC_RUNTIME_LIB to the path of libdealrt.a)\n", lib, DEALC_INSTALL_LIBDIR);
         return 0;
     }
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-    char *argv[16];
-    int n = 0;
-    argv[n++] = (char *)DEALC_CC;
-    char extra[256];
+    char *argv[32];
+    char ccbuf[512], extra[256];
+    int n = linker_words(ccbuf, sizeof ccbuf, argv, 8);
     snprintf(extra, sizeof extra, "%s", DEALC_LINK_EXTRA);
-    for (char *tok = strtok(extra, " "); tok && n < 10; tok = strtok(NULL, " ")) argv[n++] = tok;
+    for (char *tok = strtok(extra, " "); tok && n < 18; tok = strtok(NULL, " ")) argv[n++] = tok;
+    if (shared) {
+        argv[n++] = "-shared";
+        argv[n++] = "-Wl,--no-undefined";
+    }
     argv[n++] = "-o";
     argv[n++] = tmp;
     argv[n++] = (char *)obj;
@@ -236,16 +266,16 @@ static int link_exe(const char *obj, const char *out)
     return 1;
 }
 
-static char *default_output(const char *path)
+static char *default_output(const char *path, const char *suffix)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t n = strlen(base);
     if (n > 5 && strcmp(base + n - 5, ".deal") == 0) n -= 5;
-    char *r = malloc(n + 1);
+    char *r = malloc(n + strlen(suffix) + 1);
     if (!r) return NULL;
     memcpy(r, base, n);
-    r[n] = 0;
+    strcpy(r + n, suffix);
     if (!*r) { free(r); r = strdup("a.out"); }
     return r;
 }
@@ -426,7 +456,7 @@ static int cmd_build(int argc, char **argv)
     const char *file = NULL, *out = NULL;
     files_opt fo = { .as_of = -1 };
     emit_kind emit = EMIT_EXE;
-    int optimize = 1, with_main = 1;
+    int optimize = 1, with_main = 1, shared = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0) {
@@ -443,6 +473,8 @@ static int cmd_build(int argc, char **argv)
             optimize = 0;
         } else if (strcmp(a, "--no-main") == 0) {
             with_main = 0;
+        } else if (strcmp(a, "--shared") == 0) {
+            shared = 1;
         } else {
             int t = take_file_arg(&fo, argc, argv, &i);
             if (t < 0) return 2;
@@ -453,6 +485,9 @@ static int cmd_build(int argc, char **argv)
     file = fo.paths[0];
     if (!with_main && emit == EMIT_EXE)
         return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
+    if (shared && emit != EMIT_EXE)
+        return usage_error("--shared builds a shared object: it does not go with --emit%s", "");
+    if (shared) with_main = 0; /* a host program loads it (dealc_deal_open) */
 
     /* text dumps go to stdout unless -o is given */
     FILE *dump = stdout;
@@ -476,7 +511,7 @@ static int cmd_build(int argc, char **argv)
         } else if (emit == EMIT_IR) {
             cg_print_ir(m, dump);
         } else {
-            char *def = out ? NULL : default_output(file);
+            char *def = out ? NULL : default_output(file, shared ? ".so" : "");
             const char *target = out ? out : def;
             char obj[PATH_MAX];
             if (emit == EMIT_OBJ) snprintf(obj, sizeof obj, "%s.tmp.%ld", target, (long)getpid());
@@ -494,7 +529,7 @@ static int cmd_build(int argc, char **argv)
                     ok = 0;
                 }
             } else {
-                ok = link_exe(obj, target);
+                ok = link_exe(obj, target, shared);
             }
             unlink(obj);
             free(def);
@@ -643,7 +678,7 @@ static char *run_version(front *fe, char **args, int nargs, const char *tag)
     snprintf(obj, sizeof obj, "%s/dealc-impact-%ld-%s.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
     snprintf(exe, sizeof exe, "%s/dealc-impact-%ld-%s", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
     snprintf(outp, sizeof outp, "%s.out", exe);
-    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe);
+    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe, 0);
     cg_free(m);
     unlink(obj);
     if (!ok) { free(err); unlink(exe); return NULL; }
@@ -832,7 +867,7 @@ static int cmd_run(int argc, char **argv)
         return 1;
     }
     /* the deal's command line sees the program name a built binary would */
-    char *name = default_output(file);
+    char *name = default_output(file, "");
     int dargc = argc - rest + 1;
     char **dargv = calloc((size_t)dargc + 1, sizeof *dargv);
     if (!dargv || !name) { fprintf(stderr, "dealc: out of memory\n"); return 1; }

@@ -466,8 +466,16 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S
 
-/* the prototypes, from the table */
-#define RT_ABI_PROTO(ret, name, ...) RT_ABI_C_##ret name(RT_ABI_MAP(RT_ABI_CTYPE, __VA_ARGS__));
+/* the prototypes, from the table. RT_ABI_EXPORT: libdealrt.so is built
+ * with hidden visibility and exports these (and the public API in
+ * include/dealc/dealc.h) alone: a deal built with `dealc build --shared`
+ * calls them in the libdealrt.so its host program has loaded. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RT_ABI_EXPORT __attribute__((visibility("default")))
+#else
+#define RT_ABI_EXPORT
+#endif
+#define RT_ABI_PROTO(ret, name, ...) RT_ABI_EXPORT RT_ABI_C_##ret name(RT_ABI_MAP(RT_ABI_CTYPE, __VA_ARGS__));
 RT_ABI_FUNCS(RT_ABI_PROTO)
 #undef RT_ABI_PROTO
 
