@@ -16,6 +16,7 @@
 #define DEALC_CODEGEN_H
 
 #include <stdio.h>
+#include "dealrt.h"
 #include "sema.h"
 
 typedef struct cg_module cg_module;
@@ -43,11 +44,10 @@ void cg_install_oom_handlers(void (*cleanup)(void));
  * and run the deal's command line in-process; returns rt_main's exit
  * status, or -1 with *err. */
 int  jit_run(cg_module *m, int argc, char **argv, char **err);
-/* The same module's dealc_describe and dealc_period as C function
- * pointers, callable until jit_close (m is consumed); NULL with *err. For
- * tools and fuzzers that drive the runtime's parts themselves. */
-typedef struct jit_deal jit_deal;
-jit_deal *jit_open(cg_module *m, rt_describe_fn *describe, rt_period_fn *period, char **err);
-void jit_close(jit_deal *j);
+/* JIT: take a module compiled with for_jit (consumed) and give the deal's
+ * two functions, alive until jit_release(*handle); 0 with *err. */
+typedef struct jit_handle jit_handle;
+int  jit_load(cg_module *m, rt_describe_fn *describe, rt_period_fn *period, jit_handle **handle, char **err);
+void jit_release(void *handle);
 
 #endif

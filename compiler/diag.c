@@ -8,6 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A UTF-8 byte-order mark is dropped and a lone CR (old Mac line ends)
+ * read as a new line, as the remittance and state readers do: a deal saved
+ * by such an editor reads as written, with the line and column numbers an
+ * editor shows. (CRLF needs nothing: CR is white space.) */
+void src_normalize(src_file *f)
+{
+    char *buf = f->text;
+    size_t n = (size_t)f->len;
+    if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(buf, buf + 3, n - 2);
+        n -= 3;
+        f->normalized = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\r' && buf[i + 1] != '\n') {
+            buf[i] = '\n';
+            f->normalized = 1;
+        }
+    f->len = (int)n;
+}
+
 int src_load(src_file *f, const char *path)
 {
     memset(f, 0, sizeof *f);
@@ -47,23 +68,10 @@ int src_load(src_file *f, const char *path)
         return 0;
     }
     buf[n] = 0;
-    /* A UTF-8 byte-order mark is dropped and a lone CR (old Mac line ends)
-     * read as a new line, as the remittance and state readers do: a deal
-     * saved by such an editor reads as written, with the line and column
-     * numbers an editor shows. (CRLF needs nothing: CR is white space.) */
-    if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-        memmove(buf, buf + 3, n - 2);
-        n -= 3;
-        f->normalized = 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] == '\r' && buf[i + 1] != '\n') {
-            buf[i] = '\n';
-            f->normalized = 1;
-        }
     f->name = path;
     f->text = buf;
     f->len = (int)n;
+    src_normalize(f);
     return 1;
 }
 

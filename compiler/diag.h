@@ -54,6 +54,10 @@ typedef struct diag_ctx {
 
 /* Returns 0 and prints `dealc: cannot read FILE: reason` on failure. */
 int  src_load(src_file *f, const char *path);
+/* Drops a UTF-8 byte-order mark and reads a lone CR as a new line, in
+ * place (src_load does it; a loader of its own calls it); sets normalized
+ * when the text changed. */
+void  src_normalize(src_file *f);
 void src_free(src_file *f);
 
 void  diag_init(diag_ctx *d, arena *a, const src_file *f);

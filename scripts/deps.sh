@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Install what dealc needs to build and test, from Debian 12's own archive:
-# a C compiler, CMake, flex, bison, cmocka and LLVM 19. Skips apt when
-# everything is already there.
-#
-#   bash scripts/deps.sh            what a build needs
-#   bash scripts/deps.sh --clang    and clang-19 with its sanitizer and
-#                                   libFuzzer runtimes (the clang build, the
-#                                   fuzzers and the coverage report)
+# a C compiler, CMake, flex, bison, cmocka and LLVM 19; pkg-config for the
+# installed-package test; locales, to generate the comma-decimal locale the
+# locale test runs a host in; and for the Python package (python/) cffi,
+# pandas, pytest, setuptools and venv (pip installs it from the tree with
+# no network). Skips apt when everything is already there.
+#   deps.sh            what a build and its tests need
+#   deps.sh --clang    and clang-19 with its sanitizer and libFuzzer
+#                      runtimes and llvm-19's tools (the clang build, the
+#                      fuzzers and the coverage report)
+#   deps.sh chromium   only Debian's chromium, for the test that renders the
+#                      HTML pages (tests/html.sh --chromium runs this)
 set -euo pipefail
-pkgs=(gcc libc6-dev make cmake flex bison libcmocka-dev llvm-19-dev)
+pkgs=(gcc libc6-dev make cmake flex bison libcmocka-dev llvm-19-dev pkgconf locales
+      python3-cffi python3-pandas python3-pytest python3-setuptools python3-venv)
 case ${1:-} in
-  --clang) pkgs+=(clang-19 libclang-rt-19-dev llvm-19) ;;
   '') ;;
-  *) echo "usage: $0 [--clang]" >&2; exit 2 ;;
+  --clang) pkgs+=(clang-19 libclang-rt-19-dev llvm-19) ;;
+  chromium) pkgs=(chromium) ;;
+  *) echo "usage: $0 [--clang | chromium]" >&2; exit 2 ;;
 esac
 need=()
 for pkg in "${pkgs[@]}"; do

@@ -78,7 +78,9 @@ static void gmacm_2003_he2_statement(void **state)
     assert_int_equal(replay("gmacm-2003-he2", "csv", wpath("2003.csv"), 0), 0);
     char *csv = slurp(wpath("2003.csv"));
     expect(csv, "line", "Beginning Pool Balance", "value", "406855924.22");
+    expect(csv, "line", "Beginning PFA", "value", "0.00");
     expect(csv, "line", "Ending Pool Balance", "value", "390719522.22");
+    expect(csv, "line", "Ending PFA Balance", "value", "0.00"); /* printed "-" */
     expect(csv, "line", "Principal Collections", "value", "15998210.91");
     expect(csv, "line", "Principal Draws", "value", "0.00");
     expect(csv, "line", "Net Principal Collections", "value", "15998210.91");
@@ -91,6 +93,8 @@ static void gmacm_2003_he2_statement(void **state)
     expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "975292.71");
     expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "6258626.61");
     expect(csv, "line", "Target Overcollateralization Amount", "value", "7933075.00");
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "0.00");
     expect(csv, "line", "Beginning Loss Amount", "value", "107436.07");
     expect(csv, "line", "Current Month Loss Amount", "value", "138191.09");
     expect(csv, "line", "Current Month Recoveries", "value", "67.14");
@@ -117,7 +121,9 @@ static void gmacm_2002_he2_statement(void **state)
     assert_int_equal(replay("gmacm-2002-he2", "csv", wpath("2002.csv"), 0), 0);
     char *csv = slurp(wpath("2002.csv"));
     expect(csv, "line", "Beginning Pool Balance", "value", "164321894.73");
+    expect(csv, "line", "Beginning PFA", "value", "0.00");
     expect(csv, "line", "Ending Pool Balance", "value", "157206533.16");
+    expect(csv, "line", "Ending PFA Balance", "value", "0.00"); /* printed "-" */
     expect(csv, "line", "Principal Collections", "value", "6617848.39");
     expect(csv, "line", "Principal Draws", "value", "0.00");
     expect(csv, "line", "Net Principal Collections", "value", "6617848.39");
@@ -130,6 +136,8 @@ static void gmacm_2002_he2_statement(void **state)
     expect(csv, "line", "Overcollateralization Amount Increase (Decrease)", "value", "-508186.37");
     expect(csv, "line", "Outstanding Overcollateralization Amount", "value", "12691816.08");
     expect(csv, "line", "Target Overcollateralization Amount", "value", "22512032.61");
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "0.00");
     expect(csv, "line", "Beginning Loss Amount", "value", "2278306.24");
     expect(csv, "line", "Current Month Loss Amount", "value", "497513.18");
     expect(csv, "line", "Current Month Recoveries", "value", "14437.52");
@@ -218,7 +226,71 @@ static void saved_state_rolls_forward(void **state)
     assert_non_null(strstr(j, "390719522.22"));   /* the ending pool balance */
     assert_non_null(strstr(j, "245560.02"));      /* the ending loss amount */
     assert_non_null(strstr(j, "11"));             /* distribution number */
+    /* the Pre-Funding Account (0.00 on the statement) and the insurer's
+     * unreimbursed draws (0.00) carry to the next date */
+    assert_non_null(strstr(j, "{ \"account\": \"Pre-Funding Account\", \"balance\": 0.00 }"));
+    assert_non_null(strstr(j, "{ \"insurer\": \"Credit Enhancer\", \"unreimbursed_draws\": 0.00 }"));
     free(j);
+}
+
+/* The insurer, from GMACM 2003-HE2's own state (agreements/gmacm-2003-he2.deal,
+ * whose policy clauses the statement shows only at 0.00). By hand:
+ *
+ * 2004-02-25, no principal collected and 1,000,000.00 of interest: the
+ * premium 39,320.65 leaves 960,679.35 against 1,373,205.25 of note interest
+ * (the statement's own figures), so 3.05(a)(ia) draws 412,525.90 and
+ * interest is paid in full. Excess cash is 1,000,000.00 - 39,320.65 -
+ * 1,373,205.25 = -412,525.90, so nothing builds overcollateralization, the
+ * principal distribution amount is 0.00, nothing is left to reimburse
+ * and 412,525.90 is owed to the insurer after the date (the statement's
+ * Unreimbursed Prior Draws).
+ *
+ * 2004-03-25 (29 days), 5,000,000.00 of interest: A-1 133,373,590.32 x 1.20%
+ * x 29/360 = 128,927.80, the others as on 2004-02-25 (IO still on
+ * 76,000,000.00 at distribution 12): 1,368,759.46 in all; premium 39,320.65;
+ * no draw. Excess cash 5,000,000.00 - 39,320.65 - 1,368,759.46 =
+ * 3,591,919.89; overcollateralization 406,855,924.22 - 401,572,590.32 =
+ * 5,283,333.90, short of 7,933,075.00 by 2,649,741.10, which A-1 is paid;
+ * the insurer is reimbursed its 412,525.90 and the certificates take the
+ * remaining 529,652.89. */
+static void gmacm_insurer_draw_and_reimbursement(void **state)
+{
+    (void)state;
+    const char *remit = wpath("insurer-remit.csv");
+    FILE *f = fopen(remit, "w");
+    fputs("payment_date,group,principal_collections,interest_collections,principal_draws,liquidation_loss,"
+          "recoveries,substitution_adjustment,active_loan_count,One-Month LIBOR,Weighted Average Net Loan Rate\n"
+          "2004-02-25,Group 1,0.00,\"1,000,000.00\",0.00,0.00,0.00,0.00,11704,1.10%,7.77450%\n"
+          "2004-03-25,Group 1,0.00,\"5,000,000.00\",0.00,0.00,0.00,0.00,11704,1.10%,7.77450%\n", f);
+    fclose(f);
+    char bin[600], st[600], fmt[] = "csv";
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    char *argv[] = { bin, "replay", "--state", st, (char *)remit, "--format", fmt, NULL };
+    int rc = run(argv, wpath("insurer.csv"), wpath("insurer.err"));
+    if (rc) fprintf(stderr, "%s", slurp(wpath("insurer.err")));
+    assert_int_equal(rc, 0);
+    char *csv = slurp(wpath("insurer.csv"));
+    expect(csv, "line", "Credit Enhancement Draw Amount", "value", "412525.90");
+    expect(csv, "class", "A-1", "interest", "133373.59");
+    expect(csv, "class", "A-1", "interest_shortfall", "0.00");
+    expect(csv, "class", "A-1", "principal", "0.00");
+    expect(csv, "line", "Unreimbursed Prior Draws", "value", "412525.90");
+    expect(csv, "insurer", "Credit Enhancer", "unreimbursed_draws", "412525.90");
+    expect(csv, "line", "Credit Enhancement Premium", "value", "39320.65");
+    const char *d2 = strstr(csv, "\n2004-03-25,");
+    assert_non_null(d2);
+    expect(d2, "line", "Credit Enhancement Draw Amount", "value", "0.00");
+    expect(d2, "line", "Unreimbursed Prior Draws", "value", "0.00");
+    expect(d2, "class", "A-1", "interest", "128927.80");
+    expect(d2, "class", "A-1", "principal", "2649741.10");
+    expect(d2, "insurer", "Credit Enhancer", "reimbursed", "412525.90");
+    expect(d2, "insurer", "Credit Enhancer", "unreimbursed_draws", "0.00");
+    /* paid to the enhancer: premium and reimbursement; the line is the premium */
+    expect(d2, "party", "Credit Enhancer", "paid", "451846.55");
+    expect(d2, "line", "Credit Enhancement Premium", "value", "39320.65");
+    expect(d2, "party", "Certificates", "paid", "529652.89");
+    free(csv);
 }
 
 /* A bad remittance file is an error naming the file, line and column, and
@@ -624,11 +696,17 @@ static void ramp_2003_rs8_amendment_impact(void **state)
     assert_non_null(strstr(imp, "  A-I-1 1: principal 1,731,941.68 -> 1,801,219.35"));
     free(imp);
     /* the diff names the change and what it reaches */
-    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", NULL };
+    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "1000", NULL };
     assert_int_equal(run(d, wpath("rs8.diff"), wpath("rs8.err")), 0);
     char *diff = slurp(wpath("rs8.diff"));
-    assert_non_null(strstr(diff, "changed definition \"Class A-I-7 Pro Rata Distribution Amount\""));
-    assert_non_null(strstr(diff, "clause \"4.02(c)(iii)\""));
+    assert_non_null(strstr(diff, "Definition of \"Class A-I-7 Pro Rata Distribution Amount\" (changed)"));
+    assert_non_null(strstr(diff, "Section 4.02(c)(iii)"));
+    /* the reconstructed words before differ from the amended ones only
+     * where the reconstruction says the amendment changed them */
+    assert_non_null(strstr(diff, "Class [-A-I-6-] {+A-I-8+} Certificates immediately prior"));
+    assert_null(strstr(diff, "(as reconstructed)"));
+    /* and it says the agreement as it stood before governed no distribution */
+    assert_non_null(strstr(diff, "on or before the first payment date (2003-10-27)"));
     free(diff);
 }
 
@@ -663,11 +741,16 @@ static void ramp_2003_rs8_amendment_impact(void **state)
  * deficiency of 2,875,000.00. Before the amendment the Group I increase is
  * the lesser of the deficiency and Group I's own cash at (c)(xii), 0.00, so
  * (d)(xiii) covers nothing and the 1,117,305.54 goes to Class SB-II. After
- * it (distribution 11 is after 2002-05-24 and is the eleventh), the increase
- * is the lesser of 0.00 + 1,409,163.19 and 2,875,000.00 = 1,409,163.19, and
- * (d)(xiii) pays all the 1,117,305.54 Group II has left to A-I-1. A-I-1's
- * principal: 6,000,000.00 + 608,142.35 + 291,857.65 = 6,900,000.00 before;
- * 8,017,305.54 after. */
+ * it (distribution 11 is after 2002-05-24 and is the eleventh), the Group I
+ * increase counts the Group II Excess Cash Flow left for (d)(xiii): the
+ * 1,117,305.54 (d)(xi) leaves, less Group II's own increase at (d)(xii),
+ * min(1,117,305.54 + Group I's 0.00 left after (c)(xii), Group II's
+ * deficiency 4,500,000.00 - 4,500,000.00 = 0.00) = 0.00. So the increase is
+ * the lesser of 0.00 + 1,117,305.54 and 2,875,000.00 = 1,117,305.54: (c)(xii)
+ * pays none of it (Group I has nothing left) and (d)(xiii) all of it, the
+ * 1,117,305.54 Group II has left, to A-I-1. The increase reported is the
+ * increase paid, and no clause falls short. A-I-1's principal: 6,000,000.00
+ * + 608,142.35 + 291,857.65 = 6,900,000.00 before; 8,017,305.54 after. */
 static void ramp_2002_rs1_amendment_impact(void **state)
 {
     (void)state;
@@ -683,7 +766,7 @@ static void ramp_2002_rs1_amendment_impact(void **state)
     assert_int_equal(run(b1, wpath("rs1.out"), wpath("rs1.err")), 0);
     assert_int_equal(run(b2, wpath("rs1.out"), wpath("rs1.err")), 0);
     const char *prin[2] = { "6900000.00", "8017305.54" }, *sb2[2] = { "1117305.54", "0.00" },
-               *inc[2] = { "0.00", "1409163.19" }, *cover[2] = { "0.00", "1117305.54" };
+               *inc[2] = { "0.00", "1117305.54" }, *cover[2] = { "0.00", "1117305.54" };
     for (int v = 0; v < 2; v++) {
         char *argv[] = { v ? newb : oldb, "replay", "--state", st, rem, "--format", "csv", NULL };
         assert_int_equal(run(argv, wpath("rs1.csv"), wpath("rs1.err")), 0);
@@ -700,9 +783,27 @@ static void ramp_2002_rs1_amendment_impact(void **state)
         expect(csv, "party", "Class SB-I", "paid", "0.00");
         expect(csv, "line", "Group I Overcollateralization Increase Amount", "value", inc[v]);
         expect(csv, "line", "Group I Increase Covered by Group II", "value", cover[v]);
+        expect(csv, "line", "Group II Overcollateralization Increase Amount", "value", "0.00");
+        expect(csv, "line", "Group I Overcollateralization", "value", v ? "6117305.54" : "5000000.00");
         expect(csv, "line", "Group II Overcollateralization", "value", "4500000.00");
         free(csv);
     }
+    /* the shortfalls explain shows are real ones: neither increase clause
+     * falls short, and the Group I Excess Cash Flow is one defined term */
+    const char *clauses[] = { "4.02(c)(xii)", "4.02(d)(xii)", "4.02(c)(xiii)" };
+    for (int i = 0; i < 3; i++) {
+        char *ex[] = { newb, "explain", "--state", st, rem, "--period", "1", (char *)clauses[i], NULL };
+        assert_int_equal(run(ex, wpath("rs1.ex"), wpath("rs1.err")), 0);
+        char *out = slurp(wpath("rs1.ex"));
+        assert_non_null(strstr(out, "not paid 0.00"));
+        free(out);
+    }
+    char *ecf[] = { newb, "explain", "--state", st, rem, "--period", "1", "Group I Excess Cash Flow", NULL };
+    assert_int_equal(run(ecf, wpath("rs1.ex"), wpath("rs1.err")), 0);
+    char *eo = slurp(wpath("rs1.ex"));
+    assert_non_null(strstr(eo, "\"Group I Excess Cash Flow\" = 608,142.35"));
+    free(eo);
+
     /* the agreement consolidated as of that date pays the same, to the cent */
     char cons[600], consb[600];
     snprintf(cons, sizeof cons, "%s/rs1-consolidated.deal", work);
@@ -787,6 +888,173 @@ static void explain_a_figure(void **state)
     assert_int_equal(run(argv3, wpath("ex3.out"), wpath("ex3.err")), 1);
 }
 
+/* The lawyer's tools on RAMP 2002-RS1's Amendment Number One. */
+static char *run_slurp(char **argv, const char *name, int want)
+{
+    char out[600], err[620];
+    snprintf(out, sizeof out, "%s", wpath(name));
+    snprintf(err, sizeof err, "%.600s.err", out);
+    int st = run(argv, out, err);
+    if (st != want) {
+        char *e = slurp(err);
+        fprintf(stderr, "%s: status %d, stderr:\n%s\n", argv[1], st, e);
+        free(e);
+    }
+    assert_int_equal(st, want);
+    return slurp(out);
+}
+
+static int count(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p += strlen(what)) n++;
+    return n;
+}
+
+static void lawyers_redline_consolidation_explain(void **state)
+{
+    (void)state;
+    char src[600], am[600], st[600], rem[600];
+    snprintf(src, sizeof src, "%s/ramp-2002-rs1.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/ramp-2002-rs1-amendment-1.amend", AGREEMENTS_DIR);
+    snprintf(st, sizeof st, "%s/ramp-2002-rs1/opening-2002-11-25.json", AGREEMENTS_DIR);
+    snprintf(rem, sizeof rem, "%s/ramp-2002-rs1/remittance-2002-12-26.csv", AGREEMENTS_DIR);
+
+    /* the redline: the amendment's particulars; its four changes, Section 5
+     * among them; the words it adds, and only those */
+    char *d[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "1000", NULL };
+    char *t = run_slurp(d, "rs1.diff", 0);
+    assert_non_null(strstr(t, "Amendment Number One to \"RAMP Series 2002-RS1 Trust\"\n"
+                              "    dated 2002-05-24, effective 2002-05-24, made under Section 11.01(a)(ii)\n"));
+    assert_non_null(strstr(t, "\n4 changes\n"));
+    assert_non_null(strstr(t, "  Section 11.01(a)(vi) (changed)\n"));
+    assert_non_null(strstr(t, "provided that such action shall not{+, as evidenced by an Opinion of Counsel,+} adversely"));
+    assert_non_null(strstr(t, "With respect to {+(a) the first two Distribution Dates, $0, and (b)+} any Distribution Date "
+                              "{+after the first two Distribution Dates+}, an amount"));
+    assert_non_null(strstr(t, "{+on or after the eleventh Distribution Date,+} to the Class A-I"));
+    assert_non_null(strstr(t, "The words before are reconstructed: as it stood before Amendment Number One"));
+    /* a changed clause lists what reads it: the statement line and the
+     * definition that read the cash it finds */
+    assert_non_null(strstr(t, "Statement line \"Group I Increase Covered by Group II\""));
+    assert_null(strstr(t, "(as reconstructed)"));
+    free(t);
+    /* wrapped at the width asked for */
+    char *dw[] = { DEALC_BIN, "diff", src, am, "--no-color", "--width", "72", NULL };
+    t = run_slurp(dw, "rs1-72.diff", 0);
+    for (const char *p = t; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        /* a line may only pass the width when one word is longer */
+        if (n > 72 && memchr(p, ' ', n) && strspn(p, " ") + 1 < n) {
+            const char *sp = p + strspn(p, " ");
+            if (memchr(sp, ' ', n - (size_t)(sp - p))) fail_msg("line over 72 columns: %.*s", (int)n, p);
+        }
+        p = e ? e + 1 : p + n;
+    }
+    free(t);
+    /* JSON carries the amendment's particulars */
+    char *dj[] = { DEALC_BIN, "diff", src, am, "--format", "json", NULL };
+    t = run_slurp(dj, "rs1.json", 0);
+    assert_non_null(strstr(t, "\"amendments\": [{\"title\": \"Amendment Number One\", \"agreement\": \"RAMP Series 2002-RS1 "
+                              "Trust\", \"dated\": \"2002-05-24\", \"effective\": \"2002-05-24\", \"under\": \"11.01(a)(ii)\"}]"));
+    assert_non_null(strstr(t, "\"kind\": \"section\", \"name\": \"11.01(a)(vi)\""));
+    free(t);
+    /* the HTML redline: prose first, formula beneath, the summary linked */
+    char *dh[] = { DEALC_BIN, "diff", src, am, "--format", "html", NULL };
+    t = run_slurp(dh, "rs1.html", 0);
+    assert_non_null(strstr(t, "<h1>Amendment Number One</h1>"));
+    assert_non_null(strstr(t, "Summary of changes"));
+    assert_non_null(strstr(t, "<li><a href=\"#sec-11-01-a-vi\">Section 11.01(a)(vi)</a>"));
+    assert_non_null(strstr(t, "shall not<ins>, as evidenced by an Opinion of Counsel,</ins> adversely"));
+    assert_non_null(strstr(t, "<div class=\"formula\"><span class=\"k\">Formula</span><ins>if distribution number"));
+    free(t);
+
+    /* consolidated as of 2002-12-26: the header, each replaced provision
+     * noted, no comment left from the words it replaced, and against the
+     * agreement exactly the amendment's four changes (collateral as written) */
+    char cons[600];
+    snprintf(cons, sizeof cons, "%s", wpath("rs1-as-of.deal"));
+    char *c1[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2002-12-26", "-o", cons, NULL };
+    free(run_slurp(c1, "rs1-cons.out", 0));
+    t = slurp(cons);
+    assert_non_null(strstr(t, "// RAMP Series 2002-RS1 Trust, as it stood on 2002-12-26 (dealc consolidate).\n"));
+    assert_non_null(strstr(t, "// Amended by \"Amendment Number One\", dated 2002-05-24, effective 2002-05-24, made under "
+                              "Section 11.01(a)(ii);\n"));
+    assert_int_equal(count(t, "// as amended by \"Amendment Number One\", effective 2002-05-24\n"), 4);
+    assert_null(strstr(t, "before Amendment Number One (reconstructed"));
+    free(t);
+    char *c2[] = { DEALC_BIN, "diff", src, cons, "--no-color", NULL };
+    t = run_slurp(c2, "rs1-cons.diff", 0);
+    assert_non_null(strstr(t, "\n4 changes\n"));
+    assert_null(strstr(t, "Collateral line"));
+    free(t);
+    /* a date before the agreement: shown as made, with a warning that says so */
+    char *c3[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "1990-01-01", NULL };
+    t = run_slurp(c3, "rs1-1990.out", 0);
+    assert_non_null(strstr(t, "as it was made: 1990-01-01 is before its closing date"));
+    free(t);
+    t = slurp(wpath("rs1-1990.out.err"));
+    assert_non_null(strstr(t, "warning: 1990-01-01 is before the agreement's closing date (2002-01-30)"));
+    free(t);
+
+    /* doc as it stood before the amendment took effect: said, and nothing
+     * marked amended; after it, the four provisions marked */
+    char page[600];
+    snprintf(page, sizeof page, "%s", wpath("rs1-doc.html"));
+    char *g1[] = { DEALC_BIN, "doc", src, am, "--as-of", "2002-03-01", "-o", page, NULL };
+    free(run_slurp(g1, "rs1-doc.out", 0));
+    t = slurp(page);
+    assert_non_null(strstr(t, "As it stood on 1 March 2002."));
+    assert_non_null(strstr(t, "effective 24 May 2002, made under Section 11.01(a)(ii)): not yet in effect"));
+    assert_null(strstr(t, "badge amended"));
+    free(t);
+    char *g2[] = { DEALC_BIN, "doc", src, am, "-o", page, NULL };
+    free(run_slurp(g2, "rs1-doc.out", 0));
+    t = slurp(page);
+    assert_int_equal(count(t, "<span class=\"badge amended\">amended</span>"), 4);
+    assert_non_null(strstr(t, "<section id=\"def-group-i-excess-cash-flow\">"));
+    assert_non_null(strstr(t, "<tr id=\"sec-4-02-d-xiii\">"));
+    free(t);
+
+    /* explain takes the clause's label as printed, shows the formula in
+     * force as written (no switch on the payment date) */
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s", wpath("rs1-explain"));
+    char *b[] = { DEALC_BIN, "build", src, am, "-o", bin, NULL };
+    free(run_slurp(b, "rs1-explain.out", 0));
+    char *e1[] = { bin, "explain", "--state", st, rem, "--period", "1", "4.02(d)(xiii)", NULL };
+    t = run_slurp(e1, "rs1-ex1.out", 0);
+    assert_non_null(strstr(t, "clause 4.02(d)(xiii) pays"));
+    assert_non_null(strstr(t, "    formula: pay if distribution number >= 11 then"));
+    assert_non_null(strstr(t, "    as amended by \"Amendment Number One\", effective 2002-05-24\n"));
+    assert_non_null(strstr(t, "available 1,117,305.54, paid 1,117,305.54, not paid 0.00"));
+    free(t);
+    char *e2[] = { bin, "explain", "--state", st, rem, "--period", "1", "Group I Overcollateralization Increase Amount", NULL };
+    t = run_slurp(e2, "rs1-ex2.out", 0);
+    assert_non_null(strstr(t, "\"Group I Overcollateralization Increase Amount\" = 1,117,305.54\n"));
+    /* no switch on the amendment's effective date (the Stepdown Date's own
+     * "payment date >=" is the agreement's words) */
+    assert_null(strstr(t, "payment date >= 2002-05-24"));
+    assert_non_null(strstr(t, "    formula: if distribution number <= 2 then $0.00 else min(available at \"4.02(c)(xii)\" + "
+                              "available at \"4.02(d)(xiii)\""));
+    /* a ratio as a percentage; a reconstructed provision says so */
+    assert_non_null(strstr(t, "\"Group I Senior Enhancement Percentage\" = 0.084567901235 (8.4568%)"));
+    assert_non_null(strstr(t, "        reconstructed\n"));
+    free(t);
+    char *e3[] = { bin, "explain", "--state", st, rem, "--period", "1", "Section 11.01(a)(vi)", NULL };
+    free(run_slurp(e3, "rs1-ex3.out", 1));
+
+    /* --impact in JSON: the parties, every period; in HTML, tables */
+    char *i1[] = { DEALC_BIN, "diff", src, am, "--format", "json", "--impact", "--", "replay", "--state", st, rem, NULL };
+    t = run_slurp(i1, "rs1-impact.json", 0);
+    assert_non_null(strstr(t, "\"impact\": {\"scenario\": {\"command\": \"replay\""));
+    assert_non_null(strstr(t, "{\"name\": \"Class SB-II\", \"kind\": \"party\", \"total\": {\"old\": \"1117305.54\", "
+                              "\"new\": \"0.00\", \"change\": \"-1117305.54\"}"));
+    assert_non_null(strstr(t, "{\"period\": \"2002-12-26\", \"date\": \"2002-12-26\", \"principal\": {\"old\": "
+                              "\"6900000.00\", \"new\": \"8017305.54\"}"));
+    free(t);
+}
+
 int main(void)
 {
     snprintf(work, sizeof work, "%s", WORK_DIR);
@@ -798,6 +1066,7 @@ int main(void)
         cmocka_unit_test(json_format),
         cmocka_unit_test(jit_matches_binary),
         cmocka_unit_test(saved_state_rolls_forward),
+        cmocka_unit_test(gmacm_insurer_draw_and_reimbursement),
         cmocka_unit_test(bad_remittance_is_located),
         cmocka_unit_test(amendment_switches_on_its_effective_date),
         cmocka_unit_test(amendment_clauses_and_consolidate),
@@ -808,6 +1077,7 @@ int main(void)
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
         cmocka_unit_test(ramp_2002_rs1_amendment_impact),
         cmocka_unit_test(explain_a_figure),
+        cmocka_unit_test(lawyers_redline_consolidation_explain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

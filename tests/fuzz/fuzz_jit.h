@@ -23,7 +23,7 @@ typedef struct fuzz_deal {
     char name[256];      /* the file name, and "+ amendments" */
     rt_describe_fn describe;
     rt_period_fn period;
-    jit_deal *jit;
+    jit_handle *jit;
     void *front[5];      /* the front end's objects, kept (and reachable) */
 } fuzz_deal;
 
@@ -61,8 +61,7 @@ static inline int fuzz_compile(const char *path, char **amend, int n, int optimi
     char *err = NULL;
     cg_options o = { .emit_main = 0, .optimize = optimize, .for_jit = 1 };
     cg_module *m = cg_compile(s, &f[0], &o, &err);
-    if (m) out->jit = jit_open(m, &out->describe, &out->period, &err);
-    if (!m || !out->jit) {
+    if (!m || !jit_load(m, &out->describe, &out->period, &out->jit, &err)) {
         fprintf(stderr, "%s: %s\n", path, err ? err : "cannot compile");
         return 0;
     }
