@@ -182,6 +182,7 @@ typedef struct ast_class {
     int has_original; rt_dec original; src_loc original_loc;
     ast_expr *coupon;
     int has_accrual; rt_daycount accrual; src_loc accrual_loc;
+    int has_delay; rt_dec delay; src_loc delay_loc; /* payment delay, days (analytics only) */
     const char *notional; src_loc notional_loc; /* schedule name: an IO class */
     const char *text;
     int index;              /* sema */

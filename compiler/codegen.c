@@ -683,6 +683,10 @@ static void gen_describe(cg *g)
         LLVMValueRef a[5] = { D, cstr(g, k->name), LLVMConstInt(g->i64, (unsigned long long)(int64_t)(k->original / RT_CENT), 1),
                               k32(g, k->notional_sched ? RT_CLASS_NOTIONAL : RT_CLASS_PRINCIPAL), k32(g, (int)k->accrual) };
         call(g, FN_rt_add_class, a, 5);
+        if (k->has_delay) {
+            LLVMValueRef b[4] = { D, k32(g, RT_SET_PAYMENT_DELAY), k32(g, i), k128(g, k->delay) };
+            call(g, FN_rt_deal_setting, b, 4);
+        }
     }
     for (int i = 0; i < s->parties.n; i++) {
         ast_decl *p = s->parties.v[i];

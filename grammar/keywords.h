@@ -16,7 +16,7 @@
     X(COLLECTIONS, "collections") X(COUNT, "count") X(COUPON, "coupon") \
     X(CUMULATIVE, "cumulative") X(DATE, "date") X(DATED, "dated") \
     X(DAY, "day") X(DEAL, "deal") X(DEFINE, "define") \
-    X(DEFINITION, "definition") X(DELETE, "delete") \
+    X(DEFINITION, "definition") X(DELAY, "delay") X(DELETE, "delete") \
     X(DISTRIBUTION, "distribution") X(DRAWS, "draws") X(DUE, "due") \
     X(EFFECTIVE, "effective") X(ELSE, "else") X(ENDING, "ending") \
     X(EVERY, "every") X(FALSE, "false") X(FEE, "fee") X(FIRST, "first") \

@@ -74,3 +74,47 @@ double rt_mod_duration(const double *cf, const double *t_years, int32_t n, doubl
     double pv = rt_pv(cf, t_years, n, y, freq);
     return pv != 0 ? -dpv(cf, t_years, n, y, freq) / pv : 0;
 }
+
+/* d2/dy2 (1 + y/f)^(-f t) = t (t + 1/f) (1 + y/f)^(-f t - 2) */
+double rt_convexity(const double *cf, const double *t_years, int32_t n, double y, int freq)
+{
+    double base = log1p(y / freq) * freq, c = 0, pv = 0, g = 1 + y / freq;
+    for (int32_t i = 0; i < n; i++) {
+        double df = exp(-base * t_years[i]);
+        pv += cf[i] * df;
+        c += cf[i] * t_years[i] * (t_years[i] + 1.0 / freq) * df / (g * g);
+    }
+    return pv != 0 ? c / pv : 0;
+}
+
+double rt_pv_spread(const double *cf, const double *t_years, const double *zero, int32_t n, double z, int freq)
+{
+    double pv = 0;
+    for (int32_t i = 0; i < n; i++)
+        pv += cf[i] * exp(-log1p((zero[i] + z) / freq) * freq * t_years[i]);
+    return pv;
+}
+
+int rt_zspread(const double *cf, const double *t_years, const double *zero, int32_t n, double pv, int freq,
+               double *z)
+{
+    /* PV falls as the spread rises: bisection on a bracket wide enough for
+     * any spread a price can mean (the zero rates plus z stay above -f) */
+    double lo = -0.99 * freq, hi = 10.0;
+    for (int32_t i = 0; i < n; i++)
+        if (-0.99 * freq - zero[i] > lo)
+            lo = -0.99 * freq - zero[i];
+    double flo = rt_pv_spread(cf, t_years, zero, n, lo, freq) - pv;
+    double fhi = rt_pv_spread(cf, t_years, zero, n, hi, freq) - pv;
+    if (!(flo >= 0 && fhi <= 0))
+        return 0;
+    for (int it = 0; it < 200 && hi - lo > 1e-13; it++) {
+        double mid = (lo + hi) / 2;
+        if (rt_pv_spread(cf, t_years, zero, n, mid, freq) - pv > 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *z = (lo + hi) / 2;
+    return 1;
+}

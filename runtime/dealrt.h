@@ -241,7 +241,11 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 #define RT_SETTINGS(X)                                                        \
     X(CUTOFF_DATE,        "cutoff_date")        /* day number               */ \
     X(CLEANUP_CALL,       "cleanup_call")       /* fraction of the cut-off pool balance below which the deal may be called */ \
-    X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */
+    X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */ \
+    X(PAYMENT_DELAY,      "payment_delay")      /* per class (the group argument is the class):  \
+                                                   days from the start of its payment month to the \
+                                                   payment, its interest accruing over the month \
+                                                   before; analytics only (a number) */
 #define RT_ENUM_S(n, s) RT_SET_##n,
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S

@@ -20,7 +20,7 @@
 
 typedef struct cmd_opts {
     const char *state, *scenario, *format, *klass, *settle, *price, *yield, *curve, *benchmark, *report,
-        *output, *threads, *tape;
+        *output, *threads, *tape, *delay, *accrual_start, *pricing_dates, *shift;
 } cmd_opts;
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -50,7 +50,8 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                 {"class", &o->klass, 1, 1},     {"settle", &o->settle, 0, 1},     {"price", &o->price, 0, 1},
                 {"yield", &o->yield, 0, 1},     {"curve", &o->curve, 0, 1},       {"benchmark", &o->benchmark, 0, 1},
                 {"report", &o->report, 1, 1},   {"output", &o->output, 1, 1},     {"threads", &o->threads, 1, 0},
-                {"tape", &o->tape, 1, 1}};
+                {"tape", &o->tape, 1, 1},       {"delay", &o->delay, 0, 1},       {"accrual-start", &o->accrual_start, 0, 1},
+                {"pricing-dates", &o->pricing_dates, 0, 1}, {"shift", &o->shift, 0, 1}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0 || !a[2])
@@ -198,6 +199,9 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
         return rt_usage_error(prog, "%s", "--settle needs --price P or --yield Y");
     if ((s->o.curve || s->o.benchmark) && !s->o.settle)
         return rt_usage_error(prog, "%s", "--curve and --benchmark need --settle with --price or --yield");
+    if ((s->o.delay || s->o.accrual_start || s->o.pricing_dates || s->o.shift) && !s->o.settle)
+        return rt_usage_error(prog, "%s",
+                              "--delay, --accrual-start, --pricing-dates and --shift need --settle with --price or --yield");
     if (s->o.curve && s->o.benchmark)
         return rt_usage_error(prog, "%s", "give --curve or --benchmark, not both");
     if (s->o.report && s->o.output && strcmp(s->o.report, s->o.output) == 0)
@@ -327,8 +331,8 @@ typedef struct stats {
     int32_t first, last, final;
     int64_t prin, intr;
     int priced;
-    double price, yield, dur, spread;
-    int has_spread;
+    double price, yield, dur, convexity, spread, zspread, eff_dur, eff_conv;
+    int has_spread, has_z, has_eff;
 } stats;
 
 /* the benchmark yield at a tenor: flat, or linear on the curve, flat beyond its ends */
@@ -411,12 +415,85 @@ typedef struct pricing {
     int by_price;
     double px, yld;
     curve_pt curve[64];
-    int ncurve;
+    int ncurve, curve_file; /* curve_file: the points are a curve (the Z-spread needs one) */
+    int rolled;             /* discount from the business-day-rolled dates, not the nominal ones */
+    int accrual;            /* ACCRUE_* */
+    int delay;              /* days for every class; -1: each class's own */
+    double shift;           /* effective duration: rates moved this much up and down (a fraction) */
 } pricing;
 
-/* WAL from `from`, actual/365.25; price, yield, duration when asked */
+enum { ACCRUE_AUTO = 0, ACCRUE_FIRST_OF_MONTH, ACCRUE_PAYMENT_DATE };
+
+/* A class's cash flows as a buyer settling on pr->settle receives them:
+ * cf[m] at t[m] years (30/360 from settlement), the balance bought (cents)
+ * and the interest accrued to settlement (dollars). With a payment delay d
+ * the interest paid on a date accrues over the calendar month ending d + 1
+ * days before its nominal date (the record-date convention: 24 days pays on
+ * the 25th for the month before): the buyer gets the payments of the
+ * accrual months from the settlement month on, and accrued interest runs
+ * from the first of the settlement month. Without one, interest accrues
+ * from one distribution to the next: the buyer gets the payments after
+ * settlement, and accrued interest runs from the last distribution on or
+ * before it (or the start). Accrued interest is the balance times the
+ * coupon of the first period bought, times the accrual days on the class's
+ * day count over 360. Returns the number of flows; 0 when nothing is left
+ * to buy. */
+static int32_t class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
+                          const pricing *pr, double *cf, double *t, double *bal_out, double *accrued)
+{
+    int32_t nc = d->classes.n;
+    const rt_class_info *ci = &d->classes.v[c];
+    int delay = pr->delay >= 0 ? pr->delay : ci->delay;
+    int first_of_month = pr->accrual == ACCRUE_FIRST_OF_MONTH || (pr->accrual == ACCRUE_AUTO && delay > 0);
+    int sy, sm, sd;
+    rt_civil_from_days(pr->settle, &sy, &sm, &sd);
+    int32_t month_start = rt_days_from_civil(sy, sm, 1);
+    int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
+    int32_t last = open->payment_date;
+    rt_dec coupon = 0;
+    int32_t m = 0, got = 0;
+    for (int32_t k = 0; k < r->nperiods; k++) {
+        int32_t nominal = rt_nominal_payment_date(d->first_payment, d->payment_day, r->first_dist + k);
+        int bought;
+        if (first_of_month) {
+            /* the accrual month of this payment: the month of its nominal
+             * date less the delay and a day */
+            int ay, am, ad;
+            rt_civil_from_days(nominal - delay - 1, &ay, &am, &ad);
+            bought = ay * 12 + am >= sy * 12 + sm;
+        } else {
+            bought = r->date[k] > pr->settle;
+        }
+        if (!bought) {
+            bal = r->class_end[(size_t)k * nc + c];
+            last = r->date[k];
+            continue;
+        }
+        if (!got) {
+            coupon = r->class_coupon[(size_t)k * nc + c];
+            got = 1;
+        }
+        int32_t when = pr->rolled ? r->date[k] : nominal;
+        int32_t days = rt_days_30_360(pr->settle, when);
+        cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
+        t[m] = (days > 0 ? days : 0) / 360.0;
+        m++;
+    }
+    *bal_out = (double)bal / 100;
+    if (bal <= 0 || m == 0)
+        return 0;
+    int32_t from = first_of_month ? month_start : last;
+    int32_t days = ci->daycount == RT_DC_ACT_360 ? pr->settle - from : rt_days_30_360(from, pr->settle);
+    *accrued = days > 0 ? (double)bal / 100 * ((double)coupon / (double)RT_SCALE) * days / 360.0 : 0;
+    return m;
+}
+
+/* WAL from `from`, actual/365.25; price, yield, durations and spreads when
+ * asked (up and down: the same class projected with every index rate moved
+ * up and down by pr->shift, for the effective duration; NULL: none) */
 static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
-                        const pricing *pr, stats *st, double *cf, double *t, double *pp)
+                        const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
+                        double *cf, double *t, double *pp)
 {
     int32_t nc = d->classes.n;
     memset(st, 0, sizeof *st);
@@ -441,44 +518,51 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     st->wal = rt_wal(pp, t, n);
     if (!pr)
         return;
-    /* balance and accrual at settlement */
-    int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-    int32_t last = open->payment_date;
-    rt_dec coupon = 0;
-    int m = 0, got_coupon = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        if (r->date[k] <= pr->settle) {
-            bal = r->class_end[(size_t)k * nc + c];
-            last = r->date[k];
-            continue;
-        }
-        if (!got_coupon) {
-            coupon = r->class_coupon[(size_t)k * nc + c];
-            got_coupon = 1;
-        }
-        cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
-        t[m] = rt_days_30_360(pr->settle, r->date[k]) / 360.0;
-        m++;
-    }
-    if (bal <= 0 || m == 0)
+    double b, accrued = 0;
+    int32_t m = class_cash(d, r, open, c, pr, cf, t, &b, &accrued);
+    if (m == 0)
         return;
-    double b = (double)bal / 100;
-    double accrued = b * ((double)coupon / (double)RT_SCALE) * rt_days_30_360(last, pr->settle) / 360.0;
-    if (accrued < 0)
-        accrued = 0;
+    double dirty;
     if (pr->by_price) {
         st->price = pr->px;
-        if (!rt_yield(cf, t, m, b * pr->px / 100 + accrued, 2, &st->yield))
+        dirty = b * pr->px / 100 + accrued;
+        if (!rt_yield(cf, t, m, dirty, 2, &st->yield))
             return;
     } else {
         st->yield = pr->yld;
-        st->price = (rt_pv(cf, t, m, pr->yld, 2) - accrued) / b * 100;
+        dirty = rt_pv(cf, t, m, pr->yld, 2);
+        st->price = (dirty - accrued) / b * 100;
     }
     st->dur = rt_mod_duration(cf, t, m, st->yield, 2);
+    st->convexity = rt_convexity(cf, t, m, st->yield, 2);
     st->priced = 1;
     if (pr->ncurve > 0) {
         st->spread = (st->yield - bench_at(pr->curve, pr->ncurve, st->wal)) * 10000;
         st->has_spread = 1;
+    }
+    if (pr->curve_file) {
+        /* the curve's points as zero-coupon yields (semiannual), linear
+         * between them and flat beyond: pp holds each flow's zero rate */
+        for (int32_t i = 0; i < m; i++)
+            pp[i] = bench_at(pr->curve, pr->ncurve, t[i]);
+        double z;
+        if (rt_zspread(cf, t, pp, m, dirty, 2, &z)) {
+            st->zspread = z * 10000;
+            st->has_z = 1;
+        }
+    }
+    if (up && down && pr->shift > 0) {
+        /* each shifted projection priced at the yield moved the same way */
+        double bu, bd, au = 0, ad = 0;
+        int32_t mu = class_cash(d, up, open, c, pr, cf, t, &bu, &au);
+        double pu = mu ? rt_pv(cf, t, mu, st->yield + pr->shift, 2) : 0;
+        int32_t md = class_cash(d, down, open, c, pr, cf, t, &bd, &ad);
+        double pd = md ? rt_pv(cf, t, md, st->yield - pr->shift, 2) : 0;
+        if (mu && md && dirty > 0) {
+            st->eff_dur = (pd - pu) / (2 * dirty * pr->shift);
+            st->eff_conv = (pd + pu - 2 * dirty) / (dirty * pr->shift * pr->shift);
+            st->has_eff = 1;
+        }
     }
 }
 
@@ -520,6 +604,46 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
             *rc = report_sc_err(prog, &e);
             return -1;
         }
+        pr->curve_file = 1;
+    }
+    pr->delay = -1;
+    if (o->delay) {
+        char *end;
+        long dl = strtol(o->delay, &end, 10);
+        if (*end || end == o->delay || dl < 0 || dl > 365) {
+            *rc = rt_usage_error(prog, "--delay needs a whole number of days from 0 to 365, found \"%s\"", o->delay);
+            return -1;
+        }
+        pr->delay = (int)dl;
+    }
+    if (o->accrual_start) {
+        if (strcmp(o->accrual_start, "first-of-month") == 0)
+            pr->accrual = ACCRUE_FIRST_OF_MONTH;
+        else if (strcmp(o->accrual_start, "payment-date") == 0)
+            pr->accrual = ACCRUE_PAYMENT_DATE;
+        else {
+            *rc = rt_usage_error(prog, "--accrual-start is first-of-month or payment-date, found \"%s\"",
+                                 o->accrual_start);
+            return -1;
+        }
+    }
+    if (o->pricing_dates) {
+        if (strcmp(o->pricing_dates, "rolled") == 0)
+            pr->rolled = 1;
+        else if (strcmp(o->pricing_dates, "unadjusted") != 0) {
+            *rc = rt_usage_error(prog, "--pricing-dates is unadjusted or rolled, found \"%s\"", o->pricing_dates);
+            return -1;
+        }
+    }
+    pr->shift = 0.0025;
+    if (o->shift) {
+        rt_numtext si;
+        if (rt_dec_parse(o->shift, strlen(o->shift), &v, &si) != RT_PARSE_OK || si.percent || v <= 0 ||
+            v > 1000 * RT_SCALE) {
+            *rc = rt_usage_error(prog, "--shift needs basis points above 0 (such as 25), found \"%s\"", o->shift);
+            return -1;
+        }
+        pr->shift = (double)v / (double)RT_SCALE / 10000;
     }
     return 1;
 }
@@ -535,7 +659,8 @@ static void fmt_date(char *b, int32_t z)
 /* ---- project -------------------------------------------------------------------------------------- */
 
 static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, const rt_state *open,
-                        const pricing *pr, double *w1, double *w2, double *w3)
+                        const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, double *w1,
+                        double *w2, double *w3)
 {
     const rt_deal *d = s->d;
     int32_t nc = d->classes.n, ng = d->groups.n;
@@ -545,6 +670,26 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
                 (int)open->distribution_number, (int)r->nperiods, r->called ? ", ended by the clean-up call" : "");
     int32_t from = pr ? pr->settle : open->payment_date;
     rt_doc_note(doc, "Weighted average life in years (actual/365.25) from %s", rt_date_format(ds, from));
+    if (pr) {
+        char sh[RT_NUMBUF];
+        rt_doc_note(doc,
+                    "Pricing: settlement %s; flows discounted from their %s dates, 30/360 from settlement, yields "
+                    "compounded semiannually; accrued interest from %s; effective duration and convexity with "
+                    "every index rate and the yield moved %s bp up and down",
+                    rt_date_format(ds, pr->settle), pr->rolled ? "business-day-rolled" : "unadjusted (nominal)",
+                    pr->accrual == ACCRUE_FIRST_OF_MONTH   ? "the first of the month"
+                    : pr->accrual == ACCRUE_PAYMENT_DATE ? "the last distribution"
+                                                         : "the first of the month for a class with a payment delay, "
+                                                           "else the last distribution",
+                    rt_fmt_real_trim(sh, pr->shift * 10000, 4));
+        if (pr->delay >= 0)
+            rt_doc_note(doc, "Payment delay: %d days for every class", pr->delay);
+        else
+            for (int32_t c = 0; c < nc; c++)
+                if (d->classes.v[c].delay > 0 && (s->klass < 0 || c == s->klass))
+                    rt_doc_note(doc, "Payment delay: class %s, %d days", d->classes.v[c].name,
+                                (int)d->classes.v[c].delay);
+    }
 
     /* summary */
     rt_tbl *t = rt_doc_table(doc, "Summary");
@@ -559,17 +704,22 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         rt_tbl_col(doc, t, "Price", RT_COL_NUMBER);
         rt_tbl_col(doc, t, "Yield %", RT_COL_NUMBER);
         rt_tbl_col(doc, t, "Mod duration", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Convexity", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Eff duration", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Eff convexity", RT_COL_NUMBER);
         if (pr->ncurve)
             rt_tbl_col(doc, t, "Spread bp", RT_COL_NUMBER);
+        if (pr->curve_file)
+            rt_tbl_col(doc, t, "Z-spread bp", RT_COL_NUMBER);
     }
     for (int32_t c = 0; c < nc; c++) {
         if (s->klass >= 0 && c != s->klass)
             continue;
         stats st;
-        class_stats(d, r, open, c, from, pr, &st, w1, w2, w3);
+        class_stats(d, r, open, c, from, pr, up, down, &st, w1, w2, w3);
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%s", d->classes.v[c].name);
-        rt_tbl_set(doc, t, row, 1, st.prin > 0 ? "%.2f" : "-", st.wal);
+        rt_tbl_set(doc, t, row, 1, "%s", st.prin > 0 ? rt_fmt_real(a, st.wal, 2) : "-");
         fmt_date(ds, st.first);
         rt_tbl_set(doc, t, row, 2, "%s", ds);
         fmt_date(ds, st.last);
@@ -579,11 +729,17 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         fmt_date(ds, st.final);
         rt_tbl_set(doc, t, row, 6, "%s", ds);
         if (pr && st.priced) {
-            rt_tbl_set(doc, t, row, 7, "%.6f", st.price);
-            rt_tbl_set(doc, t, row, 8, "%.8f", st.yield * 100);
-            rt_tbl_set(doc, t, row, 9, "%.4f", st.dur);
-            if (st.has_spread)
-                rt_tbl_set(doc, t, row, 10, "%.1f", st.spread);
+            int col = 7;
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.price, 6));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.yield * 100, 8));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.dur, 4));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.convexity, 4));
+            rt_tbl_set(doc, t, row, col++, "%s", st.has_eff ? rt_fmt_real(a, st.eff_dur, 4) : "-");
+            rt_tbl_set(doc, t, row, col++, "%s", st.has_eff ? rt_fmt_real(a, st.eff_conv, 4) : "-");
+            if (pr->ncurve)
+                rt_tbl_set(doc, t, row, col++, "%s", st.has_spread ? rt_fmt_real(a, st.spread, 1) : "-");
+            if (pr->curve_file)
+                rt_tbl_set(doc, t, row, col++, "%s", st.has_z ? rt_fmt_real(a, st.zspread, 1) : "-");
         } else if (pr) {
             for (int k = 7; k < t->ncols; k++)
                 rt_tbl_set(doc, t, row, k, "-");
@@ -706,15 +862,69 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     snprintf(title, sizeof title, "Projection: %s", s.d->name);
     rt_doc_init(&doc, title);
     char msg[RT_ERRMAX];
+    /* for the effective duration: the same projection with every index
+     * rate moved up and down by the shift */
+    rt_proj *wu = NULL, *wd = NULL;
+    rt_assump au = s.res.a, ad = s.res.a;
+    int32_t ni = s.d->inputs.n;
+    rt_index_path *pu = NULL, *pd = NULL;
+    rt_dec *iu = NULL, *id = NULL, *vals = NULL;
+    int shifted_ok = 1;
+    if (has_pr > 0) {
+        size_t nv = 0;
+        for (int32_t i = 0; i < ni; i++)
+            nv += (size_t)s.res.index[i].n;
+        wu = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
+        wd = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
+        pu = calloc((size_t)ni + 1, sizeof *pu);
+        pd = calloc((size_t)ni + 1, sizeof *pd);
+        iu = calloc((size_t)ni + 1, sizeof *iu);
+        id = calloc((size_t)ni + 1, sizeof *id);
+        vals = calloc(2 * nv + 1, sizeof *vals);
+        shifted_ok = wu && wd && pu && pd && iu && id && vals;
+        rt_dec sh = (rt_dec)(pr.shift * 1e12 + 0.5);
+        size_t at = 0;
+        for (int32_t i = 0; shifted_ok && i < ni; i++) {
+            const rt_index_path *ix = &s.res.index[i];
+            iu[i] = id[i] = s.res.input[i];
+            if (ix->n == 0)
+                continue;
+            pu[i].values = &vals[at];
+            pd[i].values = &vals[at + nv];
+            pu[i].n = pd[i].n = ix->n;
+            for (int32_t k = 0; k < ix->n; k++) {
+                vals[at + (size_t)k] = ix->values[k] + sh;
+                vals[at + nv + (size_t)k] = ix->values[k] - sh;
+            }
+            iu[i] = pu[i].values[0];
+            id[i] = pd[i].values[0];
+            at += (size_t)ix->n;
+        }
+        au.index = pu;
+        au.input = iu;
+        ad.index = pd;
+        ad.input = id;
+    }
     rc = 1;
-    if (!w || !w1 || !w2 || !w3) {
+    if (!w || !w1 || !w2 || !w3 || !shifted_ok) {
         fprintf(stderr, "error: out of memory\n");
     } else if (!rt_proj_run(w, &s.res.a, msg, sizeof msg)) {
         fprintf(stderr, "error: %s\n", msg);
     } else {
-        project_doc(&doc, &s, rt_proj_result_get(w), rt_proj_opening(w), has_pr ? &pr : NULL, w1, w2, w3);
+        /* a shifted run that fails (a rate the waterfall cannot take) only
+         * leaves the effective figures out */
+        int eff = has_pr > 0 && rt_proj_run(wu, &au, msg, sizeof msg) && rt_proj_run(wd, &ad, msg, sizeof msg);
+        project_doc(&doc, &s, rt_proj_result_get(w), rt_proj_opening(w), has_pr ? &pr : NULL,
+                    eff ? rt_proj_result_get(wu) : NULL, eff ? rt_proj_result_get(wd) : NULL, w1, w2, w3);
         rc = emit(&s, &doc);
     }
+    rt_proj_free(wu);
+    rt_proj_free(wd);
+    free(pu);
+    free(pd);
+    free(iu);
+    free(id);
+    free(vals);
     rt_doc_free(&doc);
     free(w1);
     free(w2);

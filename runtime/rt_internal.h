@@ -35,6 +35,7 @@ typedef struct rt_class_info {
     int64_t original_cents;
     int32_t kind;     /* rt_class_kind */
     int32_t daycount; /* rt_daycount */
+    int32_t delay;    /* payment delay in days (RT_SET_PAYMENT_DELAY); 0: none */
 } rt_class_info;
 
 typedef struct rt_party_info {

@@ -177,6 +177,15 @@ double rt_pv(const double *cf, const double *t_years, int32_t n, double y, int f
 int rt_yield(const double *cf, const double *t_years, int32_t n, double pv, int freq, double *y);
 /* Modified duration: -(dPV/dy) / PV at y, in years. */
 double rt_mod_duration(const double *cf, const double *t_years, int32_t n, double y, int freq);
+/* Convexity: (d2PV/dy2) / PV at y, in years squared. */
+double rt_convexity(const double *cf, const double *t_years, int32_t n, double y, int freq);
+/* PV of cf_i at t_i discounted at zero[i] + z, each compounded freq times
+ * a year: sum cf_i (1 + (zero_i + z)/freq)^(-freq t_i). */
+double rt_pv_spread(const double *cf, const double *t_years, const double *zero, int32_t n, double z, int freq);
+/* The spread z over the zero rates at which rt_pv_spread equals pv (the
+ * Z-spread); 1 on success (to about 1e-13), 0 when there is none. */
+int rt_zspread(const double *cf, const double *t_years, const double *zero, int32_t n, double pv, int freq,
+               double *z);
 
 /* ---- commands (project.c) ------------------------------------------------------------ */
 

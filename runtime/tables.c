@@ -196,6 +196,56 @@ void rt_chart_series(rt_doc *d, rt_chart *c, const char *label, int n, const dou
     c->nseries++;
 }
 
+/* ---- numbers -------------------------------------------------------------------------- */
+
+char *rt_fmt_real(char *buf, double v, int decimals)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 12)
+        decimals = 12;
+    double x = fabs(v) * pow10[decimals] + 0.5;
+    if (!isfinite(v) || !(x < 9.2e18)) {
+        strcpy(buf, "-");
+        return buf;
+    }
+    uint64_t q = (uint64_t)x;
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q > 0 || n <= decimals);
+    int o = 0;
+    int zero = 1;
+    for (int i = 0; i < n; i++)
+        zero &= digits[i] == '0';
+    if (v < 0 && !zero)
+        buf[o++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        buf[o++] = digits[i];
+        if (i == decimals && decimals > 0)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *rt_fmt_real_trim(char *buf, double v, int decimals)
+{
+    rt_fmt_real(buf, v, decimals);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *z = buf + strlen(buf) - 1;
+        while (z > dot && *z == '0')
+            *z-- = '\0';
+        if (z == dot)
+            *z = '\0';
+    }
+    return buf;
+}
+
 /* ---- text ------------------------------------------------------------------------- */
 
 static const char *cellv(const rt_tbl *t, int r, int c)
