@@ -97,12 +97,34 @@ ast_expr *ast_classq(ast_builder *b, src_loc loc, int which, ptrvec classes)
     return e;
 }
 
-ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc ploc)
+ast_expr *ast_partyq(ast_builder *b, src_loc loc, int field, const char *party, src_loc ploc)
 {
     ast_expr *e = expr_new(b, EX_PARTYQ, loc);
+    e->field = field;
     e->name = party;
     e->name_loc = ploc;
     return e;
+}
+
+ast_expr *ast_later(ast_builder *b, src_loc loc, int later, ptrvec args)
+{
+    ast_expr *e = ast_minmax(b, loc, later ? EX_MAX : EX_MIN, args);
+    if (e->kind == EX_MAX || e->kind == EX_MIN) e->field = 1; /* written "later of" / "earlier of" */
+    return e;
+}
+
+ast_expr *ast_distdate(ast_builder *b, src_loc loc, rt_dec n)
+{
+    ast_expr *e = expr_new(b, EX_DISTDATE, loc);
+    e->num = n;
+    return e;
+}
+
+ast_expr *ast_firstwhen(ast_builder *b, src_loc loc, ast_expr *cond)
+{
+    ast_expr *e = expr_new(b, EX_FIRSTWHEN, loc);
+    e->a = cond;
+    return deepen(b, e);
 }
 
 ast_expr *ast_avail(ast_builder *b, src_loc loc, const char *clause, src_loc cloc)
@@ -298,9 +320,10 @@ void build_schedule(ast_builder *B, src_loc loc, const char *name, src_loc nloc,
 }
 
 void build_waterfall_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc,
-                           const char *fund, src_loc floc)
+                           const char *fund, src_loc floc, ast_expr *guard)
 {
     ast_waterfall *w = arena_alloc(B->arena, sizeof *w);
+    w->guard = guard;
     w->section = section;
     w->loc = loc;
     w->section_loc = sloc;
@@ -345,6 +368,22 @@ ast_class *build_class_coupon(ast_builder *B, ast_class *c, src_loc loc, ast_exp
 {
     if (c->coupon) twice(B, loc, c->coupon->loc, "'coupon'");
     c->coupon = e;
+    return c;
+}
+
+ast_class *build_class_maximum(ast_builder *B, ast_class *c, src_loc loc, rt_dec v)
+{
+    if (c->has_maximum) twice(B, loc, c->maximum_loc, "'maximum'");
+    c->has_maximum = 1;
+    c->maximum = v;
+    c->maximum_loc = loc;
+    return c;
+}
+
+ast_class *build_class_cap(ast_builder *B, ast_class *c, src_loc loc, ast_expr *e)
+{
+    if (c->cap) twice(B, loc, c->cap->loc, "'cap'");
+    c->cap = e;
     return c;
 }
 
@@ -439,20 +478,48 @@ static ast_clause *clause_new(ast_builder *B, src_loc loc, ast_clause_kind k)
     return c;
 }
 
-ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc)
+ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc,
+                            ast_expr *upto)
 {
     ast_clause *c = clause_new(B, loc, CL_PAY_PARTY);
     c->amount = amount;
     c->remainder = amount == NULL;
     c->payees = payees;
     c->payee_loc = ploc;
+    c->upto = upto;
     return c;
 }
 
-ast_clause *build_pay_interest(ast_builder *B, src_loc loc, int unpaid, ptrvec payees, src_loc ploc,
-                               int order, src_loc oloc)
+ast_clause *build_reimburse(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc)
 {
-    ast_clause *c = clause_new(B, loc, unpaid ? CL_PAY_UNPAID : CL_PAY_INTEREST);
+    ast_clause *c = clause_new(B, loc, CL_REIMBURSE);
+    c->payees = payees;
+    c->payee_loc = ploc;
+    return c;
+}
+
+ast_clause *build_draw(ast_builder *B, src_loc loc, ast_expr *amount, const char *source, src_loc sloc)
+{
+    ast_clause *c = clause_new(B, loc, CL_DRAW);
+    c->amount = amount;
+    c->source = source;
+    c->source_loc = sloc;
+    return c;
+}
+
+ast_clause *build_purchase(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ast_expr *upto)
+{
+    ast_clause *c = clause_new(B, loc, CL_PURCHASE);
+    c->source = group;
+    c->source_loc = gloc;
+    c->upto = upto;
+    return c;
+}
+
+ast_clause *build_pay_claims(ast_builder *B, src_loc loc, int kind, ptrvec payees, src_loc ploc,
+                             int order, src_loc oloc)
+{
+    ast_clause *c = clause_new(B, loc, (ast_clause_kind)kind);
     c->payees = payees;
     c->payee_loc = ploc;
     c->order = (ast_order)order;
@@ -496,6 +563,90 @@ void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e)
     l->loc = loc;
     l->expr = e;
     ptrvec_push(B->arena, &B->deal->lines, l);
+}
+
+ast_decl *build_account_new(ast_builder *B)
+{
+    ast_decl *x = arena_alloc(B->arena, sizeof *x);
+    x->kind = DK_ACCOUNT;
+    x->index = -1;
+    return x;
+}
+
+ast_decl *build_account_initial(ast_builder *B, ast_decl *x, src_loc loc, rt_dec v)
+{
+    if (x->has_initial) twice(B, loc, x->initial_loc, "'initial'");
+    x->has_initial = 1;
+    x->initial = v;
+    x->initial_loc = loc;
+    return x;
+}
+
+ast_decl *build_account_interest(ast_builder *B, ast_decl *x, src_loc loc, ast_expr *e)
+{
+    if (x->interest) twice(B, loc, x->interest->loc, "'interest'");
+    x->interest = e;
+    return x;
+}
+
+void build_account(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_decl *x, const char *text)
+{
+    x->name = name;
+    x->loc = loc;
+    x->name_loc = nloc;
+    x->unit = RT_UNIT_MONEY;
+    x->text = text;
+    ptrvec_push(B->arena, &B->deal->decls, x);
+    push_item(B, IT_DECL, loc, x);
+}
+
+void build_trigger(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *cond, int sticky,
+                   const char *text)
+{
+    build_decl(B, DK_TRIGGER, loc, name, nloc, RT_UNIT_BOOL, cond, text);
+    ((ast_decl *)B->deal->decls.v[B->deal->decls.n - 1])->sticky = sticky;
+}
+
+void build_alloc_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc, ast_expr *against)
+{
+    ast_alloc *a = arena_alloc(B->arena, sizeof *a);
+    a->section = section;
+    a->loc = loc;
+    a->section_loc = sloc;
+    a->against = against;
+    a->index = -1;
+    B->cur_alloc = a;
+    ptrvec_push(B->arena, &B->deal->allocs, a);
+    push_item(B, IT_ALLOCATION, loc, a);
+}
+
+void build_alloc_step(ast_builder *B, src_loc loc, const char *label, src_loc lloc, ptrvec payees, src_loc ploc,
+                      int order, src_loc oloc, const char *text)
+{
+    ast_alloc_step *st = arena_alloc(B->arena, sizeof *st);
+    st->label = label;
+    st->loc = loc;
+    st->label_loc = lloc;
+    st->payees = payees;
+    st->payee_loc = ploc;
+    st->order = (ast_order)order;
+    st->order_loc = oloc;
+    st->text = text;
+    if (B->cur_alloc) ptrvec_push(B->arena, &B->cur_alloc->steps, st);
+}
+
+void build_retired(ast_builder *B, src_loc loc, rt_dec pct, src_loc ploc)
+{
+    ast_deal *d = B->deal;
+    if (d->retired_zero) { twice(B, loc, d->retired_loc, "'retired classes show coupon'"); return; }
+    /* the trustee prints a retired class's stated coupon, or 0%: nothing else */
+    if (pct != 0) {
+        diag_error(B->diag, ploc, "a retired class shows 0%% (or, if this item is left out, its stated coupon)");
+        return;
+    }
+    d->retired_zero = 1;
+    d->retired_loc = loc;
+    push_item(B, IT_RETIRED, loc, NULL);
 }
 
 void build_cutoff(ast_builder *B, src_loc loc, int days)

@@ -32,7 +32,10 @@
     X(IF,        "if")            /* if a then b else c                    */ \
     X(MIN,       "min")           /* args                                  */ \
     X(MAX,       "max")                                                      \
-    X(BAD,       "error")         /* stands in after a reported error      */
+    X(BAD,       "error")         /* stands in after a reported error      */ \
+    X(HOLDER,    "account")       /* balance of an account: field RT_F_*, ref */ \
+    X(FIRSTWHEN, "first-when")    /* first distribution on which a: a date's memory */ \
+    X(DISTDATE,  "distribution")  /* the payment date of distribution num  */
 
 #define AST_ENUM(n, s) EX_##n,
 typedef enum ast_expr_kind { AST_EXPR_KINDS(AST_ENUM) EX__COUNT } ast_expr_kind;
@@ -59,7 +62,14 @@ extern const char *const ast_op_names[];
     X(SHORTFALL,      "interest shortfall on", RT_C_INTEREST_SHORTFALL, 1)   \
     X(PRINCIPAL_PAID, "principal paid to",   RT_C_PRINCIPAL_PAID, 1)         \
     X(UNPAID,         "unpaid interest on",  RT_C_UNPAID_BEGIN, 0)           \
-    X(ENDING_UNPAID,  "ending unpaid interest on", RT_C_UNPAID_END, 1)
+    X(ENDING_UNPAID,  "ending unpaid interest on", RT_C_UNPAID_END, 1)       \
+    X(DRAWN,          "drawn on",            RT_C_DRAWN, 1)                  \
+    X(WRITEDOWN,      "realized losses on",  RT_C_WRITEDOWN, 1)              \
+    X(LOSSES,         "unpaid losses on",    RT_C_LOSS_BEGIN, 0)             \
+    X(ENDING_LOSSES,  "ending unpaid losses on", RT_C_LOSS_END, 1)           \
+    X(BASIS,          "basis risk shortfall on", RT_C_BASIS_DUE, 0)          \
+    X(UNPAID_BASIS,   "unpaid basis risk on", RT_C_BASIS_BEGIN, 0)           \
+    X(ENDING_BASIS,   "ending unpaid basis risk on", RT_C_BASIS_END, 1)
 #define AST_ENUM(n, s, f, p) CQ_##n,
 typedef enum ast_classq { AST_CLASSQ(AST_ENUM) CQ__COUNT } ast_classq_kind;
 #undef AST_ENUM
@@ -82,7 +92,10 @@ struct ast_expr {
     rt_unit lit_unit;      /* NUM: the literal's unit */
     const char *name;      /* NAME; POOL/CLASSQ: the group name if given; PARTYQ: party */
     src_loc name_loc;
-    int field;             /* POOL: RT_GR_*; CLASSQ: ast_classq; GLOBAL: RT_G_* */
+    int field;             /* POOL: RT_GR_*; CLASSQ: ast_classq; GLOBAL: RT_G_*;
+                              PARTYQ: RT_P_*; HOLDER: RT_F_*; MIN/MAX: 1 if
+                              written "earlier of"/"later of"; DISTDATE: sema,
+                              the day number of that distribution */
     ptrvec classes;        /* CLASSQ: ast_classref* */
     ast_op op;             /* BIN */
     ast_expr *a, *b, *c;   /* operands */
@@ -92,7 +105,8 @@ struct ast_expr {
     int after;             /* its phase: 0 known before payments; k + 1 known once
                               clause k is about to run (cash available at it);
                               PHASE_AFTER only after all payments */
-    int ref;               /* POOL: group index; PARTYQ: party index */
+    int ref;               /* POOL: group index; PARTYQ: party index; HOLDER:
+                              holder index; FIRSTWHEN: the date's memory index */
     ast_decl *decl;        /* NAME: the input, definition, fund or schedule */
     int *class_idx;        /* CLASSQ: resolved classes */
     int nclass_idx;
@@ -111,11 +125,17 @@ struct ast_expr {
 #define PHASE_AFTER (1 << 30)
 
 typedef enum ast_clause_kind {
-    CL_PAY_PARTY,      /* pay AMOUNT to "Party"                         */
+    CL_PAY_PARTY,      /* pay AMOUNT to "Party" (or to a fund or account) */
     CL_PAY_INTEREST,   /* pay interest to CLASSES (pro rata|sequentially) */
     CL_PAY_PRINCIPAL,  /* pay AMOUNT as principal to CLASSES (...)      */
-    CL_PAY_UNPAID      /* pay unpaid interest to CLASSES (...): what earlier
+    CL_PAY_UNPAID,     /* pay unpaid interest to CLASSES (...): what earlier
                         * dates left unpaid                             */
+    CL_PAY_LOSSES,     /* pay unpaid losses to CLASSES (...): realized
+                        * losses written down on earlier dates          */
+    CL_PAY_BASIS,      /* pay basis risk shortfall to CLASSES (...)     */
+    CL_REIMBURSE,      /* pay reimbursement to "Insurer": its draws     */
+    CL_DRAW,           /* draw AMOUNT from "SOURCE": cash into the fund */
+    CL_PURCHASE        /* purchase additional balances for "GROUP"      */
 } ast_clause_kind;
 
 typedef enum ast_order { ORDER_NONE, ORDER_SEQUENTIAL, ORDER_PRO_RATA } ast_order;
@@ -129,6 +149,9 @@ typedef struct ast_clause {
     int remainder;
     ptrvec payees;          /* ast_classref*: classes, or a single party */
     src_loc payee_loc;
+    ast_expr *upto;         /* 'up to X': an account's target, a purchase's limit */
+    const char *source;     /* CL_DRAW: what is drawn on; CL_PURCHASE: the group */
+    src_loc source_loc;
     ast_order order;
     src_loc order_loc;
     const char *text;       /* the agreement's words, if attached */
@@ -140,19 +163,46 @@ typedef struct ast_clause {
     int *class_idx, nclass_idx;
     int party;              /* CL_PAY_PARTY */
     int index;              /* clause number across the deal (rt_add_clause) */
+    int flow, target;       /* rt_flow and what it names (rt_clause_flow) */
 } ast_clause;
 
 typedef struct ast_waterfall {
     const char *section;    /* "3.05(a)" */
     src_loc loc, section_loc;
-    const char *fund;
+    const char *fund;       /* the fund or account it draws on */
     src_loc fund_loc;
+    ast_expr *guard;        /* 'when COND': it runs only on dates COND holds */
     ptrvec clauses;         /* ast_clause* */
-    int fund_idx;           /* sema */
+    int fund_idx;           /* sema: the holder's index (funds and accounts) */
 } ast_waterfall;
 
-/* A named declaration: group, input, party, define, fund, schedule. */
-typedef enum ast_decl_kind { DK_GROUP, DK_INPUT, DK_PARTY, DK_RESIDUAL, DK_DEFINE, DK_FUND, DK_SCHEDULE } ast_decl_kind;
+/* A loss allocation: realized losses written down on classes, in steps. */
+typedef struct ast_alloc_step {
+    const char *label;      /* "(i)" */
+    src_loc loc, label_loc;
+    ptrvec payees;          /* ast_classref* */
+    src_loc payee_loc;
+    ast_order order;
+    src_loc order_loc;
+    const char *text;
+    int *class_idx, nclass_idx; /* sema */
+} ast_alloc_step;
+
+typedef struct ast_alloc {
+    const char *section;    /* "4.05" */
+    src_loc loc, section_loc;
+    ast_expr *against;      /* the collateral the classes are measured against */
+    ptrvec steps;           /* ast_alloc_step* */
+    int index;              /* sema: rt_add_alloc */
+} ast_alloc;
+
+/* A named declaration: group, input, party, define, fund, schedule, and the
+ * declarations whose values carry from one payment date to the next:
+ * accounts (a balance), insurers (their draws), triggers and dates. */
+typedef enum ast_decl_kind {
+    DK_GROUP, DK_INPUT, DK_PARTY, DK_RESIDUAL, DK_DEFINE, DK_FUND, DK_SCHEDULE,
+    DK_ACCOUNT, DK_INSURER, DK_TRIGGER, DK_DATE
+} ast_decl_kind;
 
 typedef struct ast_sched_entry {
     int from, to;           /* distribution numbers; to = -1: thereafter; from = to for one */
@@ -170,8 +220,13 @@ struct ast_decl {
     ast_expr *expr;         /* DEFINE, FUND */
     ptrvec entries;         /* SCHEDULE: ast_sched_entry* */
     const char *text;       /* legal text */
+    int sticky;             /* TRIGGER: once in effect, remains in effect */
+    int has_initial; rt_dec initial; src_loc initial_loc; /* ACCOUNT: at closing */
+    ast_expr *interest;     /* ACCOUNT: interest earned each date, if any */
     /* sema: */
-    int index;              /* dense index within its kind's runtime table */
+    int index;              /* dense index within its kind's runtime table
+                               (funds and accounts share one; triggers and
+                               dates share one) */
     int state;              /* sema's cycle walk: 0 new, 1 visiting, 2 done */
     int after;              /* phase (see ast_expr.after) */
 };
@@ -184,6 +239,8 @@ typedef struct ast_class {
     int has_accrual; rt_daycount accrual; src_loc accrual_loc;
     int has_delay; rt_dec delay; src_loc delay_loc; /* payment delay, days (analytics only) */
     const char *notional; src_loc notional_loc; /* schedule name: an IO class */
+    int has_maximum; rt_dec maximum; src_loc maximum_loc; /* may grow to this */
+    ast_expr *cap;          /* the coupon is at most this rate */
     const char *text;
     int index;              /* sema */
     int coupon_state;       /* sema's cycle walk: 0 new, 1 visiting, 2 done, 3 bad */
@@ -224,7 +281,9 @@ typedef enum ast_item_kind {
     IT_CERTIFICATES,
     IT_COLLATERAL,      /* ptr: ast_collateral */
     IT_WATERFALL,       /* ptr: ast_waterfall */
-    IT_STATEMENT        /* first..last: line indexes in ast_deal.lines */
+    IT_STATEMENT,       /* first..last: line indexes in ast_deal.lines */
+    IT_ALLOCATION,      /* ptr: ast_alloc */
+    IT_RETIRED          /* retired classes show coupon 0% */
 } ast_item_kind;
 
 typedef struct ast_item {
@@ -252,6 +311,8 @@ typedef struct ast_deal {
     ptrvec items;           /* ast_item*, in source order */
     int has_cutoff, cutoff; src_loc cutoff_loc;          /* cut-off date */
     int has_cleanup; rt_dec cleanup; src_loc cleanup_loc; /* clean-up call */
+    ptrvec allocs;          /* ast_alloc* */
+    int retired_zero; src_loc retired_loc; /* retired classes show a 0% coupon */
 } ast_deal;
 
 /* ---- amendments (their own files) ---- */
@@ -283,6 +344,7 @@ typedef struct ast_builder {
     ast_deal *deal;         /* the result; NULL until the deal rule reduces */
     ast_amendment *amendment; /* or this, for an amendment's file */
     ast_waterfall *cur_wf;  /* the priority of payments being parsed */
+    ast_alloc *cur_alloc;   /* the loss allocation being parsed */
     src_loc prev_tok;       /* the token before the lookahead (for "expected ';'") */
     ptrvec comments;        /* src_loc* of every comment, in source order (for fmt) */
     int class_mark;         /* classes before the current notes/certificates block */
@@ -294,7 +356,12 @@ ast_expr *ast_num(ast_builder *b, src_loc loc, rt_dec v, rt_unit unit);
 ast_expr *ast_name(ast_builder *b, src_loc loc, const char *name);
 ast_expr *ast_pool(ast_builder *b, src_loc loc, int field, const char *group, src_loc gloc);
 ast_expr *ast_classq(ast_builder *b, src_loc loc, int which, ptrvec classes);
-ast_expr *ast_partyq(ast_builder *b, src_loc loc, const char *party, src_loc ploc);
+/* field: RT_P_PAID, RT_P_DRAWN, RT_P_UNREIMB_BEGIN or RT_P_UNREIMB_END */
+ast_expr *ast_partyq(ast_builder *b, src_loc loc, int field, const char *party, src_loc ploc);
+ast_expr *ast_distdate(ast_builder *b, src_loc loc, rt_dec n);
+/* "later of (...)" (later 1) or "earlier of (...)": max or min, so marked */
+ast_expr *ast_later(ast_builder *b, src_loc loc, int later, ptrvec args);
+ast_expr *ast_firstwhen(ast_builder *b, src_loc loc, ast_expr *cond);
 ast_expr *ast_avail(ast_builder *b, src_loc loc, const char *clause, src_loc cloc);
 ast_expr *ast_global(ast_builder *b, src_loc loc, int field);
 ast_expr *ast_unary(ast_builder *b, src_loc loc, ast_expr_kind k, ast_expr *a);

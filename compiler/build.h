@@ -21,7 +21,7 @@ void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *nam
                 int unit, ast_expr *expr, const char *text);
 void build_schedule(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ptrvec entries);
 void build_waterfall_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc,
-                           const char *fund, src_loc floc);
+                           const char *fund, src_loc floc, ast_expr *guard);
 void build_statement_begin(ast_builder *B, src_loc loc);
 
 ast_class *build_class_new(ast_builder *B);
@@ -31,6 +31,8 @@ ast_class *build_class_accrual(ast_builder *B, ast_class *c, src_loc loc, int dc
 ast_class *build_class_delay(ast_builder *B, ast_class *c, src_loc loc, rt_dec days);
 ast_class *build_class_notional(ast_builder *B, ast_class *c, src_loc loc, const char *sched);
 ast_class *build_class_text(ast_builder *B, ast_class *c, const char *text);
+ast_class *build_class_maximum(ast_builder *B, ast_class *c, src_loc loc, rt_dec v);
+ast_class *build_class_cap(ast_builder *B, ast_class *c, src_loc loc, ast_expr *e);
 void build_class(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_class *c);
 
 ptrvec build_push(ast_builder *B, ptrvec v, void *item);
@@ -39,9 +41,15 @@ ast_sched_entry *build_sched_entry(ast_builder *B, src_loc loc, rt_dec from, src
                                    rt_dec to, src_loc tloc, ast_expr *value);
 ast_sched_entry *build_sched_thereafter(ast_builder *B, src_loc loc, ast_expr *value);
 
-ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc);
-ast_clause *build_pay_interest(ast_builder *B, src_loc loc, int unpaid, ptrvec payees, src_loc ploc,
-                               int order, src_loc oloc);
+/* payees: one party, fund or account; upto: an account's target, or NULL */
+ast_clause *build_pay_party(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees, src_loc ploc,
+                            ast_expr *upto);
+/* kind: CL_PAY_INTEREST, CL_PAY_UNPAID, CL_PAY_LOSSES or CL_PAY_BASIS */
+ast_clause *build_pay_claims(ast_builder *B, src_loc loc, int kind, ptrvec payees, src_loc ploc,
+                             int order, src_loc oloc);
+ast_clause *build_reimburse(ast_builder *B, src_loc loc, ptrvec payees, src_loc ploc);
+ast_clause *build_draw(ast_builder *B, src_loc loc, ast_expr *amount, const char *source, src_loc sloc);
+ast_clause *build_purchase(ast_builder *B, src_loc loc, const char *group, src_loc gloc, ast_expr *upto);
 ast_clause *build_pay_principal(ast_builder *B, src_loc loc, ast_expr *amount, ptrvec payees,
                                 src_loc ploc, int order, src_loc oloc);
 ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc lloc,
@@ -49,6 +57,18 @@ ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc
 void build_clause_add(ast_builder *B, ast_clause *c);
 
 void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e);
+
+/* account "NAME" [initial $X] [interest EXPR] */
+ast_decl *build_account_new(ast_builder *B);
+ast_decl *build_account_initial(ast_builder *B, ast_decl *x, src_loc loc, rt_dec v);
+ast_decl *build_account_interest(ast_builder *B, ast_decl *x, src_loc loc, ast_expr *e);
+void build_account(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_decl *x, const char *text);
+void build_trigger(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *cond, int sticky,
+                   const char *text);
+void build_alloc_begin(ast_builder *B, src_loc loc, const char *section, src_loc sloc, ast_expr *against);
+void build_alloc_step(ast_builder *B, src_loc loc, const char *label, src_loc lloc, ptrvec payees, src_loc ploc,
+                      int order, src_loc oloc, const char *text);
+void build_retired(ast_builder *B, src_loc loc, rt_dec pct, src_loc ploc);
 
 void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_loc tloc,
                            const char *agreement, src_loc aloc, int dated, int effective, src_loc eloc,

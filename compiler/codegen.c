@@ -30,13 +30,13 @@
 #include "fmt.h"
 
 enum {
-#define RT_FN_ENUM(n) FN_##n,
+#define RT_FN_ENUM(ret, n, ...) FN_##n,
     RT_ABI_FUNCS(RT_FN_ENUM)
 #undef RT_FN_ENUM
     FN__COUNT
 };
 static const char *const rt_fn_names[] = {
-#define RT_FN_NAME(n) #n,
+#define RT_FN_NAME(ret, n, ...) #n,
     RT_ABI_FUNCS(RT_FN_NAME)
 #undef RT_FN_NAME
 };
@@ -58,6 +58,10 @@ typedef struct cg {
     /* values computed once per period, at top level (so they dominate) */
     LLVMValueRef *def_val, *coupon_val, *due_val, *fund_val;
     LLVMValueRef *int_paid, *prin_paid, *unpaid_paid, *party_paid, *fund_rem;
+    LLVMValueRef *loss_paid, *basis_paid, *basis_due, *class_drawn; /* per class */
+    LLVMValueRef *party_drawn, *party_reimb;  /* per party (insurers) */
+    LLVMValueRef *purchased;     /* per group: paid for additional balances so far */
+    LLVMValueRef *mem_val;       /* per trigger (i1) or date (i128) */
     LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
@@ -166,6 +170,21 @@ static LLVMValueRef entry_alloca(cg *g, LLVMTypeRef ty, int n)
     return a;
 }
 
+/* When cond holds: record the failure (rt_fail) and go on; the runtime
+ * reports the run failed after the period. The test is a branch, so the
+ * common path costs one compare. */
+static void fail_if(cg *g, LLVMValueRef cond, int what, int index, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(g->ctx, g->period, "fail");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(g->ctx, g->period, "ok");
+    LLVMBuildCondBr(g->b, cond, bad, ok);
+    LLVMPositionBuilderAtEnd(g->b, bad);
+    LLVMValueRef args[5] = { g->run, k32(g, what), k32(g, index), a, b };
+    call(g, FN_rt_fail, args, 5);
+    LLVMBuildBr(g->b, ok);
+    LLVMPositionBuilderAtEnd(g->b, ok);
+}
+
 /* ---- dependencies: compute what an expression needs, at top level ---- */
 
 static void need_decl(cg *g, ast_decl *x);
@@ -180,7 +199,7 @@ static void prep(cg *g, ast_expr *e)
         if (e->decl) need_decl(g, e->decl);
         return;
     case EX_CLASSQ:
-        if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE)
+        if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE || e->field == CQ_BASIS)
             for (int i = 0; i < e->nclass_idx; i++) need_due(g, e->class_idx[i]);
         return;
     default:
@@ -226,13 +245,50 @@ static void need_decl(cg *g, ast_decl *x)
         }
         break;
     case DK_FUND:
+    case DK_ACCOUNT: {
         if (g->fund_val[x->index]) return;
-        prep(g, x->expr);
-        g->what = arena_printf(&g->scratch, "fund \"%s\"", x->name);
-        g->fund_val[x->index] = to_slot_value_of(g, gen(g, x->expr), x->expr, RT_UNIT_MONEY);
-        g->fund_rem[x->index] = g->fund_val[x->index];
-        store_slot(g, RT_SLOT_FUND(&g->L, x->index, RT_F_DEPOSIT), g->fund_val[x->index]);
+        ast_expr *dep = x->kind == DK_FUND ? x->expr : x->interest;
+        prep(g, dep);
+        g->what = arena_printf(&g->scratch, "%s \"%s\"", x->kind == DK_FUND ? "fund" : "account", x->name);
+        LLVMValueRef v = dep ? to_slot_value_of(g, gen(g, dep), dep, RT_UNIT_MONEY) : k128(g, 0);
+        /* nothing is paid from less than nothing: a negative deposit stops
+         * the run here, naming the fund, not at the first payee */
+        if (dep) fail_if(g, LLVMBuildICmp(g->b, LLVMIntSLT, v, k128(g, 0), ""), RT_FAIL_NEGATIVE_DEPOSIT, x->index, v, k128(g, 0));
+        g->fund_val[x->index] = v;
+        store_slot(g, RT_SLOT_FUND(&g->L, x->index, RT_F_DEPOSIT), v);
+        /* an account starts from what it held; a fund from nothing */
+        g->fund_rem[x->index] = x->kind == DK_ACCOUNT
+            ? LLVMBuildAdd(g->b, load_slot(g, RT_SLOT_FUND(&g->L, x->index, RT_F_BEGIN)), v, "") : v;
         break;
+    }
+    case DK_TRIGGER: {
+        if (g->mem_val[x->index]) return;
+        prep(g, x->expr);
+        g->what = arena_printf(&g->scratch, "trigger \"%s\"", x->name);
+        LLVMValueRef v = gen(g, x->expr);
+        if (x->sticky) {
+            /* once in effect, it remains in effect */
+            LLVMValueRef prior = LLVMBuildICmp(g->b, LLVMIntNE, load_slot(g, RT_SLOT_MEMORY(&g->L, x->index, RT_M_PRIOR)),
+                                               k128(g, 0), "");
+            v = LLVMBuildOr(g->b, prior, v, "");
+        }
+        LLVMValueRef sv = to_slot_value_of(g, v, NULL, RT_UNIT_BOOL);
+        store_slot(g, RT_SLOT_MEMORY(&g->L, x->index, RT_M_VALUE), sv);
+        store_slot(g, RT_SLOT_MEMORY(&g->L, x->index, RT_M_CARRY), sv);
+        g->mem_val[x->index] = v;
+        break;
+    }
+    case DK_DATE: {
+        if (g->mem_val[x->index]) return;
+        prep(g, x->expr);
+        g->what = arena_printf(&g->scratch, "date \"%s\"", x->name);
+        /* without 'first distribution on which' nothing is remembered */
+        store_slot(g, RT_SLOT_MEMORY(&g->L, x->index, RT_M_CARRY), k128(g, 0));
+        LLVMValueRef v = gen(g, x->expr);
+        store_slot(g, RT_SLOT_MEMORY(&g->L, x->index, RT_M_VALUE), v);
+        g->mem_val[x->index] = v;
+        break;
+    }
     case DK_SCHEDULE:
         for (int i = 0; i < x->entries.n; i++) prep(g, ((ast_sched_entry *)x->entries.v[i])->value);
         break;
@@ -249,15 +305,40 @@ static void need_due(cg *g, int c)
     prep(g, k->coupon);
     const char *saved = g->what;
     g->what = arena_printf(&g->scratch, "the coupon of class \"%s\"", k->name);
-    LLVMValueRef coupon = gen(g, k->coupon);
+    LLVMValueRef stated = gen(g, k->coupon), coupon = stated;
+    LLVMValueRef begin = load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BEGIN_BALANCE));
+    if (k->cap) {
+        /* the coupon is at most the cap; what the cap withholds is carried
+         * forward as a basis risk shortfall */
+        prep(g, k->cap);
+        g->what = arena_printf(&g->scratch, "the coupon cap of class \"%s\"", k->name);
+        LLVMValueRef cap = gen(g, k->cap);
+        fail_if(g, LLVMBuildICmp(g->b, LLVMIntSLT, cap, k128(g, 0), ""), RT_FAIL_NEGATIVE_CAP, c, cap, k128(g, 0));
+        coupon = smin(g, stated, cap);
+    }
+    if (g->s->ast->retired_zero)
+        /* the trustee shows a class with nothing outstanding at 0% */
+        coupon = LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, begin, k128(g, 0), ""), k128(g, 0), coupon, "");
     g->coupon_val[c] = coupon;
     store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_COUPON), coupon);
     g->what = arena_printf(&g->scratch, "the interest due on class \"%s\"", k->name);
     LLVMValueRef days = load_slot(g, k->accrual == RT_DC_ACT_360 ? RT_G_DAYS_ACTUAL : RT_G_DAYS_30_360);
-    LLVMValueRef args[6] = { g->run, k32(g, 360), k32(g, site(g, k->coupon->loc)),
-                             load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BEGIN_BALANCE)), coupon, days };
+    int st = site(g, k->coupon->loc);
+    LLVMValueRef args[6] = { g->run, k32(g, 360), k32(g, st), begin, coupon, days };
     g->due_val[c] = call(g, FN_rt_dec_interest, args, 6);
     store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_INTEREST_DUE), g->due_val[c]);
+    g->basis_due[c] = k128(g, 0);
+    if (k->cap) {
+        /* interest at the stated coupon, on the balance and on what the cap
+         * withheld before: the difference from what is due is this date's
+         * basis risk shortfall */
+        LLVMValueRef full[6] = { g->run, k32(g, 360), k32(g, st), begin, stated, days };
+        LLVMValueRef carried[6] = { g->run, k32(g, 360), k32(g, st),
+                                    load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BASIS_BEGIN)), stated, days };
+        g->basis_due[c] = LLVMBuildAdd(g->b, LLVMBuildSub(g->b, call(g, FN_rt_dec_interest, full, 6), g->due_val[c], ""),
+                                       call(g, FN_rt_dec_interest, carried, 6), "");
+    }
+    store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BASIS_DUE), g->basis_due[c]);
     g->what = saved;
 }
 
@@ -274,6 +355,7 @@ static LLVMValueRef class_field_sum(cg *g, ast_expr *e)
         switch (e->field) {
         case CQ_COUPON: v = g->coupon_val[c]; break;
         case CQ_INTEREST_DUE: v = g->due_val[c]; break;
+        case CQ_BASIS: v = g->basis_due[c]; break;
         default: v = load_slot(g, RT_SLOT_CLASS(&g->L, c, ast_classq_field[e->field])); break;
         }
         sum = sum ? LLVMBuildAdd(g->b, sum, v, "") : v;
@@ -297,6 +379,7 @@ static LLVMValueRef gen(cg *g, ast_expr *e)
         }
         case DK_DEFINE: return g->def_val[x->index];
         case DK_FUND: return g->fund_val[x->index];
+        case DK_TRIGGER: case DK_DATE: return g->mem_val[x->index];
         case DK_SCHEDULE: return gen_schedule(g, x, load_slot(g, RT_G_DIST_NUMBER));
         default: return k128(g, 0);
         }
@@ -306,7 +389,23 @@ static LLVMValueRef gen(cg *g, ast_expr *e)
     case EX_CLASSQ:
         return class_field_sum(g, e);
     case EX_PARTYQ:
-        return load_slot(g, RT_SLOT_PARTY(&g->L, e->ref, RT_P_PAID));
+        return load_slot(g, RT_SLOT_PARTY(&g->L, e->ref, e->field));
+    case EX_HOLDER:
+        return load_slot(g, RT_SLOT_FUND(&g->L, e->ref, e->field));
+    case EX_DISTDATE:
+        return k128(g, (rt_dec)e->field * RT_SCALE);
+    case EX_FIRSTWHEN: {
+        /* the payment date the condition first held, remembered from then
+         * on; a date that has not occurred is after every payment date */
+        LLVMValueRef prior = load_slot(g, RT_SLOT_MEMORY(&g->L, e->ref, RT_M_PRIOR));
+        LLVMValueRef cond = gen(g, e->a);
+        LLVMValueRef today = LLVMBuildSelect(g->b, cond, load_slot(g, RT_G_PAYMENT_DATE), k128(g, 0), "");
+        LLVMValueRef had = LLVMBuildICmp(g->b, LLVMIntNE, prior, k128(g, 0), "");
+        LLVMValueRef occurred = LLVMBuildSelect(g->b, had, prior, today, "");
+        store_slot(g, RT_SLOT_MEMORY(&g->L, e->ref, RT_M_CARRY), occurred);
+        return LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntNE, occurred, k128(g, 0), ""), occurred,
+                               k128(g, (rt_dec)RT_DATE_NEVER * RT_SCALE), "");
+    }
     case EX_AVAIL:
         return g->clause_avail[e->ref];
     case EX_GLOBAL:
@@ -420,22 +519,45 @@ static void pro_rata(cg *g, LLVMValueRef amount, int n, LLVMValueRef *weight, LL
     }
 }
 
-static void gen_clause(cg *g, ast_clause *c, int fund)
+/* A clause's amount: what it asks for, in cents, never below zero (a
+ * negative amount stops the run; nothing is clamped). */
+static LLVMValueRef clause_amount(cg *g, ast_clause *c, ast_expr *e, LLVMValueRef active)
 {
+    prep(g, e);
+    LLVMValueRef v = to_slot_value_of(g, gen(g, e), e, RT_UNIT_MONEY);
+    LLVMValueRef neg = LLVMBuildICmp(g->b, LLVMIntSLT, v, k128(g, 0), "");
+    if (active) neg = LLVMBuildAnd(g->b, neg, active, "");
+    fail_if(g, neg, RT_FAIL_NEGATIVE_AMOUNT, c->index, v, k128(g, 0));
+    return smax(g, v, k128(g, 0));
+}
+
+/* amount (at most the sum of the claims) shared out: in proportion to the
+ * claims, or first claim first */
+static void split(cg *g, LLVMValueRef amount, int n, LLVMValueRef *claim, LLVMValueRef *out, ast_order order)
+{
+    if (order == ORDER_PRO_RATA) {
+        pro_rata(g, amount, n, claim, out);
+        return;
+    }
+    LLVMValueRef left = amount;
+    for (int i = 0; i < n; i++) {
+        out[i] = smin(g, claim[i], left);
+        left = LLVMBuildSub(g->b, left, out[i], "");
+    }
+}
+
+static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
+{
+    int fund = w->fund_idx;
     LLVMValueRef rem = g->fund_rem[fund];
     /* before the amount: it may be "available at" this very clause */
     g->clause_avail[c->index] = rem;
     LLVMValueRef zero = k128(g, 0);
     LLVMValueRef paid = zero, requested = zero;
     g->what = arena_printf(&g->scratch, "clause %s", c->full_label);
-    if (c->amount) {
-        prep(g, c->amount);
-        requested = smax(g, to_slot_value_of(g, gen(g, c->amount), c->amount, RT_UNIT_MONEY), zero);
-    } else if (c->remainder) {
-        requested = rem;
-    }
     /* a clause under an amendment is in force on payment dates [from, to);
-     * outside them it pays nothing and owes nothing */
+     * a priority of payments with a 'when' runs only on dates it holds;
+     * otherwise it pays nothing and owes nothing */
     LLVMValueRef active = NULL;
     if (c->from || c->to) {
         LLVMValueRef pd = load_slot(g, RT_G_PAYMENT_DATE);
@@ -443,53 +565,113 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         if (c->from) t = LLVMBuildAnd(g->b, t, LLVMBuildICmp(g->b, LLVMIntSGE, pd, k128(g, (rt_dec)c->from * RT_SCALE), ""), "");
         if (c->to) t = LLVMBuildAnd(g->b, t, LLVMBuildICmp(g->b, LLVMIntSLT, pd, k128(g, (rt_dec)c->to * RT_SCALE), ""), "");
         active = t;
-        requested = LLVMBuildSelect(g->b, active, requested, zero, "");
     }
-    int n = c->nclass_idx;
-    LLVMValueRef *w = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
+    if (w->guard) {
+        prep(g, w->guard);
+        LLVMValueRef gd = gen(g, w->guard);
+        active = active ? LLVMBuildAnd(g->b, active, gd, "") : gd;
+    }
+#define GATE(v) (active ? LLVMBuildSelect(g->b, active, (v), zero, "") : (v))
+    if (c->amount) requested = clause_amount(g, c, c->amount, active);
+    else if (c->remainder) requested = rem;
+    requested = GATE(requested);
+    int n = c->nclass_idx, t = c->target;
+    LLVMValueRef *wv = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
     LLVMValueRef *out = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
     switch (c->kind) {
     case CL_PAY_PARTY:
-        paid = smin(g, requested, rem);  /* requested is 0 when not in force */
-        g->party_paid[c->party] = LLVMBuildAdd(g->b, g->party_paid[c->party], paid, "");
+        if (c->flow == RT_FLOW_HOLDER && c->upto) {
+            /* a deposit up to the account's target: never past it */
+            LLVMValueRef target = clause_amount(g, c, c->upto, active);
+            requested = smin(g, requested, smax(g, LLVMBuildSub(g->b, target, g->fund_rem[t], ""), zero));
+        }
+        paid = smin(g, requested, rem);
+        if (c->flow == RT_FLOW_HOLDER) g->fund_rem[t] = LLVMBuildAdd(g->b, g->fund_rem[t], paid, "");
+        else g->party_paid[t] = LLVMBuildAdd(g->b, g->party_paid[t], paid, "");
         break;
+    case CL_REIMBURSE: {
+        /* the insurer's draws, before this date and on it, not yet paid back */
+        LLVMValueRef owed = LLVMBuildSub(g->b, LLVMBuildAdd(g->b, load_slot(g, RT_SLOT_PARTY(&g->L, t, RT_P_UNREIMB_BEGIN)),
+                                                            g->party_drawn[t], ""), g->party_reimb[t], "");
+        requested = GATE(owed);
+        paid = smin(g, requested, rem);
+        g->party_paid[t] = LLVMBuildAdd(g->b, g->party_paid[t], paid, "");
+        g->party_reimb[t] = LLVMBuildAdd(g->b, g->party_reimb[t], paid, "");
+        break;
+    }
+    case CL_PURCHASE: {
+        /* the additional balances conveyed this date not yet paid for */
+        LLVMValueRef owed = LLVMBuildSub(g->b, load_slot(g, RT_SLOT_GROUP(&g->L, t, RT_GR_ADDITIONAL_BALANCES)),
+                                         g->purchased[t], "");
+        if (c->upto) owed = smin(g, owed, clause_amount(g, c, c->upto, active));
+        requested = GATE(owed);
+        paid = smin(g, requested, rem);
+        g->purchased[t] = LLVMBuildAdd(g->b, g->purchased[t], paid, "");
+        break;
+    }
+    case CL_DRAW:
+        /* cash comes in: from an account to the extent it holds any; from
+         * a variable pay note up to its maximum (beyond it, the run stops);
+         * from an insurer as asked */
+        if (c->flow == RT_FLOW_DRAW_HOLDER) {
+            paid = smin(g, requested, g->fund_rem[t]);
+            g->fund_rem[t] = LLVMBuildSub(g->b, g->fund_rem[t], paid, "");
+        } else if (c->flow == RT_FLOW_DRAW_CLASS) {
+            ast_class *k = g->s->classes.v[t];
+            LLVMValueRef bal = LLVMBuildAdd(g->b, LLVMBuildSub(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, t, RT_C_BEGIN_BALANCE)),
+                                                               g->prin_paid[t], ""), g->class_drawn[t], "");
+            LLVMValueRef room = LLVMBuildSub(g->b, k128(g, k->maximum), bal, "");
+            fail_if(g, LLVMBuildICmp(g->b, LLVMIntSGT, requested, room, ""), RT_FAIL_ABOVE_MAXIMUM, c->index, requested, room);
+            paid = requested;
+            g->class_drawn[t] = LLVMBuildAdd(g->b, g->class_drawn[t], paid, "");
+        } else {
+            paid = requested;
+            g->party_drawn[t] = LLVMBuildAdd(g->b, g->party_drawn[t], paid, "");
+        }
+        store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_AVAILABLE), rem);
+        store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_PAID), paid);
+        store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_SHORTFALL), LLVMBuildSub(g->b, requested, paid, ""));
+        g->fund_rem[fund] = LLVMBuildAdd(g->b, rem, paid, "");
+        return;
     case CL_PAY_INTEREST:
     case CL_PAY_UNPAID:
+    case CL_PAY_LOSSES:
+    case CL_PAY_BASIS:
     case CL_PAY_PRINCIPAL: {
-        /* each class's claim: interest still owed (its interest due, or
-         * what earlier dates left unpaid, less what an earlier clause paid
-         * it), or principal up to its balance */
-        int interest = c->kind != CL_PAY_PRINCIPAL;
-        LLVMValueRef *acc = c->kind == CL_PAY_INTEREST ? g->int_paid
-                          : c->kind == CL_PAY_UNPAID ? g->unpaid_paid : g->prin_paid;
+        /* each class's claim: what it is owed (interest due, or what
+         * earlier dates left unpaid, less what an earlier clause paid it),
+         * or principal up to its balance */
+        LLVMValueRef *acc = c->kind == CL_PAY_INTEREST ? g->int_paid : c->kind == CL_PAY_UNPAID ? g->unpaid_paid
+                          : c->kind == CL_PAY_LOSSES ? g->loss_paid : c->kind == CL_PAY_BASIS ? g->basis_paid
+                          : g->prin_paid;
         LLVMValueRef claims = zero;
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
-            if (c->kind == CL_PAY_INTEREST) need_due(g, k);
-            LLVMValueRef owed = c->kind == CL_PAY_INTEREST ? g->due_val[k]
-                              : c->kind == CL_PAY_UNPAID ? load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_UNPAID_BEGIN))
-                              : load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE));
-            w[i] = LLVMBuildSub(g->b, owed, acc[k], "");
-            if (active) w[i] = LLVMBuildSelect(g->b, active, w[i], zero, "");
-            claims = LLVMBuildAdd(g->b, claims, w[i], "");
+            LLVMValueRef owed;
+            switch (c->kind) {
+            case CL_PAY_INTEREST: need_due(g, k); owed = g->due_val[k]; break;
+            case CL_PAY_UNPAID: owed = load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_UNPAID_BEGIN)); break;
+            case CL_PAY_LOSSES: owed = load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_LOSS_BEGIN)); break;
+            case CL_PAY_BASIS:
+                need_due(g, k);
+                owed = LLVMBuildAdd(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BASIS_BEGIN)), g->basis_due[k], "");
+                break;
+            default:
+                owed = LLVMBuildAdd(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, k, RT_C_BEGIN_BALANCE)), g->class_drawn[k], "");
+                break;
+            }
+            wv[i] = GATE(LLVMBuildSub(g->b, owed, acc[k], ""));
+            claims = LLVMBuildAdd(g->b, claims, wv[i], "");
         }
-        /* interest asks for what is owed; principal asks for its amount,
+        /* a claim asks for what is owed; principal asks for its amount,
          * and what the classes cannot take stays in the fund */
-        if (interest) {
+        if (c->kind != CL_PAY_PRINCIPAL) {
             requested = claims;
             paid = smin(g, requested, rem);
         } else {
             paid = smin(g, smin(g, requested, rem), claims);
         }
-        if (c->order == ORDER_PRO_RATA) {
-            pro_rata(g, paid, n, w, out);
-        } else {
-            LLVMValueRef left = paid;
-            for (int i = 0; i < n; i++) {
-                out[i] = smin(g, w[i], left);
-                left = LLVMBuildSub(g->b, left, out[i], "");
-            }
-        }
+        split(g, paid, n, wv, out, c->order);
         for (int i = 0; i < n; i++) {
             int k = c->class_idx[i];
             acc[k] = LLVMBuildAdd(g->b, acc[k], out[i], "");
@@ -497,10 +679,49 @@ static void gen_clause(cg *g, ast_clause *c, int fund)
         break;
     }
     }
+#undef GATE
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_AVAILABLE), rem);
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_PAID), paid);
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_SHORTFALL), LLVMBuildSub(g->b, requested, paid, ""));
     g->fund_rem[fund] = LLVMBuildSub(g->b, rem, paid, "");
+}
+
+/* Realized losses written down: the classes' balances after payments in
+ * excess of the collateral, allocated step by step (sequentially, or pro
+ * rata by balance within a step). wd[c] gets each class's write-down. */
+static void gen_alloc(cg *g, ast_alloc *al, LLVMValueRef *after, LLVMValueRef *wd)
+{
+    LLVMValueRef zero = k128(g, 0);
+    prep(g, al->against);
+    g->what = arena_printf(&g->scratch, "loss allocation \"%s\"", al->section);
+    LLVMValueRef coll = to_slot_value_of(g, gen(g, al->against), al->against, RT_UNIT_MONEY);
+    LLVMValueRef total = zero;
+    for (int j = 0; j < al->steps.n; j++) {
+        ast_alloc_step *st = al->steps.v[j];
+        for (int i = 0; i < st->nclass_idx; i++) total = LLVMBuildAdd(g->b, total, after[st->class_idx[i]], "");
+    }
+    LLVMValueRef excess = smax(g, LLVMBuildSub(g->b, total, coll, ""), zero);
+    LLVMValueRef written = smin(g, excess, total);
+    store_slot(g, RT_SLOT_ALLOC(&g->L, al->index, RT_A_COLLATERAL), coll);
+    store_slot(g, RT_SLOT_ALLOC(&g->L, al->index, RT_A_EXCESS), excess);
+    store_slot(g, RT_SLOT_ALLOC(&g->L, al->index, RT_A_WRITTEN), written);
+    LLVMValueRef left = written;
+    for (int j = 0; j < al->steps.n; j++) {
+        ast_alloc_step *st = al->steps.v[j];
+        int n = st->nclass_idx;
+        if (n == 0) continue;
+        LLVMValueRef *wv = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)n);
+        LLVMValueRef *out = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)n);
+        LLVMValueRef step = zero;
+        for (int i = 0; i < n; i++) {
+            wv[i] = after[st->class_idx[i]];
+            step = LLVMBuildAdd(g->b, step, wv[i], "");
+        }
+        LLVMValueRef here = smin(g, left, step);
+        split(g, here, n, wv, out, st->order);
+        for (int i = 0; i < n; i++) wd[st->class_idx[i]] = out[i];
+        left = LLVMBuildSub(g->b, left, here, "");
+    }
 }
 
 /* ---- the two functions ---- */
@@ -525,28 +746,45 @@ static void gen_period(cg *g)
         g->int_paid[c] = zero;
         g->prin_paid[c] = zero;
         g->unpaid_paid[c] = zero;
+        g->loss_paid[c] = zero;
+        g->basis_paid[c] = zero;
+        g->class_drawn[c] = zero;
     }
-    for (int p = 0; p < s->parties.n; p++) g->party_paid[p] = zero;
+    for (int p = 0; p < s->parties.n; p++) g->party_paid[p] = g->party_drawn[p] = g->party_reimb[p] = zero;
+    for (int i = 0; i < s->groups.n; i++) g->purchased[i] = zero;
 
     /* 1. everything known before payments: coupons and interest due for
-     * every class, definitions, fund deposits */
+     * every class, definitions, triggers and dates, fund deposits and
+     * accounts' balances */
     for (int c = 0; c < s->classes.n; c++) need_due(g, c);
     for (int i = 0; i < s->defines.n; i++) {
         ast_decl *x = s->defines.v[i];
         if (!x->after) need_decl(g, x);
     }
+    /* a trigger or a date is evaluated every date, used or not: it remembers */
+    for (int i = 0; i < s->memory.n; i++) {
+        ast_decl *x = s->memory.v[i];
+        if (!x->after) need_decl(g, x);
+    }
     for (int i = 0; i < s->funds.n; i++) need_decl(g, s->funds.v[i]);
 
     /* 2. the priority of payments */
-    for (int i = 0; i < s->clauses.n; i++) {
-        ast_clause *c = s->clauses.v[i];
-        ast_waterfall *w = s->clause_wf.v[i];
-        gen_clause(g, c, w->fund_idx);
-    }
+    for (int i = 0; i < s->clauses.n; i++) gen_clause(g, s->clauses.v[i], s->clause_wf.v[i]);
 
-    /* 3. results */
+    /* 3. results: each class's payments, then the losses written down on
+     * its balance after payments, then its ending balance */
     g->what = "the class results";
-    for (int c = 0; c < s->classes.n; c++) {
+    int nc = s->classes.n;
+    LLVMValueRef *after = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(nc + 1));
+    LLVMValueRef *wd = arena_alloc(&g->scratch, sizeof(LLVMValueRef) * (size_t)(nc + 1));
+    for (int c = 0; c < nc; c++) {
+        LLVMValueRef begin = load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BEGIN_BALANCE));
+        after[c] = LLVMBuildAdd(g->b, LLVMBuildSub(g->b, begin, g->prin_paid[c], ""), g->class_drawn[c], "");
+        wd[c] = zero;
+    }
+    for (int i = 0; i < s->allocs.n; i++) gen_alloc(g, s->allocs.v[i], after, wd);
+    g->what = "the class results";
+    for (int c = 0; c < nc; c++) {
         ast_class *k = s->classes.v[c];
         /* interest paid is all the interest the class received; the
          * shortfall is this date's, carried forward with what is still
@@ -560,6 +798,16 @@ static void gen_period(cg *g)
         store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_UNPAID_END),
                    LLVMBuildAdd(g->b, LLVMBuildSub(g->b, ub, g->unpaid_paid[c], ""), sf, ""));
         store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_PRINCIPAL_PAID), g->prin_paid[c]);
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_DRAWN), g->class_drawn[c]);
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_WRITEDOWN), wd[c]);
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_LOSS_PAID), g->loss_paid[c]);
+        LLVMValueRef lb = load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_LOSS_BEGIN));
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_LOSS_END),
+                   LLVMBuildAdd(g->b, LLVMBuildSub(g->b, lb, g->loss_paid[c], ""), wd[c], ""));
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BASIS_PAID), g->basis_paid[c]);
+        LLVMValueRef bb = load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BASIS_BEGIN));
+        store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BASIS_END),
+                   LLVMBuildSub(g->b, LLVMBuildAdd(g->b, bb, g->basis_due[c], ""), g->basis_paid[c], ""));
         LLVMValueRef end;
         if (k->notional_sched) {
             /* an interest-only class's notional for the next period */
@@ -567,17 +815,27 @@ static void gen_period(cg *g)
             LLVMValueRef next = LLVMBuildAdd(g->b, load_slot(g, RT_G_DIST_NUMBER), k128(g, RT_SCALE), "");
             end = round_cents(g, gen_schedule(g, k->notional_sched, next));
         } else {
-            end = LLVMBuildSub(g->b, load_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_BEGIN_BALANCE)), g->prin_paid[c], "");
+            end = LLVMBuildSub(g->b, after[c], wd[c], "");
         }
         store_slot(g, RT_SLOT_CLASS(&g->L, c, RT_C_END_BALANCE), end);
     }
-    for (int p = 0; p < s->parties.n; p++)
+    for (int p = 0; p < s->parties.n; p++) {
         store_slot(g, RT_SLOT_PARTY(&g->L, p, RT_P_PAID), g->party_paid[p]);
+        if (((ast_decl *)s->parties.v[p])->kind != DK_INSURER) continue;
+        store_slot(g, RT_SLOT_PARTY(&g->L, p, RT_P_DRAWN), g->party_drawn[p]);
+        store_slot(g, RT_SLOT_PARTY(&g->L, p, RT_P_REIMBURSED), g->party_reimb[p]);
+        LLVMValueRef ub = load_slot(g, RT_SLOT_PARTY(&g->L, p, RT_P_UNREIMB_BEGIN));
+        store_slot(g, RT_SLOT_PARTY(&g->L, p, RT_P_UNREIMB_END),
+                   LLVMBuildSub(g->b, LLVMBuildAdd(g->b, ub, g->party_drawn[p], ""), g->party_reimb[p], ""));
+    }
     for (int f = 0; f < s->funds.n; f++)
         store_slot(g, RT_SLOT_FUND(&g->L, f, RT_F_REMAINING), g->fund_rem[f]);
+    for (int i = 0; i < s->groups.n; i++)
+        store_slot(g, RT_SLOT_GROUP(&g->L, i, RT_GR_PURCHASED), g->purchased[i]);
 
     /* 4. what is known only after payments, then the statement */
     for (int i = 0; i < s->defines.n; i++) need_decl(g, s->defines.v[i]);
+    for (int i = 0; i < s->memory.n; i++) need_decl(g, s->memory.v[i]);
     for (int i = 0; i < s->ast->lines.n; i++) {
         ast_line *l = s->ast->lines.v[i];
         if (!l->label) continue;
@@ -625,6 +883,10 @@ static void emit_uses(cg *g, LLVMValueRef D, ast_decl *x, const ast_expr *e, ptr
         case DK_DEFINE: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_DEF(&g->L, e->decl->index), e->decl->unit, e->decl->index, seen); break;
         case DK_INPUT: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_INPUT(&g->L, e->decl->index), e->decl->unit, -1, seen); break;
         case DK_FUND: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_FUND(&g->L, e->decl->index, RT_F_DEPOSIT), RT_UNIT_MONEY, -1, seen); break;
+        case DK_TRIGGER:
+        case DK_DATE:
+            emit_use(g, D, x, leaf_text(g, e), RT_SLOT_MEMORY(&g->L, e->decl->index, RT_M_VALUE), e->decl->unit, -1, seen);
+            break;
         default: break;
         }
         return;
@@ -641,7 +903,10 @@ static void emit_uses(cg *g, LLVMValueRef D, ast_decl *x, const ast_expr *e, ptr
         }
         return;
     case EX_PARTYQ:
-        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_PARTY(&g->L, e->ref, RT_P_PAID), RT_UNIT_MONEY, -1, seen);
+        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_PARTY(&g->L, e->ref, e->field), RT_UNIT_MONEY, -1, seen);
+        return;
+    case EX_HOLDER:
+        emit_use(g, D, x, leaf_text(g, e), RT_SLOT_FUND(&g->L, e->ref, e->field), RT_UNIT_MONEY, -1, seen);
         return;
     case EX_AVAIL:
         emit_use(g, D, x, leaf_text(g, e), RT_SLOT_CLAUSE(&g->L, e->ref, RT_K_AVAILABLE), RT_UNIT_MONEY, -1, seen);
@@ -683,14 +948,27 @@ static void gen_describe(cg *g)
         LLVMValueRef a[5] = { D, cstr(g, k->name), LLVMConstInt(g->i64, (unsigned long long)(int64_t)(k->original / RT_CENT), 1),
                               k32(g, k->notional_sched ? RT_CLASS_NOTIONAL : RT_CLASS_PRINCIPAL), k32(g, (int)k->accrual) };
         call(g, FN_rt_add_class, a, 5);
+        if (k->has_maximum) {
+            LLVMValueRef b[3] = { D, k32(g, i), LLVMConstInt(g->i64, (unsigned long long)(int64_t)(k->maximum / RT_CENT), 1) };
+            call(g, FN_rt_set_class_maximum, b, 3);
+        }
         if (k->has_delay) {
             LLVMValueRef b[4] = { D, k32(g, RT_SET_PAYMENT_DELAY), k32(g, i), k128(g, k->delay) };
             call(g, FN_rt_deal_setting, b, 4);
         }
+        if (k->cap) {
+            LLVMValueRef b[4] = { D, k32(g, RT_SET_CLASS_CAPPED), k32(g, i), k128(g, RT_SCALE) };
+            call(g, FN_rt_deal_setting, b, 4);
+        }
+    }
+    if (d->retired_zero) {
+        LLVMValueRef b[4] = { D, k32(g, RT_SET_RETIRED_COUPON_ZERO), k32(g, -1), k128(g, RT_SCALE) };
+        call(g, FN_rt_deal_setting, b, 4);
     }
     for (int i = 0; i < s->parties.n; i++) {
         ast_decl *p = s->parties.v[i];
-        LLVMValueRef a[3] = { D, cstr(g, p->name), k32(g, p->kind == DK_RESIDUAL) };
+        int role = p->kind == DK_RESIDUAL ? RT_PARTY_RESIDUAL : p->kind == DK_INSURER ? RT_PARTY_INSURER : RT_PARTY_FEE;
+        LLVMValueRef a[3] = { D, cstr(g, p->name), k32(g, role) };
         call(g, FN_rt_add_party, a, 3);
     }
     for (int i = 0; i < s->inputs.n; i++) {
@@ -709,8 +987,31 @@ static void gen_describe(cg *g)
         call(g, FN_rt_add_line, a, 3);
     }
     for (int i = 0; i < s->funds.n; i++) {
-        LLVMValueRef a[2] = { D, cstr(g, ((ast_decl *)s->funds.v[i])->name) };
-        call(g, FN_rt_add_fund, a, 2);
+        ast_decl *h = s->funds.v[i];
+        LLVMValueRef a[3] = { D, cstr(g, h->name), k32(g, h->kind == DK_ACCOUNT) };
+        call(g, FN_rt_add_fund, a, 3);
+        if (h->kind == DK_ACCOUNT && h->has_initial) {
+            LLVMValueRef b[4] = { D, k32(g, RT_SET_INITIAL_BALANCE), k32(g, i), k128(g, h->initial) };
+            call(g, FN_rt_deal_setting, b, 4);
+        }
+    }
+    for (int i = 0; i < s->memory.n; i++) {
+        ast_decl *x = s->memory.v[i];
+        int kind = x->kind == DK_DATE ? RT_MEM_DATE : x->sticky ? RT_MEM_STICKY : RT_MEM_TRIGGER;
+        LLVMValueRef a[3] = { D, cstr(g, x->name), k32(g, kind) };
+        call(g, FN_rt_add_memory, a, 3);
+    }
+    for (int i = 0; i < s->allocs.n; i++) {
+        ast_alloc *al = s->allocs.v[i];
+        LLVMValueRef a[2] = { D, cstr(g, al->section) };
+        call(g, FN_rt_add_alloc, a, 2);
+        for (int j = 0; j < al->steps.n; j++) {
+            ast_alloc_step *st = al->steps.v[j];
+            for (int k = 0; k < st->nclass_idx; k++) {
+                LLVMValueRef b[3] = { D, k32(g, i), k32(g, st->class_idx[k]) };
+                call(g, FN_rt_alloc_class, b, 3);
+            }
+        }
     }
     for (int i = 0; i < s->clauses.n; i++) {
         ast_clause *c = s->clauses.v[i];
@@ -718,6 +1019,8 @@ static void gen_describe(cg *g)
         char payee[512];
         size_t o = 0;
         payee[0] = 0;
+        if (c->kind == CL_DRAW || c->kind == CL_PURCHASE)
+            snprintf(payee, sizeof payee, "%s \"%.400s\"", c->kind == CL_DRAW ? "from" : "for", c->source);
         for (int j = 0; j < c->payees.n && o < sizeof payee - 80; j++) {
             ast_classref *r = c->payees.v[j];
             o += (size_t)snprintf(payee + o, sizeof payee - o, "%s%s%s%s", j ? ", " : "", r->first,
@@ -735,6 +1038,8 @@ static void gen_describe(cg *g)
         }
         LLVMValueRef a[4] = { D, cstr(g, label), k32(g, w->fund_idx), cstr(g, payee) };
         call(g, FN_rt_add_clause, a, 4);
+        LLVMValueRef b[4] = { D, k32(g, i), k32(g, c->flow), k32(g, c->target) };
+        call(g, FN_rt_clause_flow, b, 4);
     }
     /* for explain: each definition's formula, words and the figures it uses */
     for (int i = 0; i < s->defines.n; i++) {
@@ -799,35 +1104,19 @@ static void gen_main(cg *g)
     LLVMBuildRet(g->b, LLVMBuildCall2(g->b, mty, rt_main, args, 4, ""));
 }
 
-/* The runtime functions as the module sees them; dealrt.h is the truth,
- * and tests/unit/test_abi.c checks the two agree. */
+/* The runtime functions as the module sees them, from the ABI table in
+ * dealrt.h (RT_ABI_FUNCS): each type token becomes its LLVM type. */
 static void declare_runtime(cg *g)
 {
-    LLVMTypeRef P = g->ptr, I = g->i32, L = g->i64, D = g->i128, V = g->voidt;
-    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[6]; } sig[FN__COUNT] = {
-        [FN_rt_deal_name] = { V, 2, { P, P } },
-        [FN_rt_deal_dates] = { V, 5, { P, I, I, I, I } },
-        [FN_rt_add_group] = { I, 2, { P, P } },
-        [FN_rt_add_class] = { I, 5, { P, P, L, I, I } },
-        [FN_rt_add_party] = { I, 3, { P, P, I } },
-        [FN_rt_add_input] = { I, 3, { P, P, I } },
-        [FN_rt_add_def] = { I, 3, { P, P, I } },
-        [FN_rt_add_line] = { I, 3, { P, P, I } },
-        [FN_rt_add_fund] = { I, 2, { P, P } },
-        [FN_rt_add_clause] = { I, 4, { P, P, I, P } },
-        [FN_rt_add_site] = { I, 4, { P, P, I, I } },
-        [FN_rt_set_source] = { V, 2, { P, P } },
-        [FN_rt_add_collateral] = { I, 2, { P, I } },
-        [FN_rt_set_collateral] = { V, 4, { P, I, I, D } },
-        [FN_rt_deal_setting] = { V, 4, { P, I, I, D } },
-        [FN_rt_def_info] = { V, 6, { P, I, P, P, P, I } },
-        [FN_rt_def_use] = { V, 6, { P, I, P, I, I, I } },
-        [FN_rt_dec_mul] = { D, 4, { P, D, D, I } },
-        [FN_rt_dec_div] = { D, 4, { P, D, D, I } },
-        [FN_rt_dec_round_cents] = { D, 1, { D } },
-        [FN_rt_dec_interest] = { D, 6, { P, I, I, D, D, D } },
-        [FN_rt_alloc_pro_rata] = { V, 4, { D, I, P, P } },
+    LLVMTypeRef T_void = g->voidt, T_i32 = g->i32, T_i64 = g->i64, T_dec = g->i128;
+    LLVMTypeRef T_str = g->ptr, T_deal = g->ptr, T_run = g->ptr, T_decs_in = g->ptr, T_decs_out = g->ptr;
+#define LLTYPE(t) T_##t
+    struct { LLVMTypeRef ret; int n; LLVMTypeRef p[8]; } sig[FN__COUNT] = {
+#define RT_FN_SIG(ret, n, ...) [FN_##n] = { T_##ret, RT_ABI_NARGS(__VA_ARGS__), { RT_ABI_MAP(LLTYPE, __VA_ARGS__) } },
+        RT_ABI_FUNCS(RT_FN_SIG)
+#undef RT_FN_SIG
     };
+#undef LLTYPE
     for (int i = 0; i < FN__COUNT; i++) {
         g->fnty[i] = LLVMFunctionType(sig[i].ret, sig[i].p, (unsigned)sig[i].n, 0);
         g->fn[i] = LLVMAddFunction(g->mod, rt_fn_names[i], g->fnty[i]);
@@ -914,6 +1203,8 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.L.nfunds = s->funds.n;
     g.L.nparties = s->parties.n;
     g.L.nclauses = s->clauses.n;
+    g.L.nmemory = s->memory.n;
+    g.L.nallocs = s->allocs.n;
     rt_layout_compute(&g.L);
     size_t nc = (size_t)s->classes.n + 1, nd = (size_t)s->defines.n + 1, nf = (size_t)s->funds.n + 1, np = (size_t)s->parties.n + 1;
     g.def_val = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nd);
@@ -926,6 +1217,14 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.fund_rem = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.party_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
     g.clause_avail = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->clauses.n + 1));
+    g.loss_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
+    g.basis_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
+    g.basis_due = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
+    g.class_drawn = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
+    g.party_drawn = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
+    g.party_reimb = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
+    g.purchased = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->groups.n + 1));
+    g.mem_val = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->memory.n + 1));
 
     declare_runtime(&g);
     gen_period(&g);

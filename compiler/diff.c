@@ -47,7 +47,8 @@ static void free_list(list *l)
 
 static void collect(const ast_deal *d, list *l)
 {
-    static const char *const dk[] = { "group", "input", "party", "residual", "definition", "fund", "schedule" };
+    static const char *const dk[] = { "group", "input", "party", "residual", "definition", "fund", "schedule",
+                                       "account", "insurer", "trigger", "date" };
     char buf[64];
     snprintf(buf, sizeof buf, "%d %d %d %d", d->closing, d->first_payment, d->payment_day, (int)d->bdc);
     add(l, "header", "dates", strdup(buf), NULL);
@@ -81,8 +82,11 @@ static void collect(const ast_deal *d, list *l)
             /* the clause's words without its own label */
             char *body = strdup(t + strlen(c->label) + 1);
             free(t);
-            char *withfund = malloc(strlen(body) + strlen(w->fund) + 16);
-            sprintf(withfund, "%s [from \"%s\"]", body, w->fund);
+            /* where it draws from, and on which dates, are part of its words */
+            char *guard = w->guard ? fmt_expr_text(w->guard) : NULL;
+            char *withfund = malloc(strlen(body) + strlen(w->fund) + (guard ? strlen(guard) : 0) + 24);
+            sprintf(withfund, "%s [from \"%s\"%s%s]", body, w->fund, guard ? " when " : "", guard ? guard : "");
+            free(guard);
             free(body);
             add(l, "clause", label, withfund, NULL);
             free(label);
@@ -93,6 +97,11 @@ static void collect(const ast_deal *d, list *l)
         if (!ln->label) continue;
         add(l, "statement line", ln->label, fmt_line_text(ln), NULL);
     }
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        add(l, "loss allocation", al->section, fmt_alloc_text(al), NULL);
+    }
+    if (d->retired_zero) add(l, "header", "retired classes", strdup("retired classes show coupon 0.00%;"), NULL);
 }
 
 static entry *find(list *l, const char *key)
@@ -194,6 +203,11 @@ static int expr_uses(const ast_expr *e, const char *name)
 {
     if (!e) return 0;
     if (e->kind == EX_NAME && strcmp(e->name, name) == 0) return 1;
+    /* an account is read through its balance */
+    if (e->kind == EX_HOLDER && strcmp(e->name, name) == 0) return 1;
+    if (e->kind == EX_CLASSQ && e->classes.n == 1 && !((const ast_classref *)e->classes.v[0])->last &&
+        strcmp(((const ast_classref *)e->classes.v[0])->first, name) == 0)
+        return 1;
     if (expr_uses(e->a, name) || expr_uses(e->b, name) || expr_uses(e->c, name)) return 1;
     for (int i = 0; i < e->args.n; i++)
         if (expr_uses(e->args.v[i], name)) return 1;
@@ -230,23 +244,27 @@ static users dependents(const ast_deal *d, const char *name)
         const char *via = n == name ? NULL : n;
         for (int i = 0; i < d->decls.n; i++) {
             const ast_decl *x = d->decls.v[i];
-            int uses = expr_uses(x->expr, n);
+            int uses = expr_uses(x->expr, n) || expr_uses(x->interest, n);
             for (int k = 0; k < x->entries.n && !uses; k++)
                 uses = expr_uses(((const ast_sched_entry *)x->entries.v[k])->value, n);
-            if (uses && !seen_user(&u, x->kind == DK_FUND ? "fund" : x->kind == DK_SCHEDULE ? "schedule" : "definition", x->name)) {
-                add_user(&u, x->kind == DK_FUND ? "fund" : x->kind == DK_SCHEDULE ? "schedule" : "definition", x->name, via);
+            const char *what = x->kind == DK_FUND ? "fund" : x->kind == DK_SCHEDULE ? "schedule"
+                             : x->kind == DK_ACCOUNT ? "account" : x->kind == DK_TRIGGER ? "trigger"
+                             : x->kind == DK_DATE ? "date" : "definition";
+            if (uses && !seen_user(&u, what, x->name)) {
+                add_user(&u, what, x->name, via);
                 if (qt < 4096) queue[qt++] = x->name;
             }
         }
         for (int i = 0; i < d->classes.n; i++) {
             const ast_class *c = d->classes.v[i];
-            if (expr_uses(c->coupon, n)) add_user(&u, "coupon of class", c->name, via);
+            if (expr_uses(c->coupon, n) || expr_uses(c->cap, n)) add_user(&u, "coupon of class", c->name, via);
         }
         for (int i = 0; i < d->waterfalls.n; i++) {
             const ast_waterfall *w = d->waterfalls.v[i];
             for (int j = 0; j < w->clauses.n; j++) {
                 const ast_clause *c = w->clauses.v[j];
-                if (expr_uses(c->amount, n) || strcmp(w->fund, n) == 0) {
+                if (expr_uses(c->amount, n) || expr_uses(c->upto, n) || expr_uses(w->guard, n) || strcmp(w->fund, n) == 0 ||
+                    (c->source && strcmp(c->source, n) == 0)) {
                     char label[256];
                     snprintf(label, sizeof label, "%s%s", w->section, c->label);
                     add_user(&u, "clause", label, via);
@@ -256,6 +274,10 @@ static users dependents(const ast_deal *d, const char *name)
         for (int i = 0; i < d->lines.n; i++) {
             const ast_line *l = d->lines.v[i];
             if (l->label && expr_uses(l->expr, n)) add_user(&u, "statement line", l->label, via);
+        }
+        for (int i = 0; i < d->allocs.n; i++) {
+            const ast_alloc *al = d->allocs.v[i];
+            if (expr_uses(al->against, n)) add_user(&u, "loss allocation", al->section, via);
         }
     }
     return u;

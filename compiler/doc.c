@@ -70,7 +70,8 @@ static void formula(FILE *out, const ast_deal *d, const ast_expr *e)
 
 void doc_deal(FILE *out, const ast_deal *d)
 {
-    static const char *const kinds[] = { "Group", "Input", "Party", "Residual holder", "Definition", "Fund", "Schedule" };
+    static const char *const kinds[] = { "Group", "Input", "Party", "Residual holder", "Definition", "Fund", "Schedule",
+                                         "Account", "Insurer", "Trigger", "Date" };
     fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", out);
     esc_all(out, d->name);
     fputs("</title>\n<style>body{font-family:Georgia,serif;margin:2em auto;max-width:70em;color:#222;line-height:1.4}"
@@ -106,13 +107,13 @@ void doc_deal(FILE *out, const ast_deal *d)
     fputs("<h2>Defined terms</h2>\n<table><tr><th>Term</th><th>Formula</th><th>The agreement's words</th></tr>\n", out);
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
-        if (x->kind == DK_GROUP || x->kind == DK_PARTY || x->kind == DK_RESIDUAL) continue;
+        if (x->kind == DK_GROUP || x->kind == DK_PARTY || x->kind == DK_RESIDUAL || x->kind == DK_INSURER) continue;
         fprintf(out, "<tr><td id=\"term-%d\"><b>&quot;", i);
         esc_all(out, x->name);
         fprintf(out, "&quot;</b><br><small>%s</small></td><td>", kinds[x->kind]);
         if (x->expr) formula(out, d, x->expr);
         else if (x->kind == DK_INPUT) fputs("reported by the servicer each period", out);
-        else if (x->kind == DK_SCHEDULE) {
+        else if (x->kind == DK_SCHEDULE || x->kind == DK_ACCOUNT) {
             char *t = fmt_decl_text(x);
             fputs("<code>", out);
             linked(out, d, t);
@@ -133,6 +134,10 @@ void doc_deal(FILE *out, const ast_deal *d)
         char q[512];
         snprintf(q, sizeof q, "\"%s\"", w->fund);
         linked(out, d, q);
+        if (w->guard) {
+            fputs(", on the payment dates when ", out);
+            formula(out, d, w->guard);
+        }
         fputs(":</p>\n<table><tr><th>Clause</th><th>Pays</th><th>The agreement's words</th></tr>\n", out);
         for (int j = 0; j < w->clauses.n; j++) {
             const ast_clause *c = w->clauses.v[j];
@@ -148,6 +153,34 @@ void doc_deal(FILE *out, const ast_deal *d)
             free(t);
             fputs("</code></td><td class=\"legal\">", out);
             if (c->text) esc_all(out, c->text);
+            fputs("</td></tr>\n", out);
+        }
+        fputs("</table>\n", out);
+    }
+
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        fputs("<h2>Allocation of realized losses, Section ", out);
+        esc_all(out, al->section);
+        fputs("</h2>\n<p>The classes' balances after payments in excess of ", out);
+        formula(out, d, al->against);
+        fputs(", written down in this order:</p>\n<table><tr><th>Step</th><th>Writes down</th><th>The agreement's words</th></tr>\n", out);
+        for (int j = 0; j < al->steps.n; j++) {
+            const ast_alloc_step *st = al->steps.v[j];
+            fputs("<tr><td>", out);
+            esc_all(out, al->section);
+            esc_all(out, st->label);
+            fputs("</td><td><code>", out);
+            for (int k = 0; k < st->payees.n; k++) {
+                const ast_classref *r = st->payees.v[k];
+                char q[600];
+                if (r->last) snprintf(q, sizeof q, "%s\"%.280s\" .. \"%.280s\"", k ? ", " : "", r->first, r->last);
+                else snprintf(q, sizeof q, "%s\"%.280s\"", k ? ", " : "", r->first);
+                linked(out, d, q);
+            }
+            fputs(st->order == ORDER_PRO_RATA ? " pro rata" : st->order == ORDER_SEQUENTIAL ? " sequentially" : "", out);
+            fputs("</code></td><td class=\"legal\">", out);
+            if (st->text) esc_all(out, st->text);
             fputs("</td></tr>\n", out);
         }
         fputs("</table>\n", out);

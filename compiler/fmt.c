@@ -66,7 +66,7 @@ enum { P_IF = 1, P_OR, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_NEG, P_PRIMARY };
 static int prec(const ast_expr *e)
 {
     switch (e->kind) {
-    case EX_IF: return P_IF;
+    case EX_IF: case EX_FIRSTWHEN: return P_IF;
     case EX_NOT: return P_NOT;
     case EX_NEG: return P_NEG;
     case EX_OF: case EX_PER_ANNUM: return P_MUL;
@@ -90,6 +90,7 @@ static const char *const group_field_words[] = {
     [RT_GR_RECOVERIES] = "recoveries",
     [RT_GR_SUBSTITUTION_ADJUSTMENT] = "substitution adjustment",
     [RT_GR_ACTIVE_LOAN_COUNT] = "active loan count",
+    [RT_GR_ADDITIONAL_BALANCES] = "additional balances",
     [RT_GR_BEGIN_BALANCE] = "pool balance",
     [RT_GR_END_BALANCE] = "ending pool balance",
     [RT_GR_BEGIN_CUM_LOSS] = "cumulative loss",
@@ -117,6 +118,13 @@ static void put_classlist(FILE *out, const ptrvec *v, int parens)
 
 static void put_expr(FILE *out, const ast_expr *e, int min);
 
+/* "min(", "max(", or as written for dates: "earlier of (", "later of (" */
+static const char *minmax_word(const ast_expr *e)
+{
+    if (e->field) return e->kind == EX_MIN ? "earlier of (" : "later of (";
+    return e->kind == EX_MIN ? "min(" : "max(";
+}
+
 static void put_expr(FILE *out, const ast_expr *e, int min)
 {
     int p = prec(e);
@@ -140,9 +148,22 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         fprintf(out, "%s ", ast_classq_names[e->field]);
         put_classlist(out, &e->classes, 1);
         break;
-    case EX_PARTYQ: fputs("paid to ", out); put_string(out, e->name); break;
+    case EX_PARTYQ:
+        fputs(e->field == RT_P_DRAWN ? "drawn from " : e->field == RT_P_UNREIMB_BEGIN ? "unreimbursed draws of "
+              : e->field == RT_P_UNREIMB_END ? "ending unreimbursed draws of " : "paid to ", out);
+        put_string(out, e->name);
+        break;
+    case EX_HOLDER:
+        fputs(e->field == RT_F_REMAINING ? "ending balance of " : "balance of ", out);
+        put_string(out, e->name);
+        break;
     case EX_AVAIL: fputs("available at ", out); put_string(out, e->name); break;
-    case EX_GLOBAL: fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : "distribution number", out); break;
+    case EX_GLOBAL:
+        fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : e->field == RT_G_DAYS_ACTUAL ? "actual days"
+              : "distribution number", out);
+        break;
+    case EX_DISTDATE: fputs("distribution ", out); put_decimal(out, e->num, 0, 0); break;
+    case EX_FIRSTWHEN: fputs("first distribution on which ", out); put_expr(out, e->a, P_IF); break;
     case EX_NEG: fputc('-', out); put_expr(out, e->a, P_NEG); break;
     case EX_NOT: fputs("not ", out); put_expr(out, e->a, P_NOT); break;
     case EX_BIN:
@@ -168,7 +189,7 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         break;
     case EX_MIN:
     case EX_MAX:
-        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        fputs(minmax_word(e), out);
         for (int i = 0; i < e->args.n; i++) {
             if (i) fputs(", ", out);
             put_expr(out, e->args.v[i], P_IF);
@@ -239,13 +260,14 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
         return;
     }
     if (e->kind == EX_MIN || e->kind == EX_MAX) {
-        fputs(e->kind == EX_MIN ? "min(" : "max(", out);
+        const char *w = minmax_word(e);
+        fputs(w, out);
         for (int i = 0; i < e->args.n; i++) {
             if (i) {
                 fputs(",\n", out);
-                spaces(out, col + 4);
+                spaces(out, col + (int)strlen(w));
             }
-            put_laid(out, e->args.v[i], P_IF, col + 4);
+            put_laid(out, e->args.v[i], P_IF, col + (int)strlen(w));
         }
         fputc(')', out);
         return;
@@ -400,7 +422,8 @@ static void put_text(printer *p, const char *text, int level)
 
 static void put_decl(printer *p, const ast_decl *x, int level)
 {
-    static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule",
+                                      "account", "insurer", "trigger", "date" };
     static const char *const units[] = { "money", "rate", "number", "count", "date", "condition" };
     fprintf(p->out, "%s ", kw[x->kind]);
     put_string(p->out, x->name);
@@ -411,7 +434,18 @@ static void put_decl(printer *p, const ast_decl *x, int level)
         break;
     case DK_DEFINE:
     case DK_FUND:
+    case DK_DATE:
         put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
+        put_text(p, x->text, level);
+        break;
+    case DK_TRIGGER:
+        put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
+        if (x->sticky) fputs(", once in effect remains in effect", p->out);
+        put_text(p, x->text, level);
+        break;
+    case DK_ACCOUNT:
+        if (x->has_initial) { fputs(" initial ", p->out); put_money(p->out, x->initial); }
+        if (x->interest) { fputs(" interest ", p->out); fmt_expr(p->out, x->interest); }
         put_text(p, x->text, level);
         break;
     case DK_SCHEDULE:
@@ -443,6 +477,7 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
     fputs("class ", out);
     put_string(out, c->name);
     if (c->has_original) { fputs(" original ", out); put_money(out, c->original); }
+    if (c->has_maximum) { fputs(" maximum ", out); put_money(out, c->maximum); }
     if (c->notional) { fputs(" notional ", out); put_string(out, c->notional); }
     if (c->coupon) {
         if (wrap_level) {
@@ -454,6 +489,7 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
         }
         fmt_expr(out, c->coupon);
     }
+    if (c->cap) { fputs(" cap ", out); fmt_expr(out, c->cap); }
     if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", out);
     if (c->has_delay) fprintf(out, " delay %d", (int)(c->delay / RT_SCALE));
     if (c->text) { fputs(" text ", out); put_string(out, c->text); }
@@ -532,18 +568,36 @@ static void put_pay(printer *p, const ast_clause *c, int level, int col)
     char *rest = NULL;
     size_t rlen = 0;
     FILE *m = open_memstream(&rest, &rlen);
-    if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
-    fputs("to ", m);
-    put_classlist(m, &c->payees, 0);
+    if (c->kind == CL_DRAW) {
+        fputs("from ", m);
+        put_string(m, c->source);
+    } else if (c->kind == CL_PURCHASE) {
+        fputs("for ", m);
+        put_string(m, c->source);
+    } else {
+        if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
+        fputs("to ", m);
+        put_classlist(m, &c->payees, 0);
+    }
     if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", m);
     if (c->order == ORDER_PRO_RATA) fputs(" pro rata", m);
+    if (c->upto) { fputs(" up to ", m); fmt_expr(m, c->upto); }
     fclose(m);
-    fputs("pay ", p->out);
+    fputs(c->kind == CL_DRAW ? "draw " : c->kind == CL_PURCHASE ? "purchase " : "pay ", p->out);
+    col += c->kind == CL_DRAW ? 1 : c->kind == CL_PURCHASE ? 5 : 0;
     size_t alen = 0;
     if (c->kind == CL_PAY_INTEREST) {
         fputs("interest", p->out);
     } else if (c->kind == CL_PAY_UNPAID) {
         fputs("unpaid interest", p->out);
+    } else if (c->kind == CL_PAY_LOSSES) {
+        fputs("unpaid losses", p->out);
+    } else if (c->kind == CL_PAY_BASIS) {
+        fputs("basis risk shortfall", p->out);
+    } else if (c->kind == CL_REIMBURSE) {
+        fputs("reimbursement", p->out);
+    } else if (c->kind == CL_PURCHASE) {
+        fputs("additional balances", p->out);
     } else if (c->remainder) {
         fputs("remainder", p->out);
     } else {
@@ -571,7 +625,7 @@ static void put_clause(printer *p, const ast_clause *c, int width, int level)
 static int is_block(const ast_item *it)
 {
     return it->kind == IT_NOTES || it->kind == IT_CERTIFICATES || it->kind == IT_COLLATERAL ||
-           it->kind == IT_WATERFALL || it->kind == IT_STATEMENT ||
+           it->kind == IT_WATERFALL || it->kind == IT_STATEMENT || it->kind == IT_ALLOCATION ||
            (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_SCHEDULE);
 }
 
@@ -635,6 +689,7 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
         put_string(out, w->section);
         fputs(" from ", out);
         put_string(out, w->fund);
+        if (w->guard) { fputs(" when ", out); fmt_expr(out, w->guard); }
         fputs(" {\n", out);
         int width = label_width(w);
         for (int i = 0; i < w->clauses.n; i++) {
@@ -643,6 +698,36 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
             indent(p, L + 1);
             put_clause(p, c, width, L + 1);
             end_line(p, c->loc.end);
+        }
+        comments_before(p, it->loc.end, L + 1);
+        indent(p, L);
+        fputc('}', out);
+        break;
+    }
+    case IT_RETIRED: fputs("retired classes show coupon 0.00%;", out); break;
+    case IT_ALLOCATION: {
+        const ast_alloc *a = it->ptr;
+        fputs("allocation of losses ", out);
+        put_string(out, a->section);
+        fputs(" against ", out);
+        fmt_expr(out, a->against);
+        fputs(" {\n", out);
+        int width = 0;
+        for (int i = 0; i < a->steps.n; i++) {
+            int n = (int)strlen(((const ast_alloc_step *)a->steps.v[i])->label);
+            if (n > width) width = n;
+        }
+        for (int i = 0; i < a->steps.n; i++) {
+            const ast_alloc_step *st = a->steps.v[i];
+            comments_before(p, st->loc.end, L + 1);
+            indent(p, L + 1);
+            fprintf(out, "%-*s write down ", width, st->label);
+            put_classlist(out, &st->payees, 0);
+            if (st->order == ORDER_SEQUENTIAL) fputs(" sequentially", out);
+            if (st->order == ORDER_PRO_RATA) fputs(" pro rata", out);
+            put_text(p, st->text, L + 1);
+            fputc(';', out);
+            end_line(p, st->loc.end);
         }
         comments_before(p, it->loc.end, L + 1);
         indent(p, L);
@@ -805,6 +890,12 @@ char *fmt_decl_text(const ast_decl *x) { ITEM_TEXT(put_decl(&p, x, 0)) }
 char *fmt_class_text(const ast_class *c) { ITEM_TEXT(put_class(&p, c, 0)) }
 char *fmt_cline_text(const ast_cline *l) { ITEM_TEXT(put_cline(&p, l, 0)) }
 char *fmt_clause_text(const ast_clause *c) { ITEM_TEXT(put_clause(&p, c, 0, 0)) }
+char *fmt_expr_text(const ast_expr *e) { ITEM_TEXT((void)p; fmt_expr(m, e)) }
+char *fmt_alloc_text(const ast_alloc *a)
+{
+    ast_item it = { .kind = IT_ALLOCATION, .ptr = (void *)a };
+    ITEM_TEXT(put_item(&p, NULL, &it))
+}
 char *fmt_line_text(const ast_line *l)
 {
     ITEM_TEXT((void)p; if (l->label) { put_string(m, l->label); fputs(" = ", m); fmt_expr(m, l->expr); fputc(';', m); }

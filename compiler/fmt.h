@@ -31,5 +31,7 @@ char *fmt_class_text(const ast_class *c);
 char *fmt_cline_text(const ast_cline *l);
 char *fmt_clause_text(const ast_clause *c);
 char *fmt_line_text(const ast_line *l);
+char *fmt_expr_text(const ast_expr *e);
+char *fmt_alloc_text(const ast_alloc *a);
 
 #endif

@@ -27,7 +27,7 @@ int jit_run(cg_module *m, int argc, char **argv, char **err)
     LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(jit);
 
     static const struct { const char *name; void (*addr)(void); } fns[] = {
-#define RT_FN_ADDR(n) { #n, (void (*)(void))n },
+#define RT_FN_ADDR(ret, n, ...) { #n, (void (*)(void))n },
         RT_ABI_FUNCS(RT_FN_ADDR)
 #undef RT_FN_ADDR
     };

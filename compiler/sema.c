@@ -3,6 +3,7 @@
  * also how cycles are found), so checking is linear in the size of the deal. */
 #include "sema.h"
 #include "lex.h"
+#include "rt_internal.h" /* the runtime's calendar: the payment date of distribution n */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +61,10 @@ typedef struct sema {
     symtab lines;       /* statement line labels */
     int depth;          /* definitions being visited, nested */
     ptrvec stack_names;
+    ast_decl *cur_date; /* the date declaration being checked: where
+                           'first distribution on which' may stand */
+    ast_expr *firstwhen_ok[2]; /* ... and the places in it where it may */
+    int firstwhen_seen;
 } sema;
 
 const char *sema_unit_name(int u)
@@ -85,6 +90,10 @@ static const char *kind_name(ast_decl_kind k)
     case DK_DEFINE: return "definition";
     case DK_FUND: return "fund";
     case DK_SCHEDULE: return "schedule";
+    case DK_ACCOUNT: return "account";
+    case DK_INSURER: return "insurer";
+    case DK_TRIGGER: return "trigger";
+    case DK_DATE: return "date";
     }
     return "name";
 }
@@ -279,16 +288,73 @@ static int check_expr_inner(sema *s, ast_expr *e)
                 unknown(s, e->loc, "name", e->name, &s->terms);
             return UNIT_ERR;
         }
+        if (x->kind == DK_ACCOUNT) {
+            diag_error(s->dg, e->loc, "\"%s\" is an account; say which figure, as in 'balance of \"%s\"'", e->name,
+                       e->name);
+            return UNIT_ERR;
+        }
         int u = check_decl(s, x, e->loc);
         e->after = x->after;
         e->decl = x;
         return u;
+    }
+    case EX_HOLDER:
+        return RT_UNIT_MONEY; /* made by sema itself, already resolved */
+    case EX_DISTDATE: {
+        /* the payment date of distribution n, by the deal's own calendar */
+        if (e->num % RT_SCALE != 0 || e->num < RT_SCALE || e->num > 1200 * RT_SCALE) {
+            diag_error(s->dg, e->loc, "'distribution N' needs a whole distribution number from 1 to 1200");
+            return UNIT_ERR;
+        }
+        ast_deal *d = s->d;
+        if (!d->has_first_payment || !d->has_payment_day) return UNIT_ERR; /* reported at the deal */
+        int32_t n = (int32_t)(e->num / RT_SCALE);
+        e->field = rt_adjust(rt_nominal_payment_date(d->first_payment, d->payment_day, n), (int)d->bdc);
+        return RT_UNIT_DATE;
+    }
+    case EX_FIRSTWHEN: {
+        int ok = s->cur_date && (e == s->firstwhen_ok[0] || e == s->firstwhen_ok[1]);
+        if (!ok)
+            diag_error(s->dg, e->loc,
+                       "'first distribution on which' gives a date that is remembered: it stands in a 'date' "
+                       "declaration, alone or in 'later of (...)' / 'earlier of (...)'");
+        else if (s->firstwhen_seen++)
+            diag_error(s->dg, e->loc, "a date remembers one condition: use one 'first distribution on which' here");
+        int u = check_expr(s, e->a);
+        e->after = e->a->after;
+        if (u != UNIT_ERR && u != RT_UNIT_BOOL) {
+            diag_error(s->dg, e->a->loc, "'first distribution on which' needs a condition, not %s", sema_unit_name(u));
+            return UNIT_ERR;
+        }
+        if (!ok || u == UNIT_ERR) return UNIT_ERR;
+        e->ref = s->cur_date->index;
+        return RT_UNIT_DATE;
     }
     case EX_POOL:
         e->ref = resolve_group(s, e);
         if (e->ref < 0) return UNIT_ERR;
         return e->field == RT_GR_ACTIVE_LOAN_COUNT ? RT_UNIT_COUNT : RT_UNIT_MONEY;
     case EX_CLASSQ: {
+        if (e->classes.n == 1 && !((ast_classref *)e->classes.v[0])->last &&
+            !sym_get(&s->classes, ((ast_classref *)e->classes.v[0])->first)) {
+            ast_classref *r = e->classes.v[0];
+            ast_decl *x = sym_get(&s->terms, r->first);
+            if (x && x->kind == DK_ACCOUNT) {
+                /* the balance of an account, before this date or after it */
+                if (e->field != CQ_BALANCE && e->field != CQ_ENDING_BALANCE) {
+                    diag_error(s->dg, e->loc, "\"%s\" is an account: it has a 'balance of' and an 'ending balance of'",
+                               r->first);
+                    return UNIT_ERR;
+                }
+                e->kind = EX_HOLDER;
+                e->name = r->first;
+                e->name_loc = r->loc;
+                e->after = e->field == CQ_ENDING_BALANCE ? PHASE_AFTER : 0;
+                e->field = e->field == CQ_ENDING_BALANCE ? RT_F_REMAINING : RT_F_BEGIN;
+                e->ref = x->index;
+                return RT_UNIT_MONEY;
+            }
+        }
         if (!resolve_classes(s, &e->classes, &e->class_idx, &e->nclass_idx)) return UNIT_ERR;
         e->after = ast_classq_after[e->field] ? PHASE_AFTER : 0;
         if (e->field == CQ_COUPON || e->field == CQ_INTEREST_DUE) {
@@ -308,7 +374,14 @@ static int check_expr_inner(sema *s, ast_expr *e)
         ast_decl *p = sym_get(&s->parties, e->name);
         if (!p) { unknown(s, e->name_loc, "party", e->name, &s->parties); return UNIT_ERR; }
         e->ref = p->index;
-        e->after = PHASE_AFTER;
+        if (e->field != RT_P_PAID && p->kind != DK_INSURER) {
+            diag_error(s->dg, e->name_loc, "\"%s\" is a %s, not an insurer: nothing is drawn on it", e->name,
+                       kind_name(p->kind));
+            return UNIT_ERR;
+        }
+        /* what was drawn on or paid to a party is known once the clauses
+         * have run; the draws carried in are known from the start */
+        e->after = e->field == RT_P_UNREIMB_BEGIN ? 0 : PHASE_AFTER;
         return RT_UNIT_MONEY;
     }
     case EX_AVAIL: {
@@ -325,7 +398,7 @@ static int check_expr_inner(sema *s, ast_expr *e)
         return RT_UNIT_MONEY;
     }
     case EX_GLOBAL:
-        return e->field == RT_G_PAYMENT_DATE ? RT_UNIT_DATE : RT_UNIT_COUNT;
+        return e->field == RT_G_PAYMENT_DATE || e->field == RT_G_PREV_PAYMENT_DATE ? RT_UNIT_DATE : RT_UNIT_COUNT;
     case EX_NEG: {
         int u = check_expr(s, e->a);
         e->after = e->a->after;
@@ -423,11 +496,14 @@ static int check_expr(sema *s, ast_expr *e)
 static const ast_expr *phase_leaf(const ast_expr *e, int limit)
 {
     if (!e || e->after <= limit) return NULL;
-    if (e->kind == EX_NAME && e->decl && e->decl->kind == DK_DEFINE && e->decl->expr) {
+    if (e->kind == EX_NAME && e->decl && e->decl->expr &&
+        (e->decl->kind == DK_DEFINE || e->decl->kind == DK_TRIGGER || e->decl->kind == DK_DATE)) {
         const ast_expr *r = phase_leaf(e->decl->expr, limit);
         return r ? r : e;
     }
-    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME || e->kind == EX_AVAIL) return e;
+    if (e->kind == EX_CLASSQ || e->kind == EX_PARTYQ || e->kind == EX_NAME || e->kind == EX_AVAIL ||
+        e->kind == EX_HOLDER)
+        return e;
     const ast_expr *k[3] = { e->a, e->b, e->c };
     for (int i = 0; i < 3; i++) {
         const ast_expr *r = phase_leaf(k[i], limit);
@@ -564,6 +640,66 @@ static int check_decl(sema *s, ast_decl *x, src_loc use)
     case DK_SCHEDULE:
         u = check_schedule(s, x);
         break;
+    case DK_ACCOUNT:
+        u = RT_UNIT_MONEY;
+        if (x->interest) {
+            int ui = check_expr(s, x->interest);
+            require_before(s, x->interest, arena_printf(s->a, "the interest earned on account \"%s\"", x->name));
+            if (ui != UNIT_ERR && ui != RT_UNIT_MONEY)
+                diag_error(s->dg, x->interest->loc, "the interest earned on account \"%s\" must be an amount of money, not %s",
+                           x->name, sema_unit_name(ui));
+        }
+        if (x->has_initial && x->initial < 0)
+            diag_error(s->dg, x->initial_loc, "an account cannot open below zero");
+        break;
+    case DK_TRIGGER:
+        u = check_expr(s, x->expr);
+        x->after = x->expr->after;
+        if (u != UNIT_ERR && u != RT_UNIT_BOOL) {
+            diag_error(s->dg, x->expr->loc, "trigger \"%s\" must be a condition, not %s", x->name, sema_unit_name(u));
+            u = UNIT_ERR;
+        }
+        break;
+    case DK_DATE: {
+        /* 'first distribution on which' may stand alone or in later/earlier of */
+        ast_decl *saved = s->cur_date;
+        int saved_seen = s->firstwhen_seen;
+        ast_expr *saved_ok[2] = { s->firstwhen_ok[0], s->firstwhen_ok[1] };
+        s->cur_date = x;
+        s->firstwhen_seen = 0;
+        s->firstwhen_ok[0] = s->firstwhen_ok[1] = NULL;
+        ast_expr *e = x->expr;
+        if (e->kind == EX_FIRSTWHEN) s->firstwhen_ok[0] = e;
+        else if ((e->kind == EX_MAX || e->kind == EX_MIN) && e->args.n == 2) {
+            s->firstwhen_ok[0] = e->args.v[0];
+            s->firstwhen_ok[1] = e->args.v[1];
+        }
+        u = check_expr(s, e);
+        x->after = e->after;
+        s->cur_date = saved;
+        s->firstwhen_seen = saved_seen;
+        s->firstwhen_ok[0] = saved_ok[0];
+        s->firstwhen_ok[1] = saved_ok[1];
+        if (u != UNIT_ERR && u != RT_UNIT_DATE) {
+            diag_error(s->dg, e->loc, "date \"%s\" must be a date, not %s", x->name, sema_unit_name(u));
+            u = UNIT_ERR;
+            break;
+        }
+        /* a fixed date before the first distribution could never govern one */
+        const ast_expr *fixed[2] = { e, NULL };
+        if (e->kind == EX_MAX || e->kind == EX_MIN) { fixed[0] = e->args.v[0]; fixed[1] = e->args.n > 1 ? e->args.v[1] : NULL; }
+        for (int i = 0; i < 2 && s->d->has_first_payment; i++) {
+            const ast_expr *f = fixed[i];
+            rt_dec day = !f ? 0 : f->kind == EX_DISTDATE ? (rt_dec)f->field * RT_SCALE
+                       : f->kind == EX_NUM && f->lit_unit == RT_UNIT_DATE ? f->num : 0;
+            if (!day || day >= (rt_dec)s->d->first_payment * RT_SCALE)
+                continue;
+            diag *g = diag_error(s->dg, f->loc, "date \"%s\" falls before the first payment date: it can govern no "
+                                 "distribution", x->name);
+            diag_note(s->dg, g, s->d->first_payment_loc, "the first payment date");
+        }
+        break;
+    }
     default:
         break;
     }
@@ -591,6 +727,19 @@ static int check_coupon(sema *s, ast_class *c, src_loc use)
         u = UNIT_ERR;
     }
     require_before(s, c->coupon, "a coupon");
+    if (c->cap) {
+        push(s, c->name);
+        int uc = check_expr(s, c->cap);
+        pop(s);
+        if (uc != UNIT_ERR && uc != RT_UNIT_RATE) {
+            diag_error(s->dg, c->cap->loc, "the coupon cap of class \"%s\" must be a rate, not %s", c->name,
+                       sema_unit_name(uc));
+            u = UNIT_ERR;
+        } else if (uc == UNIT_ERR) {
+            u = UNIT_ERR;
+        }
+        require_before(s, c->cap, "a coupon cap");
+    }
     c->coupon_state = u == UNIT_ERR ? 3 : 2;
     return u;
 }
@@ -625,6 +774,13 @@ static void check_class(sema *s, ast_class *c)
     if (c->has_delay && (c->delay % RT_SCALE != 0 || c->delay < 0 || c->delay > 365 * RT_SCALE))
         diag_error(s->dg, c->delay_loc, "a payment delay is a whole number of days from 0 to 365");
     if (c->coupon) check_coupon(s, c, c->coupon->loc);
+    if (c->has_maximum) {
+        if (c->notional)
+            diag_error(s->dg, c->maximum_loc, "class \"%s\" is interest-only: it has no balance to draw", c->name);
+        else if (c->maximum <= 0 || (c->has_original && c->maximum < c->original))
+            diag_error(s->dg, c->maximum_loc, "the maximum of class \"%s\" must be above zero and at least its original balance",
+                       c->name);
+    }
     if (c->notional) {
         ast_decl *x = sym_get(&s->terms, c->notional);
         if (!x || x->kind != DK_SCHEDULE) {
@@ -639,33 +795,127 @@ static void check_class(sema *s, ast_class *c)
     }
 }
 
+/* One party, fund or account named by a clause's payee list; NULL after
+ * reporting. */
+static const ast_classref *single_payee(sema *s, ast_clause *c, const char *advice)
+{
+    ast_classref *r = c->payees.v[0];
+    if (c->payees.n != 1 || r->last) {
+        diag_error(s->dg, c->payee_loc, "%s", advice);
+        return NULL;
+    }
+    return r;
+}
+
+static void check_money(sema *s, ast_clause *c, ast_expr *e, const char *what, const char *noun)
+{
+    int u = check_expr(s, e);
+    if (u != UNIT_ERR && u != RT_UNIT_MONEY)
+        diag_error(s->dg, e->loc, "clause %s %s %s: %s must be an amount of money", c->full_label, what,
+                   sema_unit_name(u), noun);
+    require_phase(s, e, c->index + 1, arena_printf(s->a, "clause %s", c->full_label));
+    /* a payment is never below zero: a literal that says otherwise is a slip */
+    if (e->kind == EX_NEG && e->a->kind == EX_NUM && e->a->num != 0)
+        diag_error(s->dg, e->loc, "clause %s: a payment is never below zero", c->full_label);
+    else if (e->kind == EX_NUM && e->num < 0)
+        diag_error(s->dg, e->loc, "clause %s: a payment is never below zero", c->full_label);
+}
+
 static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
 {
-    (void)w;
-    if (c->amount) {
-        int u = check_expr(s, c->amount);
-        if (u != UNIT_ERR && u != RT_UNIT_MONEY)
-            diag_error(s->dg, c->amount->loc, "clause %s pays %s: a payment must be an amount of money",
-                       c->full_label, sema_unit_name(u));
-        require_phase(s, c->amount, c->index + 1, arena_printf(s->a, "clause %s", c->full_label));
-    }
-    if (c->kind == CL_PAY_PARTY) {
-        ast_classref *r = c->payees.v[0];
-        if (c->payees.n != 1 || r->last) {
-            diag_error(s->dg, c->payee_loc, "'pay ... to' names one party; to pay classes write 'as principal to' or 'pay interest to'");
+    c->flow = RT_FLOW_CLASSES;
+    c->target = -1;
+    if (c->amount)
+        check_money(s, c, c->amount, c->kind == CL_DRAW ? "draws" : "pays", c->kind == CL_DRAW ? "a draw" : "a payment");
+    if (c->upto)
+        check_money(s, c, c->upto, "is limited 'up to'", "the limit");
+    switch (c->kind) {
+    case CL_PAY_PARTY: {
+        const ast_classref *r = single_payee(s, c, "'pay ... to' names one party, fund or account; to pay classes write "
+                                                   "'as principal to' or 'pay interest to'");
+        if (!r) return;
+        ast_decl *p = sym_get(&s->parties, r->first);
+        ast_decl *h = p ? NULL : sym_get(&s->terms, r->first);
+        if (p) {
+            c->party = p->index;
+            c->flow = RT_FLOW_PARTY;
+            c->target = p->index;
+            if (c->upto)
+                diag_error(s->dg, c->upto->loc, "'up to' is an account's target; a party is paid the amount itself");
             return;
         }
+        if (h && (h->kind == DK_FUND || h->kind == DK_ACCOUNT)) {
+            /* cash moved to another fund, or deposited in an account */
+            if (h->index == w->fund_idx) {
+                diag_error(s->dg, r->loc, "clause %s pays \"%s\" into itself", c->full_label, r->first);
+                return;
+            }
+            if (c->upto && h->kind != DK_ACCOUNT)
+                diag_error(s->dg, c->upto->loc, "'up to' is an account's target; a fund holds one date's cash");
+            c->flow = RT_FLOW_HOLDER;
+            c->target = h->index;
+            return;
+        }
+        if (sym_get(&s->classes, r->first))
+            diag_error(s->dg, r->loc, "\"%s\" is a class: write 'pay ... as principal to \"%s\"' or 'pay interest to \"%s\"'",
+                       r->first, r->first, r->first);
+        else
+            unknown(s, r->loc, "party", r->first, &s->parties);
+        return;
+    }
+    case CL_REIMBURSE: {
+        const ast_classref *r = single_payee(s, c, "'pay reimbursement to' names one insurer");
+        if (!r) return;
         ast_decl *p = sym_get(&s->parties, r->first);
-        if (!p) {
-            if (sym_get(&s->classes, r->first))
-                diag_error(s->dg, r->loc, "\"%s\" is a class: write 'pay ... as principal to \"%s\"' or 'pay interest to \"%s\"'",
-                           r->first, r->first, r->first);
-            else
-                unknown(s, r->loc, "party", r->first, &s->parties);
+        if (!p) { unknown(s, r->loc, "insurer", r->first, &s->parties); return; }
+        if (p->kind != DK_INSURER) {
+            diag_error(s->dg, r->loc, "\"%s\" is a %s, not an insurer: only an insurer is drawn on and reimbursed",
+                       r->first, kind_name(p->kind));
             return;
         }
         c->party = p->index;
+        c->flow = RT_FLOW_REIMBURSE;
+        c->target = p->index;
         return;
+    }
+    case CL_DRAW: {
+        ast_decl *p = sym_get(&s->parties, c->source);
+        ast_decl *h = p ? NULL : sym_get(&s->terms, c->source);
+        ast_class *k = p || h ? NULL : sym_get(&s->classes, c->source);
+        if (p && p->kind == DK_INSURER) {
+            c->flow = RT_FLOW_DRAW_PARTY;
+            c->target = p->index;
+        } else if (h && h->kind == DK_ACCOUNT) {
+            if (h->index == w->fund_idx)
+                diag_error(s->dg, c->source_loc, "clause %s draws on \"%s\", the account it pays from", c->full_label,
+                           c->source);
+            c->flow = RT_FLOW_DRAW_HOLDER;
+            c->target = h->index;
+        } else if (k) {
+            if (!k->has_maximum) {
+                diag_error(s->dg, c->source_loc, "class \"%s\" cannot be drawn: only a class with a 'maximum' (a "
+                           "variable pay note) grows", c->source);
+                return;
+            }
+            c->flow = RT_FLOW_DRAW_CLASS;
+            c->target = k->index;
+        } else if (p || h) {
+            diag_error(s->dg, c->source_loc, "\"%s\" is a %s: a draw is on an account, an insurer or a variable pay note",
+                       c->source, kind_name(p ? p->kind : h->kind));
+        } else {
+            unknown(s, c->source_loc, "account, insurer or class", c->source, &s->terms);
+        }
+        return;
+    }
+    case CL_PURCHASE: {
+        ast_decl *g = sym_get(&s->groups, c->source);
+        if (!g) { unknown(s, c->source_loc, "group", c->source, &s->groups); return; }
+        c->flow = RT_FLOW_PURCHASE;
+        c->target = g->index;
+        return;
+    }
+    default:
+        break;
     }
     for (int i = 0; i < c->payees.n; i++) {
         ast_classref *r = c->payees.v[i];
@@ -677,12 +927,16 @@ static void check_clause(sema *s, ast_waterfall *w, ast_clause *c)
     if (!resolve_classes(s, &c->payees, &c->class_idx, &c->nclass_idx)) return;
     if (c->nclass_idx > 1 && c->order == ORDER_NONE)
         diag_error(s->dg, c->payee_loc, "clause %s pays %d classes: say 'sequentially' or 'pro rata'", c->full_label, c->nclass_idx);
-    if (c->kind == CL_PAY_PRINCIPAL)
-        for (int i = 0; i < c->nclass_idx; i++) {
-            ast_class *k = s->out->classes.v[c->class_idx[i]];
-            if (k->notional)
-                diag_error(s->dg, c->payee_loc, "class \"%s\" is interest-only (notional): it is paid no principal", k->name);
-        }
+    for (int i = 0; i < c->nclass_idx; i++) {
+        ast_class *k = s->out->classes.v[c->class_idx[i]];
+        if (c->kind == CL_PAY_PRINCIPAL && k->notional)
+            diag_error(s->dg, c->payee_loc, "class \"%s\" is interest-only (notional): it is paid no principal", k->name);
+        if (c->kind == CL_PAY_BASIS && !k->cap)
+            diag_error(s->dg, c->payee_loc, "class \"%s\" has no coupon cap: it has no basis risk shortfall to be paid",
+                       k->name);
+        if (c->kind == CL_PAY_LOSSES && k->notional)
+            diag_error(s->dg, c->payee_loc, "class \"%s\" is interest-only (notional): it is never written down", k->name);
+    }
 }
 
 static void check_waterfalls(sema *s)
@@ -690,14 +944,20 @@ static void check_waterfalls(sema *s)
     for (int i = 0; i < s->d->waterfalls.n; i++) {
         ast_waterfall *w = s->d->waterfalls.v[i];
         ast_decl *f = sym_get(&s->terms, w->fund);
-        if (!f || f->kind != DK_FUND) {
+        if (!f || (f->kind != DK_FUND && f->kind != DK_ACCOUNT)) {
             const char *what = f ? kind_name(f->kind) : sym_get(&s->groups, w->fund) ? "group"
                              : sym_get(&s->classes, w->fund) ? "class" : sym_get(&s->parties, w->fund) ? "party" : NULL;
-            if (what) diag_error(s->dg, w->fund_loc, "\"%s\" is a %s; a priority of payments draws 'from' a fund", w->fund, what);
+            if (what) diag_error(s->dg, w->fund_loc, "\"%s\" is a %s; a priority of payments draws 'from' a fund or an account", w->fund, what);
             else unknown(s, w->fund_loc, "fund", w->fund, &s->terms);
         } else {
             w->fund_idx = f->index;
             check_decl(s, f, w->fund_loc);
+        }
+        if (w->guard) {
+            int u = check_expr(s, w->guard);
+            if (u != UNIT_ERR && u != RT_UNIT_BOOL)
+                diag_error(s->dg, w->guard->loc, "'when' needs a condition, not %s", sema_unit_name(u));
+            require_before(s, w->guard, arena_printf(s->a, "the condition of priority of payments \"%s\"", w->section));
         }
         /* after a syntax error the clauses may just have been dropped */
         if (w->clauses.n == 0 && s->dg->nerrors == 0)
@@ -707,6 +967,67 @@ static void check_waterfalls(sema *s)
             check_clause(s, w, c);
             ptrvec_push(s->a, &s->out->clauses, c);
             ptrvec_push(s->a, &s->out->clause_wf, w);
+        }
+    }
+}
+
+/* Loss allocations: each class written down by one allocation, once; the
+ * collateral known before the write-downs; juniors before seniors. */
+static void check_allocs(sema *s)
+{
+    int nclasses = s->out->classes.n;
+    ast_alloc **owner = arena_alloc(s->a, sizeof *owner * (size_t)(nclasses + 1));
+    for (int i = 0; i < s->d->allocs.n; i++) {
+        ast_alloc *al = s->d->allocs.v[i];
+        al->index = s->out->allocs.n;
+        ptrvec_push(s->a, &s->out->allocs, al);
+        int u = check_expr(s, al->against);
+        if (u != UNIT_ERR && u != RT_UNIT_MONEY)
+            diag_error(s->dg, al->against->loc, "loss allocation \"%s\" measures the classes against %s: it must be an "
+                       "amount of money (the collateral)", al->section, sema_unit_name(u));
+        /* the write-downs follow every payment: the collateral may read any
+         * clause's cash, but not what is known only once they are done */
+        require_phase(s, al->against, s->out->clauses.n + 1,
+                      arena_printf(s->a, "the collateral of loss allocation \"%s\"", al->section));
+        if (al->steps.n == 0 && s->dg->nerrors == 0)
+            diag_warning(s->dg, al->section_loc, "loss allocation \"%s\" writes down no class", al->section);
+        /* the most senior class (lowest declaration index) written down so
+         * far: writing down a class declared after it, later, is writing a
+         * senior class before its subordinate */
+        int warned = 0, prev_min = 1 << 30;
+        for (int j = 0; j < al->steps.n; j++) {
+            ast_alloc_step *st = al->steps.v[j];
+            if (!resolve_classes(s, &st->payees, &st->class_idx, &st->nclass_idx)) continue;
+            if (st->nclass_idx > 1 && st->order == ORDER_NONE)
+                diag_error(s->dg, st->payee_loc, "step %s writes down %d classes: say 'sequentially' or 'pro rata'",
+                           st->label, st->nclass_idx);
+            int step_min = prev_min;
+            for (int k = 0; k < st->nclass_idx; k++) {
+                int c = st->class_idx[k];
+                ast_class *kl = s->out->classes.v[c];
+                if (kl->notional) {
+                    diag_error(s->dg, st->payee_loc, "class \"%s\" is interest-only (notional): it has no balance to "
+                               "write down", kl->name);
+                    continue;
+                }
+                if (owner[c]) {
+                    diag *g = diag_error(s->dg, st->payee_loc, "class \"%s\" is written down twice", kl->name);
+                    diag_note(s->dg, g, owner[c]->section_loc, "already by loss allocation \"%s\"", owner[c]->section);
+                    continue;
+                }
+                owner[c] = al;
+                /* a pro rata step writes its classes down together */
+                int seen = st->order == ORDER_PRO_RATA ? prev_min : step_min;
+                if (!warned && seen != 1 << 30 && c > seen) {
+                    diag_warning(s->dg, st->payee_loc,
+                                 "loss allocation \"%s\" writes down \"%s\" before \"%s\", which is declared after "
+                                 "it: a senior class before its subordinate?",
+                                 al->section, ((ast_class *)s->out->classes.v[seen])->name, kl->name);
+                    warned = 1;
+                }
+                if (c < step_min) step_min = c;
+            }
+            prev_min = step_min;
         }
     }
 }
@@ -902,6 +1223,7 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
             declare(&s, &s.groups, x->name, x->name_loc, x, "group");
             break;
         case DK_PARTY:
+        case DK_INSURER:
         case DK_RESIDUAL:
             if (x->kind == DK_RESIDUAL) {
                 if (nresidual++) {
@@ -917,7 +1239,8 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
             break;
         default: {
             ptrvec *list = x->kind == DK_INPUT ? &out->inputs : x->kind == DK_DEFINE ? &out->defines
-                         : x->kind == DK_FUND ? &out->funds : &out->schedules;
+                         : x->kind == DK_FUND || x->kind == DK_ACCOUNT ? &out->funds
+                         : x->kind == DK_TRIGGER || x->kind == DK_DATE ? &out->memory : &out->schedules;
             if (sym_get(&s.terms, x->name)) {
                 ast_decl *p = sym_get(&s.terms, x->name);
                 diag *g = diag_error(dg, x->name_loc, "\"%s\" is declared twice", x->name);
@@ -946,11 +1269,13 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
     for (int i = 0; i < out->classes.n; i++) check_class(&s, out->classes.v[i]);
     for (int i = 0; i < d->decls.n; i++) {
         ast_decl *x = d->decls.v[i];
-        if (x->index >= 0 && (x->kind == DK_DEFINE || x->kind == DK_FUND || x->kind == DK_SCHEDULE))
+        if (x->index >= 0 && (x->kind == DK_DEFINE || x->kind == DK_FUND || x->kind == DK_SCHEDULE ||
+                              x->kind == DK_ACCOUNT || x->kind == DK_TRIGGER || x->kind == DK_DATE))
             check_decl(&s, x, x->name_loc);
         if (x->kind == DK_INPUT && x->index >= 0) x->state = 2;
     }
     check_waterfalls(&s);
+    check_allocs(&s);
     check_lines(&s);
     check_collateral(&s);
     return dg->nerrors == errors_before;

@@ -25,11 +25,13 @@ typedef struct sema_deal {
     ptrvec inputs;      /* ast_decl*, runtime input index         */
     ptrvec parties;     /* ast_decl* (DK_PARTY and DK_RESIDUAL)    */
     ptrvec defines;     /* ast_decl*, runtime definition index     */
-    ptrvec funds;       /* ast_decl*                               */
+    ptrvec funds;       /* ast_decl*: funds and accounts, one table */
     ptrvec schedules;   /* ast_decl*                               */
     ptrvec classes;     /* ast_class*                              */
     ptrvec clauses;     /* ast_clause*, in execution order          */
     ptrvec clause_wf;   /* ast_waterfall* of each clause            */
+    ptrvec memory;      /* ast_decl*: triggers and dates            */
+    ptrvec allocs;      /* ast_alloc*                               */
 } sema_deal;
 
 int  sema_check(ast_deal *d, diag_ctx *diag, arena *a, sema_deal *out);

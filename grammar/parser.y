@@ -54,6 +54,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
     ast_clause *clause;
     ast_sched_entry *sent;
     ast_cline *cline;
+    ast_decl *decl;
 }
 
 %token TOK_EOF 0 "end of file"
@@ -181,7 +182,41 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_AVAILABLE "'available'"
 %token KW_CUTOFF "'cut-off'"
 %token KW_CLEANUP "'clean-up'"
+%token KW_ACCOUNT "'account'"
+%token KW_ACTUAL "'actual'"
+%token KW_ADDITIONAL "'additional'"
+%token KW_AGAINST "'against'"
+%token KW_ALLOCATION "'allocation'"
+%token KW_BALANCES "'balances'"
+%token KW_BASIS "'basis'"
+%token KW_DAYS "'days'"
+%token KW_DOWN "'down'"
+%token KW_DRAW "'draw'"
+%token KW_DRAWN "'drawn'"
+%token KW_EARLIER "'earlier'"
+%token KW_EFFECT "'effect'"
+%token KW_IN "'in'"
+%token KW_INITIAL "'initial'"
+%token KW_INSURER "'insurer'"
+%token KW_LATER "'later'"
+%token KW_LOSSES "'losses'"
+%token KW_MAXIMUM "'maximum'"
+%token KW_ONCE "'once'"
+%token KW_PURCHASE "'purchase'"
+%token KW_REIMBURSEMENT "'reimbursement'"
+%token KW_REMAINS "'remains'"
+%token KW_REALIZED "'realized'"
+%token KW_RETIRED "'retired'"
+%token KW_RISK "'risk'"
+%token KW_SHOW "'show'"
+%token KW_TRIGGER "'trigger'"
+%token KW_UNREIMBURSED "'unreimbursed'"
+%token KW_UP "'up'"
+%token KW_WHEN "'when'"
+%token KW_WHICH "'which'"
+%token KW_WRITE "'write'"
 
+%precedence KW_WHICH
 %precedence KW_ELSE
 %left KW_OR
 %left KW_AND
@@ -195,7 +230,10 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %type <vec> args classlist classitems payees sched_entries
 %type <cref> classref
 %type <cls> class_attrs
-%type <clause> clause pay_body
+%type <clause> clause pay_body clause_body
+%type <decl> acct_attrs
+%type <expr> opt_upto opt_when
+%type <ival> opt_sticky
 %type <sent> sched_entry
 %type <cline> cl_attrs cl_line
 %type <vec> cl_lines
@@ -230,12 +268,12 @@ amend_ops
 amend_op
     : KW_REPLACE KW_DEFINITION TOK_STRING '=' expr opt_text ';'
                                   { build_amend_define(B, @$, $3, @3, $5, $6); }
-    | KW_REPLACE KW_CLAUSE TOK_STRING KW_WITH KW_PAY pay_body opt_text ';'
+    | KW_REPLACE KW_CLAUSE TOK_STRING KW_WITH clause_body opt_text ';'
                                   { build_amend_clause(B, @$, AM_REPLACE_CLAUSE, $3, @3, NULL, @3,
-                                                       build_clause(B, @5, NULL, @3, $6, $7)); }
-    | KW_INSERT KW_CLAUSE TOK_LABEL KW_AFTER TOK_STRING KW_WITH KW_PAY pay_body opt_text ';'
+                                                       build_clause(B, @5, NULL, @3, $5, $6)); }
+    | KW_INSERT KW_CLAUSE TOK_LABEL KW_AFTER TOK_STRING KW_WITH clause_body opt_text ';'
                                   { build_amend_clause(B, @$, AM_INSERT_CLAUSE, $5, @5, $3, @3,
-                                                       build_clause(B, @3, $3, @3, $8, $9)); }
+                                                       build_clause(B, @3, $3, @3, $7, $8)); }
     | KW_DELETE KW_CLAUSE TOK_STRING ';'
                                   { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
     | error ';'                   { yyerrok; }
@@ -265,13 +303,50 @@ item
     | KW_DEFINE TOK_STRING '=' expr opt_text ';'      { build_decl(B, DK_DEFINE, @$, $2, @2, 0, $4, $5); }
     | KW_FUND TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
     | KW_SCHEDULE TOK_STRING '{' sched_entries '}'    { build_schedule(B, @$, $2, @2, $4); }
+    | KW_ACCOUNT TOK_STRING acct_attrs opt_text ';'   { build_account(B, @$, $2, @2, $3, $4); }
+    | KW_INSURER TOK_STRING ';'                       { build_decl(B, DK_INSURER, @$, $2, @2, 0, NULL, NULL); }
+    | KW_TRIGGER TOK_STRING '=' expr opt_sticky opt_text ';'
+                                                      { build_trigger(B, @$, $2, @2, $4, $5, $6); }
+    | KW_DATE TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_DATE, @$, $2, @2, RT_UNIT_DATE, $4, $5); }
+    | KW_RETIRED KW_CLASSES KW_SHOW KW_COUPON TOK_PERCENT ';'
+                                                      { build_retired(B, @$, $5, @5); }
     | class_block
-    | KW_PRIORITY KW_OF KW_PAYMENTS TOK_STRING KW_FROM TOK_STRING '{'
-                                                      { build_waterfall_begin(B, @1, $4, @4, $6, @6); }
+    | KW_PRIORITY KW_OF KW_PAYMENTS TOK_STRING KW_FROM TOK_STRING opt_when '{'
+                                                      { build_waterfall_begin(B, @1, $4, @4, $6, @6, $7); }
       clauses '}'
+    | KW_ALLOCATION KW_OF KW_LOSSES TOK_STRING KW_AGAINST expr '{'
+                                                      { build_alloc_begin(B, @1, $4, @4, $6); }
+      alloc_steps '}'
     | KW_STATEMENT '{'                                { build_statement_begin(B, @1); }
       lines '}'
     | error ';'                                       { yyerrok; }
+    ;
+
+opt_when
+    : %empty                 { $$ = NULL; }
+    | KW_WHEN expr           { $$ = $2; }
+    ;
+
+opt_sticky
+    : %empty                 { $$ = 0; }
+    | ',' KW_ONCE KW_IN KW_EFFECT KW_REMAINS KW_IN KW_EFFECT   { $$ = 1; }
+    ;
+
+acct_attrs
+    : %empty                                   { $$ = build_account_new(B); }
+    | acct_attrs KW_INITIAL TOK_MONEY          { $$ = build_account_initial(B, $1, @3, $3); }
+    | acct_attrs KW_INTEREST expr              { $$ = build_account_interest(B, $1, @2, $3); }
+    ;
+
+alloc_steps
+    : %empty
+    | alloc_steps alloc_step
+    ;
+
+alloc_step
+    : TOK_LABEL KW_WRITE KW_DOWN payees order opt_text ';'
+                                               { build_alloc_step(B, @$, $1, @1, $4, @4, $5, @5, $6); }
+    | error ';'                                { yyerrok; }
     ;
 
 bdc
@@ -317,6 +392,8 @@ class_attrs
     | class_attrs KW_ACCRUAL TOK_DAYCOUNT    { $$ = build_class_accrual(B, $1, @3, $3); }
     | class_attrs KW_DELAY TOK_NUMBER        { $$ = build_class_delay(B, $1, @3, $3); }
     | class_attrs KW_NOTIONAL TOK_STRING     { $$ = build_class_notional(B, $1, @3, $3); }
+    | class_attrs KW_MAXIMUM TOK_MONEY       { $$ = build_class_maximum(B, $1, @3, $3); }
+    | class_attrs KW_CAP expr                { $$ = build_class_cap(B, $1, @2, $3); }
     | class_attrs KW_TEXT TOK_STRING         { $$ = build_class_text(B, $1, $3); }
     ;
 
@@ -374,15 +451,30 @@ clauses
     ;
 
 clause
-    : TOK_LABEL KW_PAY pay_body opt_text ';'  { $$ = build_clause(B, @$, $1, @1, $3, $4); }
+    : TOK_LABEL clause_body opt_text ';'      { $$ = build_clause(B, @$, $1, @1, $2, $3); }
     | error ';'                               { $$ = NULL; yyerrok; }
     ;
 
+clause_body
+    : KW_PAY pay_body                                       { $$ = $2; }
+    | KW_DRAW expr KW_FROM TOK_STRING                       { $$ = build_draw(B, @$, $2, $4, @4); }
+    | KW_PURCHASE KW_ADDITIONAL KW_BALANCES KW_FOR TOK_STRING opt_upto
+                                                            { $$ = build_purchase(B, @$, $5, @5, $6); }
+    ;
+
 pay_body
-    : opt_amount KW_TO payees                               { $$ = build_pay_party(B, @$, $1, $3, @3); }
-    | KW_INTEREST KW_TO payees order                        { $$ = build_pay_interest(B, @$, 0, $3, @3, $4, @4); }
-    | KW_UNPAID KW_INTEREST KW_TO payees order              { $$ = build_pay_interest(B, @$, 1, $4, @4, $5, @5); }
+    : opt_amount KW_TO payees opt_upto                      { $$ = build_pay_party(B, @$, $1, $3, @3, $4); }
+    | KW_INTEREST KW_TO payees order                        { $$ = build_pay_claims(B, @$, CL_PAY_INTEREST, $3, @3, $4, @4); }
+    | KW_UNPAID KW_INTEREST KW_TO payees order              { $$ = build_pay_claims(B, @$, CL_PAY_UNPAID, $4, @4, $5, @5); }
+    | KW_UNPAID KW_LOSSES KW_TO payees order                { $$ = build_pay_claims(B, @$, CL_PAY_LOSSES, $4, @4, $5, @5); }
+    | KW_BASIS KW_RISK KW_SHORTFALL KW_TO payees order      { $$ = build_pay_claims(B, @$, CL_PAY_BASIS, $5, @5, $6, @6); }
+    | KW_REIMBURSEMENT KW_TO payees                         { $$ = build_reimburse(B, @$, $3, @3); }
     | opt_amount KW_AS KW_PRINCIPAL KW_TO payees order      { $$ = build_pay_principal(B, @$, $1, $5, @5, $6, @6); }
+    ;
+
+opt_upto
+    : %empty                  { $$ = NULL; }
+    | KW_UP KW_TO expr        { $$ = $3; }
     ;
 
 opt_amount
@@ -434,6 +526,8 @@ expr
     | expr KW_PER KW_ANNUM KW_OF expr        { $$ = ast_of(B, @$, EX_PER_ANNUM, $1, $5); }
     | '-' expr %prec UMINUS                  { $$ = ast_unary(B, @$, EX_NEG, $2); }
     | KW_IF expr KW_THEN expr KW_ELSE expr   { $$ = ast_if(B, @$, $2, $4, $6); }
+    | KW_FIRST KW_DISTRIBUTION KW_ON KW_WHICH expr %prec KW_WHICH
+                                             { $$ = ast_firstwhen(B, @$, $5); }
     | primary
     ;
 
@@ -461,7 +555,21 @@ primary
     | KW_UNPAID KW_INTEREST KW_ON classlist  { $$ = ast_classq(B, @$, CQ_UNPAID, $4); }
     | KW_ENDING KW_UNPAID KW_INTEREST KW_ON classlist { $$ = ast_classq(B, @$, CQ_ENDING_UNPAID, $5); }
     | KW_PRINCIPAL KW_PAID KW_TO classlist   { $$ = ast_classq(B, @$, CQ_PRINCIPAL_PAID, $4); }
-    | KW_PAID KW_TO TOK_STRING               { $$ = ast_partyq(B, @$, $3, @3); }
+    | KW_PAID KW_TO TOK_STRING               { $$ = ast_partyq(B, @$, RT_P_PAID, $3, @3); }
+    | KW_DRAWN KW_FROM TOK_STRING            { $$ = ast_partyq(B, @$, RT_P_DRAWN, $3, @3); }
+    | KW_UNREIMBURSED KW_DRAWS KW_OF TOK_STRING { $$ = ast_partyq(B, @$, RT_P_UNREIMB_BEGIN, $4, @4); }
+    | KW_ENDING KW_UNREIMBURSED KW_DRAWS KW_OF TOK_STRING { $$ = ast_partyq(B, @$, RT_P_UNREIMB_END, $5, @5); }
+    | KW_DRAWN KW_ON classlist               { $$ = ast_classq(B, @$, CQ_DRAWN, $3); }
+    | KW_REALIZED KW_LOSSES KW_ON classlist  { $$ = ast_classq(B, @$, CQ_WRITEDOWN, $4); }
+    | KW_UNPAID KW_LOSSES KW_ON classlist    { $$ = ast_classq(B, @$, CQ_LOSSES, $4); }
+    | KW_ENDING KW_UNPAID KW_LOSSES KW_ON classlist { $$ = ast_classq(B, @$, CQ_ENDING_LOSSES, $5); }
+    | KW_BASIS KW_RISK KW_SHORTFALL KW_ON classlist { $$ = ast_classq(B, @$, CQ_BASIS, $5); }
+    | KW_UNPAID KW_BASIS KW_RISK KW_ON classlist { $$ = ast_classq(B, @$, CQ_UNPAID_BASIS, $5); }
+    | KW_ENDING KW_UNPAID KW_BASIS KW_RISK KW_ON classlist { $$ = ast_classq(B, @$, CQ_ENDING_BASIS, $6); }
+    | KW_ACTUAL KW_DAYS                      { $$ = ast_global(B, @$, RT_G_DAYS_ACTUAL); }
+    | KW_DISTRIBUTION TOK_NUMBER             { $$ = ast_distdate(B, @$, $2); }
+    | KW_LATER KW_OF '(' args ')'            { $$ = ast_later(B, @$, 1, $4); }
+    | KW_EARLIER KW_OF '(' args ')'          { $$ = ast_later(B, @$, 0, $4); }
     | KW_AVAILABLE KW_AT TOK_STRING          { $$ = ast_avail(B, @$, $3, @3); }
     | KW_DISTRIBUTION KW_NUMBERW             { $$ = ast_global(B, @$, RT_G_DIST_NUMBER); }
     | KW_PAYMENT KW_DATE                     { $$ = ast_global(B, @$, RT_G_PAYMENT_DATE); }
@@ -475,6 +583,7 @@ group_field
     | KW_RECOVERIES                          { $$ = RT_GR_RECOVERIES; }
     | KW_SUBSTITUTION KW_ADJUSTMENT          { $$ = RT_GR_SUBSTITUTION_ADJUSTMENT; }
     | KW_ACTIVE KW_LOAN KW_COUNT             { $$ = RT_GR_ACTIVE_LOAN_COUNT; }
+    | KW_ADDITIONAL KW_BALANCES              { $$ = RT_GR_ADDITIONAL_BALANCES; }
     | KW_POOL KW_BALANCE                     { $$ = RT_GR_BEGIN_BALANCE; }
     | KW_ENDING KW_POOL KW_BALANCE           { $$ = RT_GR_END_BALANCE; }
     | KW_CUMULATIVE KW_LOSS                  { $$ = RT_GR_BEGIN_CUM_LOSS; }

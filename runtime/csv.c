@@ -150,19 +150,37 @@ fail:
 
 /* ---- the remittance reader ------------------------------------------------------ */
 
-enum { COL_DATE, COL_GROUP, COL_FIELD0 }; /* then 7 group fields, then inputs */
-#define NSTD (COL_FIELD0 + 7)
+/* the date and group, then the reported group fields (RT_GROUP_REPORTED's
+ * names and order), then the inputs */
+enum { COL_DATE, COL_GROUP, COL_FIELD0 };
+#define NSTD (COL_FIELD0 + RT_GR_REPORTED_COUNT)
 
-static const char *const std_cols[NSTD] = {
-    "payment_date", "group", "principal_collections", "interest_collections",
-    "principal_draws", "liquidation_loss", "recoveries", "substitution_adjustment",
-    "active_loan_count"};
+#define RT_COL_NAME(n, s) s,
+static const char *const std_cols[NSTD] = {"payment_date", "group", RT_GROUP_REPORTED(RT_COL_NAME)};
+#undef RT_COL_NAME
 
 /* group fields that may be left empty (meaning nothing happened) */
 static int empty_means_zero(int field)
 {
     return field == RT_GR_PRINCIPAL_DRAWS || field == RT_GR_LIQUIDATION_LOSS ||
-           field == RT_GR_RECOVERIES || field == RT_GR_SUBSTITUTION_ADJUSTMENT;
+           field == RT_GR_RECOVERIES || field == RT_GR_SUBSTITUTION_ADJUSTMENT ||
+           field == RT_GR_ADDITIONAL_BALANCES;
+}
+
+/* columns a file may leave out altogether (a deal with no revolving period
+ * has no additional balances to report) */
+static int column_optional(int col)
+{
+    return col == COL_FIELD0 + RT_GR_ADDITIONAL_BALANCES;
+}
+
+/* 1 when the deal has a clause that pays for group g's additional balances */
+static int group_buys(const rt_deal *d, int32_t g)
+{
+    for (int32_t i = 0; i < d->clauses.n; i++)
+        if (d->clauses.v[i].flow == RT_FLOW_PURCHASE && d->clauses.v[i].target == g)
+            return 1;
+    return 0;
 }
 
 static void normalise(char *out, size_t outsize, const char *s, size_t n)
@@ -378,7 +396,7 @@ static int read_header(reader *r)
         *slot = k;
     }
     for (int i = 0; i < NSTD; i++)
-        if (r->col_of[i] < 0) {
+        if (r->col_of[i] < 0 && !column_optional(i)) {
             rt_err_set(r->e, h->line, 1, "missing column \"%s\"", std_cols[i]);
             return 0;
         }
@@ -483,7 +501,7 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
     /* pass 2: every cell's value, and duplicate rows */
     out->nperiods = np;
     out->period = calloc((size_t)np, sizeof *out->period);
-    size_t per = (size_t)ng * 7 + (size_t)ni;
+    size_t per = (size_t)ng * RT_GR_REPORTED_COUNT + (size_t)ni;
     rt_dec *block = calloc((size_t)np * per + 1, sizeof *block);
     if (!out->period || !block) {
         free(block);
@@ -495,7 +513,7 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
     for (int32_t k = 0; k < np; k++) {
         out->period[k].payment_date = dates[k];
         out->period[k].group = block + (size_t)k * per;
-        out->period[k].input = block + (size_t)k * per + (size_t)ng * 7;
+        out->period[k].input = block + (size_t)k * per + (size_t)ng * RT_GR_REPORTED_COUNT;
     }
     for (int32_t i = 0; i < np * ng; i++)
         owner[i] = -1;
@@ -513,9 +531,13 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
             return 0;
         }
         *own = i;
-        rt_dec *gv = out->period[w->period].group + (size_t)w->group * 7;
-        for (int fld = 0; fld < 7; fld++) {
+        rt_dec *gv = out->period[w->period].group + (size_t)w->group * RT_GR_REPORTED_COUNT;
+        for (int fld = 0; fld < RT_GR_REPORTED_COUNT; fld++) {
             int32_t pos = r->col_of[COL_FIELD0 + fld];
+            if (pos < 0) { /* an optional column the file leaves out */
+                gv[fld] = 0;
+                continue;
+            }
             const rt_csv_field *f = cell(r, w, pos);
             if (is_empty(f)) {
                 if (empty_means_zero(fld)) {
@@ -542,6 +564,17 @@ static int read_rows(reader *r, const rt_state *opening, rt_remit *out, row *row
                            "negative amount \"%s\" in column \"%s\" (only substitution_adjustment may be "
                            "negative)",
                            q, col);
+                return 0;
+            }
+            /* loans conveyed to a pool the deal never buys for: there is no
+             * revolving period to account for them */
+            if (fld == RT_GR_ADDITIONAL_BALANCES && gv[fld] > 0 && !group_buys(d, w->group)) {
+                char q[128];
+                rt_msg_quote(q, sizeof q, f->text, f->len);
+                rt_err_set(r->e, f->line, f->col,
+                           "additional balances \"%s\" for group \"%s\", but the deal buys none for it (no "
+                           "'purchase' clause: no revolving or pre-funding period)",
+                           q, d->groups.v[w->group]);
                 return 0;
             }
         }

@@ -63,6 +63,8 @@ static void relayout(rt_deal *d)
     l->nfunds = d->funds.n;
     l->nparties = d->parties.n;
     l->nclauses = d->clauses.n;
+    l->nmemory = d->memory.n;
+    l->nallocs = d->allocs.n;
     rt_layout_compute(l);
 }
 
@@ -93,7 +95,14 @@ void rt_deal_free(rt_deal *d)
     for (int32_t i = 0; i < d->lines.n; i++)
         free(d->lines.v[i].name);
     for (int32_t i = 0; i < d->funds.n; i++)
-        free(d->funds.v[i]);
+        free(d->funds.v[i].name);
+    for (int32_t i = 0; i < d->memory.n; i++)
+        free(d->memory.v[i].name);
+    for (int32_t i = 0; i < d->allocs.n; i++)
+        free(d->allocs.v[i]);
+    free(d->memory.v);
+    free(d->allocs.v);
+    free(d->initial.v);
     for (int32_t i = 0; i < d->clauses.n; i++) {
         free(d->clauses.v[i].label);
         free(d->clauses.v[i].payee);
@@ -165,7 +174,7 @@ int32_t rt_add_group(rt_deal *d, const char *name)
 int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents, int32_t kind,
                      int32_t daycount)
 {
-    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount, 0};
+    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount, 0, -1, 0, 0};
     if (!c.name)
         return -1;
     int32_t i = VEC_PUSH(d, d->classes, c);
@@ -175,9 +184,11 @@ int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents, int32
     return i;
 }
 
-int32_t rt_add_party(rt_deal *d, const char *name, int32_t is_residual)
+int32_t rt_add_party(rt_deal *d, const char *name, int32_t role)
 {
-    rt_party_info p = {dup_str(d, name), is_residual};
+    rt_party_info p = {dup_str(d, name), role == RT_PARTY_RESIDUAL, role == RT_PARTY_INSURER};
+    if (p.is_insurer)
+        d->has_insurers = 1;
     if (!p.name)
         return -1;
     int32_t i = VEC_PUSH(d, d->parties, p);
@@ -214,16 +225,71 @@ int32_t rt_add_line(rt_deal *d, const char *label, int32_t unit)
     return add_named(d, &d->lines, label, unit);
 }
 
-int32_t rt_add_fund(rt_deal *d, const char *name)
+int32_t rt_add_fund(rt_deal *d, const char *name, int32_t is_account)
 {
-    char *s = dup_str(d, name);
-    if (!s)
+    rt_fund_info f = {dup_str(d, name), is_account != 0};
+    if (!f.name)
         return -1;
-    int32_t i = VEC_PUSH(d, d->funds, s);
+    int32_t i = VEC_PUSH(d, d->funds, f);
     if (i < 0)
-        free(s);
+        free(f.name);
+    if (f.is_account)
+        d->has_accounts = 1;
     relayout(d);
     return i;
+}
+
+void rt_clause_flow(rt_deal *d, int32_t clause, int32_t flow, int32_t target)
+{
+    /* generated code passes valid indexes; anything else is caught by
+     * rt_deal_validate, which checks every target against its table */
+    if (clause < 0 || clause >= d->clauses.n)
+        return;
+    d->clauses.v[clause].flow = flow;
+    d->clauses.v[clause].target = target;
+    if (flow != RT_FLOW_CLASSES && flow != RT_FLOW_PARTY)
+        d->has_flows = 1;
+}
+
+void rt_set_class_maximum(rt_deal *d, int32_t cls, int64_t maximum_cents)
+{
+    if (cls < 0 || cls >= d->classes.n)
+        return;
+    d->classes.v[cls].maximum_cents = maximum_cents;
+    d->has_variable = 1;
+}
+
+int32_t rt_add_memory(rt_deal *d, const char *name, int32_t kind)
+{
+    rt_memory_info m = {dup_str(d, name), kind};
+    if (!m.name)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->memory, m);
+    if (i < 0)
+        free(m.name);
+    relayout(d);
+    return i;
+}
+
+int32_t rt_add_alloc(rt_deal *d, const char *label)
+{
+    char *s = dup_str(d, label);
+    if (!s)
+        return -1;
+    int32_t i = VEC_PUSH(d, d->allocs, s);
+    if (i < 0)
+        free(s);
+    d->has_allocs = 1;
+    relayout(d);
+    return i;
+}
+
+void rt_alloc_class(rt_deal *d, int32_t alloc, int32_t cls)
+{
+    if (cls < 0 || cls >= d->classes.n || alloc < 0 || alloc >= d->allocs.n)
+        return;
+    /* a second allocation of one class is a description error (validate) */
+    d->classes.v[cls].alloc = d->classes.v[cls].alloc < 0 ? alloc : -2;
 }
 
 void rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text, const char *amended_by,
@@ -281,13 +347,27 @@ void rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value)
             d->classes.v[group].delay = (int32_t)(value / RT_SCALE);
         return;
     }
-    if (key == RT_SET_CUTOFF_BALANCE) {
-        if (group < 0)
+    if (key == RT_SET_CLASS_CAPPED) {
+        if (group >= 0 && group < d->classes.n) {
+            d->classes.v[group].capped = value != 0;
+            d->has_caps = 1;
+        }
+        return;
+    }
+    if (key == RT_SET_CUTOFF_BALANCE || key == RT_SET_INITIAL_BALANCE) {
+        if (group < 0 || group > (1 << 24))
             return;
-        while (d->cutoff_balance.n <= group)
-            if (VEC_PUSH(d, d->cutoff_balance, 0) < 0)
-                return;
-        d->cutoff_balance.v[group] = value;
+        if (key == RT_SET_CUTOFF_BALANCE) {
+            while (d->cutoff_balance.n <= group)
+                if (VEC_PUSH(d, d->cutoff_balance, 0) < 0)
+                    return;
+            d->cutoff_balance.v[group] = value;
+        } else {
+            while (d->initial.n <= group)
+                if (VEC_PUSH(d, d->initial, 0) < 0)
+                    return;
+            d->initial.v[group] = value;
+        }
     }
     d->settings[key] = value;
     d->settings_given[key] = 1;
@@ -295,7 +375,7 @@ void rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value)
 
 int32_t rt_add_clause(rt_deal *d, const char *label, int32_t fund, const char *payee)
 {
-    rt_clause_info c = {dup_str(d, label), fund, dup_str(d, payee)};
+    rt_clause_info c = {dup_str(d, label), fund, dup_str(d, payee), RT_FLOW_CLASSES, -1};
     if (!c.label || !c.payee) {
         free(c.label);
         free(c.payee);
@@ -370,6 +450,47 @@ void rt_run_fail(rt_run *run, int32_t site, const char *fmt, ...)
              d->source ? d->source : "deal", (int)s->line, (int)s->col);
 }
 
+int32_t rt_fail(rt_run *run, int32_t what, int32_t index, rt_dec a, rt_dec b)
+{
+    if (!run || run->failed)
+        return 0;
+    const rt_deal *d = run->deal;
+    char x[RT_NUMBUF], y[RT_NUMBUF];
+    const rt_clause_info *cl = d && index >= 0 && index < d->clauses.n ? &d->clauses.v[index] : NULL;
+    const char *label = cl ? cl->label : "?", *payee = cl ? cl->payee : "?";
+    switch (what) {
+    case RT_FAIL_NEGATIVE_AMOUNT:
+        rt_run_fail(run, -1,
+                    "clause %s (%s): the amount to pay is %s, below zero (a payment is never negative; where "
+                    "the agreement means \"if any\", write max(..., $0.00))",
+                    label, payee, rt_fmt_money(x, a, 1, 1));
+        break;
+    case RT_FAIL_ABOVE_MAXIMUM:
+        rt_run_fail(run, -1, "clause %s draws %s %s, but only %s is left under its maximum", label,
+                    rt_fmt_money(x, a, 1, 1), payee, rt_fmt_money(y, b, 1, 1));
+        break;
+    case RT_FAIL_NEGATIVE_DEPOSIT: {
+        const char *name = d && index >= 0 && index < d->funds.n ? d->funds.v[index].name : "?";
+        int account = d && index >= 0 && index < d->funds.n && d->funds.v[index].is_account;
+        rt_run_fail(run, -1,
+                    "%s \"%s\" %s %s, below zero: nothing may be paid from less than nothing (the deal "
+                    "must say where a shortfall comes from: an account, a variable pay note or the insurer)",
+                    account ? "account" : "fund", name, account ? "earned" : "would receive",
+                    rt_fmt_money(x, a, 1, 1));
+        break;
+    }
+    case RT_FAIL_NEGATIVE_CAP: {
+        const char *name = d && index >= 0 && index < d->classes.n ? d->classes.v[index].name : "?";
+        char r[RT_NUMBUF];
+        rt_run_fail(run, -1, "the coupon cap of class \"%s\" is %s%%, below zero", name, rt_fmt_percent_trim(r, a));
+        break;
+    }
+    default:
+        rt_run_fail(run, -1, "the deal stopped (reason %d)", (int)what);
+    }
+    return 0;
+}
+
 /* ---- validation and describe ------------------------------------------------ */
 
 int rt_deal_validate(const rt_deal *d, char *msg, size_t msgsize)
@@ -433,9 +554,41 @@ int rt_deal_validate(const rt_deal *d, char *msg, size_t msgsize)
             snprintf(msg, msgsize, "statement line \"%s\" has an unknown unit", d->lines.v[i].name);
             return 0;
         }
-    for (int32_t i = 0; i < d->clauses.n; i++)
-        if (d->clauses.v[i].fund < 0 || d->clauses.v[i].fund >= d->funds.n) {
-            snprintf(msg, msgsize, "clause %s draws on an unknown fund", d->clauses.v[i].label);
+    for (int32_t i = 0; i < d->clauses.n; i++) {
+        const rt_clause_info *c = &d->clauses.v[i];
+        if (c->fund < 0 || c->fund >= d->funds.n) {
+            snprintf(msg, msgsize, "clause %s draws on an unknown fund", c->label);
+            return 0;
+        }
+        int32_t n = -1;
+        switch (c->flow) {
+        case RT_FLOW_CLASSES: n = 0; break;
+        case RT_FLOW_PARTY: case RT_FLOW_REIMBURSE: case RT_FLOW_DRAW_PARTY: n = d->parties.n; break;
+        case RT_FLOW_HOLDER: case RT_FLOW_DRAW_HOLDER: n = d->funds.n; break;
+        case RT_FLOW_PURCHASE: n = d->groups.n; break;
+        case RT_FLOW_DRAW_CLASS: n = d->classes.n; break;
+        }
+        int ok = n == 0 ? c->target == -1 : n > 0 && c->target >= 0 && c->target < n;
+        if (ok && (c->flow == RT_FLOW_REIMBURSE || c->flow == RT_FLOW_DRAW_PARTY))
+            ok = d->parties.v[c->target].is_insurer;
+        if (ok && (c->flow == RT_FLOW_HOLDER || c->flow == RT_FLOW_DRAW_HOLDER))
+            ok = c->target != c->fund && (c->flow == RT_FLOW_HOLDER || d->funds.v[c->target].is_account);
+        if (ok && c->flow == RT_FLOW_DRAW_CLASS)
+            ok = d->classes.v[c->target].maximum_cents > 0;
+        if (!ok) {
+            snprintf(msg, msgsize, "clause %s is described inconsistently", c->label);
+            return 0;
+        }
+    }
+    for (int32_t i = 0; i < d->classes.n; i++)
+        if (d->classes.v[i].alloc == -2 ||
+            (d->classes.v[i].maximum_cents > 0 && d->classes.v[i].kind != RT_CLASS_PRINCIPAL)) {
+            snprintf(msg, msgsize, "class \"%s\" is described inconsistently", d->classes.v[i].name);
+            return 0;
+        }
+    for (int32_t i = 0; i < d->memory.n; i++)
+        if (d->memory.v[i].kind < RT_MEM_TRIGGER || d->memory.v[i].kind > RT_MEM_DATE) {
+            snprintf(msg, msgsize, "\"%s\" is remembered in an unknown way", d->memory.v[i].name);
             return 0;
         }
     return 1;
@@ -513,9 +666,9 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     }
 
     rt_buf_puts(out, "\nRemittance CSV columns, one row per payment date and group:\n");
-    static const char *std[] = {"payment_date", "group", "principal_collections",
-                                "interest_collections", "principal_draws", "liquidation_loss",
-                                "recoveries", "substitution_adjustment", "active_loan_count"};
+#define RT_COL_NAME(n, s) s,
+    static const char *std[] = {"payment_date", "group", RT_GROUP_REPORTED(RT_COL_NAME)};
+#undef RT_COL_NAME
     static const char *std_hint[] = {"YYYY-MM-DD",
                                      "group name",
                                      "amount",
@@ -524,9 +677,15 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
                                      "amount, empty means 0",
                                      "amount, empty means 0",
                                      "amount, empty means 0",
-                                     "whole number"};
-    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+                                     "whole number",
+                                     "amount of loans conveyed to the pool; empty or left out means 0"};
+    _Static_assert(sizeof std / sizeof std[0] == sizeof std_hint / sizeof std_hint[0], "a hint per column");
+    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++) {
+        /* additions only for a deal that buys them */
+        if (i == 2 + RT_GR_ADDITIONAL_BALANCES && !d->has_flows)
+            continue;
         rt_buf_printf(out, "  %-26s %s\n", std[i], std_hint[i]);
+    }
     rt_buf_printf(out, "\nInputs (%d), one extra CSV column each; same value in every row of a date:\n",
                   (int)d->inputs.n);
     for (int32_t i = 0; i < d->inputs.n; i++) {
@@ -551,11 +710,19 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     rt_buf_printf(out, "\nParties (%d):\n", (int)d->parties.n);
     for (int32_t i = 0; i < d->parties.n; i++)
         rt_buf_printf(out, "  %s%s\n", d->parties.v[i].name,
-                      d->parties.v[i].is_residual ? " (residual)" : "");
+                      d->parties.v[i].is_residual ? " (residual)" : d->parties.v[i].is_insurer ? " (insurer)" : "");
 
     rt_buf_printf(out, "\nFunds (%d):\n", (int)d->funds.n);
     for (int32_t i = 0; i < d->funds.n; i++)
-        rt_buf_printf(out, "  %s\n", d->funds.v[i]);
+        rt_buf_printf(out, "  %s%s\n", d->funds.v[i].name, d->funds.v[i].is_account ? " (account)" : "");
+    if (d->memory.n) {
+        rt_buf_printf(out, "\nTriggers and dates (%d):\n", (int)d->memory.n);
+        for (int32_t i = 0; i < d->memory.n; i++)
+            rt_buf_printf(out, "  %s (%s)\n", d->memory.v[i].name,
+                          d->memory.v[i].kind == RT_MEM_DATE     ? "date"
+                          : d->memory.v[i].kind == RT_MEM_STICKY ? "trigger, once in effect remains in effect"
+                                                                 : "trigger");
+    }
 
     if (d->collateral.n > 0) {
         /* only deals that declare collateral get this section, so the
@@ -594,7 +761,7 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     rt_buf_printf(out, "\nClauses, in order of priority (%d):\n", (int)d->clauses.n);
     for (int32_t i = 0; i < d->clauses.n; i++) {
         const rt_clause_info *c = &d->clauses.v[i];
-        const char *fund = c->fund >= 0 && c->fund < d->funds.n ? d->funds.v[c->fund] : "?";
+        const char *fund = c->fund >= 0 && c->fund < d->funds.n ? d->funds.v[c->fund].name : "?";
         rt_buf_printf(out, "  %-16s from %s: %s\n", c->label, fund, c->payee);
     }
 }

@@ -132,7 +132,7 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
             const rt_layout *l = &d->layout;
             char a[RT_NUMBUF], b[RT_NUMBUF], c[RT_NUMBUF];
             printf("clause %s pays %s from fund \"%s\"\n", d->clauses.v[clause].label, d->clauses.v[clause].payee,
-                   d->funds.v[d->clauses.v[clause].fund]);
+                   d->funds.v[d->clauses.v[clause].fund].name);
             printf("    available %s, paid %s, not paid %s\n",
                    rt_fmt_money(a, slot[RT_SLOT_CLAUSE(l, clause, RT_K_AVAILABLE)], 1, 1),
                    rt_fmt_money(b, slot[RT_SLOT_CLAUSE(l, clause, RT_K_PAID)], 1, 1),

@@ -567,31 +567,6 @@ rt_jnode *rt_json_parse(const char *text, size_t len, rt_err *e)
 
 /* ---- the state file ---------------------------------------------------------- */
 
-int rt_state_init(rt_state *s, const rt_deal *d)
-{
-    s->distribution_number = 0;
-    s->payment_date = d->closing;
-    size_t ng = (size_t)(d->groups.n ? d->groups.n : 1), nc = (size_t)(d->classes.n ? d->classes.n : 1);
-    s->pool_balance = calloc(ng, sizeof(rt_dec));
-    s->cumulative_loss = calloc(ng, sizeof(rt_dec));
-    s->class_balance = calloc(nc, sizeof(rt_dec));
-    s->class_unpaid = calloc(nc, sizeof(rt_dec));
-    if (!s->pool_balance || !s->cumulative_loss || !s->class_balance || !s->class_unpaid) {
-        rt_state_free(s);
-        return 0;
-    }
-    return 1;
-}
-
-void rt_state_free(rt_state *s)
-{
-    free(s->pool_balance);
-    free(s->cumulative_loss);
-    free(s->class_balance);
-    free(s->class_unpaid);
-    s->pool_balance = s->cumulative_loss = s->class_balance = s->class_unpaid = NULL;
-}
-
 static const char *type_name(rt_jtype t)
 {
     switch (t) {
@@ -751,9 +726,10 @@ static int read_groups(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_er
 
 static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_err *e)
 {
-    /* interest left unpaid on earlier dates: absent means none */
-    static const char *const fields[] = {"balance", "unpaid_interest"};
-    static const entry_spec spec = {"class", fields, 2, 1};
+    /* amounts carried from earlier dates: absent means none */
+    static const char *const fields[] = {"balance", "unpaid_interest", "unpaid_realized_loss",
+                                         "basis_risk_carry_forward"};
+    static const entry_spec spec = {"class", fields, 4, 1};
     if (!want_type(arr, RT_J_ARRAY, "classes", e))
         return 0;
     int32_t nc = d->classes.n;
@@ -765,7 +741,7 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
     memset(seen, 0, sizeof seen);
     for (int32_t i = 0; i < arr->n; i++) {
         const rt_jnode *o = arr->items[i];
-        const rt_jnode *v[3];
+        const rt_jnode *v[5];
         if (!want_type(o, RT_J_OBJECT, "classes", e) || !check_keys(o, &spec, v, e))
             return 0;
         int32_t c = -1;
@@ -787,6 +763,16 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
             return 0;
         if (v[2] && !get_money(v[2], "unpaid_interest", 1, &s->class_unpaid[c], e))
             return 0;
+        if (v[3] && !get_money(v[3], "unpaid_realized_loss", 1, &s->class_loss[c], e))
+            return 0;
+        if (v[4] && !get_money(v[4], "basis_risk_carry_forward", 1, &s->class_basis[c], e))
+            return 0;
+        if ((s->class_loss[c] && d->classes.v[c].alloc < 0) || (s->class_basis[c] && !d->classes.v[c].capped)) {
+            rt_err_set(e, o->line, o->col, "class \"%s\" carries %s, but the deal %s", d->classes.v[c].name,
+                       s->class_loss[c] && d->classes.v[c].alloc < 0 ? "unpaid realized losses" : "a basis risk shortfall",
+                       s->class_loss[c] && d->classes.v[c].alloc < 0 ? "never writes it down" : "does not cap its coupon");
+            return 0;
+        }
     }
     for (int32_t k = 0; k < nc; k++)
         if (!seen[k]) {
@@ -796,10 +782,183 @@ static int read_classes(const rt_deal *d, const rt_jnode *arr, rt_state *s, rt_e
     return 1;
 }
 
+/* The carried things other than groups and classes: each a list of
+ * {"<namekey>": NAME, "<valuekey>": VALUE} naming every one the deal has of
+ * that kind, once. */
+typedef struct named_list {
+    const char *key, *namekey, *valuekey; /* "accounts", "account", "balance" */
+    int32_t (*find)(const rt_deal *d, const char *name); /* -1: not one of them */
+    int32_t (*count)(const rt_deal *d);
+    const char *(*name)(const rt_deal *d, int32_t i);
+    int (*value)(const rt_deal *d, const rt_state *s, int32_t i, const rt_jnode *v, rt_dec *out, rt_err *e);
+    rt_dec *(*slot)(rt_state *s, const rt_deal *d, int32_t i);
+    int32_t (*size)(const rt_deal *d); /* the table the index runs over */
+} named_list;
+
+static int32_t funds_size(const rt_deal *d) { return d->funds.n; }
+static int32_t parties_size(const rt_deal *d) { return d->parties.n; }
+static int32_t memory_size(const rt_deal *d) { return d->memory.n; }
+
+static int32_t n_accounts(const rt_deal *d)
+{
+    int32_t n = 0;
+    for (int32_t h = 0; h < d->funds.n; h++)
+        n += d->funds.v[h].is_account;
+    return n;
+}
+static int32_t find_account(const rt_deal *d, const char *name)
+{
+    for (int32_t h = 0; h < d->funds.n; h++)
+        if (d->funds.v[h].is_account && ieq(name, d->funds.v[h].name))
+            return h;
+    return -1;
+}
+static const char *account_name(const rt_deal *d, int32_t h) { return d->funds.v[h].name; }
+static int account_value(const rt_deal *d, const rt_state *s, int32_t h, const rt_jnode *v, rt_dec *out, rt_err *e)
+{
+    (void)d, (void)s, (void)h;
+    return get_money(v, "balance", 1, out, e);
+}
+static rt_dec *account_slot(rt_state *s, const rt_deal *d, int32_t h) { (void)d; return &s->holder_balance[h]; }
+
+static int32_t n_insurers(const rt_deal *d)
+{
+    int32_t n = 0;
+    for (int32_t p = 0; p < d->parties.n; p++)
+        n += d->parties.v[p].is_insurer;
+    return n;
+}
+static int32_t find_insurer(const rt_deal *d, const char *name)
+{
+    for (int32_t p = 0; p < d->parties.n; p++)
+        if (d->parties.v[p].is_insurer && ieq(name, d->parties.v[p].name))
+            return p;
+    return -1;
+}
+static const char *insurer_name(const rt_deal *d, int32_t p) { return d->parties.v[p].name; }
+static int insurer_value(const rt_deal *d, const rt_state *s, int32_t p, const rt_jnode *v, rt_dec *out, rt_err *e)
+{
+    (void)d, (void)s, (void)p;
+    return get_money(v, "unreimbursed_draws", 1, out, e);
+}
+static rt_dec *insurer_slot(rt_state *s, const rt_deal *d, int32_t p) { (void)d; return &s->party_unreimb[p]; }
+
+static int32_t count_memory(const rt_deal *d, int dates)
+{
+    int32_t n = 0;
+    for (int32_t i = 0; i < d->memory.n; i++)
+        n += (d->memory.v[i].kind == RT_MEM_DATE) == dates;
+    return n;
+}
+static int32_t find_memory(const rt_deal *d, const char *name, int dates)
+{
+    for (int32_t i = 0; i < d->memory.n; i++)
+        if ((d->memory.v[i].kind == RT_MEM_DATE) == dates && ieq(name, d->memory.v[i].name))
+            return i;
+    return -1;
+}
+static int32_t n_triggers(const rt_deal *d) { return count_memory(d, 0); }
+static int32_t n_dates(const rt_deal *d) { return count_memory(d, 1); }
+static int32_t find_trigger(const rt_deal *d, const char *name) { return find_memory(d, name, 0); }
+static int32_t find_date(const rt_deal *d, const char *name) { return find_memory(d, name, 1); }
+static const char *memory_name(const rt_deal *d, int32_t i) { return d->memory.v[i].name; }
+static rt_dec *memory_slot(rt_state *s, const rt_deal *d, int32_t i) { (void)d; return &s->memory[i]; }
+static int trigger_value(const rt_deal *d, const rt_state *s, int32_t i, const rt_jnode *v, rt_dec *out, rt_err *e)
+{
+    (void)d, (void)s, (void)i;
+    if (!want_type(v, RT_J_BOOL, "in_effect", e))
+        return 0;
+    *out = v->boolean ? RT_SCALE : 0;
+    return 1;
+}
+/* the payment date on which the date's condition first held, or null */
+static int date_value(const rt_deal *d, const rt_state *s, int32_t i, const rt_jnode *v, rt_dec *out, rt_err *e)
+{
+    (void)d;
+    if (v->type == RT_J_NULL) {
+        *out = 0;
+        return 1;
+    }
+    if (!want_type(v, RT_J_STRING, "occurred", e))
+        return 0;
+    char q[128];
+    rt_msg_quote(q, sizeof q, v->str, v->len);
+    int32_t day;
+    if (!rt_date_parse(v->str, v->len, &day)) {
+        rt_err_set(e, v->line, v->col, "bad date \"%s\" for \"occurred\" (write YYYY-MM-DD, or null)", q);
+        return 0;
+    }
+    if (day > s->payment_date || day <= d->closing) {
+        char a[11];
+        rt_err_set(e, v->line, v->col, "date \"%s\" cannot have occurred on %s: that is not a payment date up to %s",
+                   d->memory.v[i].name, q, rt_date_format(a, s->payment_date));
+        return 0;
+    }
+    *out = (rt_dec)day * RT_SCALE;
+    return 1;
+}
+
+static const named_list carried_lists[] = {
+    {"accounts", "account", "balance", find_account, n_accounts, account_name, account_value, account_slot, funds_size},
+    {"insurers", "insurer", "unreimbursed_draws", find_insurer, n_insurers, insurer_name, insurer_value, insurer_slot,
+     parties_size},
+    {"triggers", "trigger", "in_effect", find_trigger, n_triggers, memory_name, trigger_value, memory_slot, memory_size},
+    {"dates", "date", "occurred", find_date, n_dates, memory_name, date_value, memory_slot, memory_size},
+};
+enum { NCARRIED = sizeof carried_lists / sizeof carried_lists[0] };
+
+static int read_named(const rt_deal *d, const named_list *L, const rt_jnode *arr, rt_state *s, rt_err *e)
+{
+    if (!want_type(arr, RT_J_ARRAY, L->key, e))
+        return 0;
+    const char *const fields[] = {L->valuekey};
+    const entry_spec spec = {L->namekey, fields, 1, 1};
+    int32_t size = L->size(d);
+    char *seen = calloc((size_t)size + 1, 1);
+    if (!seen) {
+        rt_err_set(e, arr->line, arr->col, "out of memory");
+        return 0;
+    }
+    int ok = 1;
+    for (int32_t i = 0; ok && i < arr->n; i++) {
+        const rt_jnode *o = arr->items[i];
+        const rt_jnode *v[2];
+        if (!want_type(o, RT_J_OBJECT, L->key, e) || !check_keys(o, &spec, v, e)) {
+            ok = 0;
+            break;
+        }
+        char q[128];
+        rt_msg_quote(q, sizeof q, v[0]->str, v[0]->len);
+        int32_t k = L->find(d, v[0]->str);
+        if (k < 0) {
+            rt_err_set(e, v[0]->line, v[0]->col, "unknown %s \"%s\"", L->namekey, q);
+            ok = 0;
+        } else if (seen[k]) {
+            rt_err_set(e, v[0]->line, v[0]->col, "%s \"%s\" appears twice", L->namekey, q);
+            ok = 0;
+        } else {
+            seen[k] = 1;
+            ok = L->value(d, s, k, v[1], L->slot(s, d, k), e);
+        }
+    }
+    for (int32_t k = 0; ok && k < size; k++) {
+        if (L->find(d, L->name(d, k)) != k)
+            continue; /* not one of this kind */
+        if (!seen[k]) {
+            rt_err_set(e, arr->line, arr->col, "%s \"%s\" is missing", L->namekey, L->name(d, k));
+            ok = 0;
+        }
+    }
+    free(seen);
+    return ok;
+}
+
 static int read_state(const rt_deal *d, const rt_jnode *root, rt_state *s, rt_err *e)
 {
-    static const char *const keys[] = {"deal", "payment_date", "distribution_number", "groups", "classes"};
-    const rt_jnode *v[5] = {NULL, NULL, NULL, NULL, NULL};
+    static const char *const keys[] = {"deal",     "payment_date", "distribution_number", "groups", "classes",
+                                       "accounts", "insurers",     "triggers",            "dates"};
+    enum { NKEYS = sizeof keys / sizeof keys[0], NREQUIRED = 5 };
+    const rt_jnode *v[NKEYS] = {NULL};
     if (root->type != RT_J_OBJECT) {
         rt_err_set(e, root->line, root->col, "expected an object for the state, found %s",
                    type_name(root->type));
@@ -807,7 +966,7 @@ static int read_state(const rt_deal *d, const rt_jnode *root, rt_state *s, rt_er
     }
     for (int32_t k = 0; k < root->n; k++) {
         int found = -1;
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < NKEYS; i++)
             if (strcmp(root->keys[k], keys[i]) == 0)
                 found = i;
         if (found < 0) {
@@ -815,17 +974,32 @@ static int read_state(const rt_deal *d, const rt_jnode *root, rt_state *s, rt_er
             rt_msg_quote(q, sizeof q, root->keys[k], strlen(root->keys[k]));
             rt_err_set(e, root->key_line[k], root->key_col[k],
                        "unknown key \"%s\" (expected \"deal\", \"payment_date\", "
-                       "\"distribution_number\", \"groups\", \"classes\")",
-                       q);
+                       "\"distribution_number\", \"groups\", \"classes\"%s%s%s%s)",
+                       q, n_accounts(d) ? ", \"accounts\"" : "", n_insurers(d) ? ", \"insurers\"" : "",
+                       n_triggers(d) ? ", \"triggers\"" : "", n_dates(d) ? ", \"dates\"" : "");
             return 0;
         }
         v[found] = root->items[k];
     }
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NREQUIRED; i++)
         if (!v[i]) {
             rt_err_set(e, root->line, root->col, "missing \"%s\"", keys[i]);
             return 0;
         }
+    /* what a deal carries besides groups and classes is listed when it has
+     * any; a state for a deal without is not to mention it */
+    for (int i = 0; i < NCARRIED; i++) {
+        const named_list *L = &carried_lists[i];
+        const rt_jnode *x = v[NREQUIRED + i];
+        if (L->count(d) > 0 && !x) {
+            rt_err_set(e, root->line, root->col, "missing \"%s\" (the deal has %d)", L->key, (int)L->count(d));
+            return 0;
+        }
+        if (L->count(d) == 0 && x) {
+            rt_err_set(e, x->line, x->col, "\"%s\" given, but the deal has none", L->key);
+            return 0;
+        }
+    }
 
     if (!want_type(v[0], RT_J_STRING, "deal", e))
         return 0;
@@ -881,7 +1055,12 @@ static int read_state(const rt_deal *d, const rt_jnode *root, rt_state *s, rt_er
         return 0;
     }
     s->payment_date = date;
-    return read_groups(d, v[3], s, e) && read_classes(d, v[4], s, e);
+    if (!read_groups(d, v[3], s, e) || !read_classes(d, v[4], s, e))
+        return 0;
+    for (int i = 0; i < NCARRIED; i++)
+        if (v[NREQUIRED + i] && !read_named(d, &carried_lists[i], v[NREQUIRED + i], s, e))
+            return 0;
+    return 1;
 }
 
 int rt_state_parse(const rt_deal *d, const char *text, size_t len, rt_state *s, rt_err *e)
@@ -917,7 +1096,39 @@ void rt_state_write(const rt_deal *d, const rt_state *s, rt_buf *out)
          * fall short read as before */
         if (s->class_unpaid[c])
             rt_buf_printf(out, ", \"unpaid_interest\": %s", rt_fmt_money(num, s->class_unpaid[c], 0, 0));
+        if (s->class_loss[c])
+            rt_buf_printf(out, ", \"unpaid_realized_loss\": %s", rt_fmt_money(num, s->class_loss[c], 0, 0));
+        if (s->class_basis[c])
+            rt_buf_printf(out, ", \"basis_risk_carry_forward\": %s", rt_fmt_money(num, s->class_basis[c], 0, 0));
         rt_buf_puts(out, " }");
     }
-    rt_buf_puts(out, d->classes.n ? "\n  ]\n}\n" : "]\n}\n");
+    rt_buf_puts(out, d->classes.n ? "\n  ]" : "]");
+    for (int i = 0; i < NCARRIED; i++) {
+        const named_list *L = &carried_lists[i];
+        if (L->count(d) == 0)
+            continue;
+        rt_buf_printf(out, ",\n  \"%s\": [", L->key);
+        int first = 1;
+        int32_t size = L->size(d);
+        for (int32_t k = 0; k < size; k++) {
+            if (L->find(d, L->name(d, k)) != k)
+                continue;
+            rt_buf_printf(out, "%s\n    { \"%s\": ", first ? "" : ",", L->namekey);
+            first = 0;
+            rt_buf_json_string(out, L->name(d, k));
+            rt_dec x = *L->slot((rt_state *)s, d, k);
+            rt_buf_printf(out, ", \"%s\": ", L->valuekey);
+            if (L->value == trigger_value)
+                rt_buf_puts(out, x ? "true" : "false");
+            else if (L->value == date_value && !x)
+                rt_buf_puts(out, "null");
+            else if (L->value == date_value)
+                rt_buf_printf(out, "\"%s\"", rt_date_format(date, (int32_t)(x / RT_SCALE)));
+            else
+                rt_buf_puts(out, rt_fmt_money(num, x, 0, 0));
+            rt_buf_puts(out, " }");
+        }
+        rt_buf_puts(out, "\n  ]");
+    }
+    rt_buf_puts(out, "\n}\n");
 }

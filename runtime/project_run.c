@@ -25,7 +25,7 @@ struct rt_proj {
     rt_flows *fl;         /* ngroups */
     rt_dec *slot;
     rt_run *run;
-    rt_dec *group_in;     /* ngroups * 7 */
+    rt_dec *group_in;     /* ngroups * RT_GR_REPORTED_COUNT */
     rt_dec *input_in;     /* ninputs */
     int32_t *cal_date;    /* payment date of period k, from the opening */
     int32_t *cal_days;    /* its 30/360 days */
@@ -34,12 +34,7 @@ struct rt_proj {
 
 static int copy_state(const rt_deal *d, rt_state *to, const rt_state *from)
 {
-    to->distribution_number = from->distribution_number;
-    to->payment_date = from->payment_date;
-    memcpy(to->pool_balance, from->pool_balance, (size_t)d->groups.n * sizeof(rt_dec));
-    memcpy(to->cumulative_loss, from->cumulative_loss, (size_t)d->groups.n * sizeof(rt_dec));
-    memcpy(to->class_balance, from->class_balance, (size_t)d->classes.n * sizeof(rt_dec));
-    memcpy(to->class_unpaid, from->class_unpaid, (size_t)d->classes.n * sizeof(rt_dec));
+    rt_state_copy(d, to, from);
     return 1;
 }
 
@@ -95,7 +90,7 @@ rt_proj *rt_proj_new(const rt_deal *d, rt_period_fn period, const rt_state *open
     w->fl = calloc(ng, sizeof *w->fl);
     w->slot = calloc((size_t)d->layout.total + 1, sizeof *w->slot);
     w->run = rt_run_new((rt_deal *)d);
-    w->group_in = calloc(ng * 7, sizeof *w->group_in);
+    w->group_in = calloc(ng * RT_GR_REPORTED_COUNT, sizeof *w->group_in);
     w->input_in = calloc((size_t)d->inputs.n + 1, sizeof *w->input_in);
     w->res.date = calloc(mp, sizeof *w->res.date);
     w->cal_date = calloc(mp, sizeof *w->cal_date);
@@ -212,7 +207,7 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
             rt_pool_sell(w->pool, w->fl);
         for (int32_t g = 0; g < ng; g++) {
             const rt_flows *f = &w->fl[g];
-            rt_dec *gi = &w->group_in[(size_t)g * 7];
+            rt_dec *gi = &w->group_in[(size_t)g * RT_GR_REPORTED_COUNT];
             gi[RT_GR_PRINCIPAL_COLLECTIONS] = (rt_dec)(f->scheduled + f->prepaid + f->recoveries + f->sold) * RT_CENT;
             gi[RT_GR_INTEREST_COLLECTIONS] = (rt_dec)f->interest * RT_CENT;
             gi[RT_GR_PRINCIPAL_DRAWS] = 0;

@@ -35,19 +35,35 @@ typedef struct rt_class_info {
     int64_t original_cents;
     int32_t kind;     /* rt_class_kind */
     int32_t daycount; /* rt_daycount */
+    int64_t maximum_cents; /* 0: the class may not grow past its original */
+    int32_t alloc;    /* the loss allocation that writes it down, or -1 */
+    int32_t capped;   /* its coupon has a cap: it may carry a basis risk shortfall */
     int32_t delay;    /* payment delay in days (RT_SET_PAYMENT_DELAY); 0: none */
 } rt_class_info;
 
 typedef struct rt_party_info {
     char *name;
     int32_t is_residual;
+    int32_t is_insurer; /* may be drawn on, and is reimbursed */
 } rt_party_info;
+
+typedef struct rt_fund_info {
+    char *name;
+    int32_t is_account; /* keeps its balance from one payment date to the next */
+} rt_fund_info;
 
 typedef struct rt_clause_info {
     char *label;
-    int32_t fund;
+    int32_t fund;   /* the holder (fund or account) its priority of payments draws on */
     char *payee;
+    int32_t flow;   /* rt_flow */
+    int32_t target; /* party, holder, group or class the flow names; -1: classes */
 } rt_clause_info;
+
+typedef struct rt_memory_info {
+    char *name;
+    int32_t kind;   /* rt_memory_kind */
+} rt_memory_info;
 
 typedef struct rt_site {
     char *what;
@@ -88,8 +104,10 @@ struct rt_deal {
     rt_named_vec inputs;
     rt_named_vec defs;
     rt_named_vec lines;
-    RT_VEC(char *) funds;
+    RT_VEC(rt_fund_info) funds;             /* funds and accounts            */
     RT_VEC(rt_clause_info) clauses;
+    RT_VEC(rt_memory_info) memory;          /* triggers and dates            */
+    RT_VEC(char *) allocs;                  /* loss allocations, by label    */
     RT_VEC(rt_site) sites;
     RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
     RT_VEC(rt_def_doc) def_docs;            /* per definition, for explain     */
@@ -98,6 +116,10 @@ struct rt_deal {
     rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
     int settings_given[RT_SET_COUNT];
     RT_VEC(rt_dec) cutoff_balance;          /* per group; 0 when not given    */
+    RT_VEC(rt_dec) initial;                 /* per holder: an account's balance at closing */
+    /* what the deal uses beyond classes, parties and funds; the int64 fast
+     * checks cover only deals that use none of it (plain) */
+    int has_accounts, has_flows, has_variable, has_insurers, has_allocs, has_caps;
     rt_layout layout; /* kept current by every rt_add_* */
     int oom;          /* an allocation failed while describing */
 };
@@ -258,10 +280,18 @@ typedef struct rt_state {
     rt_dec *cumulative_loss; /* per group */
     rt_dec *class_balance;   /* per class */
     rt_dec *class_unpaid;    /* per class: interest unpaid on earlier dates */
+    rt_dec *class_loss;      /* per class: realized losses not yet paid back */
+    rt_dec *class_basis;     /* per class: basis risk shortfall carried forward */
+    rt_dec *holder_balance;  /* per fund/account: an account's balance (funds 0) */
+    rt_dec *party_unreimb;   /* per party: an insurer's unreimbursed draws */
+    rt_dec *memory;          /* per trigger/date: what the next date starts from */
 } rt_state;
 
+/* (state.c) A state at closing: zeros, an account's initial balance. */
 int rt_state_init(rt_state *s, const rt_deal *d);
 void rt_state_free(rt_state *s);
+/* both initialised for the same deal */
+void rt_state_copy(const rt_deal *d, rt_state *to, const rt_state *from);
 /* Parses state JSON text; 1 on success. */
 int rt_state_parse(const rt_deal *d, const char *text, size_t len, rt_state *s, rt_err *e);
 void rt_state_write(const rt_deal *d, const rt_state *s, rt_buf *out);
@@ -313,7 +343,7 @@ void rt_csv_free(rt_csv *c);
 /* The remittance file, one period per payment date, in date order. */
 typedef struct rt_period_in {
     int32_t payment_date;
-    rt_dec *group;  /* ngroups * 7 values, in RT_GROUP_FIELDS order */
+    rt_dec *group;  /* ngroups * RT_GR_REPORTED_COUNT values, in RT_GROUP_REPORTED order */
     rt_dec *input;  /* ninputs values */
 } rt_period_in;
 
@@ -339,10 +369,11 @@ void rt_report_begin(const rt_deal *d, rt_format f, rt_buf *out);
 void rt_report_period(const rt_deal *d, rt_format f, const rt_dec *slot, int first, rt_buf *out);
 void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
 
-/* ---- the period loop's parts, shared by replay and projections (replay.c) ---- */
+/* ---- the period loop's parts, shared by replay and projections (state.c,
+ * checks.c) ---- */
 
 /* Fills the slots for distribution n from the state before it and the
- * period's reported figures (p->group: ngroups * 7 values). */
+ * period's reported figures (p->group: ngroups * RT_GR_REPORTED_COUNT). */
 void rt_fill_slots(const rt_deal *d, const rt_state *st, const rt_period_in *p, int32_t n, rt_dec *slot);
 /* the same with the period's 30/360 days given (projections compute the
  * calendar once, not once per scenario) */
@@ -366,6 +397,9 @@ typedef struct rt_class_cents {
     int64_t *begin, *interest, *principal, *end;
 } rt_class_cents;
 int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *out);
+/* 1 when the deal uses no accounts, draws, transfers, purchases, write-downs
+ * or caps: the int64 fast checks cover it */
+int rt_deal_plain(const rt_deal *d);
 void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date);
 
 /* Runs the deal's describe function and validates it; NULL after printing. */

@@ -44,13 +44,15 @@ static void describe_common(rt_deal *d, int with_dates)
     rt_add_line(d, "Pool Factor", RT_UNIT_NUMBER);
     rt_add_line(d, "Payment Date", RT_UNIT_DATE);
     rt_add_line(d, "Trigger Event", RT_UNIT_BOOL);
-    rt_add_fund(d, "Available Funds");
+    rt_add_fund(d, "Available Funds", 0);
     rt_add_clause(d, "5.01(a)(i)", 0, "Servicer");
+    rt_clause_flow(d, 0, RT_FLOW_PARTY, 0);
     rt_add_clause(d, "5.01(a)(ii)", 0, "Class A interest");
     rt_add_clause(d, "5.01(a)(iii)", 0, "Class B interest");
     rt_add_clause(d, "5.01(a)(iv)", 0, "Class A principal");
     rt_add_clause(d, "5.01(a)(v)", 0, "Class B principal");
     rt_add_clause(d, "5.01(a)(vi)", 0, "Certificates");
+    rt_clause_flow(d, 5, RT_FLOW_PARTY, 1);
     rt_add_site(d, "definition \"Excess Cash\"", 12, 5);
 }
 

@@ -42,12 +42,13 @@ void proj_describe(rt_deal *d)
     int idx = -1;
     if (proj_current == PROJ_ARM)
         idx = rt_add_input(d, "One-Year CMT", RT_UNIT_RATE);
-    rt_add_fund(d, "Available Funds");
+    rt_add_fund(d, "Available Funds", 0);
     rt_add_clause(d, "4.01(i)", 0, "Class A interest");
     rt_add_clause(d, "4.01(ii)", 0, "Class B interest");
     rt_add_clause(d, "4.01(iii)", 0, "Class A principal");
     rt_add_clause(d, "4.01(iv)", 0, "Class B principal");
     rt_add_clause(d, "4.01(v)", 0, "Residual");
+    rt_clause_flow(d, 4, RT_FLOW_PARTY, 0);
     if (proj_current == PROJ_ARM) {
         line(d, "600000.00", "6%", "5.5%", -1);
         line(d, "400000.00", "5%", "4.5%", idx);

@@ -168,7 +168,7 @@ static void test_good(void **state)
     assert_int_equal(c->rm.nperiods, 2);
     rt_period_in *p = &c->rm.period[0];
     assert_int_equal(p->payment_date, rt_days_from_civil(2024, 2, 26));
-    rt_dec *g1 = p->group, *g2 = p->group + 7;
+    rt_dec *g1 = p->group, *g2 = p->group + RT_GR_REPORTED_COUNT;
     assert_true(g1[RT_GR_PRINCIPAL_COLLECTIONS] == 100 * RT_SCALE);
     assert_true(g1[RT_GR_INTEREST_COLLECTIONS] == 50 * RT_SCALE);
     assert_true(g1[RT_GR_PRINCIPAL_DRAWS] == 0 && g1[RT_GR_LIQUIDATION_LOSS] == 0);
@@ -189,7 +189,7 @@ static void test_good(void **state)
     p = &c->rm.period[1];
     assert_int_equal(p->payment_date, rt_days_from_civil(2024, 3, 25));
     assert_true(p->group[RT_GR_PRINCIPAL_COLLECTIONS] == 9 * RT_SCALE); /* Group 1 first */
-    assert_true(p->group[7 + RT_GR_PRINCIPAL_COLLECTIONS] == 7 * RT_SCALE);
+    assert_true(p->group[RT_GR_REPORTED_COUNT + RT_GR_PRINCIPAL_COLLECTIONS] == 7 * RT_SCALE);
     assert_true(p->input[0] == 12 * RT_SCALE / 1000);
 }
 

@@ -127,18 +127,22 @@ static rt_deal *check_deal(int extra_funds)
     rt_add_class(d, "IO", 0, RT_CLASS_NOTIONAL, RT_DC_30_360);
     rt_add_party(d, "Servicer", 0);
     rt_add_party(d, "Certificates", 1);
-    rt_add_fund(d, "Interest Funds");
-    rt_add_fund(d, "Principal Funds");
+    rt_add_fund(d, "Interest Funds", 0);
+    rt_add_fund(d, "Principal Funds", 0);
     for (int i = 0; i < extra_funds; i++) {
         char name[32];
         snprintf(name, sizeof name, "Reserve %d", i + 1);
-        rt_add_fund(d, name); /* empty funds: deposit 0, remaining 0 */
+        rt_add_fund(d, name, 0); /* empty funds: deposit 0, remaining 0 */
     }
     rt_add_clause(d, "5.01(a)(i)", 0, "Servicer");
     rt_add_clause(d, "5.01(a)(ii)", 0, "interest");
     rt_add_clause(d, "5.01(b)(i)", 1, "Class A principal");
     rt_add_clause(d, "5.01(a)(iii)", 0, "Certificates");
     rt_add_clause(d, "5.01(b)(ii)", 1, "Certificates");
+    /* what the clauses pay: the fee and the two remainders go to parties */
+    rt_clause_flow(d, 0, RT_FLOW_PARTY, 0);
+    rt_clause_flow(d, 3, RT_FLOW_PARTY, 1);
+    rt_clause_flow(d, 4, RT_FLOW_PARTY, 1);
     return d;
 }
 
@@ -311,7 +315,7 @@ static const breakage breakages[] = {
     {"clause \"5.01(a)(ii)\" shortfall 200.005 is not a whole number of cents", clause_sf_half},
     {"class \"IO\" ending balance 900000.005 is not a whole number of cents", notional_end_half},
     {"class \"IO\" interest due 500.000000000007 is not a whole number of cents", due_frac},
-    {"cash not conserved: clauses paid", lose_cent},
+    {"party \"Certificates\" reports 10,234.55 paid", lose_cent},
     {"clause 5.01(a)(iii) (Certificates): available 1,234.57", bad_available},
     {"class \"IO\" interest paid 300.005 is not a whole number of cents", half_cent},
     {"class \"A\" was paid interest 4,000.01, more than the 4,000.00 due", int_over},
@@ -324,7 +328,7 @@ static const breakage breakages[] = {
     {"party \"Servicer\" paid is negative: (0.01)", neg_party},
     {"clause 5.01(b)(ii) (Certificates) paid 10,000.01, more than the 10,000.00 available", overpay},
     {"fund \"Interest Funds\" reports 0.01 remaining, but 0.00 is left", fund_swap},
-    {"fund \"Principal Funds\" deposit is negative", neg_deposit},
+    {"fund \"Principal Funds\" would start the priority of payments at clause 5.01(b)(i) with (60,000.00)", neg_deposit},
     {"clause \"5.01(a)(i)\" shortfall is out of range", out_of_range},
 };
 

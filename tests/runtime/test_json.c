@@ -273,7 +273,7 @@ static void test_state_errors(void **state)
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": 1e6}]}", 3, 69,
                 "bad amount \"1e6\" for \"balance\"");
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balanse\": 1}]}", 3, 58,
-                "unknown key \"balanse\" (expected \"class\", \"balance\", \"unpaid_interest\")");
+                "unknown key \"balanse\" (expected \"class\", \"balance\", \"unpaid_interest\", \"unpaid_realized_loss\", \"basis_risk_carry_forward\")");
     /* carried-forward interest: optional, but never negative or fractional */
     state_error(c, HEAD "\"groups\": [" G1 "],\n\"classes\": [" CA ", {\"class\": \"B\", \"balance\": 1, \"unpaid_interest\": -5}]}",
                 3, 91, "negative balance \"-5\" for \"unpaid_interest\"");

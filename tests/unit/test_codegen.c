@@ -10,58 +10,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "front_util.h"
-#include "codegen.h"
-#include "../support/testutil.h"
 
-static char dir[256];
-
-static void write_file(const char *name, const char *text)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* compile deal text, replay one month with the given state and remittance,
- * return the exit status; stdout (csv) and stderr land in *out and *err */
-static int jit_replay(const char *deal, const char *state_json, const char *remit_csv, char **out, char **err)
-{
-    write_file("state.json", state_json);
-    write_file("remit.csv", remit_csv);
-    char so[512], se[512], sp[512], rp[512];
-    snprintf(so, sizeof so, "%s/out.txt", dir);
-    snprintf(se, sizeof se, "%s/err.txt", dir);
-    snprintf(sp, sizeof sp, "%s/state.json", dir);
-    snprintf(rp, sizeof rp, "%s/remit.csv", dir);
-    front_result *r = front_text(deal, 1);
-    if (r->diag.nerrors) {
-        diag_print_all(&r->diag, stderr);
-        fail_msg("the test deal does not check");
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(so, "w", stdout) || !freopen(se, "w", stderr)) _exit(126);
-        char *e = NULL;
-        cg_options o = { .optimize = 1, .for_jit = 1 };
-        cg_module *m = cg_compile(&r->sema, &r->file, &o, &e);
-        if (!m) { fprintf(stderr, "%s\n", e); _exit(125); }
-        char *argv[] = { "t", "replay", "--state", sp, rp, "--format", "csv", NULL };
-        int st = jit_run(m, 7, argv, &e);
-        fflush(stdout);
-        fflush(stderr);
-        _exit(st < 0 ? 124 : st);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    front_free(r);
-    *out = slurp(so);
-    *err = slurp(se);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
+#include "jit_util.h"
 
 #define DEAL_HEAD                                                          \
     "deal \"T\" {\n"                                                       \
@@ -303,6 +253,56 @@ static void division_by_zero_is_reported(void **state)
     free(err);
 }
 
+/* The ABI is declared once (RT_ABI_FUNCS in dealrt.h): a compiled module
+ * declares every runtime function with exactly the types the table names,
+ * each token read here as LLVM spells it. */
+#define LL_void "void"
+#define LL_i32 "i32"
+#define LL_i64 "i64"
+#define LL_dec "i128"
+#define LL_str "ptr"
+#define LL_deal "ptr"
+#define LL_run "ptr"
+#define LL_decs_in "ptr"
+#define LL_decs_out "ptr"
+#define LL(t) LL_##t
+static void abi_declared_as_the_table_says(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  notes { class \"A\" original $1,000.00 coupon 12% accrual 30/360; }\n"
+        "  fund \"I\" = interest collections;\n"
+        "  priority of payments \"1\" from \"I\" { (a) pay remainder to \"R\"; }\n"
+        "}\n";
+    front_result *r = front_text(deal, 1);
+    assert_int_equal(r->diag.nerrors, 0);
+    char *e = NULL;
+    cg_options o = { .optimize = 0, .for_jit = 0 };
+    cg_module *m = cg_compile(&r->sema, &r->file, &o, &e);
+    assert_non_null(m);
+    char *ir = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&ir, &len);
+    cg_print_ir(m, f);
+    fclose(f);
+    static const struct { const char *ret, *name; int n; const char *p[8]; } table[] = {
+#define ROW(ret, n, ...) { LL(ret), #n, RT_ABI_NARGS(__VA_ARGS__), { RT_ABI_MAP(LL, __VA_ARGS__) } },
+        RT_ABI_FUNCS(ROW)
+#undef ROW
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        char want[256];
+        int o2 = snprintf(want, sizeof want, "declare %s @%s(", table[i].ret, table[i].name);
+        for (int k = 0; k < table[i].n; k++)
+            o2 += snprintf(want + o2, sizeof want - (size_t)o2, "%s%s", k ? ", " : "", table[i].p[k]);
+        snprintf(want + o2, sizeof want - (size_t)o2, ")");
+        if (!strstr(ir, want)) fail_msg("the module does not declare: %s", want);
+    }
+    free(ir);
+    cg_free(m);
+    front_free(r);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/dealc-test-codegen-%ld", (long)getpid());
@@ -314,6 +314,7 @@ int main(void)
         cmocka_unit_test(unpaid_interest_carried_forward),
         cmocka_unit_test(interleaved_sections),
         cmocka_unit_test(division_by_zero_is_reported),
+        cmocka_unit_test(abi_declared_as_the_table_says),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

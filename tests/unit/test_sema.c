@@ -123,7 +123,7 @@ static void clause_targets(void **state)
 {
     (void)state;
     front_result *r = check("  priority of payments \"1\" from \"G\" { (a) pay remainder to \"R\"; }\n");
-    assert_string_equal(front_msg(r, 0), "\"G\" is a group; a priority of payments draws 'from' a fund");
+    assert_string_equal(front_msg(r, 0), "\"G\" is a group; a priority of payments draws 'from' a fund or an account");
     front_free(r);
     r = check("  priority of payments \"1\" from \"F\" { (a) pay interest to \"A\", \"A\" pro rata; }\n");
     assert_string_equal(front_msg(r, 0), "class \"A\" is named twice in this list");
