@@ -1,7 +1,8 @@
 /*
- * project.c — the `project` and `grid` commands of a deal binary: argument
- * parsing, the scenario loop (threads for grid), the analytics per class and
- * the tables, rendered as text, CSV, JSON or a self-contained HTML report.
+ * project.c — the `project` command of a deal binary, and what it shares
+ * with `grid` (grid.c; rt_cmd.h): argument parsing, loading the deal, the
+ * analytics per class and the tables, rendered as text, CSV, JSON or a
+ * self-contained HTML report.
  *
  * Like replay, nothing is written unless the whole run succeeded, and the
  * output of grid does not depend on the number of threads: each scenario's
@@ -15,17 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rt_scenario.h"
-#include "rt_tables.h"
+#include "rt_cmd.h"
 
-typedef struct cmd_opts {
-    const char *state, *scenario, *format, *klass, *settle, *price, *yield, *curve, *benchmark, *report,
-        *output, *threads, *tape, *delay, *accrual_start, *pricing_dates, *shift;
-} cmd_opts;
+
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
-static int report_sc_err(const char *prog, const rt_sc_err *e)
+int rt_cmd_report_sc_err(const char *prog, const rt_sc_err *e)
 {
     if (e->o.file) {
         rt_err fe;
@@ -47,11 +44,15 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
         const char **dst;
         int grid_too, project_too;
     } opts[] = {{"state", &o->state, 1, 1},     {"scenario", &o->scenario, 1, 1}, {"format", &o->format, 1, 1},
-                {"class", &o->klass, 1, 1},     {"settle", &o->settle, 0, 1},     {"price", &o->price, 0, 1},
-                {"yield", &o->yield, 0, 1},     {"curve", &o->curve, 0, 1},       {"benchmark", &o->benchmark, 0, 1},
+                {"class", &o->klass, 1, 1},     {"settle", &o->settle, 1, 1},     {"price", &o->price, 1, 1},
+                {"yield", &o->yield, 1, 1},     {"curve", &o->curve, 0, 1},       {"benchmark", &o->benchmark, 0, 1},
                 {"report", &o->report, 1, 1},   {"output", &o->output, 1, 1},     {"threads", &o->threads, 1, 0},
-                {"tape", &o->tape, 1, 1},       {"delay", &o->delay, 0, 1},       {"accrual-start", &o->accrual_start, 0, 1},
-                {"pricing-dates", &o->pricing_dates, 0, 1}, {"shift", &o->shift, 0, 1}};
+                {"tape", &o->tape, 1, 1},       {"delay", &o->delay, 1, 1},       {"accrual-start", &o->accrual_start, 1, 1},
+                {"pricing-dates", &o->pricing_dates, 1, 1}, {"shift", &o->shift, 0, 1},
+                {"scenarios", &o->scenarios, 1, 0}, {"paths", &o->paths, 1, 0},   {"seed", &o->seed, 1, 0},
+                {"hull-white", &o->hull_white, 1, 0}, {"rate-curve", &o->rate_curve, 1, 0},
+                {"index-paths", &o->index_paths, 1, 0}, {"stream", &o->stream, 1, 0}, {"summary", &o->summary, 1, 0},
+                {"shard", &o->shard, 1, 0},     {"oas", &o->oas, 1, 0}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0 || !a[2])
@@ -69,7 +70,7 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
             if (eq)
                 return rt_usage_error(prog, "option --%s takes no value", key);
             if (!rt_sc_set(sc, strcmp(key, "to-call") == 0 ? "to-call" : "to-maturity", "yes", &flag, &e))
-                return report_sc_err(prog, &e);
+                return rt_cmd_report_sc_err(prog, &e);
             continue;
         }
         int known = rt_sc_is_key(key);
@@ -114,13 +115,13 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                                   : strcmp(key, "input") == 0 ? "input"
                                                               : "periods",
                               val, &flag, &e)) {
-            return report_sc_err(prog, &e);
+            return rt_cmd_report_sc_err(prog, &e);
         }
     }
     return 0;
 }
 
-static int parse_format(const char *prog, const char *f, rt_format *out)
+int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out)
 {
     if (!f || strcmp(f, "table") == 0)
         *out = RT_FORMAT_TABLE;
@@ -134,7 +135,7 @@ static int parse_format(const char *prog, const char *f, rt_format *out)
 }
 
 /* the longest run any line can need: its remaining term plus the lag */
-static int32_t longest(const rt_deal *d, const rt_assump *a)
+int32_t rt_cmd_longest(const rt_deal *d, const rt_assump *a)
 {
     int32_t m = 1;
     for (int32_t i = 0; i < d->collateral.n; i++) {
@@ -155,19 +156,9 @@ static int32_t longest(const rt_deal *d, const rt_assump *a)
 
 /* ---- setup shared by project and grid ------------------------------------------------------ */
 
-typedef struct setup {
-    rt_deal *d;
-    rt_sc sc, file;
-    rt_sc_res res;
-    cmd_opts o;
-    rt_format fmt;
-    rt_state st;
-    int has_state;
-    int32_t klass; /* -1: all */
-    char *stext;
-} setup;
 
-static void setup_free(setup *s)
+
+void rt_cmd_setup_free(setup *s)
 {
     rt_sc_res_free(&s->res);
     rt_sc_free(&s->sc);
@@ -180,7 +171,7 @@ static void setup_free(setup *s)
 }
 
 /* returns -1 to go on, else the exit status */
-static int setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe)
+int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe)
 {
     memset(s, 0, sizeof *s);
     rt_sc_init(&s->sc);
@@ -189,14 +180,15 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
     int rc = parse_args(prog, argc, argv, grid, &s->sc, &s->o);
     if (rc)
         return rc;
-    if ((rc = parse_format(prog, s->o.format, &s->fmt)))
+    if ((rc = rt_cmd_parse_format(prog, s->o.format, &s->fmt)))
         return rc;
     if (s->o.price && s->o.yield)
         return rt_usage_error(prog, "%s", "give --price or --yield, not both");
     if ((s->o.price || s->o.yield) && !s->o.settle)
         return rt_usage_error(prog, "%s", "--price and --yield need --settle DATE");
-    if (s->o.settle && !s->o.price && !s->o.yield)
-        return rt_usage_error(prog, "%s", "--settle needs --price P or --yield Y");
+    if (s->o.settle && !s->o.price && !s->o.yield && !(grid && s->o.oas))
+        return rt_usage_error(prog, "%s", grid ? "--settle needs --price P, --yield Y or (with paths) --oas BP"
+                                               : "--settle needs --price P or --yield Y");
     if ((s->o.curve || s->o.benchmark) && !s->o.settle)
         return rt_usage_error(prog, "%s", "--curve and --benchmark need --settle with --price or --yield");
     if ((s->o.delay || s->o.accrual_start || s->o.pricing_dates || s->o.shift) && !s->o.settle)
@@ -218,16 +210,31 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
     }
     rt_sc_err e;
     if (s->o.tape && !rt_tape_load(s->d, s->o.tape, &e))
-        return report_sc_err(prog, &e);
+        return rt_cmd_report_sc_err(prog, &e);
     if (s->o.scenario) {
         if (!rt_sc_read_file(&s->file, s->o.scenario, &e))
-            return report_sc_err(prog, &e);
+            return rt_cmd_report_sc_err(prog, &e);
         /* the file's directory finds its vector files; flags' paths stay as given */
         memcpy(s->sc.dir, s->file.dir, sizeof s->sc.dir);
         rt_sc_merge(&s->sc, &s->file);
     }
-    if (!rt_sc_resolve(s->d, &s->sc, grid, &s->res, &e))
-        return report_sc_err(prog, &e);
+    /* Monte Carlo paths give the index they drive: a stand-in value for
+     * it, which each path replaces */
+    const char *pv = s->o.hull_white ? s->o.hull_white : s->o.index_paths;
+    const char *peq = pv ? strchr(pv, '=') : NULL;
+    if (grid && peq && (size_t)(peq - pv) + 3 < sizeof s->path_standin) {
+        rt_sc_origin none = {NULL, 0, 0};
+        snprintf(s->path_standin, sizeof s->path_standin, "%.*s=0", (int)(peq - pv), pv);
+        if (!rt_sc_set(&s->sc, "index", s->path_standin, &none, &e))
+            return rt_cmd_report_sc_err(prog, &e);
+    }
+    if (!rt_sc_resolve(s->d, &s->sc, grid, &s->res, &e)) {
+        /* with a scenarios file an input may come from its rows (each row
+         * is checked for it when the file is opened) */
+        if (!(grid && s->o.scenarios && !e.o.file && strncmp(e.msg, "the deal's input", 16) == 0))
+            return rt_cmd_report_sc_err(prog, &e);
+        s->base_incomplete = 1;
+    }
     if (s->d->collateral.n == 0) {
         fprintf(stderr, "error: the deal declares no collateral lines to project\n");
         return 1;
@@ -250,7 +257,7 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
 }
 
 /* writes the output (stdout or --output) and the report, all or nothing */
-static int emit(const setup *s, const rt_doc *doc)
+int rt_cmd_emit(const setup *s, const rt_doc *doc)
 {
     rt_buf out, html;
     rt_buf_init(&out);
@@ -293,12 +300,12 @@ done:
     return rc;
 }
 
-static const char *money(char *buf, int64_t cents)
+const char *rt_cmd_money(char *buf, int64_t cents)
 {
     return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
 }
 
-static void assumption_notes(rt_doc *doc, const setup *s, const char *pp, const char *df)
+void rt_cmd_assumption_notes(rt_doc *doc, const setup *s, const char *pp, const char *df)
 {
     const rt_assump *a = &s->res.a;
     char sev[32];
@@ -322,21 +329,12 @@ static void assumption_notes(rt_doc *doc, const setup *s, const char *pp, const 
 
 /* ---- per-class analytics ---------------------------------------------------------------------- */
 
-typedef struct curve_pt {
-    double tenor, y;
-} curve_pt;
 
-typedef struct stats {
-    double wal;
-    int32_t first, last, final;
-    int64_t prin, intr;
-    int priced;
-    double price, yield, dur, convexity, spread, zspread, eff_dur, eff_conv;
-    int has_spread, has_z, has_eff;
-} stats;
+
+
 
 /* the benchmark yield at a tenor: flat, or linear on the curve, flat beyond its ends */
-static double bench_at(const curve_pt *c, int n, double t)
+double rt_cmd_bench_at(const curve_pt *c, int n, double t)
 {
     if (n == 1 || t <= c[0].tenor)
         return c[0].y;
@@ -346,7 +344,7 @@ static double bench_at(const curve_pt *c, int n, double t)
     return c[n - 1].y;
 }
 
-static int read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
+int rt_cmd_read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
 {
     rt_sc_origin o = {path, 0, 0};
     char *text = NULL;
@@ -410,19 +408,8 @@ static int read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
     return ok;
 }
 
-typedef struct pricing {
-    int32_t settle;
-    int by_price;
-    double px, yld;
-    curve_pt curve[64];
-    int ncurve, curve_file; /* curve_file: the points are a curve (the Z-spread needs one) */
-    int rolled;             /* discount from the business-day-rolled dates, not the nominal ones */
-    int accrual;            /* ACCRUE_* */
-    int delay;              /* days for every class; -1: each class's own */
-    double shift;           /* effective duration: rates moved this much up and down (a fraction) */
-} pricing;
 
-enum { ACCRUE_AUTO = 0, ACCRUE_FIRST_OF_MONTH, ACCRUE_PAYMENT_DATE };
+
 
 /* A class's cash flows as a buyer settling on pr->settle receives them:
  * cf[m] at t[m] years (30/360 from settlement), the balance bought (cents)
@@ -438,7 +425,7 @@ enum { ACCRUE_AUTO = 0, ACCRUE_FIRST_OF_MONTH, ACCRUE_PAYMENT_DATE };
  * coupon of the first period bought, times the accrual days on the class's
  * day count over 360. Returns the number of flows; 0 when nothing is left
  * to buy. */
-static int32_t class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
+int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
                           const pricing *pr, double *cf, double *t, double *bal_out, double *accrued)
 {
     int32_t nc = d->classes.n;
@@ -491,7 +478,7 @@ static int32_t class_cash(const rt_deal *d, const rt_proj_result *r, const rt_st
 /* WAL from `from`, actual/365.25; price, yield, durations and spreads when
  * asked (up and down: the same class projected with every index rate moved
  * up and down by pr->shift, for the effective duration; NULL: none) */
-static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
+void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
                         double *cf, double *t, double *pp)
 {
@@ -519,7 +506,7 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     if (!pr)
         return;
     double b, accrued = 0;
-    int32_t m = class_cash(d, r, open, c, pr, cf, t, &b, &accrued);
+    int32_t m = rt_cmd_class_cash(d, r, open, c, pr, cf, t, &b, &accrued);
     if (m == 0)
         return;
     double dirty;
@@ -537,14 +524,14 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     st->convexity = rt_convexity(cf, t, m, st->yield, 2);
     st->priced = 1;
     if (pr->ncurve > 0) {
-        st->spread = (st->yield - bench_at(pr->curve, pr->ncurve, st->wal)) * 10000;
+        st->spread = (st->yield - rt_cmd_bench_at(pr->curve, pr->ncurve, st->wal)) * 10000;
         st->has_spread = 1;
     }
     if (pr->curve_file) {
         /* the curve's points as zero-coupon yields (semiannual), linear
          * between them and flat beyond: pp holds each flow's zero rate */
         for (int32_t i = 0; i < m; i++)
-            pp[i] = bench_at(pr->curve, pr->ncurve, t[i]);
+            pp[i] = rt_cmd_bench_at(pr->curve, pr->ncurve, t[i]);
         double z;
         if (rt_zspread(cf, t, pp, m, dirty, 2, &z)) {
             st->zspread = z * 10000;
@@ -554,9 +541,9 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     if (up && down && pr->shift > 0) {
         /* each shifted projection priced at the yield moved the same way */
         double bu, bd, au = 0, ad = 0;
-        int32_t mu = class_cash(d, up, open, c, pr, cf, t, &bu, &au);
+        int32_t mu = rt_cmd_class_cash(d, up, open, c, pr, cf, t, &bu, &au);
         double pu = mu ? rt_pv(cf, t, mu, st->yield + pr->shift, 2) : 0;
-        int32_t md = class_cash(d, down, open, c, pr, cf, t, &bd, &ad);
+        int32_t md = rt_cmd_class_cash(d, down, open, c, pr, cf, t, &bd, &ad);
         double pd = md ? rt_pv(cf, t, md, st->yield - pr->shift, 2) : 0;
         if (mu && md && dirty > 0) {
             st->eff_dur = (pd - pu) / (2 * dirty * pr->shift);
@@ -566,7 +553,7 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     }
 }
 
-static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *rc)
+int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *rc)
 {
     memset(pr, 0, sizeof *pr);
     if (!o->settle)
@@ -578,7 +565,11 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
     rt_dec v;
     rt_numtext info;
     const char *s = o->price ? o->price : o->yield;
-    if (rt_dec_parse(s, strlen(s), &v, &info) != RT_PARSE_OK || v <= 0 || (o->price && info.percent)) {
+    if (!s) {
+        /* grid with Monte Carlo paths: values at an --oas, no price */
+        v = 0;
+        memset(&info, 0, sizeof info);
+    } else if (rt_dec_parse(s, strlen(s), &v, &info) != RT_PARSE_OK || v <= 0 || (o->price && info.percent)) {
         *rc = rt_usage_error(prog, o->price ? "--price needs a price per 100 (such as 99.5), found \"%s\""
                                             : "--yield needs a yield in percent (such as 5.25), found \"%s\"",
                              s);
@@ -600,8 +591,8 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
     }
     if (o->curve) {
         rt_sc_err e;
-        if (!read_curve(o->curve, pr->curve, &pr->ncurve, &e)) {
-            *rc = report_sc_err(prog, &e);
+        if (!rt_cmd_read_curve(o->curve, pr->curve, &pr->ncurve, &e)) {
+            *rc = rt_cmd_report_sc_err(prog, &e);
             return -1;
         }
         pr->curve_file = 1;
@@ -648,7 +639,7 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
     return 1;
 }
 
-static void fmt_date(char *b, int32_t z)
+void rt_cmd_fmt_date(char *b, int32_t z)
 {
     if (z)
         rt_date_format(b, z);
@@ -665,7 +656,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
     const rt_deal *d = s->d;
     int32_t nc = d->classes.n, ng = d->groups.n;
     char a[RT_NUMBUF], b[RT_NUMBUF], ds[11];
-    assumption_notes(doc, s, s->res.pp_label[0], s->res.df_label[0]);
+    rt_cmd_assumption_notes(doc, s, s->res.pp_label[0], s->res.df_label[0]);
     rt_doc_note(doc, "Start: %s, distribution %d; %d periods%s", rt_date_format(ds, open->payment_date),
                 (int)open->distribution_number, (int)r->nperiods, r->called ? ", ended by the clean-up call" : "");
     int32_t from = pr ? pr->settle : open->payment_date;
@@ -716,17 +707,17 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         if (s->klass >= 0 && c != s->klass)
             continue;
         stats st;
-        class_stats(d, r, open, c, from, pr, up, down, &st, w1, w2, w3);
+        rt_cmd_class_stats(d, r, open, c, from, pr, up, down, &st, w1, w2, w3);
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%s", d->classes.v[c].name);
         rt_tbl_set(doc, t, row, 1, "%s", st.prin > 0 ? rt_fmt_real(a, st.wal, 2) : "-");
-        fmt_date(ds, st.first);
+        rt_cmd_fmt_date(ds, st.first);
         rt_tbl_set(doc, t, row, 2, "%s", ds);
-        fmt_date(ds, st.last);
+        rt_cmd_fmt_date(ds, st.last);
         rt_tbl_set(doc, t, row, 3, "%s", ds);
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, st.prin));
-        rt_tbl_set(doc, t, row, 5, "%s", money(a, st.intr));
-        fmt_date(ds, st.final);
+        rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, st.prin));
+        rt_tbl_set(doc, t, row, 5, "%s", rt_cmd_money(a, st.intr));
+        rt_cmd_fmt_date(ds, st.final);
         rt_tbl_set(doc, t, row, 6, "%s", ds);
         if (pr && st.priced) {
             int col = 7;
@@ -782,19 +773,19 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             row = rt_tbl_row(doc, t);
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
-            rt_tbl_set(doc, t, row, 2, "%s", money(a, r->class_end[x]));
-            rt_tbl_set(doc, t, row, 3, "%s", money(a, r->class_int[x]));
-            rt_tbl_set(doc, t, row, 4, "%s", money(a, r->class_prin[x]));
+            rt_tbl_set(doc, t, row, 2, "%s", rt_cmd_money(a, r->class_end[x]));
+            rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, r->class_int[x]));
+            rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
-            rt_tbl_set(doc, t, row, 6, "%s", money(a, r->class_int[x] + r->class_prin[x]));
+            rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, r->class_int[x] + r->class_prin[x]));
             ti += r->class_int[x];
             tp += r->class_prin[x];
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");
-        rt_tbl_set(doc, t, row, 3, "%s", money(a, ti));
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, tp));
-        rt_tbl_set(doc, t, row, 6, "%s", money(a, ti + tp));
+        rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, ti));
+        rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, tp));
+        rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, ti + tp));
     }
 
     /* collateral flows per group */
@@ -817,7 +808,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", money(a, v[j]));
+                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", rt_cmd_money(a, v[j]));
             if (d->collateral_is_tape)
                 rt_tbl_set(doc, t, row, 13, "%lld", (long long)f->loans);
             tot.scheduled += f->scheduled;
@@ -835,25 +826,25 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         int64_t v[] = {tot.scheduled, tot.prepaid, tot.defaulted, tot.liquidated, tot.recoveries,
                        tot.loss,      tot.interest, tot.advanced, tot.sold};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", money(a, v[j]));
+            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", rt_cmd_money(a, v[j]));
     }
 }
 
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
     setup s;
-    int rc = setup_load(&s, prog, argc, argv, 0, describe);
+    int rc = rt_cmd_setup_load(&s, prog, argc, argv, 0, describe);
     if (rc >= 0) {
-        setup_free(&s);
+        rt_cmd_setup_free(&s);
         return rc;
     }
     pricing pr;
-    int has_pr = parse_pricing(prog, &s.o, &pr, &rc);
+    int has_pr = rt_cmd_parse_pricing(prog, &s.o, &pr, &rc);
     if (has_pr < 0) {
-        setup_free(&s);
+        rt_cmd_setup_free(&s);
         return rc;
     }
-    int32_t maxp = longest(s.d, &s.res.a);
+    int32_t maxp = rt_cmd_longest(s.d, &s.res.a);
     rt_proj *w = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
     size_t nw = (size_t)maxp + 2;
     double *w1 = malloc(nw * sizeof *w1), *w2 = malloc(nw * sizeof *w2), *w3 = malloc(nw * sizeof *w3);
@@ -916,7 +907,7 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         int eff = has_pr > 0 && rt_proj_run(wu, &au, msg, sizeof msg) && rt_proj_run(wd, &ad, msg, sizeof msg);
         project_doc(&doc, &s, rt_proj_result_get(w), rt_proj_opening(w), has_pr ? &pr : NULL,
                     eff ? rt_proj_result_get(wu) : NULL, eff ? rt_proj_result_get(wd) : NULL, w1, w2, w3);
-        rc = emit(&s, &doc);
+        rc = rt_cmd_emit(&s, &doc);
     }
     rt_proj_free(wu);
     rt_proj_free(wd);
@@ -930,304 +921,7 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     free(w2);
     free(w3);
     rt_proj_free(w);
-    setup_free(&s);
+    rt_cmd_setup_free(&s);
     return rc;
 }
 
-/* ---- grid ------------------------------------------------------------------------------------------ */
-
-typedef struct grid_job {
-    const setup *s;
-    rt_period_fn period;
-    int32_t maxp, nyears;
-    const int32_t *anniv; /* nyears dates */
-    int nscen, nthreads, tid;
-    /* per scenario: wal[nclasses], bal[nyears * nclasses], last date, error */
-    double *wal;
-    int64_t *bal;
-    int32_t *years_used;
-    char (*err)[RT_ERRMAX];
-    int *failed;
-} grid_job;
-
-static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
-{
-    const setup *s = j->s;
-    const rt_deal *d = s->d;
-    int32_t nc = d->classes.n;
-    rt_assump a = s->res.a;
-    a.prepay = s->res.pp[sc / s->res.ndf];
-    a.dflt = s->res.df[sc % s->res.ndf];
-    if (!rt_proj_run(w, &a, j->err[sc], RT_ERRMAX)) {
-        j->failed[sc] = 1;
-        return;
-    }
-    const rt_proj_result *r = rt_proj_result_get(w);
-    const rt_state *open = rt_proj_opening(w);
-    for (int32_t c = 0; c < nc; c++) {
-        int n = 0;
-        int64_t paid = 0;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            p[n] = (double)r->class_prin[(size_t)k * nc + c] / 100;
-            t[n] = (r->date[k] - open->payment_date) / 365.25;
-            paid += r->class_prin[(size_t)k * nc + c];
-            n++;
-        }
-        /* -1: no principal at all, printed "-" rather than a WAL of 0 */
-        j->wal[(size_t)sc * nc + c] = paid > 0 ? rt_wal(p, t, n) : -1;
-        int32_t k = 0;
-        int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-        for (int32_t y = 0; y < j->nyears; y++) {
-            while (k < r->nperiods && r->date[k] <= j->anniv[y])
-                bal = r->class_end[(size_t)k++ * nc + c];
-            j->bal[((size_t)sc * j->nyears + y) * nc + c] = bal;
-        }
-    }
-    int32_t used = 0;
-    for (int32_t y = 0; y < j->nyears; y++)
-        if (r->nperiods > 0 && j->anniv[y] <= r->date[r->nperiods - 1])
-            used = y + 1;
-    j->years_used[sc] = used + 1;
-}
-
-static void *grid_worker(void *arg)
-{
-    grid_job *j = arg;
-    const setup *s = j->s;
-    /* everything this thread needs, allocated before its loop */
-    rt_proj *w = rt_proj_new(s->d, j->period, s->has_state ? &s->st : NULL, s->res.a.lag, j->maxp);
-    double *t = malloc(((size_t)j->maxp + 1) * sizeof *t), *p = malloc(((size_t)j->maxp + 1) * sizeof *p);
-    for (int sc = j->tid; sc < j->nscen; sc += j->nthreads) {
-        if (!w || !t || !p) {
-            snprintf(j->err[sc], RT_ERRMAX, "out of memory");
-            j->failed[sc] = 1;
-            continue;
-        }
-        grid_one(j, w, t, p, sc);
-    }
-    free(t);
-    free(p);
-    rt_proj_free(w);
-    return NULL;
-}
-
-/* percent of the original outstanding, half-up to a whole percent; "*"
- * for a balance that rounds to 0 but is not paid off (prospectus style) */
-static void decrement_cell(char *buf, size_t n, int64_t bal, int64_t orig)
-{
-    if (orig <= 0) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    int64_t pct = (int64_t)(((rt_dec)bal * 200 + orig) / ((rt_dec)orig * 2));
-    if (pct == 0 && bal > 0)
-        snprintf(buf, n, "*");
-    else
-        snprintf(buf, n, "%lld", (long long)pct);
-}
-
-static void wal_cell(rt_doc *doc, rt_tbl *t, int row, int col, double wal)
-{
-    if (wal < 0)
-        rt_tbl_set(doc, t, row, col, "-");
-    else
-        rt_tbl_set(doc, t, row, col, "%.2f", wal);
-}
-
-static int32_t anniversary(int32_t closing, int y)
-{
-    int yy, m, dd;
-    rt_civil_from_days(closing, &yy, &m, &dd);
-    int dim = rt_days_in_month(yy + y, m);
-    return rt_days_from_civil(yy + y, m, dd > dim ? dim : dd);
-}
-
-int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
-{
-    setup s;
-    int rc = setup_load(&s, prog, argc, argv, 1, describe);
-    if (rc >= 0) {
-        setup_free(&s);
-        return rc;
-    }
-    long nthreads = sysconf(_SC_NPROCESSORS_ONLN);
-    if (s.o.threads) {
-        char *end;
-        nthreads = strtol(s.o.threads, &end, 10);
-        if (*end || nthreads < 1 || nthreads > 256) {
-            rc = rt_usage_error(prog, "--threads needs a whole number from 1 to 256, found \"%s\"", s.o.threads);
-            setup_free(&s);
-            return rc;
-        }
-    }
-    if (nthreads < 1)
-        nthreads = 1;
-    const rt_deal *d = s.d;
-    int32_t nc = d->classes.n;
-    int nscen = s.res.npp * s.res.ndf;
-    if (nscen + 1 > RT_TBL_MAXCOLS) {
-        char m[16];
-        snprintf(m, sizeof m, "%d", RT_TBL_MAXCOLS - 1);
-        rc = rt_usage_error(prog, "a grid holds at most %s scenarios (speeds times default rates)", m);
-        setup_free(&s);
-        return rc;
-    }
-    if (nthreads > nscen)
-        nthreads = nscen;
-    int32_t maxp = longest(d, &s.res.a);
-    int32_t start = s.has_state ? s.st.payment_date : d->closing;
-    int32_t nyears = maxp / 12 + 2;
-    int32_t *anniv = calloc((size_t)nyears, sizeof *anniv);
-    /* anniversaries of the closing date after the start */
-    int32_t y0 = 1;
-    while (anniversary(d->closing, y0) <= start)
-        y0++;
-    for (int32_t y = 0; anniv && y < nyears; y++)
-        anniv[y] = anniversary(d->closing, y0 + y);
-
-    grid_job base;
-    memset(&base, 0, sizeof base);
-    base.s = &s;
-    base.period = period;
-    base.maxp = maxp;
-    base.nyears = nyears;
-    base.anniv = anniv;
-    base.nscen = nscen;
-    base.nthreads = (int)nthreads;
-    base.wal = calloc((size_t)nscen * nc + 1, sizeof *base.wal);
-    base.bal = calloc((size_t)nscen * nyears * nc + 1, sizeof *base.bal);
-    base.years_used = calloc((size_t)nscen, sizeof *base.years_used);
-    base.err = calloc((size_t)nscen, sizeof *base.err);
-    base.failed = calloc((size_t)nscen, sizeof *base.failed);
-    grid_job *jobs = calloc((size_t)nthreads, sizeof *jobs);
-    pthread_t *th = calloc((size_t)nthreads, sizeof *th);
-    int *joinable = calloc((size_t)nthreads, sizeof *joinable);
-    rc = 1;
-    if (!anniv || !base.wal || !base.bal || !base.years_used || !base.err || !base.failed || !jobs || !th ||
-        !joinable) {
-        fprintf(stderr, "error: out of memory\n");
-        goto done;
-    }
-    for (long i = 0; i < nthreads; i++) {
-        jobs[i] = base;
-        jobs[i].tid = (int)i;
-        if (nthreads > 1 && pthread_create(&th[i], NULL, grid_worker, &jobs[i]) == 0)
-            joinable[i] = 1;
-        else
-            grid_worker(&jobs[i]); /* one thread wanted, or none to be had: this share runs here */
-    }
-    for (long i = 0; i < nthreads; i++)
-        if (joinable[i])
-            pthread_join(th[i], NULL);
-    for (int sc = 0; sc < nscen; sc++)
-        if (base.failed[sc]) {
-            fprintf(stderr, "error: scenario %d (%s, %s): %s\n", sc + 1, s.res.pp_label[sc / s.res.ndf],
-                    s.res.df_label[sc % s.res.ndf], base.err[sc]);
-            goto done;
-        }
-
-    {
-        rt_doc doc;
-        char title[512], ds[11], cell[64];
-        snprintf(title, sizeof title, "Scenario grid: %s", d->name);
-        rt_doc_init(&doc, title);
-        assumption_notes(&doc, &s, NULL, NULL);
-        rt_doc_note(&doc, "Start: %s; weighted average life in years (actual/365.25) from the start",
-                    rt_date_format(ds, start));
-        char (*lab)[2 * RT_SC_LABEL + 4] = calloc((size_t)nscen, sizeof *lab);
-        if (!lab) {
-            doc.oom = 1;
-        } else {
-            for (int sc = 0; sc < nscen; sc++)
-                snprintf(lab[sc], sizeof lab[sc], "%s / %s", s.res.pp_label[sc / s.res.ndf],
-                         s.res.df_label[sc % s.res.ndf]);
-            rt_tbl *t = rt_doc_table(&doc, "Weighted average life (years)");
-            rt_tbl_col(&doc, t, "Class", RT_COL_TEXT);
-            for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                rt_tbl_col(&doc, t, lab[sc], RT_COL_NUMBER);
-            for (int32_t c = 0; c < nc; c++) {
-                if ((s.klass >= 0 && c != s.klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
-                    continue;
-                int row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "%s", d->classes.v[c].name);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    wal_cell(&doc, t, row, sc + 1, base.wal[(size_t)sc * nc + c]);
-            }
-            int32_t rows = 0;
-            for (int sc = 0; sc < nscen; sc++)
-                if (base.years_used[sc] > rows)
-                    rows = base.years_used[sc];
-            if (rows > nyears)
-                rows = nyears;
-            double *xs = malloc(((size_t)rows + 1) * sizeof *xs), *ys = malloc(((size_t)rows + 1) * sizeof *ys);
-            for (int32_t c = 0; c < nc; c++) {
-                if ((s.klass >= 0 && c != s.klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
-                    continue;
-                int64_t orig = d->classes.v[c].original_cents;
-                t = rt_doc_table(&doc, "Percent of original balance outstanding: Class %s", d->classes.v[c].name);
-                rt_tbl_col(&doc, t, "Date", RT_COL_TEXT);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    rt_tbl_col(&doc, t, lab[sc], RT_COL_NUMBER);
-                int row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "Start");
-                int64_t open_bal = (int64_t)((s.has_state ? s.st.class_balance[c] : (rt_dec)orig * RT_CENT) / RT_CENT);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++) {
-                    decrement_cell(cell, sizeof cell, open_bal, orig);
-                    rt_tbl_set(&doc, t, row, sc + 1, "%s", cell);
-                }
-                int32_t last_row = 0;
-                for (int32_t y = 0; y < rows; y++) {
-                    row = rt_tbl_row(&doc, t);
-                    rt_tbl_set(&doc, t, row, 0, "%s", rt_date_format(ds, anniv[y]));
-                    int any = 0;
-                    for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++) {
-                        int64_t b = base.bal[((size_t)sc * nyears + y) * nc + c];
-                        decrement_cell(cell, sizeof cell, b, orig);
-                        rt_tbl_set(&doc, t, row, sc + 1, "%s", cell);
-                        any |= b > 0;
-                    }
-                    last_row = y;
-                    if (!any)
-                        break; /* the first row where every scenario is paid off ends the table */
-                }
-                row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "WAL (years)");
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    wal_cell(&doc, t, row, sc + 1, base.wal[(size_t)sc * nc + c]);
-                if (xs && ys && s.o.report) {
-                    char ct[200];
-                    snprintf(ct, sizeof ct, "Class %s: percent of original balance outstanding", d->classes.v[c].name);
-                    rt_chart *ch = rt_doc_chart(&doc, ct, "years from the start", "percent");
-                    for (int sc = 0; sc < nscen; sc++) {
-                        xs[0] = 0;
-                        ys[0] = orig > 0 ? 100.0 * (double)open_bal / (double)orig : 0;
-                        for (int32_t y = 0; y <= last_row; y++) {
-                            xs[y + 1] = (anniv[y] - start) / 365.25;
-                            ys[y + 1] = orig > 0 ? 100.0 * (double)base.bal[((size_t)sc * nyears + y) * nc + c] /
-                                                       (double)orig
-                                                 : 0;
-                        }
-                        rt_chart_series(&doc, ch, lab[sc], last_row + 2, xs, ys);
-                    }
-                }
-            }
-            free(xs);
-            free(ys);
-            free(lab);
-        }
-        rc = emit(&s, &doc);
-        rt_doc_free(&doc);
-    }
-done:
-    free(anniv);
-    free(base.wal);
-    free(base.bal);
-    free(base.years_used);
-    free(base.err);
-    free(base.failed);
-    free(jobs);
-    free(th);
-    free(joinable);
-    setup_free(&s);
-    return rc;
-}

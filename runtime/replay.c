@@ -380,6 +380,8 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         return rt_project_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "grid") == 0)
         return rt_grid_main(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "merge") == 0)
+        return rt_merge_main(prog, argc - 1, argv + 1, describe);
     if (strcmp(cmd, "explain") == 0)
         return rt_explain_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "replay") != 0) {

@@ -192,5 +192,7 @@ int rt_zspread(const double *cf, const double *t_years, const double *zero, int3
 /* `BIN project ...` and `BIN grid ...`; argv[0] is the command name. */
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+/* `BIN merge SHARD...`: the shards of one streamed grid into its output */
+int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
 
 #endif /* RT_PROJECT_H */

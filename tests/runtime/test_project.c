@@ -483,7 +483,8 @@ static void test_usage_errors(void **state)
         {{"project", "--settle", "2024-01-30", "--price", "x"}, "--price needs a price"},
         {{"project", "--benchmark", "4"}, "need --settle"},
         {{"project", "--threads", "2"}, "is for grid, not project"},
-        {{"grid", "--price", "100"}, "is for project, not grid"},
+        {{"grid", "--price", "100"}, "need --settle"},
+        {{"grid", "--shift", "25"}, "is for project, not grid"},
         {{"grid", "--threads", "0"}, "--threads needs a whole number"},
         {{"project", "--input", "X=1"}, "the deal has no input \"X\""},
         {{"project", "--index", "nothing"}, "index needs NAME=RATE"},
@@ -502,7 +503,7 @@ static void test_usage_errors(void **state)
         {{"project", "--settle", "2024-01-30", "--price", "100", "--pricing-dates", "late"},
          "--pricing-dates is unadjusted or rolled"},
         {{"project", "--settle", "2024-01-30", "--price", "100", "--shift", "-5"}, "--shift needs basis points"},
-        {{"grid", "--delay", "24"}, "is for project, not grid"},
+        {{"grid", "--delay", "24"}, "need --settle"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *argv[14] = {"proj-deal"};
@@ -520,7 +521,7 @@ static void test_usage_errors(void **state)
     /* a grid with more scenarios than a table holds */
     t_result r = RUN("grid", "--cpr", "0,1,2,3,4,5,6,7,8,9,10", "--cdr", "0,1,2,3,4,5");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "at most 63 scenarios");
+    assert_contains(r.err, "the prospectus tables hold at most 63");
     t_result_free(&r);
 }
 
