@@ -572,6 +572,10 @@ typedef struct gworker {
     rt_proj *w;
     rt_scen sc;
     double *cf, *t, *pp;
+    double *cum;   /* maxp + 1: the path's discount factor to the end of month m */
+    double *dfc;   /* the path's discount factor to a number of days, computed once a scenario */
+    int64_t *dfk;  /* the scenario whose factor dfc holds, per day */
+    int32_t ndays;
     agg *ag; /* per class */
     int ok;
 } gworker;
@@ -589,6 +593,9 @@ struct grun {
     int has_pr;          /* conventional pricing per scenario */
     int mc_value;        /* paths and --settle: each path valued at its rates */
     double oas;          /* the spread for those values */
+    cash_plan *plan;     /* per class shown: the calendar of its bought flows */
+    double *oasf;        /* e^(-oas t) for each number of days t from settlement */
+    int32_t ndays;
     int nc;              /* classes shown */
     int32_t *cls;        /* their indexes */
     const char **cname;
@@ -647,20 +654,39 @@ static int32_t days_of(double t)
     return (int32_t)(t * 360 + 0.5);
 }
 
-/* a path's discount factor to `days` (30/360) from settlement: its months'
- * factors, the last month's to the fraction of it (this module's own exp
- * and log: the same bits on any machine) */
-static double path_discount(const double *disc, int32_t months, int32_t days)
+/* a path's discount factor to `days` (30/360) from settlement: its whole
+ * months' factors (wk->cum, multiplied in order once a scenario), and the
+ * next month's to the fraction of it (rt_mc_exp and rt_mc_log: the same
+ * bits on any machine); each day computed once a scenario, as the classes
+ * share their payment dates */
+static double path_discount(gworker *wk, int32_t days)
 {
+    int32_t months = wk->g->maxp;
+    if (days < 0)
+        days = 0;
+    if (days < wk->ndays && wk->dfk[days] == wk->sc.k)
+        return wk->dfc[days];
     int32_t m = days / 30, frac = days % 30;
-    double d = 1;
-    for (int32_t s = 0; s < m && s < months; s++)
-        d *= disc[s];
+    double d = wk->cum[m < months ? m : months];
     if (frac > 0) {
-        double last = disc[m < months ? m : months - 1];
-        d *= rt_mc_exp(rt_mc_log(last) * frac / 30.0);
+        double next = wk->sc.disc[m < months ? m : months - 1];
+        d *= rt_mc_exp(rt_mc_log(next) * frac / 30.0);
+    }
+    if (days < wk->ndays) {
+        wk->dfc[days] = d;
+        wk->dfk[days] = wk->sc.k;
     }
     return d;
+}
+
+/* 1 when the flows are 30 days apart (t[j] = t[0] + j / 12) */
+static int even_months(const double *t, int32_t m)
+{
+    int32_t d0 = days_of(t[0]);
+    for (int32_t j = 1; j < m; j++)
+        if (days_of(t[j]) != d0 + 30 * j)
+            return 0;
+    return 1;
 }
 
 /* one scenario's figures for the classes shown */
@@ -674,6 +700,11 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
         for (int32_t gr = 0; gr < d->groups.n; gr++)
             left += r->flows[(size_t)(r->nperiods - 1) * d->groups.n + gr].end;
     int ended = r->called || (r->nperiods > 0 && left == 0);
+    if (g->mc_value && wk->sc.has_disc) {
+        wk->cum[0] = 1;
+        for (int32_t s = 0; s < g->maxp; s++)
+            wk->cum[s + 1] = wk->cum[s] * wk->sc.disc[s];
+    }
     for (int i = 0; i < g->nc; i++) {
         int32_t c = g->cls[i];
         crec *x = &rec[i];
@@ -697,25 +728,27 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
         if (!g->has_pr && !g->mc_value)
             continue;
         double b, accrued = 0;
-        int32_t m = rt_cmd_class_cash(d, r, open, c, &g->pr, wk->cf, wk->t, &b, &accrued);
+        int32_t m = rt_cmd_cash_apply(d, &g->plan[i], r, open, c, wk->cf, wk->t, &b, &accrued);
         if (m == 0)
             continue;
         if (g->has_pr) {
-            double y, price, dirty;
-            int ok = 1;
+            double y, price, dirty, t0 = wk->t[0];
+            int ok = 1, even = even_months(wk->t, m);
             if (g->pr.by_price) {
                 price = g->pr.px;
                 dirty = b * price / 100 + accrued;
-                ok = rt_yield(wk->cf, wk->t, m, dirty, 2, &y);
+                ok = even ? rt_yield_even(wk->cf, m, t0, 1.0 / 12, dirty, 2, &y) : rt_yield(wk->cf, wk->t, m, dirty, 2, &y);
             } else {
                 y = g->pr.yld;
-                dirty = rt_pv(wk->cf, wk->t, m, y, 2);
+                dirty = even ? rt_pv_even(wk->cf, m, t0, 1.0 / 12, y, 2) : rt_pv(wk->cf, wk->t, m, y, 2);
                 price = (dirty - accrued) / b * 100;
             }
             if (ok) {
                 x->m[M_YIELD] = scaled(y * 100, 4);
                 x->m[M_PRICE] = scaled(price, 4);
-                x->m[M_DUR] = scaled(rt_mod_duration(wk->cf, wk->t, m, y, 2), 4);
+                x->m[M_DUR] = scaled(even ? rt_mod_duration_even(wk->cf, m, t0, 1.0 / 12, y, 2)
+                                          : rt_mod_duration(wk->cf, wk->t, m, y, 2),
+                                     4);
             }
         }
         if (g->mc_value && wk->sc.has_disc) {
@@ -723,8 +756,8 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
             agg *a = wk->ag ? &wk->ag[i] : NULL;
             for (int32_t j = 0; j < m; j++) {
                 int32_t dd = days_of(wk->t[j]);
-                double df = path_discount(wk->sc.disc, g->maxp, dd);
-                pv += wk->cf[j] * df * rt_mc_exp(-g->oas * dd / 360.0);
+                double df = path_discount(wk, dd);
+                pv += wk->cf[j] * df * g->oasf[dd < g->ndays ? dd : g->ndays - 1];
                 if (a) {
                     double micro = wk->cf[j] * df * 1e6;
                     a->flow[j] += (__int128)(micro < 0 ? micro - 0.5 : micro + 0.5);
@@ -877,6 +910,9 @@ static void worker_free(gworker *wk, int nc)
     free(wk->cf);
     free(wk->t);
     free(wk->pp);
+    free(wk->cum);
+    free(wk->dfc);
+    free(wk->dfk);
     if (wk->ag) {
         for (int c = 0; c < nc; c++)
             agg_free(&wk->ag[c]);
@@ -894,7 +930,14 @@ static int worker_init(gworker *wk, grun *g, int with_agg)
     wk->cf = malloc(n * sizeof *wk->cf);
     wk->t = malloc(n * sizeof *wk->t);
     wk->pp = malloc(n * sizeof *wk->pp);
-    int ok = wk->w && wk->cf && wk->t && wk->pp && rt_scen_init(&wk->sc, s->d, g->maxp);
+    wk->cum = malloc(n * sizeof *wk->cum);
+    wk->ndays = 30 * (g->maxp + 2);
+    wk->dfc = malloc((size_t)wk->ndays * sizeof *wk->dfc);
+    wk->dfk = malloc((size_t)wk->ndays * sizeof *wk->dfk);
+    for (int32_t i = 0; wk->dfk && i < wk->ndays; i++)
+        wk->dfk[i] = -1;
+    int ok = wk->w && wk->cf && wk->t && wk->pp && wk->cum && wk->dfc && wk->dfk &&
+             rt_scen_init(&wk->sc, s->d, g->maxp);
     if (ok && with_agg) {
         wk->ag = calloc((size_t)g->nc + 1, sizeof *wk->ag);
         ok = wk->ag != NULL;
@@ -1486,6 +1529,31 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
             g.cname[g.nc++] = d->classes.v[c].name;
         }
 
+    if (o->settle) {
+        /* the flows a buyer gets depend on the calendar alone: planned once */
+        rt_state open;
+        if (!rt_state_init(&open, d)) {
+            fprintf(stderr, "error: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        rt_proj *w0 = rt_proj_new(d, period, s.has_state ? &s.st : NULL, 0, 1);
+        g.plan = calloc((size_t)g.nc + 1, sizeof *g.plan);
+        g.ndays = 30 * (g.maxp + 2);
+        g.oasf = malloc((size_t)g.ndays * sizeof *g.oasf);
+        int okp = w0 && g.plan && g.oasf;
+        for (int i = 0; okp && i < g.nc; i++)
+            okp = rt_cmd_cash_plan(d, rt_proj_opening(w0), g.cls[i], &g.pr, g.maxp, &g.plan[i]);
+        for (int32_t t = 0; okp && t < g.ndays; t++)
+            g.oasf[t] = rt_mc_exp(-g.oas * t / 360.0);
+        rt_proj_free(w0);
+        rt_state_free(&open);
+        if (!okp) {
+            fprintf(stderr, "error: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+    }
     if (!g.mode) {
         if (g.set.n > TABLE_MAX) {
             char num[32];
@@ -1598,6 +1666,10 @@ out:
         fclose(g.out);
     summary_free(&g.sum);
     rt_sset_close(&g.set);
+    for (int i = 0; g.plan && i < g.nc; i++)
+        rt_cmd_cash_plan_free(&g.plan[i]);
+    free(g.plan);
+    free(g.oasf);
     free(g.cls);
     free(g.cname);
     rt_cmd_setup_free(&s);

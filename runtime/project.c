@@ -408,39 +408,33 @@ int rt_cmd_read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
     return ok;
 }
 
+/* ---- a class's cash flows, bought at settlement (rt_cmd.h) ---- */
 
-
-
-/* A class's cash flows as a buyer settling on pr->settle receives them:
- * cf[m] at t[m] years (30/360 from settlement), the balance bought (cents)
- * and the interest accrued to settlement (dollars). With a payment delay d
- * the interest paid on a date accrues over the calendar month ending d + 1
- * days before its nominal date (the record-date convention: 24 days pays on
- * the 25th for the month before): the buyer gets the payments of the
- * accrual months from the settlement month on, and accrued interest runs
- * from the first of the settlement month. Without one, interest accrues
- * from one distribution to the next: the buyer gets the payments after
- * settlement, and accrued interest runs from the last distribution on or
- * before it (or the start). Accrued interest is the balance times the
- * coupon of the first period bought, times the accrual days on the class's
- * day count over 360. Returns the number of flows; 0 when nothing is left
- * to buy. */
-int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
-                          const pricing *pr, double *cf, double *t, double *bal_out, double *accrued)
+void rt_cmd_cash_plan_free(cash_plan *pl)
 {
-    int32_t nc = d->classes.n;
+    free(pl->days);
+    pl->days = NULL;
+}
+
+int rt_cmd_cash_plan(const rt_deal *d, const rt_state *open, int32_t c, const pricing *pr, int32_t nperiods,
+                     cash_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
     const rt_class_info *ci = &d->classes.v[c];
     int delay = pr->delay >= 0 ? pr->delay : ci->delay;
     int first_of_month = pr->accrual == ACCRUE_FIRST_OF_MONTH || (pr->accrual == ACCRUE_AUTO && delay > 0);
     int sy, sm, sd;
     rt_civil_from_days(pr->settle, &sy, &sm, &sd);
-    int32_t month_start = rt_days_from_civil(sy, sm, 1);
-    int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
+    pl->days = calloc((size_t)nperiods + 1, sizeof *pl->days);
+    if (!pl->days)
+        return 0;
+    pl->n = nperiods;
+    pl->k0 = nperiods;
     int32_t last = open->payment_date;
-    rt_dec coupon = 0;
-    int32_t m = 0, got = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        int32_t nominal = rt_nominal_payment_date(d->first_payment, d->payment_day, r->first_dist + k);
+    for (int32_t k = 0; k < nperiods; k++) {
+        int32_t n = open->distribution_number + 1 + k;
+        int32_t nominal = rt_nominal_payment_date(d->first_payment, d->payment_day, n);
+        int32_t date = rt_payment_date(d, n);
         int bought;
         if (first_of_month) {
             /* the accrual month of this payment: the month of its nominal
@@ -449,29 +443,56 @@ int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_st
             rt_civil_from_days(nominal - delay - 1, &ay, &am, &ad);
             bought = ay * 12 + am >= sy * 12 + sm;
         } else {
-            bought = r->date[k] > pr->settle;
+            bought = date > pr->settle;
         }
         if (!bought) {
-            bal = r->class_end[(size_t)k * nc + c];
-            last = r->date[k];
+            last = date;
             continue;
         }
-        if (!got) {
-            coupon = r->class_coupon[(size_t)k * nc + c];
-            got = 1;
-        }
-        int32_t when = pr->rolled ? r->date[k] : nominal;
-        int32_t days = rt_days_30_360(pr->settle, when);
+        if (pl->k0 == nperiods)
+            pl->k0 = k;
+        int32_t days = rt_days_30_360(pr->settle, pr->rolled ? date : nominal);
+        pl->days[k] = days > 0 ? days : 0;
+    }
+    int32_t from = first_of_month ? rt_days_from_civil(sy, sm, 1) : last;
+    pl->accrual_days = ci->daycount == RT_DC_ACT_360 ? pr->settle - from : rt_days_30_360(from, pr->settle);
+    if (pl->accrual_days < 0)
+        pl->accrual_days = 0;
+    return 1;
+}
+
+int32_t rt_cmd_cash_apply(const rt_deal *d, const cash_plan *pl, const rt_proj_result *r, const rt_state *open,
+                          int32_t c, double *cf, double *t, double *bal_out, double *accrued)
+{
+    int32_t nc = d->classes.n, k0 = pl->k0, end = r->nperiods < pl->n ? r->nperiods : pl->n;
+    int64_t bal = k0 == 0 ? (int64_t)(open->class_balance[c] / RT_CENT)
+                          : r->class_end[(size_t)((k0 <= r->nperiods ? k0 : r->nperiods) - 1) * nc + c];
+    *bal_out = (double)bal / 100;
+    *accrued = 0;
+    int32_t m = 0;
+    for (int32_t k = k0; k < end; k++) {
         cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
-        t[m] = (days > 0 ? days : 0) / 360.0;
+        t[m] = pl->days[k] / 360.0;
         m++;
     }
-    *bal_out = (double)bal / 100;
     if (bal <= 0 || m == 0)
         return 0;
-    int32_t from = first_of_month ? month_start : last;
-    int32_t days = ci->daycount == RT_DC_ACT_360 ? pr->settle - from : rt_days_30_360(from, pr->settle);
-    *accrued = days > 0 ? (double)bal / 100 * ((double)coupon / (double)RT_SCALE) * days / 360.0 : 0;
+    rt_dec coupon = r->class_coupon[(size_t)k0 * nc + c];
+    *accrued = (double)bal / 100 * ((double)coupon / (double)RT_SCALE) * pl->accrual_days / 360.0;
+    return m;
+}
+
+int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
+                          const pricing *pr, double *cf, double *t, double *bal_out, double *accrued)
+{
+    cash_plan pl;
+    if (!rt_cmd_cash_plan(d, open, c, pr, r->nperiods, &pl)) {
+        *bal_out = 0;
+        *accrued = 0;
+        return 0;
+    }
+    int32_t m = rt_cmd_cash_apply(d, &pl, r, open, c, cf, t, bal_out, accrued);
+    rt_cmd_cash_plan_free(&pl);
     return m;
 }
 

@@ -75,8 +75,35 @@ double rt_cmd_bench_at(const curve_pt *c, int n, double t);
 int rt_cmd_read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e);
 /* 0: no --settle; 1: pricing in pr; -1: a usage error, *rc its status */
 int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *rc);
+/* A class's cash flows as a buyer settling on pr->settle receives them:
+ * cf[m] at t[m] years (30/360 from settlement), the balance bought and the
+ * interest accrued to settlement, both in dollars. With a payment delay d
+ * the interest paid on a date accrues over the calendar month ending d + 1
+ * days before its nominal date (the record-date convention: 24 days pays
+ * on the 25th for the month before): the buyer gets the payments of the
+ * accrual months from the settlement month on, and accrued interest runs
+ * from the first of that month. Without one, interest accrues from one
+ * distribution to the next: the buyer gets the payments after settlement,
+ * and accrued interest runs from the last distribution on or before it (or
+ * the start). Accrued interest is the balance times the coupon of the
+ * first period bought, times the accrual days on the class's day count
+ * over 360. Returns the number of flows; 0 when nothing is left to buy. */
 int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
                           const pricing *pr, double *cf, double *t, double *bal_out, double *accrued);
+/* The same in two steps: what depends only on the calendar (which periods
+ * are bought, their dates, the accrual days), planned once for a run of
+ * scenarios from one opening; then each scenario's figures. */
+typedef struct cash_plan {
+    int32_t k0;           /* the first period bought (n: none) */
+    int32_t n;            /* periods planned */
+    int32_t *days;        /* days[k], k >= k0: 30/360 days from settlement to period k's flow (>= 0) */
+    int32_t accrual_days; /* from the accrual start to settlement, on the class's day count */
+} cash_plan;
+int rt_cmd_cash_plan(const rt_deal *d, const rt_state *open, int32_t c, const pricing *pr, int32_t nperiods,
+                     cash_plan *pl);
+void rt_cmd_cash_plan_free(cash_plan *pl);
+int32_t rt_cmd_cash_apply(const rt_deal *d, const cash_plan *pl, const rt_proj_result *r, const rt_state *open,
+                          int32_t c, double *cf, double *t, double *bal_out, double *accrued);
 void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
                         double *cf, double *t, double *pp);

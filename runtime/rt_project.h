@@ -187,6 +187,14 @@ double rt_pv_spread(const double *cf, const double *t_years, const double *zero,
 int rt_zspread(const double *cf, const double *t_years, const double *zero, int32_t n, double pv, int freq,
                double *z);
 
+/* The same for flows evenly spaced, t_j = t0 + j step (monthly flows on one
+ * day of the month: step = 1/12 on 30/360), by Horner's rule in
+ * (1 + y/freq)^(-freq step): O(n) multiplications and two pow calls an
+ * evaluation. */
+double rt_pv_even(const double *cf, int32_t n, double t0, double step, double y, int freq);
+int rt_yield_even(const double *cf, int32_t n, double t0, double step, double pv, int freq, double *y);
+double rt_mod_duration_even(const double *cf, int32_t n, double t0, double step, double y, int freq);
+
 /* ---- commands (project.c) ------------------------------------------------------------ */
 
 /* `BIN project ...` and `BIN grid ...`; argv[0] is the command name. */
