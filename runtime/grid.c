@@ -1280,7 +1280,8 @@ static uint64_t fnv_file(uint64_t h, const char *path)
  * run carry the same identity; merge refuses to mix runs. */
 static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t n)
 {
-    static const char *const skip[] = {"--shard", "--output", "--summary", "--report", "--threads", "--format", NULL};
+    static const char *const skip[] = {"--shard", "--output", "--summary", "--report", "--threads", "--format", "--plan",
+                                       NULL};
     uint64_t h = fnv(1469598103934665603ull, "dealc grid 1", 12);
     h = fnv(h, s->d->name, strlen(s->d->name) + 1);
     for (int i = 1; i < argc; i++) {
@@ -1289,7 +1290,7 @@ static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t 
             size_t l = strlen(skip[k]);
             if (strncmp(argv[i], skip[k], l) == 0 && (argv[i][l] == '\0' || argv[i][l] == '=')) {
                 skipped = 1;
-                if (argv[i][l] == '\0')
+                if (argv[i][l] == '\0' && strcmp(skip[k], "--plan") != 0)
                     i++;
                 break;
             }
@@ -1511,6 +1512,14 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     if (g.shard_n) {
         g.lo = g.set.n * (g.shard_k - 1) / g.shard_n;
         g.hi = g.set.n * g.shard_k / g.shard_n;
+    }
+    if (o->plan) {
+        /* what a run would be, checked and not run (BIN submit asks) */
+        char rid[17];
+        run_id(rid, &s, argc, argv, g.set.n);
+        printf("scenarios %lld\nrun %s\n", (long long)g.set.n, rid);
+        rc = fflush(stdout) == 0 ? 0 : 1;
+        goto out;
     }
     if (nthreads > g.hi - g.lo)
         nthreads = g.hi - g.lo > 0 ? g.hi - g.lo : 1;

@@ -66,6 +66,12 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
         key[kl] = '\0';
         rt_sc_origin flag = {NULL, 0, 0};
         rt_sc_err e;
+        if (grid && strcmp(key, "plan") == 0) {
+            if (eq)
+                return rt_usage_error(prog, "option --%s takes no value", key);
+            o->plan = "yes";
+            continue;
+        }
         if (strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0) {
             if (eq)
                 return rt_usage_error(prog, "option --%s takes no value", key);

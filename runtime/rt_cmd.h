@@ -14,7 +14,7 @@ typedef struct cmd_opts {
     const char *state, *scenario, *format, *klass, *settle, *price, *yield, *curve, *benchmark, *report,
         *output, *threads, *tape, *delay, *accrual_start, *pricing_dates, *shift;
     /* grid: scenario sets, Monte Carlo, streaming, shards */
-    const char *scenarios, *paths, *seed, *hull_white, *rate_curve, *index_paths, *stream, *summary, *shard, *oas;
+    const char *scenarios, *paths, *seed, *hull_white, *rate_curve, *index_paths, *stream, *summary, *shard, *oas, *plan;
 } cmd_opts;
 
 typedef struct setup {

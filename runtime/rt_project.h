@@ -202,5 +202,7 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 /* `BIN merge SHARD...`: the shards of one streamed grid into its output */
 int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
+/* `BIN submit ... -- GRID-OPTIONS`: the shards and their merge as Slurm jobs */
+int rt_submit_main(const char *prog, int argc, char **argv);
 
 #endif /* RT_PROJECT_H */

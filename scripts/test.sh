@@ -15,3 +15,6 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 # the fuzzers, a minute each (clang-19; docs/reliability.md has the long run)
 bash scripts/fuzz.sh 60
+# a grid's shards through a real single-node Slurm cluster, merged, against
+# the same grid run here (docs/scale.md)
+bash scripts/slurm-test.sh build

@@ -429,6 +429,79 @@ static void ramp_2003_rs2_a_i_3_yield_at_par_with_delay(void **state)
     assert_true(yields[1] - yields[0] >= 0.05 && yields[1] - yields[0] <= 0.10);
 }
 
+/* ---- submit: the Slurm jobs, without Slurm. A stand-in sbatch records its
+ * arguments and answers job ids; the array script is then run as Slurm
+ * would run it (once per task, SLURM_ARRAY_TASK_ID set, in the submit's
+ * working directory) and the merge script after it: the result must be the
+ * grid's own output on this machine, byte for byte. (scripts/slurm-test.sh
+ * does the same through a real single-node cluster.) */
+static void submit_writes_jobs_that_merge_to_the_grid(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2003-he2");
+    char bin[600], fake[600], log[600], dir[600], rows[600], local[600], merged[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(fake, sizeof fake, "%s", wpath("fake-sbatch"));
+    snprintf(log, sizeof log, "%s", wpath("sbatch.log"));
+    snprintf(dir, sizeof dir, "%s", wpath("jobs"));
+    snprintf(rows, sizeof rows, "%s", wpath("rows.csv"));
+    snprintf(local, sizeof local, "%s", wpath("local.csv"));
+    snprintf(merged, sizeof merged, "%s", wpath("merged.csv"));
+    FILE *f = fopen(fake, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\necho \"$@\" >> '%s'\nn=$(wc -l < '%s')\necho \"$((100 + n));cluster\"\n", log, log);
+    fclose(f);
+    chmod(fake, 0755);
+    f = fopen(rows, "w");
+    fputs("name,cpr,cdr\n", f);
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "r%d,%d,%d\n", i + 1, 5 + i, i % 4);
+    fclose(f);
+    char *grid[] = { bin, "grid", "--scenarios", rows, "--index", "One-Month LIBOR=1.1%", "--input",
+                     "Weighted Average Net Loan Rate=7.7745%", "--stream", "csv", "--output", local, NULL };
+    assert_int_equal(run(grid, wpath("g.out"), wpath("g.err")), 0);
+    setenv("DEALC_SBATCH", fake, 1);
+    char *sub[] = { bin, "submit", "--shards", "3", "--dir", dir, "--", "--scenarios", rows, "--index",
+                    "One-Month LIBOR=1.1%", "--input", "Weighted Average Net Loan Rate=7.7745%", "--stream", "csv",
+                    "--output", merged, NULL };
+    int st = run(sub, wpath("s.out"), wpath("s.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("s.err")));
+    assert_int_equal(st, 0);
+    char *so = slurp(wpath("s.out"));
+    assert_non_null(strstr(so, "scenarios 30\nrun "));
+    assert_non_null(strstr(so, "shards 101\nmerge 102\n"));
+    free(so);
+    char *sl = slurp(log);
+    assert_non_null(strstr(sl, "--parsable "));
+    assert_non_null(strstr(sl, "--dependency=afterok:101 --kill-on-invalid-dep=yes "));
+    free(sl);
+    /* Slurm's part, by hand */
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "for k in 1 2 3; do SLURM_ARRAY_TASK_ID=$k sh '%s/grid.sbatch' || exit 1; done; sh '%s/merge.sbatch'", dir, dir);
+    char *sh[] = { "/bin/sh", "-c", cmd, NULL };
+    st = run(sh, wpath("jobs.out"), wpath("jobs.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("jobs.err")));
+    assert_int_equal(st, 0);
+    char *a = slurp(local), *b = slurp(merged);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* a bad grid is refused before anything is written or submitted */
+    char dir2[600];
+    snprintf(dir2, sizeof dir2, "%s", wpath("jobs2"));
+    char *bad[] = { bin, "submit", "--shards", "3", "--dir", dir2, "--", "--cpr", "x", "--stream", "csv", "--output",
+                    merged, NULL };
+    assert_int_equal(run(bad, wpath("b.out"), wpath("b.err")), 2);
+    struct stat sb;
+    assert_true(stat(dir2, &sb) != 0);
+    char *nostream[] = { bin, "submit", "--shards", "3", "--dir", dir2, "--", "--cpr", "5", NULL };
+    assert_int_equal(run(nostream, wpath("b.out"), wpath("b.err")), 2);
+    char *err = slurp(wpath("b.err"));
+    assert_non_null(strstr(err, "--stream csv|jsonl and --output FILE"));
+    free(err);
+    unsetenv("DEALC_SBATCH");
+}
+
 /* Projection from a replayed statement: GMACM 2003-HE2 from its closing
  * state of 2004-02-25 runs to the end with every period's invariants
  * (conservation to the cent) checked by the deal binary itself. */
@@ -679,6 +752,7 @@ int main(void)
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_yield_at_par_with_delay),
         cmocka_unit_test(gmacm_projects_from_its_latest_statement),
+        cmocka_unit_test(submit_writes_jobs_that_merge_to_the_grid),
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
         cmocka_unit_test(ramp_2002_rs1_amendment_impact),
         cmocka_unit_test(explain_a_figure),
