@@ -764,24 +764,46 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         }
     }
 
-    /* a chart of the class balances */
+    /* The chart and each class's table end where there is nothing left to
+     * show: the chart at the period the last principal class shown is
+     * paid off, a class's table at the last period that paid it anything
+     * or left it a balance (its Total still counts every period). */
+    int32_t chart_end = 0;
+    for (int32_t c = 0; c < nc; c++) {
+        if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
+            continue;
+        for (int32_t k = 0; k < r->nperiods; k++)
+            if (r->class_end[(size_t)k * nc + c] > 0 || r->class_prin[(size_t)k * nc + c] > 0)
+                chart_end = k + 1 > chart_end ? k + 1 : chart_end;
+    }
+    if (chart_end < r->nperiods && chart_end > 0)
+        rt_doc_note(doc, "The class balances chart ends at period %d, when the last class shown is paid off",
+                    (int)(r->first_dist + chart_end - 1));
     rt_chart *ch = rt_doc_chart(doc, "Class balances", "period", "balance");
     for (int32_t c = 0; c < nc; c++) {
         if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
             continue;
-        w1[0] = 0;
+        w1[0] = open->distribution_number;
         w2[0] = (double)(open->class_balance[c] / RT_CENT) / 100;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            w1[k + 1] = k + 1;
+        for (int32_t k = 0; k < chart_end; k++) {
+            w1[k + 1] = r->first_dist + k;
             w2[k + 1] = (double)r->class_end[(size_t)k * nc + c] / 100;
         }
-        rt_chart_series(doc, ch, d->classes.v[c].name, r->nperiods + 1, w1, w2);
+        rt_chart_series(doc, ch, d->classes.v[c].name, chart_end + 1, w1, w2);
     }
 
     /* per class cash flows */
     for (int32_t c = 0; c < nc; c++) {
         if (s->klass >= 0 && c != s->klass)
             continue;
+        int32_t last = 0; /* periods shown */
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            size_t x = (size_t)k * nc + c;
+            if (r->class_end[x] > 0 || r->class_int[x] > 0 || r->class_prin[x] > 0)
+                last = k + 1;
+        }
+        if (last < r->nperiods)
+            last++; /* the period after, with its balance of 0 */
         t = rt_doc_table(doc, "Class %s", d->classes.v[c].name);
         rt_tbl_col(doc, t, "Period", RT_COL_TEXT);
         rt_tbl_col(doc, t, "Date", RT_COL_TEXT);
@@ -797,6 +819,10 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         int64_t ti = 0, tp = 0;
         for (int32_t k = 0; k < r->nperiods; k++) {
             size_t x = (size_t)k * nc + c;
+            ti += r->class_int[x];
+            tp += r->class_prin[x];
+            if (k >= last)
+                continue;
             row = rt_tbl_row(doc, t);
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
@@ -805,8 +831,6 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
             rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, r->class_int[x] + r->class_prin[x]));
-            ti += r->class_int[x];
-            tp += r->class_prin[x];
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");

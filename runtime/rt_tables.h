@@ -32,6 +32,7 @@ typedef struct rt_chart {
     char *title, *xlabel, *ylabel;
     int nseries;
     rt_series *s;
+    int after; /* the number of tables before it: the HTML page shows it after them */
 } rt_chart;
 
 typedef struct rt_doc {
