@@ -447,6 +447,7 @@ static void submit_writes_jobs_that_merge_to_the_grid(void **state)
     snprintf(rows, sizeof rows, "%s", wpath("rows.csv"));
     snprintf(local, sizeof local, "%s", wpath("local.csv"));
     snprintf(merged, sizeof merged, "%s", wpath("merged.csv"));
+    unlink(log); /* job ids count from 101 */
     FILE *f = fopen(fake, "w");
     assert_non_null(f);
     fprintf(f, "#!/bin/sh\necho \"$@\" >> '%s'\nn=$(wc -l < '%s')\necho \"$((100 + n));cluster\"\n", log, log);
