@@ -2054,6 +2054,10 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
                 good = good && cls && sc - 1 == expect;
                 expect++;
                 if (good && sc == 1) {
+                    /* the first scenario names the classes */
+                    free(sum.cname);
+                    free(sum.h);
+                    free(rec);
                     sum.cname = calloc((size_t)cls->n + 1, sizeof *sum.cname);
                     sum.h = calloc((size_t)cls->n + 1, sizeof *sum.h);
                     rec = calloc((size_t)cls->n + 1, sizeof *rec);

@@ -21,6 +21,20 @@
 
 #include "proj_deal.h"
 
+/* AddressSanitizer keeps freed memory in quarantine, so a sanitized run's
+ * resident size grows with what it allocated, bounded or not: the memory
+ * bound is checked in the normal build only */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 #define RUN(...) t_run(proj_describe, proj_period, (const char *const[]){"proj-deal", __VA_ARGS__, NULL})
 
 static int setup(void **state)
@@ -74,8 +88,10 @@ static void test_ten_thousand(void **state)
                        t_path("s10k.csv"), "--summary", t_path("s10k.txt"));
     assert_int_equal(big.status, 0);
     long rss_big = children_maxrss_kb();
-    print_message("peak resident size: %ld kB with 1,000 scenarios, %ld kB with 10,000\n", rss_small, rss_big);
-    assert_true(rss_big - rss_small < 3 * 1024);
+    print_message("peak resident size: %ld kB with 1,000 scenarios, %ld kB with 10,000%s\n", rss_small, rss_big,
+                  SANITIZED ? " (sanitized: not compared)" : "");
+    if (!SANITIZED)
+        assert_true(rss_big - rss_small < 3 * 1024);
     char *two = t_slurp(t_path("s10k.csv"));
     assert_non_null(two);
     assert_int_equal(count_lines(two), 1 + 20000);
@@ -254,9 +270,9 @@ static void test_scenarios_file(void **state)
 static void shard_files(const char *fmt, int n, const char *prefix, char names[][64])
 {
     for (int k = 1; k <= n; k++) {
-        char spec[16];
+        char spec[32];
         snprintf(spec, sizeof spec, "%d/%d", k, n);
-        snprintf(names[k - 1], 64, "%s%d", prefix, k);
+        snprintf(names[k - 1], 64, "%.20s%d", prefix, k);
         t_result r = RUN("grid", "--scenarios", t_path("r1k.csv"), "--stream", fmt, "--shard", spec, "--output",
                          t_path(names[k - 1]), "--threads", k % 2 ? "1" : "2");
         assert_int_equal(r.status, 0);
@@ -285,7 +301,8 @@ static void test_shards_merge(void **state)
         /* in any order on the command line */
         t_result m = RUN("merge", t_path(names[3]), t_path(names[1]), t_path(names[0]), t_path(names[2]), "--summary",
                          t_path("merged-sum.json"), "--format", "json", "--report", t_path("merged.html"));
-        assert_int_equal(m.status, 0);
+        if (m.status != 0)
+            fail_msg("merge: %s", m.err);
         assert_string_equal(m.out, whole.out);
         char *a = t_slurp(t_path("whole-sum.json")), *b = t_slurp(t_path("merged-sum.json"));
         assert_string_equal(a, b);
@@ -429,7 +446,7 @@ static void test_monte_carlo(void **state)
     /* shards 1/3..3/3 merged */
     char names[3][64];
     for (int k = 1; k <= 3; k++) {
-        char spec[8];
+        char spec[32];
         snprintf(spec, sizeof spec, "%d/3", k);
         snprintf(names[k - 1], 64, "mc%d", k);
         const char *sh[40] = {"proj-deal"};
