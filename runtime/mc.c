@@ -312,13 +312,11 @@ static int parse_path(rt_pathfile *pf, rt_dec *rate, int32_t months, int32_t *go
                 return 0;
             }
         }
-        /* months past the projection are read, checked and not kept */
-        for (long i = 0; i < times; i++) {
-            if (rate && n < months)
-                rate[n] = v;
-            if (n < INT32_MAX)
-                n++;
-        }
+        /* months past the projection are read, checked and not kept (a
+         * repeat runs only as far as the months it fills) */
+        for (long i = 0; rate && i < times && n + i < months; i++)
+            rate[n + i] = v;
+        n = times > INT32_MAX - n ? INT32_MAX : n + (int32_t)times;
         last = v;
     }
     if (rate)

@@ -180,6 +180,14 @@ static void test_pathfile(void **state)
     assert_true(r[0] == 15000000000LL && r[1] == 16000000000LL);
     rt_pathfile_close(&pf);
 
+    /* a repeat past the projection is counted, not walked (the fuzzer
+     * found one of a billion) */
+    t_write("long.txt", "3.1\n2*999999999\n");
+    assert_true(rt_pathfile_open(&pf, t_path("long.txt"), &e));
+    assert_true(rt_pathfile_read(&pf, 1, r, 5, &e));
+    assert_true(r[0] == 20000000000LL && r[4] == 20000000000LL);
+    rt_pathfile_close(&pf);
+
     t_write("bad1.txt", "1 2\n3 x4\n");
     assert_false(rt_pathfile_open(&pf, t_path("bad1.txt"), &e));
     assert_int_equal(e.line, 2);
