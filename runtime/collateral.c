@@ -484,7 +484,10 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
     p->ahead_n = 0;
     p->started = 0;
     p->horizon = a->periods > 0 && a->periods < p->max_periods ? a->periods : p->max_periods;
-    memset(p->pipe, 0, (size_t)p->nblocks * (size_t)(p->max_lag + 1) * LANES * sizeof *p->pipe);
+    /* the ring rows this scenario's lag uses, block by block */
+    for (int32_t b = 0; b < p->nblocks; b++)
+        memset(&p->pipe[(size_t)b * (size_t)(p->max_lag + 1) * LANES], 0,
+               (size_t)(p->lag + 1) * LANES * sizeof *p->pipe);
     /* empty slots: padding stays empty (no balance, nothing pending) */
     memset(p->perf, 0, (size_t)p->cap * sizeof *p->perf);
     memset(p->pipe_sum, 0, (size_t)p->cap * sizeof *p->pipe_sum);

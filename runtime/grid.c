@@ -925,7 +925,7 @@ static int worker_init(gworker *wk, grun *g, int with_agg)
     memset(wk, 0, sizeof *wk);
     wk->g = g;
     const setup *s = g->s;
-    wk->w = rt_proj_new(s->d, g->period, s->has_state ? &s->st : NULL, RT_SC_MAXLAG, g->maxp);
+    wk->w = rt_proj_new(s->d, g->period, s->has_state ? &s->st : NULL, g->set.max_lag, g->maxp);
     size_t n = (size_t)g->maxp + 2;
     wk->cf = malloc(n * sizeof *wk->cf);
     wk->t = malloc(n * sizeof *wk->t);

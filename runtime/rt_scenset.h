@@ -42,6 +42,7 @@ typedef struct rt_sset {
     const rt_deal *d;
     rt_sset_cfg cfg;
     int64_t nbase, npaths, n;
+    int32_t max_lag;         /* the longest recovery lag of any scenario */
     int32_t path_input;
     char path_standin[300];  /* "NAME=0": the paths' input, given for rows that do not */
     /* the scenarios file */

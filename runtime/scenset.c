@@ -337,6 +337,8 @@ int rt_sset_open(rt_sset *s, const rt_deal *d, const rt_sset_cfg *cfg, rt_sc_err
                 ok = 0;
                 break;
             }
+            if (sc.a.lag > s->max_lag)
+                s->max_lag = sc.a.lag;
         }
         rt_scen_free(&sc);
         if (!ok)
@@ -347,6 +349,7 @@ int rt_sset_open(rt_sset *s, const rt_deal *d, const rt_sset_cfg *cfg, rt_sc_err
             return 0;
     } else {
         s->nbase = (int64_t)cfg->lists->npp * cfg->lists->ndf;
+        s->max_lag = cfg->lists->a.lag;
     }
     if (s->nbase > INT64_MAX / s->npaths || s->nbase * s->npaths > ((int64_t)1 << 40))
         return rt_sc_fail(e, &none, "more than 2^40 scenarios");
