@@ -11,6 +11,7 @@
  */
 #include "support.h"
 
+#include <pty.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,6 +583,50 @@ static void test_interrupt(void **state)
     unlink(part);
 }
 
+/* On a terminal the progress line is kept on standard error (done/total,
+ * the rate, the time left), rewritten in place; not written otherwise
+ * (test_ten_thousand checks stderr is empty then). */
+static void test_progress_on_a_terminal(void **state)
+{
+    (void)state;
+    write_rows("r3k.csv", 3000);
+    int master, slave;
+    assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(master);
+        dup2(slave, 2);
+        const char *argv[] = {"proj-deal", "grid", "--scenarios", t_path("r3k.csv"), "--stream", "csv", "--output",
+                              t_path("p.csv"), NULL};
+        char *av[12];
+        int n = 0;
+        for (; argv[n]; n++)
+            av[n] = strdup(argv[n]);
+        av[n] = NULL;
+        exit(rt_main(n, av, proj_describe, proj_period));
+    }
+    close(slave);
+    char buf[65536];
+    size_t got = 0;
+    for (;;) {
+        ssize_t r = read(master, buf + got, sizeof buf - 1 - got);
+        if (r <= 0)
+            break; /* EIO once the child has closed the terminal */
+        got += (size_t)r;
+        if (got >= sizeof buf - 1)
+            break;
+    }
+    buf[got] = '\0';
+    int st = 0;
+    waitpid(pid, &st, 0);
+    close(master);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_contains(buf, "\r3000/3000 scenarios, ");
+    assert_contains(buf, " a second, 0:00 left");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +638,7 @@ int main(void)
         cmocka_unit_test_setup(test_monte_carlo, setup),
         cmocka_unit_test_setup(test_index_paths_file, setup),
         cmocka_unit_test_setup(test_interrupt, setup),
+        cmocka_unit_test_setup(test_progress_on_a_terminal, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
