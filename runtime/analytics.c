@@ -161,7 +161,20 @@ int rt_yield_even(const double *cf, int32_t n, double t0, double step, double pv
     double lo = -0.99 * freq, hi = 10.0;
     if (!(rt_pv_even(cf, n, t0, step, lo, freq) - pv >= 0 && rt_pv_even(cf, n, t0, step, hi, freq) - pv <= 0))
         return 0;
+    /* start where a single flow of all the cash at the flows' mean time
+     * would yield: a few Newton steps from there (a function of the flows
+     * alone, so every thread and shard starts alike) */
+    double sum = 0, tsum = 0;
+    for (int32_t j = 0; j < n; j++) {
+        sum += cf[j];
+        tsum += cf[j] * (t0 + j * step);
+    }
     double x = 0.05;
+    if (sum > 0 && pv > 0 && tsum > 0) {
+        double tm = tsum / sum, g = pow(sum / pv, 1.0 / (freq * tm));
+        if (g > 0 && freq * (g - 1) > lo && freq * (g - 1) < hi)
+            x = freq * (g - 1);
+    }
     for (int it = 0; it < 200; it++) {
         double f, dd;
         pv_even(cf, n, t0, step, x, freq, &f, &dd);

@@ -759,8 +759,9 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
                 double df = path_discount(wk, dd);
                 pv += wk->cf[j] * df * g->oasf[dd < g->ndays ? dd : g->ndays - 1];
                 if (a) {
+                    /* micro-dollars: a flow's below 2^63 (9 trillion dollars) */
                     double micro = wk->cf[j] * df * 1e6;
-                    a->flow[j] += (__int128)(micro < 0 ? micro - 0.5 : micro + 0.5);
+                    a->flow[j] += (int64_t)(micro < 0 ? micro - 0.5 : micro + 0.5);
                     if (a->days[j] < 0)
                         a->days[j] = dd;
                     else if (a->days[j] != dd)
@@ -770,8 +771,8 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
             if (a) {
                 if (m > a->nflows)
                     a->nflows = m;
-                a->balance += (__int128)(b * 100 + 0.5);
-                a->accrued += (__int128)(accrued * 1e6 + 0.5);
+                a->balance += (int64_t)(b * 100 + 0.5);
+                a->accrued += (int64_t)(accrued * 1e6 + 0.5);
             }
             x->m[M_VALUE] = scaled((pv - accrued) / b * 100, 4);
         }
