@@ -1,5 +1,5 @@
 /*
- * The GMACM 2003-HE2 waterfall (agreements/gmacm-2003-he2.deal) written by
+ * The GMACM 2003-HE2 waterfall (bench/gmacm-2003-he2.deal) written by
  * hand in plain C against the same slot layout and runtime helpers, as the
  * yardstick for the compiled deal's speed: written as a careful programmer
  * would, rounding only what can have fractions of a cent. It must compute exactly what the

@@ -66,6 +66,38 @@ static const char *nearest_define(ast_deal *d, const char *name)
     return bestd <= (len < 6 ? 2 : (int)len / 3) ? best : NULL;
 }
 
+static ast_section *find_section(ast_deal *d, const char *label)
+{
+    for (int i = 0; i < d->sections.n; i++) {
+        ast_section *s = d->sections.v[i];
+        if (s->label == label) return s;
+    }
+    return NULL;
+}
+
+static const char *nearest_section(ast_deal *d, const char *label)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    for (int i = 0; i < d->sections.n; i++) {
+        const ast_section *s = d->sections.v[i];
+        int dd = lex_edit_distance(label, s->label);
+        if (dd < bestd) { bestd = dd; best = s->label; }
+    }
+    return bestd <= 3 ? best : NULL;
+}
+
+static ast_version *version_new(arena *a, ast_expr *e, const char *text, const char *by, const char *recon, int eff)
+{
+    ast_version *v = arena_alloc(a, sizeof *v);
+    v->expr = e;
+    v->text = text;
+    v->amended_by = by;
+    v->reconstructed = recon;
+    v->effective = eff;
+    return v;
+}
+
 static void insert_at(arena *a, ptrvec *v, int pos, void *item)
 {
     ptrvec_push(a, v, NULL);
@@ -128,6 +160,7 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
             ast_amend_op *op = am->ops.v[k];
             const char *key = op->kind == AM_INSERT_CLAUSE
                 ? arena_printf(B->arena, "%s+%s", op->target, op->clause ? op->clause->label : "")
+                : op->kind == AM_REPLACE_SECTION ? arena_printf(B->arena, "section %s", op->target)
                 : op->target;
             for (int t = 0; t < ntouched; t++) {
                 if (strcmp(touched[t].target, key) != 0) continue;
@@ -168,6 +201,15 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
                 if (as_of >= 0) {
                     x->expr = op->expr;
                 } else {
+                    /* each version with its own formula and words, for
+                     * explain (the formula in force, as written) */
+                    if (!x->versions.n)
+                        ptrvec_push(B->arena, &x->versions,
+                                    version_new(B->arena, x->expr, x->text, x->amended_by, x->reconstructed,
+                                                x->amended_by ? x->effective : 0));
+                    ptrvec_push(B->arena, &x->versions,
+                                version_new(B->arena, op->expr, op->text ? op->text : x->text, am->title, NULL,
+                                            am->effective));
                     /* on or after the effective date, the new formula */
                     src_loc at = op->expr->loc;
                     ast_expr *when = ast_binary(B, at, OP_GE, ast_global(B, at, RT_G_PAYMENT_DATE),
@@ -178,6 +220,23 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
                 if (op->text) x->text = op->text;
                 x->amended_by = am->title;
                 x->effective = am->effective;
+                x->reconstructed = NULL;   /* the amendment's own words now */
+                continue;
+            }
+            if (op->kind == AM_REPLACE_SECTION) {
+                ast_section *sec = find_section(d, op->target);
+                if (!sec) {
+                    const char *near = nearest_section(d, op->target);
+                    if (near) diag_error(dg, op->target_loc, "the agreement has no section \"%s\"; did you mean \"%s\"?", op->target, near);
+                    else diag_error(dg, op->target_loc, "the agreement has no section \"%s\" (give its words with section \"%s\" text \"...\")", op->target, op->target);
+                    continue;
+                }
+                if (!in_force) continue;
+                /* it moves no cash: its words are simply the latest in force */
+                sec->text = op->text;
+                sec->amended_by = am->title;
+                sec->effective = am->effective;
+                sec->reconstructed = NULL;
                 continue;
             }
             clause_ref ref = { 0 };
@@ -190,7 +249,10 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
             if (!in_force) continue;
             ast_clause *old = ref.w->clauses.v[ref.pos];
             ast_clause *nw = op->clause;
-            if (nw) nw->amended_by = am->title;
+            if (nw) {
+                nw->amended_by = am->title;
+                nw->effective = am->effective;
+            }
             switch (op->kind) {
             case AM_REPLACE_CLAUSE:
                 nw->label = old->label;

@@ -238,6 +238,7 @@ static ast_item *push_item(ast_builder *B, ast_item_kind kind, src_loc loc, void
 void build_item_end(ast_builder *B, src_loc loc)
 {
     ast_deal *d = B->deal;
+    B->pending_recon = NULL;   /* a mark left by an item dropped by error recovery */
     if (!d || d->items.n == B->items_seen) return; /* an item dropped by error recovery */
     ast_item *it = d->items.v[d->items.n - 1];
     it->loc = loc;
@@ -306,6 +307,8 @@ void build_decl(ast_builder *B, ast_decl_kind kind, src_loc loc, const char *nam
     x->expr = expr;
     x->text = text;
     x->index = -1;
+    x->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     ptrvec_push(B->arena, &B->deal->decls, x);
     push_item(B, IT_DECL, loc, x);
 }
@@ -548,11 +551,14 @@ ast_clause *build_clause(ast_builder *B, src_loc loc, const char *label, src_loc
     body->label = label;
     body->label_loc = lloc;
     body->text = text;
+    body->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     return body;
 }
 
 void build_clause_add(ast_builder *B, ast_clause *c)
 {
+    B->pending_recon = NULL;
     if (c && B->cur_wf) ptrvec_push(B->arena, &B->cur_wf->clauses, c);
 }
 
@@ -563,6 +569,52 @@ void build_line(ast_builder *B, src_loc loc, const char *label, ast_expr *e)
     l->loc = loc;
     l->expr = e;
     ptrvec_push(B->arena, &B->deal->lines, l);
+}
+
+const char *build_reconstructed(ast_builder *B, src_loc loc, const char *text, const char *reason)
+{
+    (void)loc;
+    B->pending_recon = reason ? reason : "";
+    return text;
+}
+
+ast_class *build_class_reconstructed(ast_builder *B, ast_class *c, src_loc loc, const char *reason)
+{
+    if (c->reconstructed) {
+        diag_error(B->diag, loc, "'reconstructed' is given twice");
+        return c;
+    }
+    c->reconstructed = reason ? reason : "";
+    return c;
+}
+
+void build_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text)
+{
+    const char *recon = B->pending_recon;
+    B->pending_recon = NULL;
+    if (!text) {
+        diag_error(B->diag, loc, "section \"%s\" needs its words: section \"%s\" text \"...\";", label, label);
+        return;
+    }
+    ast_section *s = arena_alloc(B->arena, sizeof *s);
+    s->label = label;
+    s->loc = loc;
+    s->label_loc = lloc;
+    s->text = text;
+    s->reconstructed = recon;
+    ptrvec_push(B->arena, &B->deal->sections, s);
+    push_item(B, IT_SECTION, loc, s);
+}
+
+void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text)
+{
+    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
+    op->kind = AM_REPLACE_SECTION;
+    op->loc = loc;
+    op->target = label;
+    op->target_loc = lloc;
+    op->text = text;
+    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
 }
 
 ast_decl *build_account_new(ast_builder *B)
@@ -596,6 +648,8 @@ void build_account(ast_builder *B, src_loc loc, const char *name, src_loc nloc, 
     x->name_loc = nloc;
     x->unit = RT_UNIT_MONEY;
     x->text = text;
+    x->reconstructed = B->pending_recon;
+    B->pending_recon = NULL;
     ptrvec_push(B->arena, &B->deal->decls, x);
     push_item(B, IT_DECL, loc, x);
 }
@@ -707,6 +761,7 @@ ast_cline *build_cline_set(ast_builder *B, ast_cline *l, int field, src_loc loc,
         return l;
     }
     l->has[field] = 1;
+    l->written[field] = 1;
     l->field[field] = v;
     l->field_loc[field] = loc;
     return l;
@@ -888,7 +943,11 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
     case EX_NAME: fprintf(out, " \"%s\"", e->name); break;
     case EX_POOL: fprintf(out, " field=%d%s%s%s", e->field, e->name ? " for \"" : "", e->name ? e->name : "", e->name ? "\"" : ""); break;
     case EX_CLASSQ: fprintf(out, " %s ", ast_classq_names[e->field]); dump_classes(out, &e->classes); break;
-    case EX_PARTYQ: fprintf(out, " paid to \"%s\"", e->name); break;
+    /* paid to, drawn from, unreimbursed draws of: which one is the field */
+    case EX_PARTYQ: fprintf(out, " field=%d \"%s\"", e->field, e->name); break;
+    case EX_HOLDER: fprintf(out, " field=%d \"%s\"", e->field, e->name); break;
+    case EX_DISTDATE: fputc(' ', out); dump_dec(out, e->num); break;
+    case EX_MIN: case EX_MAX: if (e->field) fputs(" written-as-later-or-earlier", out); break;
     case EX_AVAIL: fprintf(out, " at \"%s\"", e->name); break;
     case EX_GLOBAL: fprintf(out, " field=%d", e->field); break;
     case EX_BIN: fprintf(out, " %s", ast_op_names[e->op]); break;
@@ -903,15 +962,26 @@ static void dump_expr(FILE *out, const ast_expr *e, int depth)
 
 void ast_dump(FILE *out, const ast_deal *d)
 {
-    static const char *const dk[] = { "group", "input", "party", "residual", "define", "fund", "schedule" };
+    /* one name per ast_decl_kind, in its order; the assertion catches a
+     * kind added to the enum's end without a name here */
+    static const char *const dk[] = { "group", "input",   "party",   "residual", "define", "fund",
+                                      "schedule", "account", "insurer", "trigger", "date" };
+    _Static_assert(sizeof dk / sizeof dk[0] == DK_DATE + 1, "a declaration kind without a name");
     fprintf(out, "(deal \"%s\" closing=%d first_payment=%d payment_day=%d bdc=%d\n",
             d->name, d->closing, d->first_payment, d->payment_day, d->bdc);
+    if (d->retired_zero) fputs("  (retired-classes-show-zero)\n", out);
     for (int i = 0; i < d->decls.n; i++) {
         const ast_decl *x = d->decls.v[i];
         fprintf(out, "  (%s \"%s\"", dk[x->kind], x->name);
         if (x->kind == DK_INPUT) fprintf(out, " unit=%d", x->unit);
+        /* what changes a declaration's meaning besides its expression, so
+         * that fmt's same-tree check (tests/fmt.sh) sees it */
+        if (x->kind == DK_TRIGGER && x->sticky) fputs(" once-in-effect-remains", out);
+        if (x->kind == DK_ACCOUNT && x->has_initial) { fputs(" initial=", out); dump_dec(out, x->initial); }
         if (x->text) fprintf(out, " text=\"%s\"", x->text);
+        if (x->reconstructed) fprintf(out, " reconstructed=\"%s\"", x->reconstructed);
         if (x->expr) { fputc('\n', out); dump_expr(out, x->expr, 2); }
+        if (x->interest) { fprintf(out, "\n    (interest\n"); dump_expr(out, x->interest, 3); fputc(')', out); }
         for (int j = 0; j < x->entries.n; j++) {
             const ast_sched_entry *s = x->entries.v[j];
             fprintf(out, "\n    (entry %d %d\n", s->from, s->to);
@@ -927,25 +997,51 @@ void ast_dump(FILE *out, const ast_deal *d)
         fprintf(out, " accrual=%d", c->accrual);
         if (c->has_delay) fprintf(out, " delay=%d", (int)(c->delay / RT_SCALE));
         if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
+        if (c->has_maximum) { fputs(" maximum=", out); dump_dec(out, c->maximum); }
         if (c->text) fprintf(out, " text=\"%s\"", c->text);
+        if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
         if (c->coupon) { fputc('\n', out); dump_expr(out, c->coupon, 2); }
+        if (c->cap) { fputs("\n    (cap\n", out); dump_expr(out, c->cap, 3); fputc(')', out); }
         fputs(")\n", out);
     }
     for (int i = 0; i < d->waterfalls.n; i++) {
         const ast_waterfall *w = d->waterfalls.v[i];
         fprintf(out, "  (priority \"%s\" from \"%s\"\n", w->section, w->fund);
+        if (w->guard) { fputs("    (when\n", out); dump_expr(out, w->guard, 3); fputs(")\n", out); }
         for (int j = 0; j < w->clauses.n; j++) {
             const ast_clause *c = w->clauses.v[j];
-            static const char *const ck[] = { "pay-party", "pay-interest", "pay-principal", "pay-unpaid-interest" };
+            /* one name per ast_clause_kind, in its order (a draw or a
+             * purchase indexed past a shorter table) */
+            static const char *const ck[] = { "pay-party",         "pay-interest",   "pay-principal",
+                                              "pay-unpaid-interest", "pay-unpaid-losses", "pay-basis-risk",
+                                              "pay-reimbursement", "draw",           "purchase" };
+            _Static_assert(sizeof ck / sizeof ck[0] == CL_PURCHASE + 1, "a clause kind without a name");
             static const char *const ord[] = { "", " sequentially", " pro-rata" };
             fprintf(out, "    (clause %s %s%s to ", c->label, ck[c->kind], ord[c->order]);
             dump_classes(out, &c->payees);
+            if (c->source) fprintf(out, " source=\"%s\"", c->source);
             if (c->remainder) fputs(" remainder", out);
             if (c->text) fprintf(out, " text=\"%s\"", c->text);
+            if (c->reconstructed) fprintf(out, " reconstructed=\"%s\"", c->reconstructed);
             if (c->amount) { fputc('\n', out); dump_expr(out, c->amount, 3); }
+            if (c->upto) { fputs("\n      (up-to\n", out); dump_expr(out, c->upto, 4); fputc(')', out); }
             fputs(")\n", out);
         }
         fputs("  )\n", out);
+    }
+    for (int i = 0; i < d->allocs.n; i++) {
+        const ast_alloc *al = d->allocs.v[i];
+        fprintf(out, "  (allocation \"%s\"\n", al->section);
+        dump_expr(out, al->against, 2);
+        for (int j = 0; j < al->steps.n; j++) {
+            const ast_alloc_step *st = al->steps.v[j];
+            static const char *const ord[] = { "", " sequentially", " pro-rata" };
+            fprintf(out, "\n    (write-down %s%s ", st->label, ord[st->order]);
+            dump_classes(out, &st->payees);
+            if (st->text) fprintf(out, " text=\"%s\"", st->text);
+            fputc(')', out);
+        }
+        fputs(")\n", out);
     }
     if (d->has_cutoff) fprintf(out, "  (cutoff %d)\n", d->cutoff);
     if (d->has_cleanup) { fputs("  (cleanup-call ", out); dump_dec(out, d->cleanup); fputs(")\n", out); }
@@ -961,6 +1057,12 @@ void ast_dump(FILE *out, const ast_deal *d)
             fputs(")\n", out);
         }
         fputs("  )\n", out);
+    }
+    for (int i = 0; i < d->sections.n; i++) {
+        const ast_section *s = d->sections.v[i];
+        fprintf(out, "  (section \"%s\" text=\"%s\"", s->label, s->text);
+        if (s->reconstructed) fprintf(out, " reconstructed=\"%s\"", s->reconstructed);
+        fputs(")\n", out);
     }
     for (int i = 0; i < d->lines.n; i++) {
         const ast_line *l = d->lines.v[i];

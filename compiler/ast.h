@@ -164,6 +164,11 @@ typedef struct ast_clause {
     int party;              /* CL_PAY_PARTY */
     int index;              /* clause number across the deal (rt_add_clause) */
     int flow, target;       /* rt_flow and what it names (rt_clause_flow) */
+    int avail_after;        /* the phase from which the cash it finds is known:
+                               once the clause before it in its fund has run
+                               (see ast_expr.after) */
+    const char *reconstructed; /* see ast_decl.reconstructed */
+    int effective;          /* the effective date of amended_by (day number) */
 } ast_clause;
 
 typedef struct ast_waterfall {
@@ -210,6 +215,15 @@ typedef struct ast_sched_entry {
     src_loc loc;
 } ast_sched_entry;
 
+/* One version of an amended definition: its own formula and words, and
+ * the amendment that made it (NULL for the agreement's own), in force on
+ * the payment dates from its effective date to the next version's. */
+typedef struct ast_version {
+    ast_expr *expr;
+    const char *text, *amended_by, *reconstructed;
+    int effective;          /* day number; 0 for the agreement's own */
+} ast_version;
+
 struct ast_decl {
     ast_decl_kind kind;
     const char *amended_by; /* the amendment that last changed it, or NULL */
@@ -229,6 +243,13 @@ struct ast_decl {
                                dates share one) */
     int state;              /* sema's cycle walk: 0 new, 1 visiting, 2 done */
     int after;              /* phase (see ast_expr.after) */
+    /* not the source document's: written by the encoder where the document
+     * is not public or says nothing (`reconstructed "why"`); NULL when it is
+     * the document's, "" when no reason is given */
+    const char *reconstructed;
+    ptrvec versions;        /* ast_version*, oldest first, once amended with
+                               effect from a date (amend_apply, versioned);
+                               empty: the one version above */
 };
 
 typedef struct ast_class {
@@ -245,6 +266,7 @@ typedef struct ast_class {
     int index;              /* sema */
     int coupon_state;       /* sema's cycle walk: 0 new, 1 visiting, 2 done, 3 bad */
     ast_decl *notional_sched; /* sema */
+    const char *reconstructed;  /* see ast_decl.reconstructed */
 } ast_class;
 
 /* A collateral line: RT_L_* fields from literals (servicing fee kept
@@ -256,6 +278,8 @@ typedef struct ast_cline {
     rt_dec field[RT_L_COUNT + 1];
     src_loc field_loc[RT_L_COUNT + 1];
     unsigned char has[RT_L_COUNT + 1];
+    unsigned char written[RT_L_COUNT + 1]; /* as the deal gives it (sema fills
+                                              has[] for the net rate and age) */
     const char *index;      /* the input giving an adjustable line's index */
     src_loc index_loc;
 } ast_cline;
@@ -266,6 +290,18 @@ typedef struct ast_collateral {
     ptrvec lines;           /* ast_cline* */
     int group_idx;          /* sema */
 } ast_collateral;
+
+/* A provision that moves no cash: a section's words under its label
+ * (`section "11.01(a)(vi)" text "..."`). It compiles to nothing; diff,
+ * consolidate and doc show it, and amendments may replace its words. */
+typedef struct ast_section {
+    const char *label;      /* "11.01(a)(vi)", as the agreement numbers it */
+    src_loc loc, label_loc;
+    const char *text;       /* its words */
+    const char *reconstructed; /* see ast_decl.reconstructed */
+    const char *amended_by; /* the amendment that last replaced its words */
+    int effective;          /* ... and its effective date (day number) */
+} ast_section;
 
 typedef struct ast_line {
     const char *label;      /* NULL: the class table goes here */
@@ -283,7 +319,8 @@ typedef enum ast_item_kind {
     IT_WATERFALL,       /* ptr: ast_waterfall */
     IT_STATEMENT,       /* first..last: line indexes in ast_deal.lines */
     IT_ALLOCATION,      /* ptr: ast_alloc */
-    IT_RETIRED          /* retired classes show coupon 0% */
+    IT_RETIRED,         /* retired classes show coupon 0% */
+    IT_SECTION          /* ptr: ast_section */
 } ast_item_kind;
 
 typedef struct ast_item {
@@ -313,15 +350,19 @@ typedef struct ast_deal {
     int has_cleanup; rt_dec cleanup; src_loc cleanup_loc; /* clean-up call */
     ptrvec allocs;          /* ast_alloc* */
     int retired_zero; src_loc retired_loc; /* retired classes show a 0% coupon */
+    ptrvec sections;        /* ast_section*: provisions that move no cash */
 } ast_deal;
 
 /* ---- amendments (their own files) ---- */
-typedef enum ast_amend_kind { AM_REPLACE_DEFINE, AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE, AM_DELETE_CLAUSE } ast_amend_kind;
+typedef enum ast_amend_kind {
+    AM_REPLACE_DEFINE, AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE, AM_DELETE_CLAUSE,
+    AM_REPLACE_SECTION      /* replace text of section "LABEL" with "WORDS" */
+} ast_amend_kind;
 
 typedef struct ast_amend_op {
     ast_amend_kind kind;
     src_loc loc;
-    const char *target;     /* the definition's name, or the clause's full label */
+    const char *target;     /* the definition's name, the clause's full label, or the section's label */
     src_loc target_loc;
     ast_expr *expr;         /* AM_REPLACE_DEFINE */
     const char *text;
@@ -350,6 +391,7 @@ typedef struct ast_builder {
     int class_mark;         /* classes before the current notes/certificates block */
     int items_seen;         /* items whose span is final */
     src_loc last_tok;       /* the lookahead */
+    const char *pending_recon; /* a `reconstructed` mark for the item being built */
 } ast_builder;
 
 ast_expr *ast_num(ast_builder *b, src_loc loc, rt_dec v, rt_unit unit);

@@ -70,6 +70,15 @@ void build_alloc_step(ast_builder *B, src_loc loc, const char *label, src_loc ll
                       int order, src_loc oloc, const char *text);
 void build_retired(ast_builder *B, src_loc loc, rt_dec pct, src_loc ploc);
 
+/* `reconstructed ["why"]` after a provision's words: marks the item being
+ * built (the next build_decl, build_clause or build_section takes it);
+ * returns the words */
+const char *build_reconstructed(ast_builder *B, src_loc loc, const char *text, const char *reason);
+ast_class *build_class_reconstructed(ast_builder *B, ast_class *c, src_loc loc, const char *reason);
+/* section "LABEL" text "WORDS": a provision that moves no cash */
+void build_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text);
+void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text);
+
 void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_loc tloc,
                            const char *agreement, src_loc aloc, int dated, int effective, src_loc eloc,
                            const char *under);

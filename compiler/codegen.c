@@ -63,6 +63,7 @@ typedef struct cg {
     LLVMValueRef *purchased;     /* per group: paid for additional balances so far */
     LLVMValueRef *mem_val;       /* per trigger (i1) or date (i128) */
     LLVMValueRef *clause_avail;  /* the fund's cash as each clause starts */
+    int *next_in_fund;           /* per clause: the next clause of its fund, or -1 */
     const char *what;       /* the construct being lowered, for sites */
     ptrvec sites;           /* cg_site* */
 } cg;
@@ -546,6 +547,16 @@ static void split(cg *g, LLVMValueRef amount, int n, LLVMValueRef *claim, LLVMVa
     }
 }
 
+/* What the fund's next clause will find is known once this one has run
+ * (sema's ast_clause.avail_after), though other funds' clauses may run
+ * first. (A fund that other waterfalls' clauses pay into or draw on is
+ * known only as its clause runs: sema allows no earlier use, and the
+ * clause takes the fresh balance.) */
+static void next_in_fund_finds(cg *g, const ast_clause *c, int fund)
+{
+    if (g->next_in_fund[c->index] >= 0) g->clause_avail[g->next_in_fund[c->index]] = g->fund_rem[fund];
+}
+
 static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
 {
     int fund = w->fund_idx;
@@ -632,6 +643,7 @@ static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
         store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_PAID), paid);
         store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_SHORTFALL), LLVMBuildSub(g->b, requested, paid, ""));
         g->fund_rem[fund] = LLVMBuildAdd(g->b, rem, paid, "");
+        next_in_fund_finds(g, c, fund);
         return;
     case CL_PAY_INTEREST:
     case CL_PAY_UNPAID:
@@ -684,6 +696,7 @@ static void gen_clause(cg *g, ast_clause *c, ast_waterfall *w)
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_PAID), paid);
     store_slot(g, RT_SLOT_CLAUSE(&g->L, c->index, RT_K_SHORTFALL), LLVMBuildSub(g->b, requested, paid, ""));
     g->fund_rem[fund] = LLVMBuildSub(g->b, rem, paid, "");
+    next_in_fund_finds(g, c, fund);
 }
 
 /* Realized losses written down: the classes' balances after payments in
@@ -768,7 +781,17 @@ static void gen_period(cg *g)
     }
     for (int i = 0; i < s->funds.n; i++) need_decl(g, s->funds.v[i]);
 
-    /* 2. the priority of payments */
+    /* 2. the priority of payments; each fund's first clause finds the
+     * fund's deposit, each later one what its fund's previous clause left */
+    int *last = arena_alloc(&g->scratch, sizeof(int) * ((size_t)s->funds.n + 1));
+    for (int f = 0; f < s->funds.n; f++) last[f] = -1;
+    for (int i = 0; i < s->clauses.n; i++) {
+        int f = ((ast_waterfall *)s->clause_wf.v[i])->fund_idx;
+        g->next_in_fund[i] = -1;
+        if (last[f] < 0) g->clause_avail[i] = g->fund_rem[f];
+        else g->next_in_fund[last[f]] = i;
+        last[f] = i;
+    }
     for (int i = 0; i < s->clauses.n; i++) gen_clause(g, s->clauses.v[i], s->clause_wf.v[i]);
 
     /* 3. results: each class's payments, then the losses written down on
@@ -851,13 +874,20 @@ static LLVMValueRef cstr(cg *g, const char *s)
     return LLVMBuildGlobalStringPtr(g->b, s ? s : "", "");
 }
 
+/* what explain numbers a definition by: definitions first, then the
+ * triggers and dates after them (their values live in the memory slots) */
+static int explain_index(cg *g, const ast_decl *x)
+{
+    return x->kind == DK_TRIGGER || x->kind == DK_DATE ? g->s->defines.n + x->index : x->index;
+}
+
 /* one figure a definition uses, once */
 static void emit_use(cg *g, LLVMValueRef D, ast_decl *x, const char *label, int slot, int unit, int def_ref, ptrvec *seen)
 {
     for (int i = 0; i < seen->n; i++)
         if (strcmp(seen->v[i], label) == 0) return;
     ptrvec_push(&g->scratch, seen, (void *)arena_strndup(&g->scratch, label, strlen(label)));
-    LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, label), k32(g, slot), k32(g, unit), k32(g, def_ref) };
+    LLVMValueRef a[6] = { D, k32(g, explain_index(g, x)), cstr(g, label), k32(g, slot), k32(g, unit), k32(g, def_ref) };
     call(g, FN_rt_def_use, a, 6);
 }
 
@@ -885,7 +915,8 @@ static void emit_uses(cg *g, LLVMValueRef D, ast_decl *x, const ast_expr *e, ptr
         case DK_FUND: emit_use(g, D, x, leaf_text(g, e), RT_SLOT_FUND(&g->L, e->decl->index, RT_F_DEPOSIT), RT_UNIT_MONEY, -1, seen); break;
         case DK_TRIGGER:
         case DK_DATE:
-            emit_use(g, D, x, leaf_text(g, e), RT_SLOT_MEMORY(&g->L, e->decl->index, RT_M_VALUE), e->decl->unit, -1, seen);
+            emit_use(g, D, x, leaf_text(g, e), RT_SLOT_MEMORY(&g->L, e->decl->index, RT_M_VALUE), e->decl->unit,
+                     explain_index(g, e->decl), seen);
             break;
         default: break;
         }
@@ -1041,20 +1072,60 @@ static void gen_describe(cg *g)
         LLVMValueRef b[4] = { D, k32(g, i), k32(g, c->flow), k32(g, c->target) };
         call(g, FN_rt_clause_flow, b, 4);
     }
-    /* for explain: each definition's formula, words and the figures it uses */
+    /* for explain: each definition's formula, words and the figures it
+     * uses, version by version as amendments made them (the formula as
+     * written, not the switch on the payment date between them) */
     for (int i = 0; i < s->defines.n; i++) {
         ast_decl *x = s->defines.v[i];
-        char *f = NULL;
-        size_t flen = 0;
-        FILE *m = open_memstream(&f, &flen);
-        fmt_expr(m, x->expr);
-        fclose(m);
-        LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, x->text), cstr(g, x->amended_by),
-                              k32(g, x->amended_by ? x->effective : 0) };
+        ast_version one = { x->expr, x->text, x->amended_by, x->reconstructed, x->amended_by ? x->effective : 0 };
+        int nv = x->versions.n ? x->versions.n : 1;
+        for (int k = 0; k < nv; k++) {
+            const ast_version *v = x->versions.n ? x->versions.v[k] : &one;
+            char *f = fmt_expr_line(v->expr, NULL);
+            LLVMValueRef a[6] = { D, k32(g, x->index), cstr(g, f), cstr(g, v->text), cstr(g, v->amended_by),
+                                  k32(g, v->amended_by ? v->effective : 0) };
+            call(g, FN_rt_def_info, a, 6);
+            free(f);
+            if (v->reconstructed) {
+                const char *note = *v->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", v->reconstructed)
+                                                     : "reconstructed";
+                LLVMValueRef b[4] = { D, k32(g, RT_NOTE_DEF), k32(g, x->index), cstr(g, note) };
+                call(g, FN_rt_add_note, b, 4);
+            }
+            ptrvec seen = { 0 };
+            emit_uses(g, D, x, v->expr, &seen);
+        }
+    }
+    /* ... the triggers' and dates' the same way, numbered after them */
+    for (int i = 0; i < s->memory.n; i++) {
+        ast_decl *x = s->memory.v[i];
+        char *f = fmt_expr_line(x->expr, NULL);
+        LLVMValueRef a[6] = { D, k32(g, explain_index(g, x)), cstr(g, f), cstr(g, x->text), cstr(g, ""), k32(g, 0) };
         call(g, FN_rt_def_info, a, 6);
         free(f);
+        if (x->reconstructed) {
+            const char *note = *x->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", x->reconstructed)
+                                                 : "reconstructed";
+            LLVMValueRef b[4] = { D, k32(g, RT_NOTE_DEF), k32(g, explain_index(g, x)), cstr(g, note) };
+            call(g, FN_rt_add_note, b, 4);
+        }
         ptrvec seen = { 0 };
         emit_uses(g, D, x, x->expr, &seen);
+    }
+    /* ... and each clause as the agreement prints it */
+    for (int i = 0; i < s->clauses.n; i++) {
+        ast_clause *c = s->clauses.v[i];
+        char *f = fmt_pay_line(c, NULL);
+        LLVMValueRef a[8] = { D, k32(g, i), cstr(g, c->full_label), cstr(g, f), cstr(g, c->text),
+                              cstr(g, c->amended_by), k32(g, c->from), k32(g, c->to) };
+        call(g, FN_rt_clause_doc, a, 8);
+        free(f);
+        if (c->reconstructed) {
+            const char *note = *c->reconstructed ? arena_printf(&g->scratch, "reconstructed: %s", c->reconstructed)
+                                                 : "reconstructed";
+            LLVMValueRef b[4] = { D, k32(g, RT_NOTE_CLAUSE), k32(g, i), cstr(g, note) };
+            call(g, FN_rt_add_note, b, 4);
+        }
     }
     /* collateral for projections: each line's fields, each group's cut-off
      * balance (the sum of its lines), the cut-off date and clean-up call */
@@ -1217,6 +1288,7 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     g.fund_rem = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nf);
     g.party_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * np);
     g.clause_avail = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * ((size_t)s->clauses.n + 1));
+    g.next_in_fund = arena_alloc(&g.scratch, sizeof(int) * ((size_t)s->clauses.n + 1));
     g.loss_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
     g.basis_paid = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);
     g.basis_due = arena_alloc(&g.scratch, sizeof(LLVMValueRef) * nc);

@@ -16,6 +16,7 @@
 #define DEALC_CODEGEN_H
 
 #include <stdio.h>
+#include "dealrt.h"
 #include "sema.h"
 
 typedef struct cg_module cg_module;
@@ -37,5 +38,10 @@ void cg_free(cg_module *m);
  * and run the deal's command line in-process; returns rt_main's exit
  * status, or -1 with *err. */
 int  jit_run(cg_module *m, int argc, char **argv, char **err);
+/* JIT: take a module compiled with for_jit (consumed) and give the deal's
+ * two functions, alive until jit_release(*handle); 0 with *err. */
+typedef struct jit_handle jit_handle;
+int  jit_load(cg_module *m, rt_describe_fn *describe, rt_period_fn *period, jit_handle **handle, char **err);
+void jit_release(void *handle);
 
 #endif

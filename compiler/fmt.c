@@ -52,6 +52,28 @@ static void put_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* While a *_line function runs, the names printed are recorded here with
+ * their offsets (dealc is single-threaded; the printer is not reentrant). */
+static fmt_refs *g_refs;
+
+static void put_ref(FILE *out, fmt_ref_kind kind, const char *s)
+{
+    long start = g_refs ? ftell(out) : 0;
+    put_string(out, s);
+    if (!g_refs) return;
+    if (g_refs->n == g_refs->cap) {
+        g_refs->cap = g_refs->cap ? g_refs->cap * 2 : 16;
+        g_refs->v = realloc(g_refs->v, sizeof *g_refs->v * (size_t)g_refs->cap);
+    }
+    g_refs->v[g_refs->n++] = (fmt_ref){ (int)start, (int)ftell(out), kind, s };
+}
+
+void fmt_refs_free(fmt_refs *r)
+{
+    free(r->v);
+    *r = (fmt_refs){ 0 };
+}
+
 static void put_percent(FILE *out, rt_dec v)
 {
     /* two decimals at least, as agreements write rates (0.10%, 7.00%) */
@@ -99,10 +121,10 @@ static const char *const group_field_words[] = {
 
 static void put_classref(FILE *out, const ast_classref *r)
 {
-    put_string(out, r->first);
+    put_ref(out, FR_CLASS, r->first);
     if (r->last) {
         fputs(" .. ", out);
-        put_string(out, r->last);
+        put_ref(out, FR_CLASS, r->last);
     }
 }
 
@@ -139,10 +161,10 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
         default: put_decimal(out, e->num, 0, 0); break;
         }
         break;
-    case EX_NAME: put_string(out, e->name); break;
+    case EX_NAME: put_ref(out, FR_TERM, e->name); break;
     case EX_POOL:
         fputs(group_field_words[e->field], out);
-        if (e->name) { fputs(" for ", out); put_string(out, e->name); }
+        if (e->name) { fputs(" for ", out); put_ref(out, FR_GROUP, e->name); }
         break;
     case EX_CLASSQ:
         fprintf(out, "%s ", ast_classq_names[e->field]);
@@ -151,13 +173,13 @@ static void put_expr(FILE *out, const ast_expr *e, int min)
     case EX_PARTYQ:
         fputs(e->field == RT_P_DRAWN ? "drawn from " : e->field == RT_P_UNREIMB_BEGIN ? "unreimbursed draws of "
               : e->field == RT_P_UNREIMB_END ? "ending unreimbursed draws of " : "paid to ", out);
-        put_string(out, e->name);
+        put_ref(out, FR_PARTY, e->name);
         break;
     case EX_HOLDER:
         fputs(e->field == RT_F_REMAINING ? "ending balance of " : "balance of ", out);
-        put_string(out, e->name);
+        put_ref(out, FR_TERM, e->name);
         break;
-    case EX_AVAIL: fputs("available at ", out); put_string(out, e->name); break;
+    case EX_AVAIL: fputs("available at ", out); put_ref(out, FR_CLAUSE, e->name); break;
     case EX_GLOBAL:
         fputs(e->field == RT_G_PAYMENT_DATE ? "payment date" : e->field == RT_G_DAYS_ACTUAL ? "actual days"
               : "distribution number", out);
@@ -211,9 +233,12 @@ void fmt_expr(FILE *out, const ast_expr *e) { put_expr(out, e, P_IF); }
 static char *expr_text(const ast_expr *e, size_t *len)
 {
     char *buf = NULL;
+    fmt_refs *keep = g_refs;   /* measuring: the names are recorded where printed */
+    g_refs = NULL;
     FILE *m = open_memstream(&buf, len);
     fmt_expr(m, e);
     fclose(m);
+    g_refs = keep;
     return buf;
 }
 
@@ -234,7 +259,7 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
     int p = prec(e), paren = p < min;
     if ((size_t)col + len + (size_t)(paren ? 2 : 0) + 1 <= WIDTH) {
         if (paren) fputc('(', out);
-        fputs(t, out);
+        put_expr(out, e, P_IF);   /* the text measured, printed with its names */
         if (paren) fputc(')', out);
         free(t);
         return;
@@ -282,7 +307,7 @@ static void put_laid(FILE *out, const ast_expr *e, int min, int col)
             put_expr(out, e, min);
             return;
         }
-        fputs(a, out);
+        put_expr(out, e->a, p);
         free(a);
         fputs(w, out);
         put_laid(out, e->b, p + 1, col + (int)alen + (int)strlen(w));
@@ -342,6 +367,8 @@ typedef struct printer {
     const src_file *f;
     const ptrvec *comments;
     int next;           /* the first comment not yet printed */
+    int consolidated;   /* consolidate: note each provision an amendment replaced */
+    int skip_trailing;  /* the next end_line drops a comment at the end of its line */
 } printer;
 
 static void indent(printer *p, int level)
@@ -365,16 +392,48 @@ static void comments_before(printer *p, int pos, int level)
  * the printed line; then the line ends */
 static void end_line(printer *p, int end)
 {
+    int skip = p->skip_trailing;
+    p->skip_trailing = 0;
     if (p->next < p->comments->n) {
         const src_loc *c = p->comments->v[p->next];
         int same_line = c->start >= end;
         for (int i = end; same_line && i < c->start; i++)
             if (p->f->text[i] == '\n') same_line = 0;
         if (same_line && (c->end - c->start < 2 || p->f->text[c->start + 1] == '/')) {
-            fprintf(p->out, " %.*s", c->end - c->start, p->f->text + c->start);
+            if (!skip) fprintf(p->out, " %.*s", c->end - c->start, p->f->text + c->start);
             p->next++;
         }
     }
+    fputc('\n', p->out);
+}
+
+/* consolidate: before a provision an amendment replaced, the amendment's
+ * note in place of the comments directly above it (no blank line between),
+ * inside it and at the end of its line: they describe the words it
+ * replaced. Earlier comments print as usual. */
+static void amended_note(printer *p, const char *by, int effective, int start, int end, int level)
+{
+    int m = p->next;
+    while (m < p->comments->n && ((const src_loc *)p->comments->v[m])->start < end) m++;
+    int k = m, pos = start;
+    while (k > p->next) {
+        const src_loc *c = p->comments->v[k - 1];
+        if (c->start >= start) { k--; continue; }   /* inside the provision */
+        int newlines = 0, blank = 1;
+        for (int i = c->end; i < pos; i++) {
+            if (p->f->text[i] == '\n') newlines++;
+            else if (p->f->text[i] != ' ' && p->f->text[i] != '\t' && p->f->text[i] != '\r') blank = 0;
+        }
+        if (!blank || newlines > 1) break;
+        k--;
+        pos = c->start;
+    }
+    comments_before(p, k < p->comments->n ? ((const src_loc *)p->comments->v[k])->start : end, level);
+    p->next = m;
+    p->skip_trailing = 1;
+    indent(p, level);
+    fprintf(p->out, "// as amended by \"%s\", effective ", by);
+    put_date(p->out, effective);
     fputc('\n', p->out);
 }
 
@@ -384,18 +443,17 @@ static void end_line(printer *p, int end)
  * and runs of spaces read as one space, so the words wrap freely (unless
  * the text itself has doubled, leading or trailing spaces, which wrapping
  * would lose; that text stays on one line). */
-static void put_text(printer *p, const char *text, int level)
+static void put_words(printer *p, const char *kw, const char *text, int level)
 {
-    if (!text) return;
     fputc('\n', p->out);
     indent(p, level + 1);
-    fputs("text ", p->out);
+    fprintf(p->out, "%s ", kw);
     size_t n = strlen(text);
     if (!n || text[0] == ' ' || text[n - 1] == ' ' || strstr(text, "  ")) {
         put_string(p->out, text);
         return;
     }
-    int start = (level + 1) * 4 + 6, col = start;
+    int start = (level + 1) * 4 + (int)strlen(kw) + 2, col = start;
     fputc('"', p->out);
     for (const char *w = text; *w;) {
         const char *e = strchr(w, ' ');
@@ -420,6 +478,20 @@ static void put_text(printer *p, const char *text, int level)
     fputc('"', p->out);
 }
 
+static void put_text(printer *p, const char *text, int level)
+{
+    if (text) put_words(p, "text", text, level);
+}
+
+/* the `reconstructed` mark, on a line of its own under the words, its
+ * reason filled as they are */
+static void put_recon(printer *p, const char *why, int level)
+{
+    if (!why) return;
+    if (*why) put_words(p, "reconstructed", why, level);
+    else fputs(" reconstructed", p->out);   /* a bare mark stays on its line */
+}
+
 static void put_decl(printer *p, const ast_decl *x, int level)
 {
     static const char *const kw[] = { "group", "input", "party", "residual", "define", "fund", "schedule",
@@ -431,22 +503,26 @@ static void put_decl(printer *p, const ast_decl *x, int level)
     case DK_INPUT:
         fprintf(p->out, " %s", units[x->unit]);
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_DEFINE:
     case DK_FUND:
     case DK_DATE:
         put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_TRIGGER:
         put_assigned(p->out, x->expr, level * 4 + (int)strlen(kw[x->kind]) + 3 + (int)strlen(x->name), level);
         if (x->sticky) fputs(", once in effect remains in effect", p->out);
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_ACCOUNT:
         if (x->has_initial) { fputs(" initial ", p->out); put_money(p->out, x->initial); }
         if (x->interest) { fputs(" interest ", p->out); fmt_expr(p->out, x->interest); }
         put_text(p, x->text, level);
+        put_recon(p, x->reconstructed, level);
         break;
     case DK_SCHEDULE:
         fputs(" {\n", p->out);
@@ -493,6 +569,10 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
     if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", out);
     if (c->has_delay) fprintf(out, " delay %d", (int)(c->delay / RT_SCALE));
     if (c->text) { fputs(" text ", out); put_string(out, c->text); }
+    if (c->reconstructed) {
+        fputs(" reconstructed", out);
+        if (*c->reconstructed) { fputc(' ', out); put_string(out, c->reconstructed); }
+    }
     fputc(';', out);
 }
 
@@ -524,13 +604,14 @@ static void put_cline(printer *p, const ast_cline *l, int level)
         int f = attrs[i].field;
         if (attrs[i].kind == 'i') {
             if (!l->index) continue;
-        } else if (!l->has[f]) {
-            continue;
+        } else if (!l->written[f]) {
+            continue;   /* as the deal gives it, not as sema completed it */
         }
         /* long lines wrap before the terms and before the adjustable part */
         int first_cap = l->index && (f == RT_L_PERIODIC_CAP ||
-                                     (f == RT_L_LIFE_CAP && !l->has[RT_L_PERIODIC_CAP]) ||
-                                     (f == RT_L_LIFE_FLOOR && !l->has[RT_L_PERIODIC_CAP] && !l->has[RT_L_LIFE_CAP]));
+                                     (f == RT_L_LIFE_CAP && !l->written[RT_L_PERIODIC_CAP]) ||
+                                     (f == RT_L_LIFE_FLOOR && !l->written[RT_L_PERIODIC_CAP] &&
+                                      !l->written[RT_L_LIFE_CAP]));
         if (f == RT_L_ORIGINAL_TERM || (f == RT_L_INDEX && col) || first_cap) {
             fputc('\n', p->out);
             indent(p, level + 1);
@@ -567,22 +648,29 @@ static void put_pay(printer *p, const ast_clause *c, int level, int col)
 {
     char *rest = NULL;
     size_t rlen = 0;
+    /* names printed into rest are recorded relative to it, then moved to
+     * where rest lands */
+    int r0 = g_refs ? g_refs->n : 0;
     FILE *m = open_memstream(&rest, &rlen);
     if (c->kind == CL_DRAW) {
         fputs("from ", m);
-        put_string(m, c->source);
+        put_ref(m, FR_TERM, c->source);
     } else if (c->kind == CL_PURCHASE) {
         fputs("for ", m);
-        put_string(m, c->source);
+        put_ref(m, FR_TERM, c->source);
     } else {
         if (c->kind == CL_PAY_PRINCIPAL) fputs("as principal ", m);
         fputs("to ", m);
-        put_classlist(m, &c->payees, 0);
+        if (c->kind == CL_PAY_PARTY && c->payees.n == 1 && !((const ast_classref *)c->payees.v[0])->last)
+            put_ref(m, FR_PARTY, ((const ast_classref *)c->payees.v[0])->first);   /* a party or an account */
+        else
+            put_classlist(m, &c->payees, 0);
     }
     if (c->order == ORDER_SEQUENTIAL) fputs(" sequentially", m);
     if (c->order == ORDER_PRO_RATA) fputs(" pro rata", m);
     if (c->upto) { fputs(" up to ", m); fmt_expr(m, c->upto); }
     fclose(m);
+    int r1 = g_refs ? g_refs->n : 0;
     fputs(c->kind == CL_DRAW ? "draw " : c->kind == CL_PURCHASE ? "purchase " : "pay ", p->out);
     col += c->kind == CL_DRAW ? 1 : c->kind == CL_PURCHASE ? 5 : 0;
     size_t alen = 0;
@@ -610,9 +698,17 @@ static void put_pay(printer *p, const ast_clause *c, int level, int col)
         fputc('\n', p->out);
         spaces(p->out, col + 4);
     }
+    if (g_refs) {
+        int base = (int)ftell(p->out);
+        for (int k = r0; k < r1; k++) {
+            g_refs->v[k].start += base;
+            g_refs->v[k].end += base;
+        }
+    }
     fputs(rest, p->out);
     free(rest);
     put_text(p, c->text, level);
+    put_recon(p, c->reconstructed, level);
     fputc(';', p->out);
 }
 
@@ -620,6 +716,15 @@ static void put_clause(printer *p, const ast_clause *c, int width, int level)
 {
     fprintf(p->out, "%-*s ", width, c->label);
     put_pay(p, c, level, level * 4 + (width > (int)strlen(c->label) ? width : (int)strlen(c->label)) + 1);
+}
+
+static void put_section(printer *p, const ast_section *s, int level)
+{
+    fputs("section ", p->out);
+    put_string(p->out, s->label);
+    put_text(p, s->text, level);
+    put_recon(p, s->reconstructed, level);
+    fputc(';', p->out);
 }
 
 static int is_block(const ast_item *it)
@@ -694,6 +799,8 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
         int width = label_width(w);
         for (int i = 0; i < w->clauses.n; i++) {
             const ast_clause *c = w->clauses.v[i];
+            if (p->consolidated && c->amended_by)
+                amended_note(p, c->amended_by, c->effective, c->loc.start, c->loc.end, L + 1);
             comments_before(p, c->loc.end, L + 1);
             indent(p, L + 1);
             put_clause(p, c, width, L + 1);
@@ -763,12 +870,31 @@ static void put_item(printer *p, const ast_deal *d, const ast_item *it)
         fputc('}', out);
         break;
     }
+    case IT_SECTION:
+        put_section(p, it->ptr, L);
+        break;
     }
 }
+
+static void deal(printer *pp, const ast_deal *d);
 
 void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *comments)
 {
     printer p = { .out = out, .f = f, .comments = comments };
+    deal(&p, d);
+}
+
+void fmt_deal_consolidated(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *comments)
+{
+    printer p = { .out = out, .f = f, .comments = comments, .consolidated = 1 };
+    deal(&p, d);
+}
+
+static void deal(printer *pp, const ast_deal *d)
+{
+    printer p = *pp;
+    FILE *out = p.out;
+    const src_file *f = p.f;
     comments_before(&p, d->loc.start, 0);
     fputs("deal ", out);
     put_string(out, d->name);
@@ -782,6 +908,11 @@ void fmt_deal(FILE *out, const ast_deal *d, const src_file *f, const ptrvec *com
         if (prev && (is_block(it) || is_block(prev) || family(it) != family(prev))) fputc('\n', out);
         /* comments inside a one-line item move before it; a block's inner
          * comments go before the child they were in */
+        const char *by = NULL;
+        int eff = 0;
+        if (it->kind == IT_DECL) { by = ((const ast_decl *)it->ptr)->amended_by; eff = ((const ast_decl *)it->ptr)->effective; }
+        if (it->kind == IT_SECTION) { by = ((const ast_section *)it->ptr)->amended_by; eff = ((const ast_section *)it->ptr)->effective; }
+        if (p.consolidated && by) amended_note(&p, by, eff, it->loc.start, it->loc.end, 1);
         comments_before(&p, is_block(it) ? it->loc.start : it->loc.end, 1);
         indent(&p, 1);
         put_item(&p, d, it);
@@ -848,6 +979,12 @@ void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const p
             put_string(out, op->target);
             fputc(';', out);
             break;
+        case AM_REPLACE_SECTION:
+            fputs("replace text of section ", out);
+            put_string(out, op->target);
+            put_words(&p, "with", op->text, 1);
+            fputc(';', out);
+            break;
         }
         end_line(&p, op->loc.end);
     }
@@ -896,8 +1033,179 @@ char *fmt_alloc_text(const ast_alloc *a)
     ast_item it = { .kind = IT_ALLOCATION, .ptr = (void *)a };
     ITEM_TEXT(put_item(&p, NULL, &it))
 }
+char *fmt_section_text(const ast_section *s) { ITEM_TEXT(put_section(&p, s, 0)) }
+
+/* ---- one line with its names, for diff and doc ---- */
+
+#define LINE_TEXT(refs, body)                             \
+    char *buf = NULL;                                     \
+    size_t len = 0;                                       \
+    FILE *m = open_memstream(&buf, &len);                 \
+    g_refs = refs;                                        \
+    body;                                                 \
+    fflush(m);                                            \
+    g_refs = NULL;                                        \
+    fclose(m);                                            \
+    return buf;
+
+char *fmt_expr_line(const ast_expr *e, fmt_refs *refs) { LINE_TEXT(refs, put_expr(m, e, P_IF)) }
+
+/* the clause as fmt lays it out, without its label, words and mark, on one
+ * line: a printer's breaks and indentation become single spaces, and the
+ * names keep their places */
+static char *pay_line_refs(const ast_clause *c, fmt_refs *refs)
+{
+    ast_clause bare = *c;
+    bare.text = NULL;
+    bare.reconstructed = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    printer p = { .out = m, .f = &no_file, .comments = &no_comments };
+    g_refs = refs;
+    int first = refs ? refs->n : 0;
+    put_pay(&p, &bare, 0, 0);
+    fflush(m);
+    g_refs = NULL;
+    fclose(m);
+    /* flatten, moving the names' offsets with the text */
+    int *at = malloc(sizeof(int) * (len + 1));
+    char *o = buf;
+    for (size_t i = 0; i < len; i++) {
+        at[i] = (int)(o - buf);
+        if (buf[i] == '\n') {
+            while (i + 1 < len && buf[i + 1] == ' ') { i++; at[i] = (int)(o - buf); }
+            if (o > buf && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        *o++ = buf[i];
+    }
+    at[len] = (int)(o - buf);
+    *o = 0;
+    for (int k = first; refs && k < refs->n; k++) {
+        refs->v[k].start = at[refs->v[k].start];
+        refs->v[k].end = at[refs->v[k].end];
+    }
+    free(at);
+    /* in order of place, as a page walks them */
+    for (int k = first + 1; refs && k < refs->n; k++)
+        for (int j = k; j > first && refs->v[j - 1].start > refs->v[j].start; j--) {
+            fmt_ref t = refs->v[j - 1];
+            refs->v[j - 1] = refs->v[j];
+            refs->v[j] = t;
+        }
+    /* without the closing ';' */
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == ';') buf[n - 1] = 0;
+    return buf;
+}
+
+char *fmt_pay_line(const ast_clause *c, fmt_refs *refs) { return pay_line_refs(c, refs); }
+
+static void class_line(FILE *m, const ast_class *c)
+{
+    const char *sep = "";
+    if (c->has_original) { fputs("original ", m); put_money(m, c->original); sep = " "; }
+    if (c->has_maximum) { fprintf(m, "%smaximum ", sep); put_money(m, c->maximum); sep = " "; }
+    if (c->notional) { fprintf(m, "%snotional ", sep); put_ref(m, FR_TERM, c->notional); sep = " "; }
+    if (c->coupon) { fprintf(m, "%scoupon ", sep); put_expr(m, c->coupon, P_IF); sep = " "; }
+    if (c->has_accrual) { fprintf(m, "%saccrual %s", sep, c->accrual == RT_DC_ACT_360 ? "actual/360" : "30/360"); sep = " "; }
+    if (c->cap) { fprintf(m, "%scap ", sep); put_expr(m, c->cap, P_IF); }
+}
+
+char *fmt_class_line(const ast_class *c, fmt_refs *refs) { LINE_TEXT(refs, class_line(m, c)) }
+
+static void decl_line(FILE *m, const ast_decl *x)
+{
+    static const char *const units[] = { "money", "rate", "number", "count", "date", "condition" };
+    switch (x->kind) {
+    case DK_DEFINE:
+    case DK_FUND:
+    case DK_DATE:
+        put_expr(m, x->expr, P_IF);
+        break;
+    case DK_TRIGGER:
+        put_expr(m, x->expr, P_IF);
+        if (x->sticky) fputs(", once in effect remains in effect", m);
+        break;
+    case DK_ACCOUNT: {
+        const char *sep = "";
+        if (x->has_initial) { fputs("initial ", m); put_money(m, x->initial); sep = " "; }
+        if (x->interest) { fprintf(m, "%sinterest ", sep); put_expr(m, x->interest, P_IF); }
+        break;
+    }
+    case DK_INPUT:
+        fprintf(m, "input %s", units[x->unit]);
+        break;
+    case DK_SCHEDULE:
+        for (int i = 0; i < x->entries.n; i++) {
+            const ast_sched_entry *en = x->entries.v[i];
+            if (i) fputc(' ', m);
+            if (en->to < 0) fputs("thereafter: ", m);
+            else if (en->from == en->to) fprintf(m, "%d: ", en->from);
+            else fprintf(m, "%d to %d: ", en->from, en->to);
+            put_expr(m, en->value, P_IF);
+            fputc(';', m);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+char *fmt_decl_line(const ast_decl *x, fmt_refs *refs) { LINE_TEXT(refs, decl_line(m, x)) }
 char *fmt_line_text(const ast_line *l)
 {
     ITEM_TEXT((void)p; if (l->label) { put_string(m, l->label); fputs(" = ", m); fmt_expr(m, l->expr); fputc(';', m); }
               else fputs("classes;", m))
 }
+
+/* ---- the order of section labels ---- */
+
+static int roman(const char *s, int n)
+{
+    int v = 0, prev = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        int d;
+        switch (s[i]) {
+        case 'i': d = 1; break; case 'v': d = 5; break; case 'x': d = 10; break;
+        case 'l': d = 50; break; case 'c': d = 100; break; case 'd': d = 500; break; case 'm': d = 1000; break;
+        default: return -1;
+        }
+        v += d < prev ? -d : d;
+        if (d > prev) prev = d;
+    }
+    return v;
+}
+
+int fmt_label_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+            if (x != y) return x < y ? -1 : 1;
+            continue;
+        }
+        if (*a == '(' && *b == '(') {
+            const char *ea = strchr(a, ')'), *eb = strchr(b, ')');
+            if (ea && eb) {
+                int na = (int)(ea - a - 1), nb = (int)(eb - b - 1);
+                int ra = roman(a + 1, na), rb = roman(b + 1, nb);
+                /* a level of (i), (ii), ... compares as numbers; (a), (b)
+                 * and single letters alike compare as letters */
+                int c = ra > 0 && rb > 0 && (na > 1 || nb > 1) ? (ra > rb) - (ra < rb)
+                      : strncmp(a + 1, b + 1, (size_t)(na < nb ? na : nb));
+                if (!c) c = (na > nb) - (na < nb);
+                if (c) return c;
+                a = ea + 1;
+                b = eb + 1;
+                continue;
+            }
+        }
+        if (*a != *b) return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return (*a != 0) - (*b != 0);
+}
+

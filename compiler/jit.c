@@ -1,6 +1,7 @@
-/* jit.c — `dealc run`: the deal's module compiled in-process with ORC LLJIT
- * and handed to the same rt_main a built binary calls, so the output is
- * the same byte for byte. The runtime functions are bound by address from
+/* jit.c — `dealc run` and libdealc's dealc_compile: the deal's module
+ * compiled in-process with ORC LLJIT. `run` hands its two functions to the
+ * same rt_main a built binary calls, so the output is the same byte for
+ * byte; dealc_compile keeps the JIT (jit_load) until the deal is closed. The runtime functions are bound by address from
  * the RT_ABI_FUNCS list (no dynamic symbol export needed); anything else the
  * optimiser may call (memset, memcpy) resolves from this process. */
 #include "cg_internal.h"
@@ -8,6 +9,11 @@
 #include <llvm-c/LLJIT.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct jit_handle {
+    LLVMOrcLLJITRef jit;
+    cg_module *m;
+};
 
 static char *take_error(LLVMErrorRef e)
 {
@@ -17,13 +23,14 @@ static char *take_error(LLVMErrorRef e)
     return r;
 }
 
-int jit_run(cg_module *m, int argc, char **argv, char **err)
+int jit_load(cg_module *m, rt_describe_fn *describe, rt_period_fn *period, jit_handle **out, char **err)
 {
     *err = NULL;
-    if (!m->tsc) { *err = strdup("internal error: module was not built for the JIT"); cg_free(m); return -1; }
+    *out = NULL;
+    if (!m->tsc) { *err = strdup("internal error: module was not built for the JIT"); cg_free(m); return 0; }
     LLVMOrcLLJITRef jit = NULL;
     LLVMErrorRef e = LLVMOrcCreateLLJIT(&jit, LLVMOrcCreateLLJITBuilder());
-    if (e) { *err = take_error(e); cg_free(m); return -1; }
+    if (e) { *err = take_error(e); cg_free(m); return 0; }
     LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(jit);
 
     static const struct { const char *name; void (*addr)(void); } fns[] = {
@@ -51,13 +58,35 @@ int jit_run(cg_module *m, int argc, char **argv, char **err)
         e = LLVMOrcLLJITAddLLVMIRModule(jit, jd, tsm);
         if (e) LLVMOrcDisposeThreadSafeModule(tsm);
     }
-    LLVMOrcExecutorAddress describe = 0, period = 0;
-    if (!e) e = LLVMOrcLLJITLookup(jit, &describe, "dealc_describe");
-    if (!e) e = LLVMOrcLLJITLookup(jit, &period, "dealc_period");
-    int status = -1;
-    if (e) *err = take_error(e);
-    else status = rt_main(argc, argv, (rt_describe_fn)(uintptr_t)describe, (rt_period_fn)(uintptr_t)period);
-    LLVMOrcDisposeLLJIT(jit);
-    cg_free(m); /* the context stays alive in the thread-safe context until here */
-    return status;
+    LLVMOrcExecutorAddress d = 0, p = 0;
+    if (!e) e = LLVMOrcLLJITLookup(jit, &d, "dealc_describe");
+    if (!e) e = LLVMOrcLLJITLookup(jit, &p, "dealc_period");
+    if (e) {
+        *err = take_error(e);
+        LLVMOrcDisposeLLJIT(jit);
+        cg_free(m);
+        return 0;
+    }
+    jit_handle *h = malloc(sizeof *h);
+    if (!h) {
+        *err = strdup("out of memory");
+        LLVMOrcDisposeLLJIT(jit);
+        cg_free(m);
+        return 0;
+    }
+    h->jit = jit;
+    h->m = m; /* the context stays alive in the thread-safe context until jit_release */
+    *describe = (rt_describe_fn)(uintptr_t)d;
+    *period = (rt_period_fn)(uintptr_t)p;
+    *out = h;
+    return 1;
+}
+
+void jit_release(void *handle)
+{
+    jit_handle *h = handle;
+    if (!h) return;
+    LLVMOrcDisposeLLJIT(h->jit);
+    cg_free(h->m);
+    free(h);
 }

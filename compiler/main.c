@@ -24,6 +24,8 @@
 #include "amend.h"
 #include "diff.h"
 #include "doc.h"
+#include "html.h"
+#include "impact.h"
 #include "lex.h"
 #include "sema.h"
 
@@ -32,6 +34,7 @@ extern char **environ;
 static const char usage[] =
     "usage: dealc check FILE [AMENDMENT...] [--as-of DATE]\n"
     "       dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
+    "                   [--shared]\n"
     "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
     "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
     "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
@@ -57,6 +60,10 @@ static const char help[] =
     "      -O0           skip the optimiser\n"
     "      --no-main     leave out main(), for an object linked into another\n"
     "                    program that calls dealc_describe and dealc_period\n"
+    "      --shared      a shared object (default name: FILE without .deal, plus\n"
+    "                    .so) that programs load with the C API's dealc_deal_open\n"
+    "                    or Python's dealc.load; it needs libdealrt.so. The linker\n"
+    "                    is $CC, else cc\n"
     "  diff OLD NEW      what changed, definition by definition and clause by\n"
     "                    clause (layout and comments ignored), the changed words,\n"
     "                    and what depends on each change; NEW may be an amendment\n"
@@ -87,6 +94,8 @@ typedef struct front {
     diag_ctx diag;
     ast_builder b;
     sema_deal sema;
+    ast_amendment *ams[DIAG_MAX_FILES];  /* the amendments parsed, in file order */
+    int nams;
 } front;
 
 /* Load, parse, apply amendments (as of a day number, or versioned when
@@ -125,6 +134,7 @@ static int front_run_all(front *fe, char **paths, int npaths, int as_of, emit_ki
             continue;
         }
         ams[nams++] = ab.amendment;
+        fe->ams[fe->nams++] = ab.amendment;
     }
     if (parsed && fe->diag.nerrors == 0 && nams) amend_apply(&fe->b, fe->b.deal, ams, nams, as_of);
     if (parsed && fe->diag.nerrors == 0 && emit == EMIT_AST) {
@@ -154,14 +164,21 @@ static int parse_as_of(const char *s, int *days)
     return lex_civil_to_days(y, m, d, days);
 }
 
-/* The runtime library: beside the compiler (build tree: build/bin/dealc and
- * build/lib/libdealrt.a; installed: PREFIX/bin and PREFIX/lib), or where
- * DEALC_RUNTIME_LIB says. */
-static int find_runtime(char *out, size_t n)
+/* The runtime library (libdealrt.a for executables, libdealrt.so for
+ * --shared): beside the compiler (build tree: build/bin/dealc and
+ * build/lib; installed: PREFIX/bin and PREFIX/LIBDIR, LIBDIR as configured,
+ * e.g. lib/x86_64-linux-gnu on Debian), or where DEALC_RUNTIME_LIB says
+ * (the static library's path; the shared one is looked for beside it). */
+static int find_runtime(char *out, size_t n, const char *file)
 {
     const char *env = getenv("DEALC_RUNTIME_LIB");
     if (env && *env) {
         snprintf(out, n, "%s", env);
+        if (strcmp(file, "libdealrt.a") != 0) {
+            char *slash = strrchr(out, '/');
+            size_t at = slash ? (size_t)(slash - out) + 1 : 0;
+            snprintf(out + at, n - at, "%s", file);
+        }
         return access(out, R_OK) == 0;
     }
     char exe[PATH_MAX];
@@ -171,14 +188,14 @@ static int find_runtime(char *out, size_t n)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = 0;
-            const char *subs[] = { "/../lib/libdealrt.a", "/../lib64/libdealrt.a", "/../" "lib/" "x86_64-linux-gnu/libdealrt.a" };
+            const char *subs[] = { "/../lib/", "/../" DEALC_LIBDIR_REL "/" };
             for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-                snprintf(out, n, "%s%s", exe, subs[i]);
-                if (access(out, R_OK) == 0) return 1;
+                int w = snprintf(out, n, "%s%s%s", exe, subs[i], file);
+                if (w > 0 && (size_t)w < n && access(out, R_OK) == 0) return 1;
             }
         }
     }
-    snprintf(out, n, "%s/libdealrt.a", DEALC_INSTALL_LIBDIR);
+    snprintf(out, n, "%s/%s", DEALC_INSTALL_LIBDIR, file);
     return access(out, R_OK) == 0;
 }
 
@@ -196,22 +213,40 @@ static int run_command(char *const argv[])
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static int link_exe(const char *obj, const char *out)
+/* The C compiler that links: $CC (its words: "ccache gcc" works), else
+ * cc, found on PATH when dealc runs, never a path fixed at build time. */
+static int linker_words(char *buf, size_t n, char **argv, int max)
+{
+    const char *cc = getenv("CC");
+    snprintf(buf, n, "%s", cc && *cc ? cc : "cc");
+    int k = 0;
+    for (char *tok = strtok(buf, " \t"); tok && k < max; tok = strtok(NULL, " \t")) argv[k++] = tok;
+    if (k == 0) argv[k++] = "cc";
+    return k;
+}
+
+/* an executable (obj + libdealrt.a), or with shared a shared object that
+ * needs libdealrt.so.N, the runtime its host program loads */
+static int link_exe(const char *obj, const char *out, int shared)
 {
     char rt[PATH_MAX];
-    if (!find_runtime(rt, sizeof rt)) {
-        fprintf(stderr, "dealc: error: cannot find the runtime library libdealrt.a (looked beside the compiler and in %s; "
-                        "set DEALC_RUNTIME_LIB to its path)\n", DEALC_INSTALL_LIBDIR);
+    const char *lib = shared ? "libdealrt.so" : "libdealrt.a";
+    if (!find_runtime(rt, sizeof rt, lib)) {
+        fprintf(stderr, "dealc: error: cannot find the runtime library %s (looked beside the compiler and in %s; "
+                        "set DEALC_RUNTIME_LIB to the path of libdealrt.a)\n", lib, DEALC_INSTALL_LIBDIR);
         return 0;
     }
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-    char *argv[16];
-    int n = 0;
-    argv[n++] = (char *)DEALC_CC;
-    char extra[256];
+    char *argv[32];
+    char ccbuf[512], extra[256];
+    int n = linker_words(ccbuf, sizeof ccbuf, argv, 8);
     snprintf(extra, sizeof extra, "%s", DEALC_LINK_EXTRA);
-    for (char *tok = strtok(extra, " "); tok && n < 10; tok = strtok(NULL, " ")) argv[n++] = tok;
+    for (char *tok = strtok(extra, " "); tok && n < 18; tok = strtok(NULL, " ")) argv[n++] = tok;
+    if (shared) {
+        argv[n++] = "-shared";
+        argv[n++] = "-Wl,--no-undefined";
+    }
     argv[n++] = "-o";
     argv[n++] = tmp;
     argv[n++] = (char *)obj;
@@ -231,16 +266,16 @@ static int link_exe(const char *obj, const char *out)
     return 1;
 }
 
-static char *default_output(const char *path)
+static char *default_output(const char *path, const char *suffix)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t n = strlen(base);
     if (n > 5 && strcmp(base + n - 5, ".deal") == 0) n -= 5;
-    char *r = malloc(n + 1);
+    char *r = malloc(n + strlen(suffix) + 1);
     if (!r) return NULL;
     memcpy(r, base, n);
-    r[n] = 0;
+    strcpy(r + n, suffix);
     if (!*r) { free(r); r = strdup("a.out"); }
     return r;
 }
@@ -294,6 +329,85 @@ static int take_files_and_output(files_opt *fo, const char **out, int argc, char
     return 0;
 }
 
+static void put_day(FILE *out, int days)
+{
+    int y, m, d;
+    lex_days_to_civil(days, &y, &m, &d);
+    fprintf(out, "%04d-%02d-%02d", y, m, d);
+}
+
+/* What the as-of date and the amendments' dates mean, one note a line (each
+ * also a warning on stderr): a date before the closing date, an amendment
+ * not yet in effect, one effective on or before the first payment date. */
+static char *as_of_notes(front *fe, int as_of)
+{
+    const ast_deal *d = fe->b.deal;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (as_of >= 0 && d->has_closing && as_of < d->closing) {
+        put_day(m, as_of);
+        fputs(" is before the agreement's closing date (", m);
+        put_day(m, d->closing);
+        fputs("): the agreement was not yet in force; it is shown as it was made", m);
+        fputs(fe->nams ? ", with no amendment applied\n" : "\n", m);
+    }
+    for (int i = 0; i < fe->nams; i++) {
+        const ast_amendment *a = fe->ams[i];
+        if (as_of >= 0 && a->effective > as_of) {
+            fprintf(m, "\"%s\" takes effect on ", a->title);
+            put_day(m, a->effective);
+            fputs(", after ", m);
+            put_day(m, as_of);
+            fputs(": it is not applied\n", m);
+        }
+    }
+    char *eff = diff_effect_notes(d, (const ast_amendment *const *)fe->ams, fe->nams);
+    fputs(eff, m);
+    free(eff);
+    fclose(m);
+    for (const char *p = buf; *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(stderr, "dealc: warning: %.*s\n", e ? (int)(e - p) : (int)strlen(p), p);
+        p = e ? e + 1 : p + strlen(p);
+    }
+    return buf;
+}
+
+/* consolidate's header: as of when, which amendments, in force since when */
+static void consolidated_header(FILE *out, front *fe, int as_of, const char *notes)
+{
+    const ast_deal *d = fe->b.deal;
+    fprintf(out, "// %s, as it stood on ", d->name);
+    put_day(out, as_of);
+    fputs(" (dealc consolidate).\n", out);
+    int last = -1, applied = 0;
+    for (int i = 0; i < fe->nams; i++) {
+        const ast_amendment *a = fe->ams[i];
+        if (a->effective > as_of) continue;
+        fprintf(out, "%s \"%s\", dated ", applied++ ? "//   and" : "// Amended by", a->title);
+        put_day(out, a->dated);
+        fputs(", effective ", out);
+        put_day(out, a->effective);
+        if (a->under) fprintf(out, ", made under Section %s", a->under);
+        fputs(";\n", out);
+        if (a->effective > last) last = a->effective;
+    }
+    if (!applied) fputs("// No amendment in effect: the agreement as it was made.\n", out);
+    else {
+        fputs("// in force in this form since ", out);
+        put_day(out, last);
+        fputs(", the effective date of the last amendment applied; each provision an amendment replaced is noted.\n",
+              out);
+    }
+    for (const char *p = notes; p && *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(out, "// Note: %.*s.\n", e ? (int)(e - p) : (int)strlen(p), p);
+        p = e ? e + 1 : p + strlen(p);
+    }
+    fputs("\n", out);
+}
+
 static int cmd_consolidate(int argc, char **argv)
 {
     files_opt fo = { .as_of = -1 };
@@ -304,12 +418,30 @@ static int cmd_consolidate(int argc, char **argv)
     if (fo.as_of < 0) return usage_error("'consolidate' needs --as-of DATE: the agreement as it stood on that date%s", "");
     front fe;
     /* checked as consolidated, so what is printed is a deal that compiles */
-    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1);
+    int as_of = fo.as_of;
+    int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
+    if (ok && fe.b.deal->has_closing && as_of < fe.b.deal->closing) {
+        /* before the agreement began: as it was made, no amendment applied */
+        char *notes = as_of_notes(&fe, as_of);
+        free(notes);
+        front_free(&fe);
+        ok = front_run_all(&fe, fo.paths, 1, as_of, EMIT_EXE, stdout, 1);
+        as_of = -2;
+    }
     if (ok) {
         char *buf = NULL;
         size_t len = 0;
         FILE *mem = open_memstream(&buf, &len);
-        fmt_deal(mem, fe.b.deal, &fe.file, &fe.b.comments);
+        char *notes = as_of == -2 ? NULL : as_of_notes(&fe, as_of);
+        if (as_of == -2) {
+            fprintf(mem, "// %s, as it was made: ", fe.b.deal->name);
+            put_day(mem, fo.as_of);
+            fputs(" is before its closing date (dealc consolidate).\n\n", mem);
+        } else {
+            consolidated_header(mem, &fe, as_of, notes);
+        }
+        free(notes);
+        fmt_deal_consolidated(mem, fe.b.deal, &fe.file, &fe.b.comments);
         fclose(mem);
         if (out) ok = write_atomic(out, buf, len);
         else fwrite(buf, 1, len, stdout);
@@ -324,7 +456,7 @@ static int cmd_build(int argc, char **argv)
     const char *file = NULL, *out = NULL;
     files_opt fo = { .as_of = -1 };
     emit_kind emit = EMIT_EXE;
-    int optimize = 1, with_main = 1;
+    int optimize = 1, with_main = 1, shared = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0) {
@@ -341,6 +473,8 @@ static int cmd_build(int argc, char **argv)
             optimize = 0;
         } else if (strcmp(a, "--no-main") == 0) {
             with_main = 0;
+        } else if (strcmp(a, "--shared") == 0) {
+            shared = 1;
         } else {
             int t = take_file_arg(&fo, argc, argv, &i);
             if (t < 0) return 2;
@@ -351,6 +485,9 @@ static int cmd_build(int argc, char **argv)
     file = fo.paths[0];
     if (!with_main && emit == EMIT_EXE)
         return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
+    if (shared && emit != EMIT_EXE)
+        return usage_error("--shared builds a shared object: it does not go with --emit%s", "");
+    if (shared) with_main = 0; /* a host program loads it (dealc_deal_open) */
 
     /* text dumps go to stdout unless -o is given */
     FILE *dump = stdout;
@@ -374,7 +511,7 @@ static int cmd_build(int argc, char **argv)
         } else if (emit == EMIT_IR) {
             cg_print_ir(m, dump);
         } else {
-            char *def = out ? NULL : default_output(file);
+            char *def = out ? NULL : default_output(file, shared ? ".so" : "");
             const char *target = out ? out : def;
             char obj[PATH_MAX];
             if (emit == EMIT_OBJ) snprintf(obj, sizeof obj, "%s.tmp.%ld", target, (long)getpid());
@@ -392,7 +529,7 @@ static int cmd_build(int argc, char **argv)
                     ok = 0;
                 }
             } else {
-                ok = link_exe(obj, target);
+                ok = link_exe(obj, target, shared);
             }
             unlink(obj);
             free(def);
@@ -440,15 +577,19 @@ static int cmd_doc(int argc, char **argv)
     int as_of = fo.as_of;
     if (fo.n > 1 && as_of < 0) lex_civil_to_days(2200, 12, 31, &as_of); /* the amended agreement */
     int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
+    char *notes = ok ? as_of_notes(&fe, fo.as_of) : NULL;
     if (ok) {
         char *buf = NULL;
         size_t len = 0;
         FILE *mem = open_memstream(&buf, &len);
-        doc_deal(mem, fe.b.deal);
+        doc_options dopt = { .as_of = fo.as_of, .amendments = (const ast_amendment *const *)fe.ams,
+                             .namendments = fe.nams, .notes = notes };
+        doc_deal(mem, fe.b.deal, &dopt);
         fclose(mem);
         ok = write_atomic(out, buf, len);
         free(buf);
     }
+    free(notes);
     front_free(&fe);
     return ok ? 0 : 1;
 }
@@ -520,94 +661,10 @@ static int is_amendment_file(const char *path)
     return strncmp(p, "amendment", 9) == 0;
 }
 
-/* ---- diff --impact: both versions compiled and run on the same scenario ---- */
-
-/* a class's principal and interest, or (party set) what a party was paid, in prin */
-typedef struct flow_row { char cls[128]; char period[32]; long long prin, intr; int has_p, has_i, party; } flow_row;
-typedef struct flow_tab { flow_row *v; int n, cap; char wal[64][2][32]; char walcls[64][128]; int nwal; } flow_tab;
-
-static long long cents_of(const char *s)
-{
-    long long v = 0, sign = 1, frac = 0;
-    int fd = -1;
-    if (*s == '-') { sign = -1; s++; }
-    for (; *s && *s != '\n' && *s != ','; s++) {
-        if (*s == '.') { fd = 0; continue; }
-        if (*s < '0' || *s > '9') break;
-        if (fd >= 0) { if (fd < 2) { frac = frac * 10 + (*s - '0'); fd++; } }
-        else v = v * 10 + (*s - '0');
-    }
-    while (fd < 2) { frac *= 10; fd = fd < 0 ? 1 : fd + 1; }
-    return sign * (v * 100 + frac);
-}
-
-static flow_row *flow_find(flow_tab *t, const char *cls, const char *period, int party)
-{
-    for (int i = t->n - 1; i >= 0; i--)
-        if (t->v[i].party == party && strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0)
-            return &t->v[i];
-    return NULL;
-}
-
-/* a table's rows come class by class, period by period: the row wanted is
- * nearly always among the last few */
-static flow_row *flow_get(flow_tab *t, const char *cls, const char *period, int party)
-{
-    for (int i = t->n - 1; i >= 0 && i >= t->n - 64; i--)
-        if (t->v[i].party == party && strcmp(t->v[i].cls, cls) == 0 && strcmp(t->v[i].period, period) == 0)
-            return &t->v[i];
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 256;
-        t->v = realloc(t->v, sizeof *t->v * (size_t)t->cap);
-    }
-    flow_row *r = &t->v[t->n++];
-    memset(r, 0, sizeof *r);
-    snprintf(r->cls, sizeof r->cls, "%.127s", cls);
-    snprintf(r->period, sizeof r->period, "%.31s", period);
-    r->party = party;
-    return r;
-}
-
-/* the class flows of a deal binary's csv: projection tables ("Class C,N,
- * Principal,V") or replay statements ("DATE,class,C,principal,V", and
- * "DATE,party,P,paid,V": who gets less when a class gets more) */
-static void parse_flows(const char *csv, flow_tab *t, int version)
-{
-    for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        char a[160], b[160], c[160], d[160];
-        if (sscanf(l, "Class %127[^,],%31[^,],%63[^,],%63[^,\n]", a, b, c, d) == 4) {
-            if (strcmp(b, "Total") == 0) continue;   /* the table's totals row */
-            if (strcmp(c, "Principal") == 0) { flow_row *r = flow_get(t, a, b, 0); r->prin = cents_of(d); r->has_p = 1; }
-            else if (strcmp(c, "Interest") == 0) { flow_row *r = flow_get(t, a, b, 0); r->intr = cents_of(d); r->has_i = 1; }
-        } else if (sscanf(l, "Summary,%127[^,],WAL,%63[^,\n]", a, d) == 2) {
-            int k = 0;
-            while (k < t->nwal && strcmp(t->walcls[k], a) != 0) k++;
-            if (k == t->nwal && k < 64) { snprintf(t->walcls[k], sizeof t->walcls[k], "%.127s", a); t->nwal++; }
-            if (k < 64) snprintf(t->wal[k][version], sizeof t->wal[k][version], "%.31s", d);
-        } else if (sscanf(l, "%31[^,],class,%127[^,],%63[^,],%63[^,\n]", b, a, c, d) == 4) {
-            if (strcmp(c, "principal") == 0) { flow_row *r = flow_get(t, a, b, 0); r->prin = cents_of(d); r->has_p = 1; }
-            else if (strcmp(c, "interest") == 0) { flow_row *r = flow_get(t, a, b, 0); r->intr = cents_of(d); r->has_i = 1; }
-        } else if (sscanf(l, "%31[^,],party,%127[^,],paid,%63[^,\n]", b, a, d) == 3) {
-            flow_row *r = flow_get(t, a, b, 1);
-            r->prin = cents_of(d);
-            r->has_p = 1;
-        }
-    }
-}
-
-static void put_cents(FILE *out, long long c)
-{
-    char buf[64];
-    long long a = c < 0 ? -c : c;
-    snprintf(buf, sizeof buf, "%lld", a / 100);
-    int n = (int)strlen(buf);
-    if (c < 0) fputc('-', out);
-    for (int i = 0; i < n; i++) {
-        fputc(buf[i], out);
-        if ((n - 1 - i) % 3 == 0 && i < n - 1) fputc(',', out);
-    }
-    fprintf(out, ".%02lld", a % 100);
-}
+/* ---- diff --impact: both versions compiled and run on the same scenario ----
+ * How the figures are obtained is kept here, apart from what is made of
+ * them (impact.c): each version is built to a temporary executable and run
+ * with the scenario's arguments and --format csv. */
 
 /* build one version to a temporary executable; run it with args; stdout */
 static char *run_version(front *fe, char **args, int nargs, const char *tag)
@@ -621,7 +678,7 @@ static char *run_version(front *fe, char **args, int nargs, const char *tag)
     snprintf(obj, sizeof obj, "%s/dealc-impact-%ld-%s.o", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
     snprintf(exe, sizeof exe, "%s/dealc-impact-%ld-%s", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid(), tag);
     snprintf(outp, sizeof outp, "%s.out", exe);
-    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe);
+    int ok = cg_emit_object(m, obj, &err) && link_exe(obj, exe, 0);
     cg_free(m);
     unlink(obj);
     if (!ok) { free(err); unlink(exe); return NULL; }
@@ -652,7 +709,8 @@ static char *run_version(front *fe, char **args, int nargs, const char *tag)
     return text;
 }
 
-static int impact(FILE *out, front *a, front *b, char **args, int nargs)
+/* both versions' figures for the scenario, compared */
+static int impact_of(impact_report *r, front *a, front *b, char **args, int nargs)
 {
     if (!a->b.deal || !b->b.deal) return 0;
     if (!sema_check(a->b.deal, &a->diag, &a->a, &a->sema) || !sema_check(b->b.deal, &b->diag, &b->a, &b->sema)) {
@@ -661,67 +719,27 @@ static int impact(FILE *out, front *a, front *b, char **args, int nargs)
         return 0;
     }
     char *o = run_version(a, args, nargs, "old"), *n = o ? run_version(b, args, nargs, "new") : NULL;
-    if (!o || !n) { free(o); free(n); return 0; }
-    flow_tab ta = { 0 }, tb = { 0 };
-    parse_flows(o, &ta, 0);
-    parse_flows(n, &tb, 0);
-    fputs("\nimpact on the scenario:\n", out);
-    int any = 0;
-    /* classes, then parties, in the order the old version lists them */
-    for (int pass = 0; pass < 2; pass++)
-    for (int i = 0; i < ta.n; i++) {
-        const char *cls = ta.v[i].cls;
-        int party = ta.v[i].party, first = party == pass;
-        for (int j = 0; j < i && first; j++)
-            if (ta.v[j].party == party && strcmp(ta.v[j].cls, cls) == 0) first = 0;
-        if (!first) continue;
-        long long tot_a = 0, tot_b = 0;
-        int shown = 0, differ = 0;
-        for (int k = 0; k < ta.n; k++) {
-            flow_row *r = &ta.v[k];
-            if (r->party != party || strcmp(r->cls, cls) != 0) continue;
-            flow_row zero = { .prin = 0 }, *s = flow_find(&tb, cls, r->period, party);
-            if (!s) s = &zero;
-            tot_a += r->prin + r->intr;
-            if (r->prin != s->prin || r->intr != s->intr) {
-                differ++;
-                if (shown++ < 12) {
-                    fprintf(out, "  %s %s: %s ", cls, r->period, party ? "paid" : "principal");
-                    put_cents(out, r->prin); fputs(" -> ", out); put_cents(out, s->prin);
-                    if (!party) {
-                        fputs(", interest ", out);
-                        put_cents(out, r->intr); fputs(" -> ", out); put_cents(out, s->intr);
-                    }
-                    fputc('\n', out);
-                }
-            }
-        }
-        for (int k = 0; k < tb.n; k++)
-            if (tb.v[k].party == party && strcmp(tb.v[k].cls, cls) == 0) tot_b += tb.v[k].prin + tb.v[k].intr;
-        if (!differ) continue;
-        any = 1;
-        if (shown > 12) fprintf(out, "  %s: %d more periods differ\n", cls, shown - 12);
-        fprintf(out, "  %s total cash ", cls);
-        put_cents(out, tot_a); fputs(" -> ", out); put_cents(out, tot_b);
-        fputs(" (", out); put_cents(out, tot_b - tot_a); fputs(")", out);
-        for (int k = 0; k < ta.nwal; k++)
-            if (strcmp(ta.walcls[k], cls) == 0)
-                for (int q = 0; q < tb.nwal; q++)
-                    if (strcmp(tb.walcls[q], cls) == 0) fprintf(out, "; WAL %s -> %s", ta.wal[k][0], tb.wal[q][0]);
-        fputc('\n', out);
-    }
-    if (!any) fputs("  no class or party is paid differently\n", out);
-    free(ta.v);
-    free(tb.v);
+    int ok = o && n && impact_compare(r, o, n, b->b.deal);
+    if (o && n && !ok) fprintf(stderr, "dealc: error: the deal binaries' figures could not be read\n");
     free(o);
     free(n);
-    return 1;
+    return ok;
 }
+
+static const char diff_usage[] =
+    "usage: dealc diff OLD NEW [OPTIONS]               two versions of an agreement\n"
+    "       dealc diff AGREEMENT AMENDMENT... [OPTIONS]  the agreement and the agreement as amended\n"
+    "  --format text|html|json   text (default; wrapped to the terminal or 100 columns), a redline page, or JSON\n"
+    "  --width N                 wrap text at N columns\n"
+    "  --color, --no-color       colour the text's changes (default: on a terminal)\n"
+    "  --impact -- project|replay ARGS...\n"
+    "                            also build both versions, run each with ARGS and compare the cash,\n"
+    "                            class by class and party by party (in the same format)\n";
 
 static int cmd_diff(int argc, char **argv)
 {
-    char *files[2];
-    int nf = 0, want_impact = 0, nrest = 0;
+    char *files[DIAG_MAX_FILES];
+    int nf = 0, want_impact = 0, nrest = 0, width = 0;
     char **rest = NULL;
     diff_format format = DIFF_TEXT;
     int color = isatty(1);
@@ -732,6 +750,10 @@ static int cmd_diff(int argc, char **argv)
             nrest = argc - i - 1;
             break;
         }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(diff_usage, stdout);
+            return 0;
+        }
         if (strcmp(a, "--impact") == 0) {
             want_impact = 1;
         } else if (strcmp(a, "--format") == 0) {
@@ -740,49 +762,82 @@ static int cmd_diff(int argc, char **argv)
             else if (strcmp(argv[i], "html") == 0) format = DIFF_HTML;
             else if (strcmp(argv[i], "json") == 0) format = DIFF_JSON;
             else return usage_error("unknown diff format '%s' (text, html or json)", argv[i]);
+        } else if (strcmp(a, "--width") == 0) {
+            char *end = NULL;
+            if (++i >= argc) return usage_error("'--width' needs a number of columns%s", "");
+            long w = strtol(argv[i], &end, 10);
+            if (!end || *end || w < 40 || w > 1000) return usage_error("--width: '%s' is not a width from 40 to 1000", argv[i]);
+            width = (int)w;
         } else if (strcmp(a, "--color") == 0) {
             color = 1;
         } else if (strcmp(a, "--no-color") == 0) {
             color = 0;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
-        } else if (nf < 2) {
+            return usage_error("unknown option '%s' (dealc diff --help lists them)", a);
+        } else if (nf < DIAG_MAX_FILES - 1) {
             files[nf++] = argv[i];
         } else {
-            return usage_error("'diff' compares two files; '%s' is one too many", a);
+            return usage_error("too many files (at most %s)", "63");
         }
     }
-    if (nf != 2) return usage_error("'diff' needs two files: OLD NEW, or AGREEMENT AMENDMENT%s", "");
+    if (nf < 2) return usage_error("'diff' needs two files: OLD NEW, or AGREEMENT AMENDMENT...%s", "");
+    int amending = is_amendment_file(files[1]);
+    for (int i = 2; i < nf; i++)
+        if (!amending || !is_amendment_file(files[i]))
+            return usage_error("'diff' compares two versions, or an agreement with its amendments: '%s' is one file too many",
+                               files[i]);
     if (want_impact && !nrest)
         return usage_error("--impact runs both versions: give the deal's arguments after '--', as in -- project --cpr 20%s", "");
-    if (want_impact && format != DIFF_TEXT) return usage_error("--impact reports as text%s", "");
     if (format != DIFF_TEXT) color = 0;
     front a, b;
     int ok = front_run_all(&a, files, 1, -1, EMIT_EXE, stdout, 0);
     int okb;
-    if (is_amendment_file(files[1])) {
-        /* the agreement as the amendment leaves it */
-        char *both[2] = { files[0], files[1] };
+    if (amending) {
+        /* the agreement as the amendments leave it */
         int end_of_time = 0;
         lex_civil_to_days(2200, 12, 31, &end_of_time);
-        okb = front_run_all(&b, both, 2, end_of_time, EMIT_EXE, stdout, 0);
+        okb = front_run_all(&b, files, nf, end_of_time, EMIT_EXE, stdout, 0);
     } else {
         okb = front_run_all(&b, files + 1, 1, -1, EMIT_EXE, stdout, 0);
     }
-    if (ok && okb) diff_deals(stdout, a.b.deal, b.b.deal, format, color, files[0], files[1]);
+    impact_report rep = { 0 };
+    int have_impact = 0;
     if (ok && okb && want_impact) {
-        fflush(stdout);
-        if (is_amendment_file(files[1])) {
-            /* in cash, the amendment counts from its effective date, as in
-             * a binary built from both: earlier distributions pay alike */
+        if (amending) {
+            /* in cash, an amendment counts from its effective date, as in a
+             * binary built from both: earlier distributions pay alike */
             front dated;
-            okb = front_run_all(&dated, files, 2, -1, EMIT_EXE, stdout, 0);
-            if (okb && !impact(stdout, &a, &dated, rest, nrest)) ok = 0;
+            int okd = front_run_all(&dated, files, nf, -1, EMIT_EXE, stdout, 0);
+            have_impact = okd && impact_of(&rep, &a, &dated, rest, nrest);
             front_free(&dated);
-        } else if (!impact(stdout, &a, &b, rest, nrest)) {
-            ok = 0;
+        } else {
+            have_impact = impact_of(&rep, &a, &b, rest, nrest);
         }
+        if (!have_impact) ok = 0;
     }
+    if (ok && okb) {
+        char *notes = amending ? diff_effect_notes(a.b.deal, (const ast_amendment *const *)b.ams, b.nams) : strdup("");
+        diff_options o = { .format = format, .color = color, .width = width, .old_name = files[0],
+                           .new_name = amending ? files[1] : files[1],
+                           .amendments = (const ast_amendment *const *)b.ams, .namendments = amending ? b.nams : 0,
+                           .keep_open = have_impact };
+        /* one document: the redline, then the cash */
+        diff_deals(stdout, a.b.deal, b.b.deal, &o);
+        if (have_impact) {
+            if (format == DIFF_JSON) {
+                fputs(", \"impact\": ", stdout);
+                impact_json(stdout, &rep, rest, nrest, notes);
+                fputs("}\n", stdout);
+            } else if (format == DIFF_HTML) {
+                impact_html(stdout, &rep, rest, nrest, notes);
+                html_end(stdout);
+            } else {
+                impact_text(stdout, &rep, notes);
+            }
+        }
+        free(notes);
+    }
+    impact_free(&rep);
     front_free(&a);
     front_free(&b);
     return ok && okb ? 0 : 1;
@@ -812,7 +867,7 @@ static int cmd_run(int argc, char **argv)
         return 1;
     }
     /* the deal's command line sees the program name a built binary would */
-    char *name = default_output(file);
+    char *name = default_output(file, "");
     int dargc = argc - rest + 1;
     char **dargv = calloc((size_t)dargc + 1, sizeof *dargv);
     if (!dargv || !name) { fprintf(stderr, "dealc: out of memory\n"); return 1; }

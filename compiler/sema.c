@@ -392,9 +392,12 @@ static int check_expr_inner(sema *s, ast_expr *e)
             else diag_error(s->dg, e->name_loc, "no clause %s", e->name);
             return UNIT_ERR;
         }
-        /* the cash a clause finds is known as that clause is about to run */
+        /* the cash a clause finds is its fund's balance once the clause
+         * before it in the same fund has run: clauses of other funds in
+         * between do not change it (a two-group agreement reads the other
+         * group's cash at a clause that runs after its own) */
         e->ref = c->index;
-        e->after = c->index + 1;
+        e->after = c->avail_after;
         return RT_UNIT_MONEY;
     }
     case EX_GLOBAL:
@@ -1038,6 +1041,22 @@ static void check_allocs(sema *s)
 static void number_clauses(sema *s)
 {
     int n = 0;
+    symtab last_in_fund = { 0 };   /* fund name -> its latest clause so far */
+    /* funds or accounts that clauses of other waterfalls pay into or draw
+     * on: their balance may change between two of their own clauses */
+    symtab touched = { 0 };
+    for (int i = 0; i < s->d->waterfalls.n; i++) {
+        ast_waterfall *w = s->d->waterfalls.v[i];
+        for (int j = 0; j < w->clauses.n; j++) {
+            ast_clause *c = w->clauses.v[j];
+            if (c->kind == CL_DRAW && c->source && c->source != w->fund) sym_put(s->a, &touched, c->source, c);
+            if (c->kind == CL_PAY_PARTY)
+                for (int k = 0; k < c->payees.n; k++) {
+                    const ast_classref *r = c->payees.v[k];
+                    if (r->first != w->fund) sym_put(s->a, &touched, r->first, c);
+                }
+        }
+    }
     for (int i = 0; i < s->d->waterfalls.n; i++) {
         ast_waterfall *w = s->d->waterfalls.v[i];
         for (int j = 0; j < w->clauses.n; j++) {
@@ -1045,14 +1064,23 @@ static void number_clauses(sema *s)
             const char *full = arena_printf(s->a, "%s%s", w->section, c->label);
             c->full_label = arena_intern(s->a, full, strlen(full));
             c->index = n++;
+            /* known once the fund's previous clause has run, i.e. as the
+             * clause after that one is about to run; a fund's first clause
+             * finds its deposit, known before any clause runs */
+            ast_clause *prev = sym_get(&last_in_fund, w->fund);
+            c->avail_after = sym_get(&touched, w->fund) ? c->index + 1 : prev ? prev->index + 2 : 1;
+            sym_put(s->a, &last_in_fund, w->fund, c);
             ast_clause *first = sym_get(&s->labels, c->full_label);
             /* versions of one clause under amendments are in force on
-             * different dates: that is not a duplicate */
+             * different dates: that is not a duplicate. The label names
+             * the first version: the versions stand together in their
+             * fund and only one pays on any date, so the cash the first
+             * finds is the cash the one in force finds. */
             int disjoint = first && ((first->to && first->to <= c->from) || (c->to && c->to <= first->from));
             if (first && !disjoint) {
                 diag *g = diag_error(s->dg, c->label_loc, "clause %s appears twice", c->full_label);
                 diag_note(s->dg, g, first->label_loc, "first here");
-            } else {
+            } else if (!first) {
                 sym_put(s->a, &s->labels, c->full_label, c);
             }
         }
@@ -1266,6 +1294,20 @@ int sema_check(ast_deal *d, diag_ctx *dg, arena *a, sema_deal *out)
     }
     check_header(&s, errors_before > 0);
     number_clauses(&s);
+    /* provisions that move no cash: only their labels need checking */
+    symtab sections = { 0 };
+    for (int i = 0; i < d->sections.n; i++) {
+        ast_section *x = d->sections.v[i];
+        ast_section *first = sym_get(&sections, x->label);
+        if (first) {
+            diag *g = diag_error(dg, x->label_loc, "section \"%s\" appears twice", x->label);
+            diag_note(dg, g, first->label_loc, "first here");
+        } else if (!*x->label) {
+            diag_error(dg, x->label_loc, "a section needs its label, as the agreement numbers it");
+        } else {
+            sym_put(a, &sections, x->label, x);
+        }
+    }
     for (int i = 0; i < out->classes.n; i++) check_class(&s, out->classes.v[i]);
     for (int i = 0; i < d->decls.n; i++) {
         ast_decl *x = d->decls.v[i];

@@ -41,11 +41,11 @@
     X(PAYMENTS, "payments") X(PER, "per") X(PERIODIC, "periodic") \
     X(POOL, "pool") X(PRINCIPAL, "principal") X(PRIORITY, "priority") \
     X(PRO, "pro") X(PURCHASE, "purchase") X(RATA, "rata") X(RATE, "rate") X(REALIZED, "realized") \
-    X(RECOVERIES, "recoveries") X(REIMBURSEMENT, "reimbursement") \
+    X(RECONSTRUCTED, "reconstructed") X(RECOVERIES, "recoveries") X(REIMBURSEMENT, "reimbursement") \
     X(REMAINDER, "remainder") X(REMAINING, "remaining") \
     X(REMAINS, "remains") X(REPLACE, "replace") X(RESET, "reset") \
     X(RESIDUAL, "residual") X(RETIRED, "retired") X(RISK, "risk") \
-    X(SCHEDULE, "schedule") X(SEQUENTIALLY, "sequentially") \
+    X(SCHEDULE, "schedule") X(SECTION, "section") X(SEQUENTIALLY, "sequentially") \
     X(SERVICING, "servicing") X(SHORTFALL, "shortfall") X(SHOW, "show") \
     X(STATEMENT, "statement") X(SUBSTITUTION, "substitution") \
     X(TERM, "term") X(TEXT, "text") X(THEN, "then") \

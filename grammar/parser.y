@@ -215,6 +215,8 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_WHEN "'when'"
 %token KW_WHICH "'which'"
 %token KW_WRITE "'write'"
+%token KW_RECONSTRUCTED "'reconstructed'"
+%token KW_SECTION "'section'"
 
 %precedence KW_WHICH
 %precedence KW_ELSE
@@ -237,7 +239,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %type <sent> sched_entry
 %type <cline> cl_attrs cl_line
 %type <vec> cl_lines
-%type <str> opt_text opt_under
+%type <str> opt_text opt_under opt_words opt_reason
 %type <ival> bdc unit order group_field
 
 %%
@@ -276,6 +278,8 @@ amend_op
                                                        build_clause(B, @3, $3, @3, $7, $8)); }
     | KW_DELETE KW_CLAUSE TOK_STRING ';'
                                   { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
+    | KW_REPLACE KW_TEXT KW_OF KW_SECTION TOK_STRING KW_WITH TOK_STRING ';'
+                                  { build_amend_section(B, @$, $5, @5, $7); }
     | error ';'                   { yyerrok; }
     ;
 
@@ -297,17 +301,18 @@ item
     | KW_CLEANUP KW_CALL TOK_PERCENT ';'              { build_cleanup(B, @3, $3); }
     | KW_COLLATERAL TOK_STRING '{' cl_lines '}'       { build_collateral(B, @$, $2, @2, $4); }
     | KW_GROUP TOK_STRING ';'                         { build_decl(B, DK_GROUP, @$, $2, @2, 0, NULL, NULL); }
-    | KW_INPUT TOK_STRING unit opt_text ';'           { build_decl(B, DK_INPUT, @$, $2, @2, $3, NULL, $4); }
+    | KW_INPUT TOK_STRING unit opt_words ';'          { build_decl(B, DK_INPUT, @$, $2, @2, $3, NULL, $4); }
     | KW_RESIDUAL TOK_STRING ';'                      { build_decl(B, DK_RESIDUAL, @$, $2, @2, 0, NULL, NULL); }
     | KW_PARTY TOK_STRING ';'                         { build_decl(B, DK_PARTY, @$, $2, @2, 0, NULL, NULL); }
-    | KW_DEFINE TOK_STRING '=' expr opt_text ';'      { build_decl(B, DK_DEFINE, @$, $2, @2, 0, $4, $5); }
-    | KW_FUND TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
+    | KW_DEFINE TOK_STRING '=' expr opt_words ';'     { build_decl(B, DK_DEFINE, @$, $2, @2, 0, $4, $5); }
+    | KW_FUND TOK_STRING '=' expr opt_words ';'       { build_decl(B, DK_FUND, @$, $2, @2, 0, $4, $5); }
+    | KW_SECTION TOK_STRING opt_words ';'              { build_section(B, @$, $2, @2, $3); }
     | KW_SCHEDULE TOK_STRING '{' sched_entries '}'    { build_schedule(B, @$, $2, @2, $4); }
-    | KW_ACCOUNT TOK_STRING acct_attrs opt_text ';'   { build_account(B, @$, $2, @2, $3, $4); }
+    | KW_ACCOUNT TOK_STRING acct_attrs opt_words ';'  { build_account(B, @$, $2, @2, $3, $4); }
     | KW_INSURER TOK_STRING ';'                       { build_decl(B, DK_INSURER, @$, $2, @2, 0, NULL, NULL); }
-    | KW_TRIGGER TOK_STRING '=' expr opt_sticky opt_text ';'
+    | KW_TRIGGER TOK_STRING '=' expr opt_sticky opt_words ';'
                                                       { build_trigger(B, @$, $2, @2, $4, $5, $6); }
-    | KW_DATE TOK_STRING '=' expr opt_text ';'        { build_decl(B, DK_DATE, @$, $2, @2, RT_UNIT_DATE, $4, $5); }
+    | KW_DATE TOK_STRING '=' expr opt_words ';'       { build_decl(B, DK_DATE, @$, $2, @2, RT_UNIT_DATE, $4, $5); }
     | KW_RETIRED KW_CLASSES KW_SHOW KW_COUPON TOK_PERCENT ';'
                                                       { build_retired(B, @$, $5, @5); }
     | class_block
@@ -368,6 +373,19 @@ opt_text
     | KW_TEXT TOK_STRING     { $$ = $2; }
     ;
 
+/* the agreement's words, and whether the provision is ours rather than the
+ * source document's: `reconstructed "why"` (the builder hands the mark to
+ * the item that follows) */
+opt_words
+    : opt_text                               { $$ = $1; }
+    | opt_text KW_RECONSTRUCTED opt_reason   { $$ = build_reconstructed(B, @2, $1, $3); }
+    ;
+
+opt_reason
+    : %empty                 { $$ = NULL; }
+    | TOK_STRING             { $$ = $1; }
+    ;
+
 /* ---- classes ---- */
 
 class_block
@@ -395,6 +413,7 @@ class_attrs
     | class_attrs KW_MAXIMUM TOK_MONEY       { $$ = build_class_maximum(B, $1, @3, $3); }
     | class_attrs KW_CAP expr                { $$ = build_class_cap(B, $1, @2, $3); }
     | class_attrs KW_TEXT TOK_STRING         { $$ = build_class_text(B, $1, $3); }
+    | class_attrs KW_RECONSTRUCTED opt_reason { $$ = build_class_reconstructed(B, $1, @2, $3); }
     ;
 
 /* ---- collateral ---- */
@@ -451,7 +470,7 @@ clauses
     ;
 
 clause
-    : TOK_LABEL clause_body opt_text ';'      { $$ = build_clause(B, @$, $1, @1, $2, $3); }
+    : TOK_LABEL clause_body opt_words ';'     { $$ = build_clause(B, @$, $1, @1, $2, $3); }
     | error ';'                               { $$ = NULL; yyerrok; }
     ;
 

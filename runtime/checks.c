@@ -8,8 +8,8 @@
  * as the allocations say; triggers and dates keeping their memory.
  *
  * Two paths decide the same thing. rt_check_period_fast works on int64
- * cents for plain deals (no accounts, draws, transfers, purchases,
- * write-downs or caps) and may only say "all pass"; everything else, and
+ * cents for deals without write-downs or capped coupons, of a size its
+ * stack tables hold, and may only say "all pass"; everything else, and
  * every failure, goes to the 128-bit checks of rt_check_period, which
  * decide and word the message: payment date (added by the caller), clause,
  * fund and figures.
@@ -110,7 +110,7 @@ static int all_whole_cents(const rt_deal *d, const rt_dec *slot)
 
 int rt_deal_plain(const rt_deal *d)
 {
-    return !(d->has_accounts || d->has_flows || d->has_variable || d->has_insurers || d->has_allocs || d->has_caps);
+    return !(d->has_allocs || d->has_caps);
 }
 
 /* The checks of rt_check_period below, all of them, on int64 cents.
@@ -132,30 +132,37 @@ int rt_deal_plain(const rt_deal *d)
  * or sums of figures, which scaling by 10^10 does not change, provided no
  * int64 sum overflows. Each converted |c| <= RT_FAST_CENTS_MAX =
  * floor((2^63 - 1) / 5^10), and no sum or running remainder below adds
- * more than 2 nclasses + nparties + 2 nclauses + nfunds + 1 of them (a
- * class's carried interest is three figures, far below the bound),
- * which is held to RT_FAST_CHECK_TERMS (2^20 < 5^10); so every amount
+ * more than 3 nclasses + 3 nparties + 2 nclauses + 2 nfunds + ngroups + 1
+ * of them (a class's interest, principal and draws; a party's payments,
+ * reimbursements and draws; a clause's payment and the holder it lands in;
+ * a holder's opening and deposit), which is held to RT_FAST_CHECK_TERMS
+ * (2^20 < 5^10); so every amount
  * here is below 2^63 cents, and every figure found equal to one is within
  * the range check's RT_DEC_LIMIT (2^63 * 10^10 < 10^30). Any 0 (a failure,
  * or a figure that does not fit) goes to the 128-bit checks, which decide
  * and word the message, so messages are as before.
  *
- * The fund draw-down is walked clause by clause with one running remainder
- * per fund; the 128-bit path walks fund by fund, but within a fund the
- * clauses come in the same (priority) order, so the remainders agree.
+ * The clauses are walked in the order the deal runs them, with one running
+ * balance per fund or account, exactly as the 128-bit path walks them;
+ * each party's, group's and variable class's figures are compared with
+ * what its clauses moved, as there.
  * Early exits throughout: every branch goes the same way period after
  * period, so they cost next to nothing. */
 int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *cents)
 {
     const rt_layout *l = &d->layout;
-    const int32_t nc = d->classes.n, np = d->parties.n, nk = d->clauses.n, nf = d->funds.n;
-    /* accounts, draws, transfers, purchases, write-downs and caps are the
-     * 128-bit checks' alone */
-    if (!rt_deal_plain(d) || nf > RT_FAST_CHECK_FUNDS ||
-        (int64_t)2 * nc + np + (int64_t)2 * nk + nf + 1 > RT_FAST_CHECK_TERMS)
+    const int32_t nc = d->classes.n, np = d->parties.n, nk = d->clauses.n, nf = d->funds.n, ng = d->groups.n;
+    /* write-downs and capped coupons are the 128-bit checks' alone; so are
+     * deals too large for the stack tables below */
+    if (d->has_allocs || d->has_caps || nf > RT_FAST_CHECK_FUNDS || np > RT_FAST_CHECK_PARTIES ||
+        ng > RT_FAST_CHECK_GROUPS || (d->has_variable && nc > RT_FAST_CHECK_CLASSES) ||
+        (int64_t)3 * nc + 3 * (int64_t)np + (int64_t)2 * nk + 2 * (int64_t)nf + ng + 1 > RT_FAST_CHECK_TERMS)
         return 0;
-    int64_t received = 0, parties = 0, in = 0, out = 0, left = 0;
+    int64_t received = 0, to_classes = 0, in = 0, out = 0;
     int64_t rem[RT_FAST_CHECK_FUNDS];
+    int64_t ppaid[RT_FAST_CHECK_PARTIES], preimb[RT_FAST_CHECK_PARTIES], pdrawn[RT_FAST_CHECK_PARTIES];
+    int64_t bought[RT_FAST_CHECK_GROUPS];
+    int64_t cdrawn[RT_FAST_CHECK_CLASSES];
 #define CENTS(v, c)                    \
     do {                               \
         if (!rt_fast_cents((v), &(c))) \
@@ -181,12 +188,13 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
      * order of a class's fields may change) */
 #define CS(field) slot[RT_SLOT_CLASS(l, i, RT_C_##field)]
 #define KS(field) slot[RT_SLOT_CLAUSE(l, i, RT_K_##field)]
+#define PS(field) slot[RT_SLOT_PARTY(l, i, RT_P_##field)]
 
     for (int32_t i = 0; i < nc; i++) {
-        int64_t due, paid, beg, prin, end, ubeg, upaid, cur;
-        /* a plain deal draws on no class, writes none down, caps none */
-        NEED((CS(DRAWN) | CS(WRITEDOWN) | CS(LOSS_BEGIN) | CS(LOSS_PAID) | CS(LOSS_END) | CS(BASIS_BEGIN) |
-              CS(BASIS_DUE) | CS(BASIS_PAID) | CS(BASIS_END)) == 0);
+        int64_t due, paid, beg, prin, end, ubeg, upaid, cur, drawn = 0;
+        /* no write-downs, no basis risk: those deals never come here */
+        NEED((CS(WRITEDOWN) | CS(LOSS_BEGIN) | CS(LOSS_PAID) | CS(LOSS_END) | CS(BASIS_BEGIN) | CS(BASIS_DUE) |
+              CS(BASIS_PAID) | CS(BASIS_END)) == 0);
         CENTS0(CS(INTEREST_DUE), due);
         if (CS(INTEREST_PAID) == CS(INTEREST_DUE))
             paid = due; /* paid in full, the usual case */
@@ -202,13 +210,21 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         cur = paid - upaid;
         NEED(paid >= 0 && prin >= 0 && cur <= due && IS(CS(INTEREST_SHORTFALL), due - cur));
         NEED(IS(CS(UNPAID_END), ubeg - upaid + (due - cur)));
+        if (d->classes.v[i].maximum_cents > 0)
+            CENTS0(CS(DRAWN), drawn);
+        else
+            NEED(CS(DRAWN) == 0);
+        NEED(drawn >= 0);
         if (d->classes.v[i].kind == RT_CLASS_NOTIONAL) {
             CENTS(CS(END_BALANCE), end);
             NEED(prin == 0 && end >= 0);
         } else {
-            end = beg - prin;
+            end = beg - prin + drawn;
             NEED(prin <= beg && IS(CS(END_BALANCE), end));
+            NEED(d->classes.v[i].maximum_cents <= 0 || end <= d->classes.v[i].maximum_cents);
         }
+        if (d->has_variable)
+            cdrawn[i] = -drawn; /* the draw clauses below bring it back to 0 */
         received += paid + prin;
         if (cents) {
             cents->begin[i] = beg;
@@ -217,26 +233,47 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
             cents->end[i] = end;
         }
     }
-    for (int32_t g = 0; g < d->groups.n; g++)
-        NEED((slot[RT_SLOT_GROUP(l, g, RT_GR_PURCHASED)] | slot[RT_SLOT_GROUP(l, g, RT_GR_ADDITIONAL_BALANCES)]) == 0);
+    for (int32_t g = 0; g < ng; g++) {
+        int64_t add, pur;
+        CENTS0(slot[RT_SLOT_GROUP(l, g, RT_GR_ADDITIONAL_BALANCES)], add);
+        CENTS0(slot[RT_SLOT_GROUP(l, g, RT_GR_PURCHASED)], pur);
+        /* what was conveyed is what was paid for, and what the clauses paid */
+        NEED(add == pur);
+        bought[g] = -pur;
+    }
     for (int32_t i = 0; i < np; i++) {
-        int64_t p;
-        NEED((slot[RT_SLOT_PARTY(l, i, RT_P_DRAWN)] | slot[RT_SLOT_PARTY(l, i, RT_P_REIMBURSED)] |
-              slot[RT_SLOT_PARTY(l, i, RT_P_UNREIMB_BEGIN)] | slot[RT_SLOT_PARTY(l, i, RT_P_UNREIMB_END)]) == 0);
-        CENTS0(slot[RT_SLOT_PARTY(l, i, RT_P_PAID)], p);
+        int64_t p, dr = 0, re = 0, ub = 0, ue = 0;
+        CENTS0(PS(PAID), p);
+        if (d->parties.v[i].is_insurer) {
+            CENTS0(PS(DRAWN), dr);
+            CENTS0(PS(REIMBURSED), re);
+            CENTS0(PS(UNREIMB_BEGIN), ub);
+            CENTS0(PS(UNREIMB_END), ue);
+            NEED(dr >= 0 && re >= 0 && ub >= 0 && re <= ub + dr && re <= p && ue == ub + dr - re);
+        } else {
+            NEED((PS(DRAWN) | PS(REIMBURSED) | PS(UNREIMB_BEGIN) | PS(UNREIMB_END)) == 0);
+        }
         NEED(p >= 0);
-        parties += p;
+        ppaid[i] = -p;
+        preimb[i] = -re;
+        pdrawn[i] = -dr;
     }
     for (int32_t f = 0; f < nf; f++) {
-        int64_t dep;
-        NEED(slot[RT_SLOT_FUND(l, f, RT_F_BEGIN)] == 0);
-        CENTS(slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)], dep);
-        NEED(dep >= 0);
-        rem[f] = dep;
-        in += dep;
+        int64_t beg = 0, dep;
+        if (d->funds.v[f].is_account)
+            CENTS0(slot[RT_SLOT_FUND(l, f, RT_F_BEGIN)], beg);
+        else
+            NEED(slot[RT_SLOT_FUND(l, f, RT_F_BEGIN)] == 0);
+        CENTS0(slot[RT_SLOT_FUND(l, f, RT_F_DEPOSIT)], dep);
+        NEED(beg >= 0 && dep >= 0);
+        rem[f] = beg + dep;
+        in += rem[f];
     }
+    /* every clause in order, each holder's balance as it goes; each
+     * movement lands on the payee, holder, group, class or insurer named */
     for (int32_t i = 0; i < nk; i++) {
-        int32_t f = d->clauses.v[i].fund;
+        const rt_clause_info *cl = &d->clauses.v[i];
+        int32_t f = cl->fund, t = cl->target;
         int64_t pd, sf;
         NEED(f >= 0 && f < nf);
         NEED(IS(KS(AVAILABLE), rem[f]));
@@ -245,17 +282,51 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
         else
             CENTS0(KS(PAID), pd);
         CENTS0(KS(SHORTFALL), sf);
-        NEED(pd >= 0 && pd <= rem[f]);
+        NEED(pd >= 0);
+        switch (cl->flow) {
+        case RT_FLOW_DRAW_HOLDER:
+            NEED(pd <= rem[t]);
+            rem[t] -= pd;
+            rem[f] += pd;
+            continue;
+        case RT_FLOW_DRAW_CLASS:
+            cdrawn[t] += pd;
+            rem[f] += pd;
+            in += pd;
+            continue;
+        case RT_FLOW_DRAW_PARTY:
+            pdrawn[t] += pd;
+            rem[f] += pd;
+            in += pd;
+            continue;
+        default:
+            break;
+        }
+        NEED(pd <= rem[f]);
         rem[f] -= pd;
-        out += pd;
+        switch (cl->flow) {
+        case RT_FLOW_CLASSES: to_classes += pd; out += pd; break;
+        case RT_FLOW_PARTY: ppaid[t] += pd; out += pd; break;
+        case RT_FLOW_REIMBURSE: ppaid[t] += pd; preimb[t] += pd; out += pd; break;
+        case RT_FLOW_HOLDER: rem[t] += pd; break;
+        case RT_FLOW_PURCHASE: bought[t] += pd; out += pd; break;
+        default: return 0;
+        }
     }
     for (int32_t f = 0; f < nf; f++) {
         NEED(rem[f] >= 0 && IS(slot[RT_SLOT_FUND(l, f, RT_F_REMAINING)], rem[f]));
-        left += rem[f];
+        out += rem[f];
     }
-    NEED(in == out + left && out == received + parties);
+    for (int32_t i = 0; i < np; i++)
+        NEED((ppaid[i] | preimb[i] | pdrawn[i]) == 0);
+    for (int32_t g = 0; g < ng; g++)
+        NEED(bought[g] == 0);
+    for (int32_t i = 0; d->has_variable && i < nc; i++)
+        NEED(cdrawn[i] == 0);
+    NEED(in == out && to_classes == received);
 #undef CS
 #undef KS
+#undef PS
 #undef CENTS
 #undef CENTS0
 #undef NEED

@@ -110,10 +110,20 @@ void rt_deal_free(rt_deal *d)
     for (int32_t i = 0; i < d->sites.n; i++)
         free(d->sites.v[i].what);
     free(d->collateral.v);
+    for (int32_t i = 0; i < d->clause_docs.n; i++) {
+        rt_clause_doc_t *c = &d->clause_docs.v[i];
+        free(c->label);
+        free(c->formula);
+        free(c->text);
+        free(c->amended_by);
+        free(c->note);
+    }
+    free(d->clause_docs.v);
     for (int32_t i = 0; i < d->def_docs.n; i++) {
         free(d->def_docs.v[i].formula);
         free(d->def_docs.v[i].text);
         free(d->def_docs.v[i].amended_by);
+        free(d->def_docs.v[i].note);
     }
     free(d->def_docs.v);
     for (int32_t i = 0; i < d->def_uses.n; i++)
@@ -297,26 +307,68 @@ void rt_def_info(rt_deal *d, int32_t def, const char *formula, const char *text,
 {
     if (def < 0 || def > (1 << 24))
         return;
-    while (d->def_docs.n <= def) {
-        rt_def_doc z = {NULL, NULL, NULL, 0};
-        if (VEC_PUSH(d, d->def_docs, z) < 0)
-            return;
+    rt_def_doc x = {def, dup_str(d, formula), dup_str(d, text), dup_str(d, amended_by), NULL, effective};
+    if (VEC_PUSH(d, d->def_docs, x) < 0) {
+        free(x.formula);
+        free(x.text);
+        free(x.amended_by);
     }
-    rt_def_doc *x = &d->def_docs.v[def];
-    free(x->formula);
-    free(x->text);
-    free(x->amended_by);
-    x->formula = dup_str(d, formula);
-    x->text = dup_str(d, text);
-    x->amended_by = dup_str(d, amended_by);
-    x->effective = effective;
+}
+
+/* the latest version registered for a definition, or -1 */
+static int32_t def_version(const rt_deal *d, int32_t def)
+{
+    for (int32_t i = d->def_docs.n - 1; i >= 0; i--)
+        if (d->def_docs.v[i].def == def)
+            return i;
+    return -1;
 }
 
 void rt_def_use(rt_deal *d, int32_t def, const char *label, int32_t slot, int32_t unit, int32_t def_ref)
 {
-    rt_def_ref r = {def, slot, unit, def_ref, dup_str(d, label)};
+    rt_def_ref r = {def, slot, unit, def_ref, dup_str(d, label), def_version(d, def)};
     if (!r.label || VEC_PUSH(d, d->def_uses, r) < 0)
         free(r.label);
+}
+
+void rt_clause_doc(rt_deal *d, int32_t clause, const char *label, const char *formula, const char *text,
+                   const char *amended_by, int32_t from, int32_t to)
+{
+    if (clause < 0 || clause > (1 << 24))
+        return;
+    while (d->clause_docs.n <= clause) {
+        rt_clause_doc_t z;
+        memset(&z, 0, sizeof z);
+        if (VEC_PUSH(d, d->clause_docs, z) < 0)
+            return;
+    }
+    rt_clause_doc_t *c = &d->clause_docs.v[clause];
+    free(c->label);
+    free(c->formula);
+    free(c->text);
+    free(c->amended_by);
+    c->label = dup_str(d, label);
+    c->formula = dup_str(d, formula);
+    c->text = dup_str(d, text);
+    c->amended_by = dup_str(d, amended_by);
+    c->from = from;
+    c->to = to;
+}
+
+void rt_add_note(rt_deal *d, int32_t what, int32_t index, const char *note)
+{
+    char **slot = NULL;
+    if (what == RT_NOTE_DEF) {
+        int32_t v = def_version(d, index);
+        if (v >= 0)
+            slot = &d->def_docs.v[v].note;
+    } else if (what == RT_NOTE_CLAUSE && index >= 0 && index < d->clause_docs.n) {
+        slot = &d->clause_docs.v[index].note;
+    }
+    if (!slot)
+        return;
+    free(*slot);
+    *slot = dup_str(d, note);
 }
 
 int32_t rt_add_collateral(rt_deal *d, int32_t group)

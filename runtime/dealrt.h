@@ -337,7 +337,16 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
  *     amendment that last changed it ("" none) and its effective date (day
  *     number, 0 none); rt_def_use(def, label, slot, unit, def_ref): each
  *     figure it uses, the slot it is read from, and the definition it is
- *     (-1: not one)
+ *     (-1: not one). An amended definition has a version from each
+ *     effective date: one rt_def_info each, oldest first; the uses
+ *     registered after an rt_def_info are that version's.
+ *   rt_clause_doc(clause, label, formula, text, amended_by, from, to): for
+ *     `explain`, a clause as the agreement prints it: its label without the
+ *     version ("4.02(d)(xiii)"), formula, words ("" none), the amendment
+ *     that inserted or replaced it ("" none), and the payment dates it is
+ *     in force, [from, to) (day numbers; 0 leaves that end open)
+ *   rt_add_note(what RT_NOTE_*, index, note): a note on the latest version
+ *     of a definition or on a clause ("reconstructed: why")
  * period: arithmetic never aborts; on error it records the first one in the
  * run (with the site, an rt_add_site index or -1) and returns 0.
  *   rt_dec_round_cents: half away from zero, to whole cents ("half-up")
@@ -354,6 +363,8 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
  *     largest remainder, ties to the earlier index
  *   rt_fail(run, what RT_FAIL_*, clause/class/fund index, a, b): a figure the
  *     deal cannot pay or use: records the run's error, returns 0            */
+enum { RT_NOTE_DEF = 0, RT_NOTE_CLAUSE = 1 };
+
 #define RT_ABI_FUNCS(X)                                                       \
     X(void, rt_deal_name, deal, str)                                         \
     X(void, rt_deal_dates, deal, i32, i32, i32, i32)                         \
@@ -372,6 +383,8 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
     X(void, rt_deal_setting, deal, i32, i32, dec)                            \
     X(void, rt_def_info, deal, i32, str, str, str, i32)                      \
     X(void, rt_def_use, deal, i32, str, i32, i32, i32)                       \
+    X(void, rt_clause_doc, deal, i32, str, str, str, str, i32, i32)          \
+    X(void, rt_add_note, deal, i32, i32, str)                                \
     X(void, rt_clause_flow, deal, i32, i32, i32)                             \
     X(void, rt_set_class_maximum, deal, i32, i64)                            \
     X(i32, rt_add_memory, deal, str, i32)                                    \
@@ -397,8 +410,8 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
 #define RT_ABI_C_decs_out rt_dec *
 
 /* Applying a macro to each of up to seven tokens, comma-separated. */
-#define RT_ABI_NARGS_(a, b, c, d, e, f, g, n, ...) n
-#define RT_ABI_NARGS(...) RT_ABI_NARGS_(__VA_ARGS__, 7, 6, 5, 4, 3, 2, 1, 0)
+#define RT_ABI_NARGS_(a, b, c, d, e, f, g, h, n, ...) n
+#define RT_ABI_NARGS(...) RT_ABI_NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 #define RT_ABI_CAT_(a, b) a##b
 #define RT_ABI_CAT(a, b) RT_ABI_CAT_(a, b)
 #define RT_ABI_MAP_1(M, a) M(a)
@@ -408,6 +421,7 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
 #define RT_ABI_MAP_5(M, a, ...) M(a), RT_ABI_MAP_4(M, __VA_ARGS__)
 #define RT_ABI_MAP_6(M, a, ...) M(a), RT_ABI_MAP_5(M, __VA_ARGS__)
 #define RT_ABI_MAP_7(M, a, ...) M(a), RT_ABI_MAP_6(M, __VA_ARGS__)
+#define RT_ABI_MAP_8(M, a, ...) M(a), RT_ABI_MAP_7(M, __VA_ARGS__)
 #define RT_ABI_MAP(M, ...) RT_ABI_CAT(RT_ABI_MAP_, RT_ABI_NARGS(__VA_ARGS__))(M, __VA_ARGS__)
 #define RT_ABI_CTYPE(t) RT_ABI_C_##t
 
@@ -456,8 +470,16 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S
 
-/* the prototypes, from the table */
-#define RT_ABI_PROTO(ret, name, ...) RT_ABI_C_##ret name(RT_ABI_MAP(RT_ABI_CTYPE, __VA_ARGS__));
+/* the prototypes, from the table. RT_ABI_EXPORT: libdealrt.so is built
+ * with hidden visibility and exports these (and the public API in
+ * include/dealc/dealc.h) alone: a deal built with `dealc build --shared`
+ * calls them in the libdealrt.so its host program has loaded. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RT_ABI_EXPORT __attribute__((visibility("default")))
+#else
+#define RT_ABI_EXPORT
+#endif
+#define RT_ABI_PROTO(ret, name, ...) RT_ABI_EXPORT RT_ABI_C_##ret name(RT_ABI_MAP(RT_ABI_CTYPE, __VA_ARGS__));
 RT_ABI_FUNCS(RT_ABI_PROTO)
 #undef RT_ABI_PROTO
 

@@ -78,15 +78,24 @@ typedef struct rt_collateral_line {
 } rt_collateral_line;
 
 /* explain: what dealc_describe told of each definition */
+/* one version of a definition, in force on the payment dates from
+ * effective (0: from the start) to the next version's */
 typedef struct rt_def_doc {
-    char *formula, *text, *amended_by;
+    int32_t def;
+    char *formula, *text, *amended_by, *note;
     int32_t effective;
 } rt_def_doc;
 
 typedef struct rt_def_ref {
     int32_t def, slot, unit, def_ref;
     char *label;
+    int32_t version;      /* the rt_def_doc it belongs to, -1 none */
 } rt_def_ref;
+
+typedef struct rt_clause_doc_t {
+    char *label, *formula, *text, *amended_by, *note;
+    int32_t from, to;     /* in force on payment dates [from, to); 0 open */
+} rt_clause_doc_t;
 
 /* A dense array that only grows; n is the count, cap the allocation. */
 #define RT_VEC(T) struct { T *v; int32_t n, cap; }
@@ -110,8 +119,9 @@ struct rt_deal {
     RT_VEC(char *) allocs;                  /* loss allocations, by label    */
     RT_VEC(rt_site) sites;
     RT_VEC(rt_collateral_line) collateral; /* representative lines, by group */
-    RT_VEC(rt_def_doc) def_docs;            /* per definition, for explain     */
+    RT_VEC(rt_def_doc) def_docs;            /* each version of each definition, in call order */
     RT_VEC(rt_def_ref) def_uses;            /* every figure a definition uses  */
+    RT_VEC(rt_clause_doc_t) clause_docs;    /* per clause, for explain         */
     int collateral_is_tape;                 /* loans from a --tape, one a line */
     rt_dec settings[RT_SET_COUNT];          /* deal-wide RT_SET_* values      */
     int settings_given[RT_SET_COUNT];
@@ -391,14 +401,17 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg);
  * then runs the checks on 128 bits, which decide and word the message. */
 #define RT_FAST_CHECK_TERMS (1 << 20)
 #define RT_FAST_CHECK_FUNDS 16
+#define RT_FAST_CHECK_PARTIES 64
+#define RT_FAST_CHECK_GROUPS 64
+#define RT_FAST_CHECK_CLASSES 256 /* with a variable pay class: its draws checked per class */
 /* Where rt_check_period_fast puts each class's figures in cents (arrays of
  * nclasses, written at [c]; meaningful only when it returned 1). */
 typedef struct rt_class_cents {
     int64_t *begin, *interest, *principal, *end;
 } rt_class_cents;
 int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_cents *out);
-/* 1 when the deal uses no accounts, draws, transfers, purchases, write-downs
- * or caps: the int64 fast checks cover it */
+/* 1 when the deal uses no write-downs or capped coupons: the int64 fast
+ * checks cover it (accounts, draws, transfers, purchases and insurers too) */
 int rt_deal_plain(const rt_deal *d);
 void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t n, int32_t date);
 

@@ -20,19 +20,37 @@ done
 check "legal words (text)" legal-old-legal-new.text "$dealc" diff legal-old.deal legal-new.deal --no-color
 if "$dealc" diff legal-old.deal legal-new.deal --format html | grep -qxF -f legal-old-legal-new.html.row; then
   pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL legal words (html)"; fi
+# an amount is one word: its thousands separators do not split it
+if "$dealc" diff base.deal amounts.deal --no-color | grep -qF '[-$100.00-] {+$1,000,000.00+}'; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL an amount split at its commas"; fi
 # a reformatting is no change in any format
 out=$("$dealc" diff base.deal reformatted.deal --format json)
-if [ "$out" = '{"old": "base.deal", "new": "reformatted.deal", "changes": []}' ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL reformatting (json): $out"; fi
+if [ "$out" = '{"old": "base.deal", "new": "reformatted.deal", "amendments": [], "notes": [], "changes": []}' ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL reformatting (json): $out"; fi
 # against an amendment: the changed definition and what it reaches
-out=$("$dealc" diff "$root/agreements/gmacm-2003-he2.deal" "$root/tests/amendments/gmacm-premium.amend" --no-color)
-for want in 'changed definition "Credit Enhancement Premium"' '[-0.1175%-] {+0.20%+}' 'clause "3.05(a)(iii)" (through "Principal Distribution Amount")' '1 change'; do
+out=$("$dealc" diff "$root/agreements/gmacm-2003-he2.deal" "$root/tests/amendments/gmacm-premium.amend" --no-color --width 1000)
+for want in 'Test Amendment One to "GMACM Home Equity Loan Trust 2003-HE2"' 'dated 2004-01-15, effective 2004-02-01, made under Section 8.01' \
+            'Definition of "Credit Enhancement Premium" (changed)' 'As amended by "Test Amendment One", effective 2004-02-01.' \
+            '[-0.1175%-] {+0.20%+}' 'Section 3.05(a)(iii) (through "Principal Distribution Amount")' '1 change'; do
   if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL amendment diff lacks: $want"; fi
 done
+# a deal with accounts, an insurer, a trigger and priorities of payments that
+# run only on some dates: a changed 'when' changes every clause under it
+# (the declarations' kinds, all of them, are named)
+he3=$(mktemp)
+sed 's/from "Principal Collections" when "Revolving Period"/from "Principal Collections" when not "Rapid Amortization Event"/' \
+  "$root/agreements/gmacm-2002-he3.deal" >"$he3"
+out=$("$dealc" diff "$root/agreements/gmacm-2002-he3.deal" "$he3" --no-color)
+for want in 'Section 3.05(c)(i) (changed)' 'Section 3.05(c)(ii) (changed)' '[-"Revolving Period"-] {+not "Rapid Amortization Event"+}' '2 changes'; do
+  if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL guard diff lacks: $want"; fi
+done
+out=$("$dealc" diff "$root/agreements/gmacm-2002-he3.deal" "$root/agreements/gmacm-2002-he3.deal" --format json)
+case $out in *'"changes": []}') pass=$((pass + 1)) ;; *) fail=$((fail + 1)); echo "FAIL self diff of gmacm-2002-he3: $out" ;; esac
+rm -f "$he3"
 # dealc doc: one self-contained page; terms linked to their definitions,
 # clauses anchored by label, the agreement's words beside the formula
 page=$(mktemp)
 if "$dealc" doc "$root/agreements/ramp-2003-rs8.deal" "$root/agreements/ramp-2003-rs8-amendment-1.amend" -o "$page"; then
-  for want in 'id="clause-4.02(c)(ii)"' '<a href="#term-' 'Class A-I-1 Certificates through Class A-I-8 Certificates' '&quot;Class A-I Principal Distribution Amount&quot;</a>'; do
+  for want in 'id="sec-4-02-c-ii"' '<a href="#def-class-a-i-principal-distribution-amount">' 'Class A-I-1 Certificates through Class A-I-8 Certificates' '&quot;Class A-I Principal Distribution Amount&quot;</a>'; do
     if grep -qF -- "$want" "$page"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL doc lacks: $want"; fi
   done
   if grep -qiE '<script|https?://' "$page"; then fail=$((fail + 1)); echo "FAIL doc is not self-contained"; else pass=$((pass + 1)); fi

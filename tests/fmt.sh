@@ -33,6 +33,19 @@ for f in "$root"/agreements/*.deal; do
   "$dealc" build "$f" --emit=ast > "$work/a.ast" && "$dealc" build "$work/formatted.deal" --emit=ast > "$work/b.ast"
   if cmp -s "$work/a.ast" "$work/b.ast" && "$dealc" check "$work/formatted.deal"; then pass=$((pass + 1))
   else no "$(basename "$f"): the formatted deal means something else"; diff "$work/a.ast" "$work/b.ast" | head; fi
+  if grep -q "(null)" "$work/a.ast"; then no "$(basename "$f"): the syntax tree dump has a (null)"; else pass=$((pass + 1)); fi
+done
+# that comparison sees what the carried constructs say: a 'when', a note's
+# maximum, a trigger's memory, an 'up to', which insurer figure a line
+# reads each show in the syntax tree
+he3=$root/agreements/gmacm-2002-he3.deal
+"$dealc" build "$he3" --emit=ast > "$work/a.ast"
+for edit in 's/ when "Revolving Period" {/ {/' 's/ maximum \$540,206,000.00//' 's/> \$0.00,$/> $0.00;/; /once in effect remains in effect;/d' \
+            's/purchase additional balances for "Group 1";/purchase additional balances for "Group 1" up to $1.00;/' \
+            's/= drawn from "Credit Enhancer";/= paid to "Credit Enhancer";/'; do
+  sed "$edit" "$he3" > "$work/edited.deal"
+  "$dealc" build "$work/edited.deal" --emit=ast > "$work/b.ast" 2>/dev/null
+  if cmp -s "$work/a.ast" "$work/b.ast"; then no "the syntax tree does not show the edit $edit"; else pass=$((pass + 1)); fi
 done
 # --check and --write
 cp "$root/tests/fmt/messy.deal" "$work/messy.deal"

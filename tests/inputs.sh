@@ -9,7 +9,11 @@
 #                and @REMIT@ (the agreement's good opening state and
 #                remittance), @CASE@ (the case's data file) and @OUT@ (a fresh
 #                path in WORK_DIR; after a failed run nothing named @OUT@* may
-#                exist). Arguments are split at blanks.
+#                exist). Arguments are split at blanks. A case about what
+#                another agreement has (accounts, a variable pay note, no
+#                purchases) names it: @BIN:DEAL@ is agreements/DEAL.deal
+#                built, @STATE:DEAL@ and @REMIT:DEAL@ the first opening-*.json
+#                and remittance-*.csv of agreements/DEAL/.
 #   NAME.expect  lines that must appear on stderr in this order (CASE stands
 #                for the data file's path; a line starting with "~ " need only
 #                be contained in a line), then `exit N`.
@@ -117,6 +121,21 @@ for args_file in "$dir"/*.args; do
   line=${line//@BIN@/$bin}
   line=${line//@STATE@/$state}
   line=${line//@REMIT@/$remit}
+  # another agreement's binary, state or remittance, built once
+  while [[ $line =~ @(BIN|STATE|REMIT):([A-Za-z0-9._-]+)@ ]]; do
+    what=${BASH_REMATCH[1]} deal=${BASH_REMATCH[2]} with=""
+    case $what in
+      BIN)
+        with=$work/$deal
+        if [ ! -x "$with" ] && ! "$dealc" build "$agreements/$deal.deal" -o "$with" >"$work/build.err" 2>&1; then
+          ok=0 why="cannot build $deal"
+        fi ;;
+      STATE) with=$(ls "$agreements/$deal"/opening-*.json 2>/dev/null | head -n 1) ;;
+      REMIT) with=$(ls "$agreements/$deal"/remittance-*.csv 2>/dev/null | head -n 1) ;;
+    esac
+    [ -n "$with" ] || { ok=0 why="nothing for @$what:$deal@"; with=missing; }
+    line=${line//@$what:$deal@/$with}
+  done
   line=${line//@CASE@/$case_file}
   line=${line//@OUT@/$out}
   read -r -a argv <<<"$line"

@@ -513,7 +513,7 @@ static void test_abi_list(void **state)
         void (*fn)(void);
     } funcs[] = {RT_ABI_FUNCS(CHECK)};
 #undef CHECK
-    assert_int_equal(sizeof funcs / sizeof funcs[0], 28);
+    assert_int_equal(sizeof funcs / sizeof funcs[0], 30);   /* and rt_clause_doc, rt_add_note for explain */
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         assert_non_null(funcs[i].fn);
         assert_true(strncmp(funcs[i].name, "rt_", 3) == 0);

@@ -229,6 +229,46 @@ static void interleaved_sections(void **state)
     free(err);
 }
 
+/* The cash a clause of one fund will find is known as soon as the clause
+ * before it in that fund has run, even while another fund's clauses run in
+ * between. F1 holds G's 50.00, F2 G2's 60.00. 1(a) pays A's interest,
+ * 100.00 x 1% x 30/360 = 0.0833 -> 0.08; 2(a) pays B's 0.08, so 2(b) will
+ * find 59.92. 1(b), before 2(b) runs, pays half of that, 29.96, to E out of
+ * F1's 49.92; 2(b) pays its 59.92 and 1(c) F1's last 19.96 to R: R 79.88. */
+static void available_at_a_later_clause_of_another_fund(void **state)
+{
+    (void)state;
+    const char *deal = DEAL_HEAD
+        "  group \"G2\";\n"
+        "  notes { class \"A\" original $100.00 coupon 1% accrual 30/360;\n"
+        "          class \"B\" original $100.00 coupon 1% accrual 30/360; }\n"
+        "  fund \"F1\" = interest collections for \"G\";\n"
+        "  fund \"F2\" = interest collections for \"G2\";\n"
+        "  priority of payments \"1\" from \"F1\" { (a) pay interest to \"A\"; }\n"
+        "  priority of payments \"2\" from \"F2\" { (a) pay interest to \"B\"; }\n"
+        "  priority of payments \"1\" from \"F1\" { (b) pay available at \"2(b)\" / 2 to \"E\"; }\n"
+        "  priority of payments \"2\" from \"F2\" { (b) pay remainder to \"R\"; }\n"
+        "  priority of payments \"1\" from \"F1\" { (c) pay remainder to \"R\"; }\n"
+        "  statement { \"At 2(b)\" = available at \"2(b)\"; \"At 1(c)\" = available at \"1(c)\"; }\n"
+        "}\n";
+    const char *st_json =
+        "{ \"deal\": \"T\", \"payment_date\": \"2004-01-25\", \"distribution_number\": 0,\n"
+        "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 1000, \"cumulative_loss\": 0 },\n"
+        "              { \"group\": \"G2\", \"pool_balance\": 1000, \"cumulative_loss\": 0 } ],\n"
+        "  \"classes\": [ { \"class\": \"A\", \"balance\": 100 }, { \"class\": \"B\", \"balance\": 100 } ] }\n";
+    char *out, *err;
+    int st = jit_replay(deal, st_json, REMIT_HEAD "\n2004-02-25,G,0,50.00,0,0,0,0,1\n2004-02-25,G2,0,60.00,0,0,0,0,1\n",
+                        &out, &err);
+    if (st) fprintf(stderr, "%s", err);
+    assert_int_equal(st, 0);
+    expect(out, "party", "E", "paid", "29.96");
+    expect(out, "party", "R", "paid", "79.88");
+    expect(out, "line", "At 2(b)", "value", "59.92");
+    expect(out, "line", "At 1(c)", "value", "19.96");
+    free(out);
+    free(err);
+}
+
 /* A definition that divides by zero stops the run and names itself. */
 static void division_by_zero_is_reported(void **state)
 {
@@ -313,6 +353,7 @@ int main(void)
         cmocka_unit_test(available_at_a_clause),
         cmocka_unit_test(unpaid_interest_carried_forward),
         cmocka_unit_test(interleaved_sections),
+        cmocka_unit_test(available_at_a_later_clause_of_another_fund),
         cmocka_unit_test(division_by_zero_is_reported),
         cmocka_unit_test(abi_declared_as_the_table_says),
     };

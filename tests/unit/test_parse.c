@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include "front_util.h"
+#include "fmt.h"
+#include <string.h>
 
 static ast_expr *define_expr(front_result *r, const char *name)
 {
@@ -176,6 +178,99 @@ static void deep_nesting_is_an_error_not_a_crash(void **state)
     free(text);
 }
 
+/* A text provision and the reconstructed mark reach the tree; the mark
+ * goes to the item it follows, and a reason is optional. */
+static void sections_and_marks(void **state)
+{
+    (void)state;
+    front_result *r = front_text(
+        "deal \"T\" { closing date 2003-03-26; first payment date 2003-04-25; payment day 25; group \"G\";\n"
+        "  notes { class \"A\" original $100.00 coupon 1% accrual 30/360 reconstructed; }\n"
+        "  define \"X\" = $1.00 text \"one\" reconstructed \"ours\";\n"
+        "  define \"Y\" = $2.00;\n"
+        "  section \"11.01(a)(vi)\" text \"(vi) words\";\n"
+        "  fund \"F\" = interest collections; residual \"R\";\n"
+        "  priority of payments \"1\" from \"F\" { (a) pay remainder to \"R\" reconstructed; }\n}\n", 0);
+    assert_int_equal(r->diag.nerrors, 0);
+    const ast_deal *d = r->b.deal;
+    assert_int_equal(d->sections.n, 1);
+    const ast_section *s = d->sections.v[0];
+    assert_string_equal(s->label, "11.01(a)(vi)");
+    assert_string_equal(s->text, "(vi) words");
+    assert_null(s->reconstructed);
+    assert_string_equal(((const ast_class *)d->classes.v[0])->reconstructed, "");
+    const ast_decl *x = NULL, *y = NULL;
+    for (int i = 0; i < d->decls.n; i++) {
+        const ast_decl *k = d->decls.v[i];
+        if (!strcmp(k->name, "X")) x = k;
+        if (!strcmp(k->name, "Y")) y = k;
+    }
+    assert_string_equal(x->reconstructed, "ours");
+    assert_null(y->reconstructed);
+    const ast_waterfall *w = d->waterfalls.v[0];
+    assert_string_equal(((const ast_clause *)w->clauses.v[0])->reconstructed, "");
+    front_free(r);
+}
+
+/* labels in the agreement's order: a level of (i), (ii) ... by number */
+static void section_labels_in_order(void **state)
+{
+    (void)state;
+    assert_true(fmt_label_cmp("4.02(c)(ix)", "4.02(c)(x)") < 0);
+    assert_true(fmt_label_cmp("4.02(c)(xiv)", "4.02(c)(xiii)") > 0);
+    assert_true(fmt_label_cmp("4.02(c)(v)", "4.02(c)(iv)") > 0);
+    assert_true(fmt_label_cmp("4.02(d)(i)", "4.02(c)(xiv)") > 0);
+    assert_true(fmt_label_cmp("4.02", "11.01(a)(vi)") < 0);
+    assert_true(fmt_label_cmp("3.05(a)", "3.05(a)(i)") < 0);
+    assert_int_equal(fmt_label_cmp("4.02(c)(xii)", "4.02(c)(xii)"), 0);
+}
+
+/* --emit=ast names every kind of declaration (it indexed past its table of
+ * names for accounts, insurers, triggers and dates) and shows what changes
+ * one's meaning besides its expression: a trigger's memory, an account's
+ * opening balance and interest. tests/fmt.sh compares these dumps to prove
+ * a formatted deal means the same, so a dropped "once in effect remains in
+ * effect" must change the dump. */
+static char *dump_of(const char *decls)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s}\n", FRONT_HEADER, decls);
+    front_result *r = front_text(text, 0);
+    assert_int_equal(r->diag.nerrors, 0);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    ast_dump(f, r->b.deal);
+    fclose(f);
+    front_free(r);
+    return buf;
+}
+
+static void dump_names_every_declaration(void **state)
+{
+    (void)state;
+    char *d = dump_of("  input \"Delinquency\" rate;\n"
+                      "  account \"Reserve\" initial $500.00 interest 1.00% of balance of \"A\";\n"
+                      "  insurer \"Insurer\";\n"
+                      "  trigger \"Sticky\" = \"Delinquency\" > 5%, once in effect remains in effect;\n"
+                      "  trigger \"Fresh\" = \"Delinquency\" > 5%;\n"
+                      "  date \"Stepdown Date\" = later of (distribution 2, first distribution on which "
+                      "\"Delinquency\" < 2%);\n");
+    assert_non_null(strstr(d, "  (account \"Reserve\" initial=500\n    (interest\n"));
+    assert_non_null(strstr(d, "  (insurer \"Insurer\")"));
+    assert_non_null(strstr(d, "  (trigger \"Sticky\" once-in-effect-remains\n"));
+    assert_non_null(strstr(d, "  (trigger \"Fresh\"\n"));
+    assert_non_null(strstr(d, "  (date \"Stepdown Date\"\n"));
+    free(d);
+    /* the same trigger without its memory dumps differently */
+    char *a = dump_of("  input \"D\" rate;\n  trigger \"X\" = \"D\" > 5%, once in effect remains in effect;\n");
+    char *b = dump_of("  input \"D\" rate;\n  trigger \"X\" = \"D\" > 5%;\n");
+    assert_string_not_equal(a, b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +280,9 @@ int main(void)
         cmocka_unit_test(recovery_reports_several_errors),
         cmocka_unit_test(missing_semicolon_points_at_the_end_of_the_line),
         cmocka_unit_test(deep_nesting_is_an_error_not_a_crash),
+        cmocka_unit_test(sections_and_marks),
+        cmocka_unit_test(section_labels_in_order),
+        cmocka_unit_test(dump_names_every_declaration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

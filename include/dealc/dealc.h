@@ -1,0 +1,561 @@
+/*
+ * dealc/dealc.h — the public C API of the dealc runtime (libdealrt).
+ *
+ * What a host program may call to use a compiled deal: load it (a shared
+ * object from `dealc build --shared`, or the functions of an object linked
+ * into the host; libdealc's dealc_compile in dealc/compile.h JIT-compiles
+ * one from source and returns the same handle), read its description,
+ * replay a state and remittance, project a scenario, run a grid of
+ * scenarios and explain a figure. This header is the whole contract: the
+ * generated code's ABI (dealrt.h) and the runtime's internals are not part
+ * of it, and libdealrt.so exports nothing else a host should call.
+ *
+ * Errors are values. Every function that can fail returns a dealc_status
+ * and, when err is not NULL, fills *err: the status, the file, line and
+ * column of bad input, the payment date of a waterfall that cannot run,
+ * and a message. Nothing here prints, exits or aborts on bad input.
+ *
+ * Memory. Every object a function hands out is owned by the caller and has
+ * its own free function; pointers inside a result stay valid until that
+ * result is freed. Text returned through char ** is freed with dealc_free.
+ *
+ * Threads. There is no global state. A dealc_deal is read-only once open:
+ * any number of threads may replay, project and explain with one deal at
+ * the same time; every other object is used by one thread at a time.
+ *
+ * Locale. Every number read or written is in the C locale's form (a point
+ * before the decimals, no grouping but the statement table's commas),
+ * whatever the host's setlocale(): each call switches its own thread to
+ * the C locale (uselocale) and back before it returns.
+ *
+ * Figures. Every figure is an int64_t in the scale its unit fixes:
+ *   money                    whole cents (123456 is $1,234.56)
+ *   rate, number, count      units of 10^-12 (DEALC_SCALE is 1; a rate is a
+ *                            fraction: 0.0122 is 12200000000, "1.22%")
+ *   date                     a day number since 1970-01-01
+ *   condition                0 or 1
+ * Why integers, not text or doubles: the runtime's own figures are exact
+ * decimals (128-bit, 12 places) and every money figure is whole cents (the
+ * runtime checks it each period), so cents in an int64 are exact; integers
+ * are native to C, numpy and SQL and pass through ctypes/cffi unchanged,
+ * where 128-bit integers do not. A figure that does not fit an int64
+ * (beyond $92 quadrillion, or a rate beyond 9,223,372%) is never clamped:
+ * the call fails with DEALC_ERR_RANGE naming it. A figure that does not
+ * exist (the factor of a class issued with no balance, a date that has not
+ * occurred) is DEALC_NONE. dealc_value_text gives any figure as exact
+ * decimal text.
+ */
+#ifndef DEALC_DEALC_H
+#define DEALC_DEALC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DEALC_API __attribute__((visibility("default")))
+#else
+#define DEALC_API
+#endif
+
+/* ---- versions --------------------------------------------------------------
+ * The API version rises when a function, field or constant is added (minor)
+ * or changed (major; libdealrt.so's soname is libdealrt.so.MAJOR). */
+#define DEALC_VERSION "0.1.0"
+#define DEALC_API_VERSION_MAJOR 1
+#define DEALC_API_VERSION_MINOR 0
+
+/* the library's version ("0.1.0"): may differ from the header's */
+DEALC_API const char *dealc_version(void);
+/* DEALC_API_VERSION_MAJOR * 1000 + DEALC_API_VERSION_MINOR of the library */
+DEALC_API int dealc_api_version(void);
+
+/* ---- errors ---------------------------------------------------------------- */
+
+typedef enum dealc_status {
+    DEALC_OK = 0,
+    DEALC_ERR_USAGE,   /* a bad argument: NULL, an unknown name, an index out of range, a bad option */
+    DEALC_ERR_IO,      /* a file cannot be read (file names it) */
+    DEALC_ERR_INPUT,   /* bad input data: file, line and column name the place */
+    DEALC_ERR_DEAL,    /* the deal cannot be loaded: not a deal object, a bad description, compile errors */
+    DEALC_ERR_RUN,     /* the waterfall cannot run or a check failed: date names the payment date */
+    DEALC_ERR_RANGE,   /* a figure does not fit an int64 in its unit's scale */
+    DEALC_ERR_NOMEM    /* out of memory */
+} dealc_status;
+
+typedef struct dealc_error {
+    dealc_status status;
+    char file[512];     /* the file at fault; "" when none */
+    int32_t line, col;  /* 1-based; 0 when the whole file (or no file) is meant */
+    char date[11];      /* DEALC_ERR_RUN: the payment date, YYYY-MM-DD; else "" */
+    char message[1024]; /* one line, no trailing newline */
+} dealc_error;
+
+/* "usage", "io", "input", "deal", "run", "range", "nomem"; "ok" */
+DEALC_API const char *dealc_status_name(dealc_status s);
+/* "FILE:LINE:COL: error: MESSAGE" (or "FILE: error: ..."; "error: payment
+ * date D: ..."), as the command lines print it; returns the length it
+ * needed, like snprintf */
+DEALC_API int dealc_error_text(const dealc_error *e, char *buf, size_t size);
+
+/* frees text handed out through char ** */
+DEALC_API void dealc_free(void *p);
+
+/* ---- figures ------------------------------------------------------------------ */
+
+#define DEALC_SCALE ((int64_t)1000000000000LL) /* 1.0 for rates, numbers, counts */
+#define DEALC_NONE INT64_MIN                    /* a figure that does not exist  */
+
+typedef enum dealc_unit {
+    DEALC_UNIT_MONEY = 0, /* cents                        */
+    DEALC_UNIT_RATE,      /* fraction, 10^-12             */
+    DEALC_UNIT_NUMBER,    /* 10^-12                       */
+    DEALC_UNIT_COUNT,     /* 10^-12 (whole numbers)       */
+    DEALC_UNIT_DATE,      /* day number since 1970-01-01  */
+    DEALC_UNIT_BOOL       /* 0 or 1                       */
+} dealc_unit;
+
+typedef struct dealc_value {
+    int64_t v;    /* in the scale of unit; DEALC_NONE: none */
+    int32_t unit; /* dealc_unit */
+} dealc_value;
+
+/* Exact decimal text, C locale, no grouping: money "1234.56", a rate as its
+ * fraction "0.0122" (trailing zeros trimmed), a date "2004-02-25", a
+ * condition "true"/"false", none "". Returns the length it needed. */
+DEALC_API int dealc_value_text(dealc_value v, char *buf, size_t size);
+/* YYYY-MM-DD of a day number (buf: 11 bytes); "" for DEALC_NONE */
+DEALC_API char *dealc_date_text(int64_t day, char buf[11]);
+/* strict YYYY-MM-DD; DEALC_OK and *day, or DEALC_ERR_USAGE */
+DEALC_API dealc_status dealc_date_parse(const char *text, int32_t *day);
+
+/* ---- figure tables -------------------------------------------------------------
+ * Each result row is an int64_t array; X(NAME, "name", UNIT) gives the index
+ * DEALC_<KIND>_<NAME>, the column's name (as in the JSON statement) and its
+ * unit. Results carry their own strides, so a host built against an older
+ * header keeps reading the fields it knows when fields are added. */
+
+#define DEALC_CLASS_FIELDS(X)                                                   \
+    X(ORIGINAL_BALANCE, "original_balance", MONEY)                              \
+    X(BEGINNING_BALANCE, "beginning_balance", MONEY)                            \
+    X(COUPON, "coupon", RATE)                                                   \
+    X(INTEREST_DUE, "interest_due", MONEY)                                      \
+    X(INTEREST, "interest", MONEY)                                              \
+    X(INTEREST_SHORTFALL, "interest_shortfall", MONEY)                          \
+    X(PRINCIPAL, "principal", MONEY)                                            \
+    X(ENDING_BALANCE, "ending_balance", MONEY)                                  \
+    X(UNPAID_INTEREST, "unpaid_interest", MONEY)                                \
+    X(UNPAID_INTEREST_PAID, "unpaid_interest_paid", MONEY)                      \
+    X(ENDING_UNPAID_INTEREST, "ending_unpaid_interest", MONEY)                  \
+    X(DRAWN, "drawn", MONEY)                                                    \
+    X(REALIZED_LOSS, "realized_loss", MONEY)                                    \
+    X(UNPAID_REALIZED_LOSS, "unpaid_realized_loss", MONEY)                      \
+    X(REALIZED_LOSS_PAID, "realized_loss_paid", MONEY)                          \
+    X(ENDING_UNPAID_REALIZED_LOSS, "ending_unpaid_realized_loss", MONEY)        \
+    X(BASIS_RISK_CARRY_FORWARD, "basis_risk_carry_forward", MONEY)              \
+    X(BASIS_RISK_SHORTFALL, "basis_risk_shortfall", MONEY)                      \
+    X(BASIS_RISK_PAID, "basis_risk_paid", MONEY)                                \
+    X(ENDING_BASIS_RISK_CARRY_FORWARD, "ending_basis_risk_carry_forward", MONEY) \
+    X(FACTOR, "factor", NUMBER)                     /* 7 decimals; NONE: no original */ \
+    X(SECURITY_PERCENT, "security_percent", NUMBER) /* a percent number, 2 decimals */
+
+#define DEALC_GROUP_FIELDS(X)                                                   \
+    X(PRINCIPAL_COLLECTIONS, "principal_collections", MONEY)                    \
+    X(INTEREST_COLLECTIONS, "interest_collections", MONEY)                      \
+    X(PRINCIPAL_DRAWS, "principal_draws", MONEY)                                \
+    X(LIQUIDATION_LOSS, "liquidation_loss", MONEY)                              \
+    X(RECOVERIES, "recoveries", MONEY)                                          \
+    X(SUBSTITUTION_ADJUSTMENT, "substitution_adjustment", MONEY)                \
+    X(ACTIVE_LOAN_COUNT, "active_loan_count", COUNT)                            \
+    X(ADDITIONAL_BALANCES, "additional_balances", MONEY)                        \
+    X(BEGINNING_POOL_BALANCE, "beginning_pool_balance", MONEY)                  \
+    X(ENDING_POOL_BALANCE, "ending_pool_balance", MONEY)                        \
+    X(BEGINNING_CUMULATIVE_LOSS, "beginning_cumulative_loss", MONEY)            \
+    X(ENDING_CUMULATIVE_LOSS, "ending_cumulative_loss", MONEY)                  \
+    X(PURCHASED, "purchased", MONEY)
+
+/* parties: fee recipients, the residual holder, insurers */
+#define DEALC_PARTY_FIELDS(X)                                                   \
+    X(PAID, "paid", MONEY)                                                      \
+    X(DRAWN, "drawn", MONEY)                                                    \
+    X(REIMBURSED, "reimbursed", MONEY)                                          \
+    X(UNREIMBURSED_DRAWS, "unreimbursed_draws", MONEY)                          \
+    X(ENDING_UNREIMBURSED_DRAWS, "ending_unreimbursed_draws", MONEY)
+
+/* funds and accounts (an account's balance is carried between dates) */
+#define DEALC_FUND_FIELDS(X)                                                    \
+    X(BEGINNING_BALANCE, "beginning_balance", MONEY)                            \
+    X(DEPOSIT, "deposit", MONEY) /* a fund's formula; an account's interest */  \
+    X(REMAINING, "remaining", MONEY)
+
+/* clauses of the priority of payments */
+#define DEALC_CLAUSE_FIELDS(X)                                                  \
+    X(AVAILABLE, "available", MONEY)                                            \
+    X(PAID, "paid", MONEY)                                                      \
+    X(SHORTFALL, "shortfall", MONEY)
+
+/* a projected period of a class */
+#define DEALC_PCLASS_FIELDS(X)                                                  \
+    X(BEGINNING_BALANCE, "beginning_balance", MONEY)                            \
+    X(INTEREST, "interest", MONEY)                                              \
+    X(PRINCIPAL, "principal", MONEY)                                            \
+    X(ENDING_BALANCE, "ending_balance", MONEY)                                  \
+    X(COUPON, "coupon", RATE)
+
+/* a projected period of a collateral group */
+#define DEALC_FLOW_FIELDS(X)                                                    \
+    X(BEGINNING_BALANCE, "beginning_balance", MONEY)                            \
+    X(SCHEDULED, "scheduled", MONEY)                                            \
+    X(PREPAID, "prepaid", MONEY)                                                \
+    X(DEFAULTED, "defaulted", MONEY)                                            \
+    X(LIQUIDATED, "liquidated", MONEY)                                          \
+    X(RECOVERIES, "recoveries", MONEY)                                          \
+    X(LOSS, "loss", MONEY)                                                      \
+    X(INTEREST, "interest", MONEY)                                              \
+    X(ADVANCED, "advanced", MONEY)                                              \
+    X(SOLD, "sold", MONEY)                                                      \
+    X(LOANS, "loans", COUNT) /* a loan tape's active loans; 0 for declared lines */ \
+    X(ENDING_BALANCE, "ending_balance", MONEY)
+
+#define DEALC_ENUM_CLASS_(n, s, u) DEALC_CLASS_##n,
+#define DEALC_ENUM_GROUP_(n, s, u) DEALC_GROUP_##n,
+#define DEALC_ENUM_PARTY_(n, s, u) DEALC_PARTY_##n,
+#define DEALC_ENUM_FUND_(n, s, u) DEALC_FUND_##n,
+#define DEALC_ENUM_CLAUSE_(n, s, u) DEALC_CLAUSE_##n,
+#define DEALC_ENUM_PCLASS_(n, s, u) DEALC_PCLASS_##n,
+#define DEALC_ENUM_FLOW_(n, s, u) DEALC_FLOW_##n,
+enum { DEALC_CLASS_FIELDS(DEALC_ENUM_CLASS_) DEALC_CLASS_NFIELDS };
+enum { DEALC_GROUP_FIELDS(DEALC_ENUM_GROUP_) DEALC_GROUP_NFIELDS };
+enum { DEALC_PARTY_FIELDS(DEALC_ENUM_PARTY_) DEALC_PARTY_NFIELDS };
+enum { DEALC_FUND_FIELDS(DEALC_ENUM_FUND_) DEALC_FUND_NFIELDS };
+enum { DEALC_CLAUSE_FIELDS(DEALC_ENUM_CLAUSE_) DEALC_CLAUSE_NFIELDS };
+enum { DEALC_PCLASS_FIELDS(DEALC_ENUM_PCLASS_) DEALC_PCLASS_NFIELDS };
+enum { DEALC_FLOW_FIELDS(DEALC_ENUM_FLOW_) DEALC_FLOW_NFIELDS };
+#undef DEALC_ENUM_CLASS_
+#undef DEALC_ENUM_GROUP_
+#undef DEALC_ENUM_PARTY_
+#undef DEALC_ENUM_FUND_
+#undef DEALC_ENUM_CLAUSE_
+#undef DEALC_ENUM_PCLASS_
+#undef DEALC_ENUM_FLOW_
+
+typedef enum dealc_table {
+    DEALC_TABLE_CLASS = 0, DEALC_TABLE_GROUP, DEALC_TABLE_PARTY, DEALC_TABLE_FUND,
+    DEALC_TABLE_CLAUSE, DEALC_TABLE_PCLASS, DEALC_TABLE_FLOW
+} dealc_table;
+
+/* The library's own field tables, for hosts that build columns at run
+ * time (the Python package does): the number of fields of a table, and
+ * each field's name and unit; NULL / -1 past the end. */
+DEALC_API int32_t dealc_field_count(dealc_table t);
+DEALC_API const char *dealc_field_name(dealc_table t, int32_t field);
+DEALC_API int32_t dealc_field_unit(dealc_table t, int32_t field);
+
+/* ---- the deal ------------------------------------------------------------------- */
+
+typedef struct dealc_deal dealc_deal;
+
+typedef struct dealc_class_info {
+    const char *name;
+    int64_t original;  /* cents */
+    int32_t notional;  /* 1: interest only on a notional amount */
+    int32_t daycount;  /* 0: 30/360, 1: actual/360 */
+    int64_t maximum;   /* cents a variable pay class may grow to; 0: none */
+    int32_t capped;    /* its coupon has a cap */
+} dealc_class_info;
+
+typedef enum dealc_party_role { DEALC_PARTY_FEE = 0, DEALC_PARTY_RESIDUAL, DEALC_PARTY_INSURER } dealc_party_role;
+
+typedef struct dealc_party_info {
+    const char *name;
+    int32_t role; /* dealc_party_role */
+} dealc_party_info;
+
+typedef struct dealc_named_info {
+    const char *name; /* a statement line's name is "" where the class table goes */
+    int32_t unit;     /* dealc_unit */
+} dealc_named_info;
+
+typedef struct dealc_fund_info {
+    const char *name;
+    int32_t is_account;
+} dealc_fund_info;
+
+typedef struct dealc_clause_info {
+    const char *label; /* "3.05(a)(ii)" */
+    int32_t fund;      /* the fund or account it pays from */
+    const char *payee; /* as the agreement words it */
+} dealc_clause_info;
+
+typedef enum dealc_memory_kind { DEALC_TRIGGER = 0, DEALC_STICKY_TRIGGER, DEALC_DATE } dealc_memory_kind;
+
+typedef struct dealc_memory_info {
+    const char *name;
+    int32_t kind; /* dealc_memory_kind */
+} dealc_memory_info;
+
+typedef struct dealc_description {
+    const char *name;
+    const char *source;       /* the .deal file it was compiled from; "" unknown */
+    int32_t closing_date, first_payment_date, payment_day; /* day numbers; day of month */
+    int32_t ngroups;
+    const char *const *groups;
+    int32_t nclasses;
+    const dealc_class_info *classes;
+    int32_t nparties;
+    const dealc_party_info *parties;
+    int32_t ninputs;          /* the remittance's columns beyond the group fields */
+    const dealc_named_info *inputs;
+    int32_t ndefinitions;
+    const dealc_named_info *definitions;
+    int32_t nlines;           /* the statement's lines */
+    const dealc_named_info *lines;
+    int32_t nfunds;
+    const dealc_fund_info *funds;
+    int32_t nclauses;
+    const dealc_clause_info *clauses;
+    int32_t nmemory;          /* triggers and dates */
+    const dealc_memory_info *memory;
+    int32_t ncollateral;      /* declared collateral lines (0: the deal cannot be projected) */
+} dealc_description;
+
+/* A shared object built by `dealc build --shared`. The object stays loaded
+ * until dealc_deal_close. */
+DEALC_API dealc_status dealc_deal_open(const char *path, dealc_deal **out, dealc_error *err);
+
+/* The two functions of a compiled deal (an object from `dealc build
+ * --emit=obj --no-main` linked into the host: pass dealc_describe and
+ * dealc_period, cast). release(ctx), when not NULL, is called by
+ * dealc_deal_close after the deal is done with them (libdealc's JIT frees
+ * its code there). */
+typedef void (*dealc_describe_fn)(void *deal);
+typedef int32_t (*dealc_period_fn)(void *slot, void *run);
+DEALC_API dealc_status dealc_deal_from_functions(dealc_describe_fn describe, dealc_period_fn period,
+                                                 void (*release)(void *ctx), void *ctx, dealc_deal **out,
+                                                 dealc_error *err);
+DEALC_API void dealc_deal_close(dealc_deal *d);
+
+/* owned by the deal; valid until dealc_deal_close */
+DEALC_API const dealc_description *dealc_deal_describe(const dealc_deal *d);
+/* the `describe` command's text */
+DEALC_API dealc_status dealc_deal_describe_text(const dealc_deal *d, char **text, size_t *len, dealc_error *err);
+
+/* The deal binary's own command line (replay, project, grid, explain,
+ * describe) on this deal, in process: argv[0] is the program name. It
+ * prints and writes files exactly as the binary does (the one function
+ * here that prints), in the C locale; returns the exit status. */
+DEALC_API int dealc_deal_main(const dealc_deal *d, int argc, char **argv);
+
+/* ---- the state between payment dates ------------------------------------------------ */
+
+typedef struct dealc_state dealc_state;
+
+/* what a state holds; index is the group, class, fund, party or trigger */
+typedef enum dealc_state_field {
+    DEALC_STATE_POOL_BALANCE = 0,       /* per group, cents */
+    DEALC_STATE_CUMULATIVE_LOSS,        /* per group, cents */
+    DEALC_STATE_CLASS_BALANCE,          /* per class, cents (a notional class: its notional) */
+    DEALC_STATE_CLASS_UNPAID_INTEREST,  /* per class, cents */
+    DEALC_STATE_CLASS_UNPAID_LOSS,      /* per class, cents */
+    DEALC_STATE_CLASS_BASIS_RISK,       /* per class, cents */
+    DEALC_STATE_ACCOUNT_BALANCE,        /* per fund (accounts only), cents */
+    DEALC_STATE_INSURER_UNREIMBURSED,   /* per party (insurers only), cents */
+    DEALC_STATE_MEMORY                  /* per trigger (0/1) or date (day number; DEALC_NONE: not yet) */
+} dealc_state_field;
+
+/* at closing: distribution 0, the deal's original class balances */
+DEALC_API dealc_status dealc_state_new(const dealc_deal *d, dealc_state **out, dealc_error *err);
+/* the state JSON a replay's --save-state writes */
+DEALC_API dealc_status dealc_state_read(const dealc_deal *d, const char *path, dealc_state **out, dealc_error *err);
+/* the same from text; name is the file name errors give ("" or NULL: "state") */
+DEALC_API dealc_status dealc_state_parse(const dealc_deal *d, const char *text, size_t len, const char *name,
+                                         dealc_state **out, dealc_error *err);
+DEALC_API void dealc_state_free(dealc_state *s);
+DEALC_API int32_t dealc_state_distribution(const dealc_state *s);
+DEALC_API int32_t dealc_state_payment_date(const dealc_state *s);
+/* the distribution last made and its payment date (the closing date for 0) */
+DEALC_API dealc_status dealc_state_set_date(dealc_state *s, int32_t distribution, int32_t payment_date,
+                                            dealc_error *err);
+DEALC_API dealc_status dealc_state_get(const dealc_state *s, dealc_state_field f, int32_t index, int64_t *value,
+                                       dealc_error *err);
+DEALC_API dealc_status dealc_state_set(dealc_state *s, dealc_state_field f, int32_t index, int64_t value,
+                                       dealc_error *err);
+/* the state JSON (what dealc_state_read reads) */
+DEALC_API dealc_status dealc_state_json(const dealc_state *s, char **text, size_t *len, dealc_error *err);
+
+/* ---- the remittance ------------------------------------------------------------------ */
+
+typedef struct dealc_remittance dealc_remittance;
+
+/* The servicer's remittance CSV, whose payment dates must follow the
+ * opening state's (docs/user-guide.md has the columns). */
+DEALC_API dealc_status dealc_remittance_read(const dealc_deal *d, const dealc_state *opening, const char *path,
+                                             dealc_remittance **out, dealc_error *err);
+DEALC_API dealc_status dealc_remittance_parse(const dealc_deal *d, const dealc_state *opening, const char *text,
+                                              size_t len, const char *name, dealc_remittance **out,
+                                              dealc_error *err);
+/* An empty remittance to fill in memory: add periods in date order, then
+ * set each group's reported figures (DEALC_GROUP_PRINCIPAL_COLLECTIONS ..
+ * DEALC_GROUP_ADDITIONAL_BALANCES; unset ones are 0) and each input. The
+ * rules the CSV reader applies are applied here: amounts not below zero
+ * (but the substitution adjustment), a count whole, dates checked against
+ * the opening at replay. */
+DEALC_API dealc_status dealc_remittance_new(const dealc_deal *d, dealc_remittance **out, dealc_error *err);
+/* returns the new period's index in *period */
+DEALC_API dealc_status dealc_remittance_add_period(dealc_remittance *r, int32_t payment_date, int32_t *period,
+                                                   dealc_error *err);
+DEALC_API dealc_status dealc_remittance_set_group(dealc_remittance *r, int32_t period, int32_t group,
+                                                  int32_t field, int64_t value, dealc_error *err);
+/* value in the input's unit (dealc_description.inputs[input].unit) */
+DEALC_API dealc_status dealc_remittance_set_input(dealc_remittance *r, int32_t period, int32_t input,
+                                                  int64_t value, dealc_error *err);
+DEALC_API int32_t dealc_remittance_periods(const dealc_remittance *r);
+DEALC_API void dealc_remittance_free(dealc_remittance *r);
+
+/* ---- replay ------------------------------------------------------------------------------ */
+
+/* One payment date's statement. Rows are int64_t arrays in the tables'
+ * fields: classes[c * class_stride + DEALC_CLASS_PRINCIPAL] and so on. */
+typedef struct dealc_statement {
+    int32_t payment_date;       /* day number */
+    int32_t distribution;       /* 1 for the first payment date */
+    const int64_t *classes;     /* nclasses rows of DEALC_CLASS_* */
+    const int64_t *groups;      /* ngroups rows of DEALC_GROUP_* */
+    const int64_t *parties;     /* nparties rows of DEALC_PARTY_* */
+    const int64_t *funds;       /* nfunds rows of DEALC_FUND_* */
+    const int64_t *clauses;     /* nclauses rows of DEALC_CLAUSE_* */
+    const int64_t *memory;      /* nmemory: a trigger 0/1; a date's day number, DEALC_NONE not yet */
+    const dealc_value *lines;   /* nlines (a line named "" is 0: the class table's place) */
+    const dealc_value *definitions; /* ndefinitions */
+} dealc_statement;
+
+typedef struct dealc_replay {
+    int32_t nperiods;
+    const dealc_statement *periods;
+    int32_t class_stride, group_stride, party_stride, fund_stride, clause_stride;
+    const dealc_state *closing; /* after the last date: opens the next replay; owned by the result */
+} dealc_replay;
+
+/* Runs the priority of payments for each date of the remittance from the
+ * opening state, with every check the deal binary makes. All or nothing:
+ * on failure *out is NULL and err names the payment date. */
+DEALC_API dealc_status dealc_replay_run(const dealc_deal *d, const dealc_state *opening,
+                                        const dealc_remittance *remit, dealc_replay **out, dealc_error *err);
+/* the same, reading both files */
+DEALC_API dealc_status dealc_replay_files(const dealc_deal *d, const char *state_path, const char *remit_path,
+                                          dealc_replay **out, dealc_error *err);
+DEALC_API void dealc_replay_free(dealc_replay *r);
+
+typedef enum dealc_format { DEALC_FORMAT_TABLE = 0, DEALC_FORMAT_CSV, DEALC_FORMAT_JSON } dealc_format;
+/* the statement as the deal binary's replay prints it, byte for byte */
+DEALC_API dealc_status dealc_replay_render(const dealc_replay *r, dealc_format f, char **text, size_t *len,
+                                           dealc_error *err);
+
+/* ---- projections -------------------------------------------------------------------------- */
+
+typedef struct dealc_scenario dealc_scenario;
+
+/* Assumptions, as the deal binary's flags and scenario files write them
+ * (docs/projection.md): key without "--" ("cpr", "cdr", "severity",
+ * "recovery-lag", "advancing", "psa", "smm", "sda", "hep", "prepay-vector",
+ * "default-vector", "index", "index-vector", "input", "periods", "to-call",
+ * "to-maturity"), value as its text ("20", "20%", "0,10,20" for a grid).
+ * A key given twice is a usage error. */
+DEALC_API dealc_status dealc_scenario_new(dealc_scenario **out, dealc_error *err);
+DEALC_API dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, const char *value, dealc_error *err);
+/* a scenario file (KEY = VALUE lines); what was set wins over it */
+DEALC_API dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_error *err);
+DEALC_API void dealc_scenario_free(dealc_scenario *s);
+
+typedef struct dealc_class_summary {
+    double wal;               /* years, actual/365.25, from the start; 0 with no principal */
+    int32_t first_principal;  /* day numbers; 0: none */
+    int32_t last_principal;
+    int32_t final_payment;
+    int64_t principal, interest; /* cents, in total */
+} dealc_class_summary;
+
+typedef struct dealc_projection {
+    int32_t nperiods;
+    int32_t called;              /* ended by the clean-up call */
+    int32_t start_date;          /* the opening's payment date */
+    int32_t start_distribution;  /* the opening's distribution number */
+    const int32_t *dates;        /* nperiods payment dates */
+    const int64_t *classes;      /* [(k * nclasses + c) * pclass_stride + DEALC_PCLASS_*] */
+    const int64_t *flows;        /* [(k * ngroups + g) * flow_stride + DEALC_FLOW_*] */
+    const dealc_class_summary *summary; /* nclasses */
+    int32_t pclass_stride, flow_stride;
+    const char *prepay, *dflt;   /* the curves' labels ("CPR 20%", "CDR 2%") */
+} dealc_projection;
+
+/* One scenario from the opening (NULL: the closing date, the declared
+ * collateral), period by period to the end of the pool (or the call), with
+ * the checks a replay makes each period. */
+DEALC_API dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                     dealc_projection **out, dealc_error *err);
+DEALC_API void dealc_projection_free(dealc_projection *p);
+
+typedef struct dealc_grid {
+    int32_t nscenarios;          /* nprepay * ndefault, prepay major */
+    int32_t nprepay, ndefault;
+    const char *const *prepay;   /* nprepay labels */
+    const char *const *dflt;     /* ndefault labels */
+    int32_t nclasses;
+    const double *wal;           /* [sc * nclasses + c], years; -1: no principal */
+    int32_t start_date;
+    int32_t nyears;              /* anniversaries of the closing date after the start */
+    const int32_t *anniversaries;
+    const int64_t *balances;     /* [(sc * nyears + y) * nclasses + c] cents outstanding at each anniversary */
+    const int32_t *years_used;   /* per scenario: rows of the decrement table it needs (start row included) */
+} dealc_grid;
+
+/* Every combination of the scenario's lists of speeds and default rates,
+ * on nthreads threads (0: one per core); the result does not depend on it. */
+DEALC_API dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                      int32_t nthreads, dealc_grid **out, dealc_error *err);
+DEALC_API void dealc_grid_free(dealc_grid *g);
+
+/* ---- explain ------------------------------------------------------------------------------------ */
+
+typedef enum dealc_explain_kind {
+    DEALC_EXPLAIN_DEFINITION = 0, /* a definition: name, value, formula, text, amendment */
+    DEALC_EXPLAIN_FIGURE,         /* a figure a formula reads: name (as written), value */
+    DEALC_EXPLAIN_REPEAT,         /* a definition explained above: name, value */
+    DEALC_EXPLAIN_CLAUSE          /* a clause: name (label), payee, fund, available/paid/shortfall */
+} dealc_explain_kind;
+
+typedef struct dealc_explain_item {
+    int32_t kind;        /* dealc_explain_kind */
+    int32_t depth;       /* 0 for the figure asked about */
+    const char *name;
+    dealc_value value;
+    const char *formula, *text; /* "" when none */
+    const char *amended_by;     /* the amendment of the version in force ("" none), else the
+                                   next one not yet in force */
+    int32_t effective;          /* that amendment's effective date (day number), 0 none */
+    int32_t in_force;           /* 1: the version explained is that amendment's */
+    const char *payee, *fund;   /* clauses */
+    int64_t available, paid, shortfall; /* clauses, cents */
+    const char *note;           /* what the agreement's reconstruction notes; "" none */
+} dealc_explain_item;
+
+typedef struct dealc_explanation {
+    int32_t payment_date, distribution;
+    int32_t nitems;
+    const dealc_explain_item *items; /* depth first, in the order the formula reads them */
+    const char *text;                /* the explain command's text */
+} dealc_explanation;
+
+/* Replays to the period-th date of the remittance (1: its first) and takes
+ * the definition or clause called name apart, with the values that date used. */
+DEALC_API dealc_status dealc_explain(const dealc_deal *d, const dealc_state *opening, const dealc_remittance *remit,
+                                     int32_t period, const char *name, dealc_explanation **out, dealc_error *err);
+DEALC_API void dealc_explanation_free(dealc_explanation *x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DEALC_DEALC_H */

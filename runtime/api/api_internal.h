@@ -1,0 +1,63 @@
+/*
+ * api_internal.h — what the public API's units (runtime/api/) share: the
+ * handles' insides, the error helpers and the per-call C locale. The API
+ * is a layer above the runtime: it calls the readers, the period engine
+ * and the projection runner, and nothing below calls it.
+ */
+#ifndef DEALC_API_INTERNAL_H
+#define DEALC_API_INTERNAL_H
+
+#include <locale.h>
+
+#include "dealc/dealc.h"
+#include "rt_project.h"
+
+struct dealc_deal {
+    rt_deal *rt;
+    rt_describe_fn describe;
+    rt_period_fn period;
+    void *dl;                 /* dlopen handle, or NULL */
+    void (*release)(void *);  /* the caller's, for deals from functions */
+    void *ctx;
+    dealc_description desc;
+    /* the description's arrays */
+    const char **groups;
+    dealc_class_info *classes;
+    dealc_party_info *parties;
+    dealc_named_info *inputs, *defs, *lines;
+    dealc_fund_info *funds;
+    dealc_clause_info *clauses;
+    dealc_memory_info *memory;
+};
+
+struct dealc_state {
+    const dealc_deal *d;
+    rt_state st;
+};
+
+struct dealc_remittance {
+    const dealc_deal *d;
+    rt_remit rm;
+    int32_t cap; /* periods allocated (in-memory remittances) */
+};
+
+/* Each call runs in the C locale on its own thread, and puts the thread's
+ * locale back before it returns. */
+typedef struct api_locale {
+    locale_t c, old;
+} api_locale;
+void api_locale_enter(api_locale *l);
+void api_locale_leave(api_locale *l);
+
+/* error helpers: all return the status they set */
+dealc_status api_fail(dealc_error *err, dealc_status s, const char *fmt, ...) RT_FMT(3, 4);
+dealc_status api_fail_file(dealc_error *err, dealc_status s, const char *file, const rt_err *e);
+dealc_status api_fail_date(dealc_error *err, int32_t date, const char *fmt, ...) RT_FMT(3, 4);
+void api_ok(dealc_error *err);
+
+/* rt_dec -> int64 in the unit's public scale; 0 when it does not fit */
+int api_figure(rt_dec v, int32_t unit, int64_t *out);
+/* the public scale -> rt_dec; 0 when it does not fit the runtime's range */
+int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
+
+#endif

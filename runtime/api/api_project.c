@@ -1,0 +1,545 @@
+/*
+ * api_project.c — projections through the public API: assumptions as
+ * key/value text (the deal binary's flags and scenario files, read by the
+ * same scenario reader), one scenario into per-period per-class results,
+ * and a grid of scenarios on threads into WAL and balance tables.
+ *
+ * The figures are the deal binary's: the same runner (rt_proj_run), the
+ * same horizon, the same WAL from the start (actual/365.25) and the same
+ * anniversaries of the closing date for the decrement tables.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api_internal.h"
+#include "rt_scenario.h"
+
+struct dealc_scenario {
+    rt_sc flags; /* what dealc_scenario_set gave (its strings are ours: strs) */
+    rt_sc file;  /* a scenario file, read by dealc_scenario_read */
+    int has_file;
+    char **strs;
+    int nstrs;
+};
+
+void dealc_scenario_free(dealc_scenario *s)
+{
+    if (!s)
+        return;
+    rt_sc_free(&s->flags);
+    rt_sc_free(&s->file);
+    for (int i = 0; i < s->nstrs; i++)
+        free(s->strs[i]);
+    free(s->strs);
+    free(s);
+}
+
+dealc_status dealc_scenario_new(dealc_scenario **out, dealc_error *err)
+{
+    if (!out)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_scenario_new: out is NULL");
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+    rt_sc_init(&(*out)->flags);
+    rt_sc_init(&(*out)->file);
+    api_ok(err);
+    return DEALC_OK;
+}
+
+static dealc_status sc_error(dealc_error *err, const rt_sc_err *e)
+{
+    if (e->o.file) {
+        rt_err fe;
+        fe.line = e->o.line;
+        fe.col = e->o.col;
+        snprintf(fe.msg, sizeof fe.msg, "%s", e->msg);
+        return api_fail_file(err, DEALC_ERR_INPUT, e->o.file, &fe);
+    }
+    return api_fail(err, DEALC_ERR_USAGE, "%s", e->msg);
+}
+
+static char *keep(dealc_scenario *s, const char *text)
+{
+    char **v = realloc(s->strs, (size_t)(s->nstrs + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    s->strs = v;
+    char *c = strdup(text);
+    if (c)
+        s->strs[s->nstrs++] = c;
+    return c;
+}
+
+dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, const char *value, dealc_error *err)
+{
+    if (!s || !key)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_scenario_set: needs a scenario and a key");
+    if (!rt_sc_is_key(key))
+        return api_fail(err, DEALC_ERR_USAGE, "unknown assumption \"%s\" (docs/projection.md lists them)", key);
+    int flag = strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0;
+    if (!flag && (!value || !*value))
+        return api_fail(err, DEALC_ERR_USAGE, "assumption \"%s\" needs a value", key);
+    char *k = keep(s, key), *v = keep(s, flag ? "yes" : value);
+    if (!k || !v)
+        return api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+    rt_sc_origin o = {NULL, 0, 0};
+    rt_sc_err e;
+    api_locale loc;
+    api_locale_enter(&loc);
+    int ok = rt_sc_set(&s->flags, k, v, &o, &e);
+    api_locale_leave(&loc);
+    if (!ok)
+        return sc_error(err, &e);
+    api_ok(err);
+    return DEALC_OK;
+}
+
+dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_error *err)
+{
+    if (!s || !path)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_scenario_read: needs a scenario and a path");
+    if (s->has_file)
+        return api_fail(err, DEALC_ERR_USAGE, "one scenario file per scenario");
+    rt_sc_err e;
+    api_locale loc;
+    api_locale_enter(&loc);
+    int ok = rt_sc_read_file(&s->file, path, &e);
+    api_locale_leave(&loc);
+    if (!ok)
+        return sc_error(err, &e);
+    s->has_file = 1;
+    api_ok(err);
+    return DEALC_OK;
+}
+
+/* the flags over the file, resolved for the deal */
+static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+                            dealc_error *err)
+{
+    rt_sc merged = s->flags;
+    if (s->has_file) {
+        /* the file's directory finds its vector files; set values' paths stay as given */
+        memcpy(merged.dir, s->file.dir, sizeof merged.dir);
+        rt_sc_merge(&merged, &s->file);
+    }
+    merged.nfiles = 0; /* the texts stay owned by s */
+    rt_sc_err e;
+    if (!rt_sc_resolve(d->rt, &merged, lists, res, &e))
+        return sc_error(err, &e);
+    if (d->rt->collateral.n == 0)
+        return api_fail(err, DEALC_ERR_USAGE, "the deal declares no collateral lines to project");
+    return DEALC_OK;
+}
+
+/* the longest run any line can need: its remaining term plus the lag
+ * (project.c's horizon) */
+static int32_t horizon(const rt_deal *d, const rt_assump *a)
+{
+    int32_t m = 1;
+    for (int32_t i = 0; i < d->collateral.n; i++) {
+        const rt_dec *f = d->collateral.v[i].field;
+        rt_dec rem = f[RT_L_REMAINING_TERM] / RT_SCALE;
+        if (rem <= 0)
+            rem = (f[RT_L_ORIGINAL_TERM] - f[RT_L_AGE]) / RT_SCALE;
+        if (rem > RT_SC_MAXPERIODS)
+            rem = RT_SC_MAXPERIODS;
+        if (rem > m)
+            m = (int32_t)rem;
+    }
+    m += a->lag + 1;
+    if (a->periods > 0 && a->periods < m)
+        m = a->periods;
+    return m > RT_SC_MAXPERIODS ? RT_SC_MAXPERIODS : m;
+}
+
+static int check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                         dealc_error *err, const char *fn)
+{
+    if (!d || !s) {
+        api_fail(err, DEALC_ERR_USAGE, "%s: needs a deal and a scenario", fn);
+        return 0;
+    }
+    if (opening && opening->d != d) {
+        api_fail(err, DEALC_ERR_USAGE, "%s: the opening state belongs to another deal", fn);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- one scenario ---------------------------------------------------------------------------- */
+
+typedef struct projection_impl {
+    dealc_projection pub;
+    int32_t *dates;
+    int64_t *classes, *flows;
+    dealc_class_summary *summary;
+    char *prepay, *dflt;
+} projection_impl;
+
+void dealc_projection_free(dealc_projection *p)
+{
+    if (!p)
+        return;
+    projection_impl *x = (projection_impl *)p;
+    free(x->dates);
+    free(x->classes);
+    free(x->flows);
+    free(x->summary);
+    free(x->prepay);
+    free(x->dflt);
+    free(x);
+}
+
+/* WAL from the start, actual/365.25, and the class's dates and totals */
+static void summarise(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
+                      double *t, double *pp)
+{
+    int32_t nc = d->classes.n;
+    memset(s, 0, sizeof *s);
+    int n = 0;
+    for (int32_t k = 0; k < r->nperiods; k++) {
+        int64_t p = r->class_prin[(size_t)k * nc + c], in = r->class_int[(size_t)k * nc + c];
+        if (p > 0) {
+            if (!s->first_principal)
+                s->first_principal = r->date[k];
+            s->last_principal = r->date[k];
+        }
+        if (p > 0 || in > 0)
+            s->final_payment = r->date[k];
+        s->principal += p;
+        s->interest += in;
+        if (r->date[k] > from) {
+            pp[n] = (double)p / 100;
+            t[n] = (r->date[k] - from) / 365.25;
+            n++;
+        }
+    }
+    s->wal = rt_wal(pp, t, n);
+}
+
+dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                           dealc_projection **out, dealc_error *err)
+{
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
+    if (!out)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_project: out is NULL");
+    *out = NULL;
+    if (!check_opening(d, opening, s, err, "dealc_project"))
+        return err->status;
+    api_locale loc;
+    api_locale_enter(&loc);
+    const rt_deal *r = d->rt;
+    rt_sc_res res;
+    projection_impl *x = NULL;
+    rt_proj *w = NULL;
+    double *t = NULL, *pp = NULL;
+    dealc_status st = resolve(d, s, 0, &res, err);
+    if (st != DEALC_OK)
+        goto done;
+    int32_t maxp = horizon(r, &res.a);
+    w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
+    x = calloc(1, sizeof *x);
+    t = malloc(((size_t)maxp + 1) * sizeof *t);
+    pp = malloc(((size_t)maxp + 1) * sizeof *pp);
+    if (!w || !x || !t || !pp) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    char msg[RT_ERRMAX];
+    if (!rt_proj_run(w, &res.a, msg, sizeof msg)) {
+        /* the runner's message starts "payment date YYYY-MM-DD: " */
+        st = api_fail(err, DEALC_ERR_RUN, "%s", msg);
+        if (err && strncmp(msg, "payment date ", 13) == 0 && strlen(msg) > 25 && msg[23] == ':') {
+            memcpy(err->date, msg + 13, 10);
+            err->date[10] = '\0';
+            memmove(err->message, msg + 25, strlen(msg + 25) + 1);
+        }
+        goto done;
+    }
+    const rt_proj_result *pr = rt_proj_result_get(w);
+    const rt_state *open = rt_proj_opening(w);
+    int32_t np = pr->nperiods, nc = r->classes.n, ng = r->groups.n;
+    x->dates = calloc((size_t)np + 1, sizeof *x->dates);
+    x->classes = calloc((size_t)np * nc * DEALC_PCLASS_NFIELDS + 1, sizeof *x->classes);
+    x->flows = calloc((size_t)np * ng * DEALC_FLOW_NFIELDS + 1, sizeof *x->flows);
+    x->summary = calloc((size_t)nc + 1, sizeof *x->summary);
+    x->prepay = strdup(res.pp_label[0]);
+    x->dflt = strdup(res.df_label[0]);
+    if (!x->dates || !x->classes || !x->flows || !x->summary || !x->prepay || !x->dflt) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int32_t k = 0; k < np; k++) {
+        x->dates[k] = pr->date[k];
+        for (int32_t c = 0; c < nc; c++) {
+            size_t i = (size_t)k * nc + c;
+            int64_t *row = &x->classes[i * DEALC_PCLASS_NFIELDS];
+            row[DEALC_PCLASS_BEGINNING_BALANCE] = pr->class_begin[i];
+            row[DEALC_PCLASS_INTEREST] = pr->class_int[i];
+            row[DEALC_PCLASS_PRINCIPAL] = pr->class_prin[i];
+            row[DEALC_PCLASS_ENDING_BALANCE] = pr->class_end[i];
+            if (!api_figure(pr->class_coupon[i], RT_UNIT_RATE, &row[DEALC_PCLASS_COUPON])) {
+                st = api_fail(err, DEALC_ERR_RANGE, "a coupon of class \"%s\" does not fit a 64-bit figure",
+                              r->classes.v[c].name);
+                goto done;
+            }
+        }
+        for (int32_t g = 0; g < ng; g++) {
+            const rt_flows *f = &pr->flows[(size_t)k * ng + g];
+            int64_t *row = &x->flows[((size_t)k * ng + g) * DEALC_FLOW_NFIELDS];
+            int64_t v[DEALC_FLOW_NFIELDS] = {f->begin,      f->scheduled, f->prepaid, f->defaulted,
+                                             f->liquidated, f->recoveries, f->loss,   f->interest,
+                                             f->advanced,   f->sold,      f->loans * DEALC_SCALE, f->end};
+            memcpy(row, v, sizeof v);
+        }
+    }
+    for (int32_t c = 0; c < nc; c++)
+        summarise(r, pr, c, open->payment_date, &x->summary[c], t, pp);
+    x->pub.nperiods = np;
+    x->pub.called = pr->called;
+    x->pub.start_date = open->payment_date;
+    x->pub.start_distribution = open->distribution_number;
+    x->pub.dates = x->dates;
+    x->pub.classes = x->classes;
+    x->pub.flows = x->flows;
+    x->pub.summary = x->summary;
+    x->pub.pclass_stride = DEALC_PCLASS_NFIELDS;
+    x->pub.flow_stride = DEALC_FLOW_NFIELDS;
+    x->pub.prepay = x->prepay;
+    x->pub.dflt = x->dflt;
+    *out = &x->pub;
+    x = NULL;
+    api_ok(err);
+done:
+    dealc_projection_free(x ? &x->pub : NULL);
+    rt_proj_free(w);
+    free(t);
+    free(pp);
+    rt_sc_res_free(&res);
+    api_locale_leave(&loc);
+    return st;
+}
+
+/* ---- a grid ----------------------------------------------------------------------------------- */
+
+typedef struct grid_impl {
+    dealc_grid pub;
+    char **labels; /* nprepay + ndefault */
+    double *wal;
+    int32_t *anniv;
+    int64_t *bal;
+    int32_t *years_used;
+} grid_impl;
+
+void dealc_grid_free(dealc_grid *g)
+{
+    if (!g)
+        return;
+    grid_impl *x = (grid_impl *)g;
+    if (x->labels)
+        for (int32_t i = 0; i < g->nprepay + g->ndefault; i++)
+            free(x->labels[i]);
+    free(x->labels);
+    free(x->wal);
+    free(x->anniv);
+    free(x->bal);
+    free(x->years_used);
+    free(x);
+}
+
+typedef struct grid_job {
+    const dealc_deal *d;
+    const rt_state *opening;
+    const rt_sc_res *res;
+    grid_impl *g;
+    int32_t maxp;
+    int nthreads, tid;
+    char (*err)[RT_ERRMAX];
+    int *failed;
+} grid_job;
+
+/* one scenario's WAL and balances at the anniversaries (project.c's grid) */
+static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
+{
+    const rt_deal *d = j->d->rt;
+    grid_impl *g = j->g;
+    int32_t nc = d->classes.n, ny = g->pub.nyears;
+    rt_assump a = j->res->a;
+    a.prepay = j->res->pp[sc / j->res->ndf];
+    a.dflt = j->res->df[sc % j->res->ndf];
+    if (!rt_proj_run(w, &a, j->err[sc], RT_ERRMAX)) {
+        j->failed[sc] = 1;
+        return;
+    }
+    const rt_proj_result *r = rt_proj_result_get(w);
+    const rt_state *open = rt_proj_opening(w);
+    for (int32_t c = 0; c < nc; c++) {
+        int n = 0;
+        int64_t paid = 0;
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            p[n] = (double)r->class_prin[(size_t)k * nc + c] / 100;
+            t[n] = (r->date[k] - open->payment_date) / 365.25;
+            paid += r->class_prin[(size_t)k * nc + c];
+            n++;
+        }
+        g->wal[(size_t)sc * nc + c] = paid > 0 ? rt_wal(p, t, n) : -1;
+        int32_t k = 0;
+        int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
+        for (int32_t y = 0; y < ny; y++) {
+            while (k < r->nperiods && r->date[k] <= g->anniv[y])
+                bal = r->class_end[(size_t)k++ * nc + c];
+            g->bal[((size_t)sc * ny + y) * nc + c] = bal;
+        }
+    }
+    int32_t used = 0;
+    for (int32_t y = 0; y < ny; y++)
+        if (r->nperiods > 0 && g->anniv[y] <= r->date[r->nperiods - 1])
+            used = y + 1;
+    g->years_used[sc] = used + 1;
+}
+
+static void *grid_worker(void *arg)
+{
+    grid_job *j = arg;
+    /* the thread's own C locale: the runner formats its error messages */
+    api_locale loc;
+    api_locale_enter(&loc);
+    rt_proj *w = rt_proj_new(j->d->rt, j->d->period, j->opening, j->res->a.lag, j->maxp);
+    double *t = malloc(((size_t)j->maxp + 1) * sizeof *t), *p = malloc(((size_t)j->maxp + 1) * sizeof *p);
+    for (int sc = j->tid; sc < j->g->pub.nscenarios; sc += j->nthreads) {
+        if (!w || !t || !p) {
+            snprintf(j->err[sc], RT_ERRMAX, "out of memory");
+            j->failed[sc] = 1;
+            continue;
+        }
+        grid_one(j, w, t, p, sc);
+    }
+    free(t);
+    free(p);
+    rt_proj_free(w);
+    api_locale_leave(&loc);
+    return NULL;
+}
+
+static int32_t anniversary(int32_t closing, int y)
+{
+    int yy, m, dd;
+    rt_civil_from_days(closing, &yy, &m, &dd);
+    int dim = rt_days_in_month(yy + y, m);
+    return rt_days_from_civil(yy + y, m, dd > dim ? dim : dd);
+}
+
+dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                            int32_t nthreads, dealc_grid **out, dealc_error *err)
+{
+    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
+    if (!err)
+        err = &local;
+    if (!out)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_grid_run: out is NULL");
+    *out = NULL;
+    if (!check_opening(d, opening, s, err, "dealc_grid_run"))
+        return err->status;
+    if (nthreads < 0 || nthreads > 256)
+        return api_fail(err, DEALC_ERR_USAGE, "threads: from 1 to 256 (0: one per core), not %d", (int)nthreads);
+    api_locale loc;
+    api_locale_enter(&loc);
+    const rt_deal *r = d->rt;
+    rt_sc_res res;
+    grid_impl *x = NULL;
+    grid_job *jobs = NULL;
+    pthread_t *th = NULL;
+    int *joinable = NULL, *failed = NULL;
+    char(*errs)[RT_ERRMAX] = NULL;
+    dealc_status st = resolve(d, s, 1, &res, err);
+    if (st != DEALC_OK)
+        goto done;
+    int nscen = res.npp * res.ndf;
+    int32_t nc = r->classes.n;
+    int32_t maxp = horizon(r, &res.a);
+    int32_t start = opening ? opening->st.payment_date : r->closing;
+    int32_t ny = maxp / 12 + 2;
+    if (nthreads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        nthreads = n < 1 ? 1 : n > 256 ? 256 : (int32_t)n;
+    }
+    if (nthreads > nscen)
+        nthreads = nscen;
+    x = calloc(1, sizeof *x);
+    if (!x) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    x->pub.nprepay = res.npp;
+    x->pub.ndefault = res.ndf;
+    x->labels = calloc((size_t)(res.npp + res.ndf), sizeof *x->labels);
+    x->wal = calloc((size_t)nscen * nc + 1, sizeof *x->wal);
+    x->anniv = calloc((size_t)ny, sizeof *x->anniv);
+    x->bal = calloc((size_t)nscen * ny * nc + 1, sizeof *x->bal);
+    x->years_used = calloc((size_t)nscen, sizeof *x->years_used);
+    errs = calloc((size_t)nscen, sizeof *errs);
+    failed = calloc((size_t)nscen, sizeof *failed);
+    jobs = calloc((size_t)nthreads, sizeof *jobs);
+    th = calloc((size_t)nthreads, sizeof *th);
+    joinable = calloc((size_t)nthreads, sizeof *joinable);
+    if (!x->labels || !x->wal || !x->anniv || !x->bal || !x->years_used || !errs || !failed || !jobs || !th ||
+        !joinable) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < res.npp + res.ndf; i++)
+        if (!(x->labels[i] = strdup(i < res.npp ? res.pp_label[i] : res.df_label[i - res.npp]))) {
+            st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    x->pub.prepay = (const char *const *)x->labels;
+    x->pub.dflt = (const char *const *)x->labels + res.npp;
+    x->pub.nscenarios = nscen;
+    x->pub.nclasses = nc;
+    x->pub.start_date = start;
+    x->pub.nyears = ny;
+    /* anniversaries of the closing date after the start */
+    int32_t y0 = 1;
+    while (anniversary(r->closing, y0) <= start)
+        y0++;
+    for (int32_t y = 0; y < ny; y++)
+        x->anniv[y] = anniversary(r->closing, y0 + y);
+    for (int i = 0; i < nthreads; i++) {
+        jobs[i] = (grid_job){d, opening ? &opening->st : NULL, &res, x, maxp, nthreads, i, errs, failed};
+        if (nthreads > 1 && pthread_create(&th[i], NULL, grid_worker, &jobs[i]) == 0)
+            joinable[i] = 1;
+        else
+            grid_worker(&jobs[i]); /* one thread wanted, or none to be had: this share runs here */
+    }
+    for (int i = 0; i < nthreads; i++)
+        if (joinable[i])
+            pthread_join(th[i], NULL);
+    for (int sc = 0; sc < nscen; sc++)
+        if (failed[sc]) {
+            st = api_fail(err, DEALC_ERR_RUN, "scenario %d (%s, %s): %s", sc + 1, res.pp_label[sc / res.ndf],
+                          res.df_label[sc % res.ndf], errs[sc]);
+            goto done;
+        }
+    x->pub.wal = x->wal;
+    x->pub.anniversaries = x->anniv;
+    x->pub.balances = x->bal;
+    x->pub.years_used = x->years_used;
+    *out = &x->pub;
+    x = NULL;
+    api_ok(err);
+done:
+    dealc_grid_free(x ? &x->pub : NULL);
+    free(jobs);
+    free(th);
+    free(joinable);
+    free(failed);
+    free(errs);
+    rt_sc_res_free(&res);
+    api_locale_leave(&loc);
+    return st;
+}
