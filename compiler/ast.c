@@ -399,6 +399,15 @@ ast_class *build_class_accrual(ast_builder *B, ast_class *c, src_loc loc, int dc
     return c;
 }
 
+ast_class *build_class_delay(ast_builder *B, ast_class *c, src_loc loc, rt_dec days)
+{
+    if (c->has_delay) twice(B, loc, c->delay_loc, "'delay'");
+    c->has_delay = 1;
+    c->delay = days;
+    c->delay_loc = loc;
+    return c;
+}
+
 ast_class *build_class_notional(ast_builder *B, ast_class *c, src_loc loc, const char *sched)
 {
     if (c->notional) twice(B, loc, c->notional_loc, "'notional'");
@@ -986,6 +995,7 @@ void ast_dump(FILE *out, const ast_deal *d)
         fprintf(out, "  (class \"%s\" original=", c->name);
         dump_dec(out, c->original);
         fprintf(out, " accrual=%d", c->accrual);
+        if (c->has_delay) fprintf(out, " delay=%d", (int)(c->delay / RT_SCALE));
         if (c->notional) fprintf(out, " notional=\"%s\"", c->notional);
         if (c->has_maximum) { fputs(" maximum=", out); dump_dec(out, c->maximum); }
         if (c->text) fprintf(out, " text=\"%s\"", c->text);

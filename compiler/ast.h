@@ -258,6 +258,7 @@ typedef struct ast_class {
     int has_original; rt_dec original; src_loc original_loc;
     ast_expr *coupon;
     int has_accrual; rt_daycount accrual; src_loc accrual_loc;
+    int has_delay; rt_dec delay; src_loc delay_loc; /* payment delay, days (analytics only) */
     const char *notional; src_loc notional_loc; /* schedule name: an IO class */
     int has_maximum; rt_dec maximum; src_loc maximum_loc; /* may grow to this */
     ast_expr *cap;          /* the coupon is at most this rate */

@@ -28,6 +28,7 @@ ast_class *build_class_new(ast_builder *B);
 ast_class *build_class_original(ast_builder *B, ast_class *c, src_loc loc, rt_dec v);
 ast_class *build_class_coupon(ast_builder *B, ast_class *c, src_loc loc, ast_expr *e);
 ast_class *build_class_accrual(ast_builder *B, ast_class *c, src_loc loc, int dc);
+ast_class *build_class_delay(ast_builder *B, ast_class *c, src_loc loc, rt_dec days);
 ast_class *build_class_notional(ast_builder *B, ast_class *c, src_loc loc, const char *sched);
 ast_class *build_class_text(ast_builder *B, ast_class *c, const char *text);
 ast_class *build_class_maximum(ast_builder *B, ast_class *c, src_loc loc, rt_dec v);

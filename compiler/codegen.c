@@ -986,6 +986,10 @@ static void gen_describe(cg *g)
             LLVMValueRef b[3] = { D, k32(g, i), LLVMConstInt(g->i64, (unsigned long long)(int64_t)(k->maximum / RT_CENT), 1) };
             call(g, FN_rt_set_class_maximum, b, 3);
         }
+        if (k->has_delay) {
+            LLVMValueRef b[4] = { D, k32(g, RT_SET_PAYMENT_DELAY), k32(g, i), k128(g, k->delay) };
+            call(g, FN_rt_deal_setting, b, 4);
+        }
         if (k->cap) {
             LLVMValueRef b[4] = { D, k32(g, RT_SET_CLASS_CAPPED), k32(g, i), k128(g, RT_SCALE) };
             call(g, FN_rt_deal_setting, b, 4);

@@ -567,6 +567,7 @@ static void class_text(FILE *out, const ast_class *c, int wrap_level)
     }
     if (c->cap) { fputs(" cap ", out); fmt_expr(out, c->cap); }
     if (c->has_accrual) fputs(c->accrual == RT_DC_ACT_360 ? " accrual actual/360" : " accrual 30/360", out);
+    if (c->has_delay) fprintf(out, " delay %d", (int)(c->delay / RT_SCALE));
     if (c->text) { fputs(" text ", out); put_string(out, c->text); }
     if (c->reconstructed) {
         fputs(" reconstructed", out);

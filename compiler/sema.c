@@ -842,6 +842,8 @@ static void check_class(sema *s, ast_class *c)
         diag_error(s->dg, c->name_loc, "class \"%s\" needs a coupon ('coupon 4.50%%')", c->name);
     if (!c->has_accrual)
         diag_error(s->dg, c->name_loc, "class \"%s\" needs a day count ('accrual 30/360' or 'accrual actual/360')", c->name);
+    if (c->has_delay && (c->delay % RT_SCALE != 0 || c->delay < 0 || c->delay > 365 * RT_SCALE))
+        diag_error(s->dg, c->delay_loc, "a payment delay is a whole number of days from 0 to 365");
     rt_dec lo, hi;
     if (c->coupon && check_coupon(s, c, c->coupon->loc) == RT_UNIT_RATE && rate_bounds(c->coupon, &lo, &hi, 0) &&
         hi < 0) {

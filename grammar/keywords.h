@@ -20,7 +20,8 @@
     X(COUNT, "count") X(COUPON, "coupon") X(CUMULATIVE, "cumulative") \
     X(DATE, "date") X(DATED, "dated") X(DAY, "day") X(DAYS, "days") \
     X(DEAL, "deal") X(DEFINE, "define") X(DEFINITION, "definition") \
-    X(DELETE, "delete") X(DISTRIBUTION, "distribution") X(DOWN, "down") \
+    X(DELAY, "delay") X(DELETE, "delete") X(DISTRIBUTION, "distribution") \
+    X(DOWN, "down") \
     X(DRAW, "draw") X(DRAWN, "drawn") X(DRAWS, "draws") X(DUE, "due") \
     X(EARLIER, "earlier") X(EFFECT, "effect") X(EFFECTIVE, "effective") \
     X(ELSE, "else") X(ENDING, "ending") X(EVERY, "every") \

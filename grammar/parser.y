@@ -170,6 +170,7 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_CLAUSE "'clause'"
 %token KW_DATED "'dated'"
 %token KW_DEFINITION "'definition'"
+%token KW_DELAY "'delay'"
 %token KW_DELETE "'delete'"
 %token KW_EFFECTIVE "'effective'"
 %token KW_INSERT "'insert'"
@@ -407,6 +408,7 @@ class_attrs
     | class_attrs KW_ORIGINAL TOK_MONEY      { $$ = build_class_original(B, $1, @3, $3); }
     | class_attrs KW_COUPON expr             { $$ = build_class_coupon(B, $1, @2, $3); }
     | class_attrs KW_ACCRUAL TOK_DAYCOUNT    { $$ = build_class_accrual(B, $1, @3, $3); }
+    | class_attrs KW_DELAY TOK_NUMBER        { $$ = build_class_delay(B, $1, @3, $3); }
     | class_attrs KW_NOTIONAL TOK_STRING     { $$ = build_class_notional(B, $1, @3, $3); }
     | class_attrs KW_MAXIMUM TOK_MONEY       { $$ = build_class_maximum(B, $1, @3, $3); }
     | class_attrs KW_CAP expr                { $$ = build_class_cap(B, $1, @2, $3); }

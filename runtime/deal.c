@@ -184,7 +184,7 @@ int32_t rt_add_group(rt_deal *d, const char *name)
 int32_t rt_add_class(rt_deal *d, const char *name, int64_t original_cents, int32_t kind,
                      int32_t daycount)
 {
-    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount, 0, -1, 0};
+    rt_class_info c = {dup_str(d, name), original_cents, kind, daycount, 0, -1, 0, 0};
     if (!c.name)
         return -1;
     int32_t i = VEC_PUSH(d, d->classes, c);
@@ -393,6 +393,12 @@ void rt_deal_setting(rt_deal *d, int32_t key, int32_t group, rt_dec value)
 {
     if (key < 0 || key >= RT_SET_COUNT)
         return;
+    if (key == RT_SET_PAYMENT_DELAY) {
+        /* per class, for the analytics; the deal-wide value means nothing */
+        if (group >= 0 && group < d->classes.n && value >= 0 && value <= 365 * RT_SCALE)
+            d->classes.v[group].delay = (int32_t)(value / RT_SCALE);
+        return;
+    }
     if (key == RT_SET_CLASS_CAPPED) {
         if (group >= 0 && group < d->classes.n) {
             d->classes.v[group].capped = value != 0;
@@ -709,10 +715,13 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
     rt_buf_printf(out, "\nClasses (%d):\n", (int)d->classes.n);
     for (int32_t i = 0; i < d->classes.n; i++) {
         const rt_class_info *c = &d->classes.v[i];
-        rt_buf_printf(out, "  %-12s original %20s  %-9s %s\n", c->name,
+        rt_buf_printf(out, "  %-12s original %20s  %-9s %s", c->name,
                       rt_fmt_money(num, (rt_dec)c->original_cents * RT_CENT, 1, 1),
                       c->kind == RT_CLASS_NOTIONAL ? "notional" : "principal",
                       c->daycount == RT_DC_ACT_360 ? "actual/360" : "30/360");
+        if (c->delay > 0)
+            rt_buf_printf(out, "  delay %d days", (int)c->delay);
+        rt_buf_putc(out, '\n');
     }
 
     rt_buf_puts(out, "\nRemittance CSV columns, one row per payment date and group:\n");

@@ -467,7 +467,11 @@ enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
     X(CUTOFF_BALANCE,     "cutoff_balance")     /* per group: its balance at cut-off (money) */ \
     X(INITIAL_BALANCE,    "initial_balance")    /* per account (group = holder index): its balance at closing */ \
     X(CLASS_CAPPED,       "class_capped")       /* per class (group = class index): its coupon has a cap, RT_SCALE */ \
-    X(RETIRED_COUPON_ZERO, "retired_coupon_zero") /* a class with nothing outstanding shows a 0% coupon */
+    X(RETIRED_COUPON_ZERO, "retired_coupon_zero") /* a class with nothing outstanding shows a 0% coupon */ \
+    X(PAYMENT_DELAY,      "payment_delay")      /* per class (the group argument is the class):  \
+                                                   days from the start of its payment month to the \
+                                                   payment, its interest accruing over the month \
+                                                   before; analytics only (a number) */
 #define RT_ENUM_S(n, s) RT_SET_##n,
 enum { RT_SETTINGS(RT_ENUM_S) RT_SET_COUNT };
 #undef RT_ENUM_S

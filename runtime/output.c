@@ -899,6 +899,33 @@ int rt_out_commit(rt_outset *s)
     return 1;
 }
 
+int rt_out_keep_partial(rt_outset *s, int i, const char *path)
+{
+    if (i < 0 || i >= s->n)
+        return 0;
+    out_file *o = &s->v[i];
+    if (!finish(o))
+        return 0;
+    if (o->kind == KIND_THROUGH)
+        return o->mem.len == 0 || write_through(o);
+    /* rename replaces whatever entry path names (a link is replaced, never
+     * followed); a directory there makes it fail, and the temporary goes */
+    sigset_t old;
+    block_signals(&old);
+    int ok = rename(o->tmp, path) == 0;
+    int err = errno;
+    if (ok) {
+        reg_set(o->slot, REG_FREE, NULL);
+        free(o->tmp);
+        o->tmp = NULL;
+        sync_dir(o->dir);
+    }
+    restore_signals(&old);
+    if (!ok)
+        cannot(path, strerror(err));
+    return ok;
+}
+
 void rt_out_end(rt_outset *s)
 {
     if (!s)

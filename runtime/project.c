@@ -1,7 +1,8 @@
 /*
- * project.c — the `project` and `grid` commands of a deal binary: argument
- * parsing, the scenario loop (threads for grid), the analytics per class and
- * the tables, rendered as text, CSV, JSON or a self-contained HTML report.
+ * project.c — the `project` command of a deal binary, and what it shares
+ * with `grid` (grid.c; rt_cmd.h): argument parsing, loading the deal, the
+ * analytics per class and the tables, rendered as text, CSV, JSON or a
+ * self-contained HTML report.
  *
  * Like replay, nothing is written unless the whole run succeeded, and the
  * output of grid does not depend on the number of threads: each scenario's
@@ -15,18 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rt_output.h"
-#include "rt_scenario.h"
-#include "rt_tables.h"
+#include "rt_cmd.h"
 
-typedef struct cmd_opts {
-    const char *state, *scenario, *format, *klass, *settle, *price, *yield, *curve, *benchmark, *report,
-        *output, *threads, *tape;
-} cmd_opts;
+
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
-static int report_sc_err(const char *prog, const rt_sc_err *e)
+int rt_cmd_report_sc_err(const char *prog, const rt_sc_err *e)
 {
     if (e->o.file) {
         rt_err fe;
@@ -48,10 +44,15 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
         const char **dst;
         int grid_too, project_too;
     } opts[] = {{"state", &o->state, 1, 1},     {"scenario", &o->scenario, 1, 1}, {"format", &o->format, 1, 1},
-                {"class", &o->klass, 1, 1},     {"settle", &o->settle, 0, 1},     {"price", &o->price, 0, 1},
-                {"yield", &o->yield, 0, 1},     {"curve", &o->curve, 0, 1},       {"benchmark", &o->benchmark, 0, 1},
+                {"class", &o->klass, 1, 1},     {"settle", &o->settle, 1, 1},     {"price", &o->price, 1, 1},
+                {"yield", &o->yield, 1, 1},     {"curve", &o->curve, 0, 1},       {"benchmark", &o->benchmark, 0, 1},
                 {"report", &o->report, 1, 1},   {"output", &o->output, 1, 1},     {"threads", &o->threads, 1, 0},
-                {"tape", &o->tape, 1, 1}};
+                {"tape", &o->tape, 1, 1},       {"delay", &o->delay, 1, 1},       {"accrual-start", &o->accrual_start, 1, 1},
+                {"pricing-dates", &o->pricing_dates, 1, 1}, {"shift", &o->shift, 0, 1},
+                {"scenarios", &o->scenarios, 1, 0}, {"paths", &o->paths, 1, 0},   {"seed", &o->seed, 1, 0},
+                {"hull-white", &o->hull_white, 1, 0}, {"rate-curve", &o->rate_curve, 1, 0},
+                {"index-paths", &o->index_paths, 1, 0}, {"stream", &o->stream, 1, 0}, {"summary", &o->summary, 1, 0},
+                {"shard", &o->shard, 1, 0},     {"oas", &o->oas, 1, 0}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0 || !a[2])
@@ -65,11 +66,17 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
         key[kl] = '\0';
         rt_sc_origin flag = {NULL, 0, 0};
         rt_sc_err e;
+        if (grid && strcmp(key, "plan") == 0) {
+            if (eq)
+                return rt_usage_error(prog, "option --%s takes no value", key);
+            o->plan = "yes";
+            continue;
+        }
         if (strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0) {
             if (eq)
                 return rt_usage_error(prog, "option --%s takes no value", key);
             if (!rt_sc_set(sc, strcmp(key, "to-call") == 0 ? "to-call" : "to-maturity", "yes", &flag, &e))
-                return report_sc_err(prog, &e);
+                return rt_cmd_report_sc_err(prog, &e);
             continue;
         }
         int known = rt_sc_is_key(key);
@@ -114,13 +121,13 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                                   : strcmp(key, "input") == 0 ? "input"
                                                               : "periods",
                               val, &flag, &e)) {
-            return report_sc_err(prog, &e);
+            return rt_cmd_report_sc_err(prog, &e);
         }
     }
     return 0;
 }
 
-static int parse_format(const char *prog, const char *f, rt_format *out)
+int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out)
 {
     if (!f || strcmp(f, "table") == 0)
         *out = RT_FORMAT_TABLE;
@@ -134,7 +141,7 @@ static int parse_format(const char *prog, const char *f, rt_format *out)
 }
 
 /* the longest run any line can need: its remaining term plus the lag */
-static int32_t longest(const rt_deal *d, const rt_assump *a)
+int32_t rt_cmd_longest(const rt_deal *d, const rt_assump *a)
 {
     int32_t m = 1;
     for (int32_t i = 0; i < d->collateral.n; i++) {
@@ -155,21 +162,9 @@ static int32_t longest(const rt_deal *d, const rt_assump *a)
 
 /* ---- setup shared by project and grid ------------------------------------------------------ */
 
-typedef struct setup {
-    rt_deal *d;
-    rt_sc sc, file;
-    rt_sc_res res;
-    cmd_opts o;
-    rt_format fmt;
-    rt_state st;
-    int has_state;
-    int32_t klass; /* -1: all */
-    char *stext;
-    rt_outset *os; /* the output set, and its two outputs */
-    int out_i, report_i;
-} setup;
 
-static void setup_free(setup *s)
+
+void rt_cmd_setup_free(setup *s)
 {
     rt_sc_res_free(&s->res);
     rt_sc_free(&s->sc);
@@ -182,14 +177,13 @@ static void setup_free(setup *s)
         rt_deal_free(s->d);
 }
 
-/* The outputs (--output or standard output, and --report), checked before
- * any work is done: neither may be an input, this program or the other. */
-static int open_outputs(setup *s)
+int rt_cmd_open_outputs(setup *s)
 {
     s->os = rt_out_begin();
     if (!s->os || !rt_out_input(s->os, "/proc/self/exe"))
         return 0;
-    const char *inputs[] = {s->o.state, s->o.scenario, s->o.tape, s->o.curve};
+    const char *inputs[] = {s->o.state, s->o.scenario, s->o.tape, s->o.curve, s->o.scenarios, s->o.rate_curve,
+                            s->o.index_paths};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         if (inputs[i] && !rt_out_input(s->os, inputs[i]))
             return 0;
@@ -199,7 +193,7 @@ static int open_outputs(setup *s)
 }
 
 /* returns -1 to go on, else the exit status */
-static int setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe)
+int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe)
 {
     memset(s, 0, sizeof *s);
     rt_sc_init(&s->sc);
@@ -208,21 +202,25 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
     int rc = parse_args(prog, argc, argv, grid, &s->sc, &s->o);
     if (rc)
         return rc;
-    if ((rc = parse_format(prog, s->o.format, &s->fmt)))
+    if ((rc = rt_cmd_parse_format(prog, s->o.format, &s->fmt)))
         return rc;
     if (s->o.price && s->o.yield)
         return rt_usage_error(prog, "%s", "give --price or --yield, not both");
     if ((s->o.price || s->o.yield) && !s->o.settle)
         return rt_usage_error(prog, "%s", "--price and --yield need --settle DATE");
-    if (s->o.settle && !s->o.price && !s->o.yield)
-        return rt_usage_error(prog, "%s", "--settle needs --price P or --yield Y");
+    if (s->o.settle && !s->o.price && !s->o.yield && !(grid && s->o.oas))
+        return rt_usage_error(prog, "%s", grid ? "--settle needs --price P, --yield Y or (with paths) --oas BP"
+                                               : "--settle needs --price P or --yield Y");
     if ((s->o.curve || s->o.benchmark) && !s->o.settle)
         return rt_usage_error(prog, "%s", "--curve and --benchmark need --settle with --price or --yield");
+    if ((s->o.delay || s->o.accrual_start || s->o.pricing_dates || s->o.shift) && !s->o.settle)
+        return rt_usage_error(prog, "%s",
+                              "--delay, --accrual-start, --pricing-dates and --shift need --settle with --price or --yield");
     if (s->o.curve && s->o.benchmark)
         return rt_usage_error(prog, "%s", "give --curve or --benchmark, not both");
     if (s->o.report && s->o.output && strcmp(s->o.report, s->o.output) == 0)
         return rt_usage_error(prog, "--output and --report both name \"%s\"", s->o.report);
-    if (!open_outputs(s))
+    if (!grid && !rt_cmd_open_outputs(s))
         return 1;
     s->d = rt_load_deal(describe);
     if (!s->d)
@@ -236,16 +234,31 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
     }
     rt_sc_err e;
     if (s->o.tape && !rt_tape_load(s->d, s->o.tape, &e))
-        return report_sc_err(prog, &e);
+        return rt_cmd_report_sc_err(prog, &e);
     if (s->o.scenario) {
         if (!rt_sc_read_file(&s->file, s->o.scenario, &e))
-            return report_sc_err(prog, &e);
+            return rt_cmd_report_sc_err(prog, &e);
         /* the file's directory finds its vector files; flags' paths stay as given */
         memcpy(s->sc.dir, s->file.dir, sizeof s->sc.dir);
         rt_sc_merge(&s->sc, &s->file);
     }
-    if (!rt_sc_resolve(s->d, &s->sc, grid, &s->res, &e))
-        return report_sc_err(prog, &e);
+    /* Monte Carlo paths give the index they drive: a stand-in value for
+     * it, which each path replaces */
+    const char *pv = s->o.hull_white ? s->o.hull_white : s->o.index_paths;
+    const char *peq = pv ? strchr(pv, '=') : NULL;
+    if (grid && peq && (size_t)(peq - pv) + 3 < sizeof s->path_standin) {
+        rt_sc_origin none = {NULL, 0, 0};
+        snprintf(s->path_standin, sizeof s->path_standin, "%.*s=0", (int)(peq - pv), pv);
+        if (!rt_sc_set(&s->sc, "index", s->path_standin, &none, &e))
+            return rt_cmd_report_sc_err(prog, &e);
+    }
+    if (!rt_sc_resolve(s->d, &s->sc, grid, &s->res, &e)) {
+        /* with a scenarios file an input may come from its rows (each row
+         * is checked for it when the file is opened) */
+        if (!(grid && s->o.scenarios && !e.o.file && strncmp(e.msg, "the deal's input", 16) == 0))
+            return rt_cmd_report_sc_err(prog, &e);
+        s->base_incomplete = 1;
+    }
     if (s->d->collateral.n == 0) {
         fprintf(stderr, "error: the deal declares no collateral lines to project\n");
         return 1;
@@ -268,7 +281,7 @@ static int setup_load(setup *s, const char *prog, int argc, char **argv, int gri
 }
 
 /* writes the output (stdout or --output) and the report, all or nothing */
-static int emit(const setup *s, const rt_doc *doc)
+int rt_cmd_emit(const setup *s, const rt_doc *doc)
 {
     rt_buf out, html;
     rt_buf_init(&out);
@@ -291,12 +304,12 @@ static int emit(const setup *s, const rt_doc *doc)
     return rc;
 }
 
-static const char *money(char *buf, int64_t cents)
+const char *rt_cmd_money(char *buf, int64_t cents)
 {
     return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
 }
 
-static void assumption_notes(rt_doc *doc, const setup *s, const char *pp, const char *df)
+void rt_cmd_assumption_notes(rt_doc *doc, const setup *s, const char *pp, const char *df)
 {
     const rt_assump *a = &s->res.a;
     char sev[32];
@@ -320,21 +333,12 @@ static void assumption_notes(rt_doc *doc, const setup *s, const char *pp, const 
 
 /* ---- per-class analytics ---------------------------------------------------------------------- */
 
-typedef struct curve_pt {
-    double tenor, y;
-} curve_pt;
 
-typedef struct stats {
-    double wal;
-    int32_t first, last, final;
-    int64_t prin, intr;
-    int priced;
-    double price, yield, dur, spread;
-    int has_spread;
-} stats;
+
+
 
 /* the benchmark yield at a tenor: flat, or linear on the curve, flat beyond its ends */
-static double bench_at(const curve_pt *c, int n, double t)
+double rt_cmd_bench_at(const curve_pt *c, int n, double t)
 {
     if (n == 1 || t <= c[0].tenor)
         return c[0].y;
@@ -344,7 +348,7 @@ static double bench_at(const curve_pt *c, int n, double t)
     return c[n - 1].y;
 }
 
-static int read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
+int rt_cmd_read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
 {
     rt_sc_origin o = {path, 0, 0};
     char *text = NULL;
@@ -408,17 +412,100 @@ static int read_curve(const char *path, curve_pt *c, int *n, rt_sc_err *e)
     return ok;
 }
 
-typedef struct pricing {
-    int32_t settle;
-    int by_price;
-    double px, yld;
-    curve_pt curve[64];
-    int ncurve;
-} pricing;
+/* ---- a class's cash flows, bought at settlement (rt_cmd.h) ---- */
 
-/* WAL from `from`, actual/365.25; price, yield, duration when asked */
-static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
-                        const pricing *pr, stats *st, double *cf, double *t, double *pp)
+void rt_cmd_cash_plan_free(cash_plan *pl)
+{
+    free(pl->days);
+    pl->days = NULL;
+}
+
+int rt_cmd_cash_plan(const rt_deal *d, const rt_state *open, int32_t c, const pricing *pr, int32_t nperiods,
+                     cash_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    const rt_class_info *ci = &d->classes.v[c];
+    int delay = pr->delay >= 0 ? pr->delay : ci->delay;
+    int first_of_month = pr->accrual == ACCRUE_FIRST_OF_MONTH || (pr->accrual == ACCRUE_AUTO && delay > 0);
+    int sy, sm, sd;
+    rt_civil_from_days(pr->settle, &sy, &sm, &sd);
+    pl->days = calloc((size_t)nperiods + 1, sizeof *pl->days);
+    if (!pl->days)
+        return 0;
+    pl->n = nperiods;
+    pl->k0 = nperiods;
+    int32_t last = open->payment_date;
+    for (int32_t k = 0; k < nperiods; k++) {
+        int32_t n = open->distribution_number + 1 + k;
+        int32_t nominal = rt_nominal_payment_date(d->first_payment, d->payment_day, n);
+        int32_t date = rt_payment_date(d, n);
+        int bought;
+        if (first_of_month) {
+            /* the accrual month of this payment: the month of its nominal
+             * date less the delay and a day */
+            int ay, am, ad;
+            rt_civil_from_days(nominal - delay - 1, &ay, &am, &ad);
+            bought = ay * 12 + am >= sy * 12 + sm;
+        } else {
+            bought = date > pr->settle;
+        }
+        if (!bought) {
+            last = date;
+            continue;
+        }
+        if (pl->k0 == nperiods)
+            pl->k0 = k;
+        int32_t days = rt_days_30_360(pr->settle, pr->rolled ? date : nominal);
+        pl->days[k] = days > 0 ? days : 0;
+    }
+    int32_t from = first_of_month ? rt_days_from_civil(sy, sm, 1) : last;
+    pl->accrual_days = ci->daycount == RT_DC_ACT_360 ? pr->settle - from : rt_days_30_360(from, pr->settle);
+    if (pl->accrual_days < 0)
+        pl->accrual_days = 0;
+    return 1;
+}
+
+int32_t rt_cmd_cash_apply(const rt_deal *d, const cash_plan *pl, const rt_proj_result *r, const rt_state *open,
+                          int32_t c, double *cf, double *t, double *bal_out, double *accrued)
+{
+    int32_t nc = d->classes.n, k0 = pl->k0, end = r->nperiods < pl->n ? r->nperiods : pl->n;
+    int64_t bal = k0 == 0 ? (int64_t)(open->class_balance[c] / RT_CENT)
+                          : r->class_end[(size_t)((k0 <= r->nperiods ? k0 : r->nperiods) - 1) * nc + c];
+    *bal_out = (double)bal / 100;
+    *accrued = 0;
+    int32_t m = 0;
+    for (int32_t k = k0; k < end; k++) {
+        cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
+        t[m] = pl->days[k] / 360.0;
+        m++;
+    }
+    if (bal <= 0 || m == 0)
+        return 0;
+    rt_dec coupon = r->class_coupon[(size_t)k0 * nc + c];
+    *accrued = (double)bal / 100 * ((double)coupon / (double)RT_SCALE) * pl->accrual_days / 360.0;
+    return m;
+}
+
+int32_t rt_cmd_class_cash(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c,
+                          const pricing *pr, double *cf, double *t, double *bal_out, double *accrued)
+{
+    cash_plan pl;
+    if (!rt_cmd_cash_plan(d, open, c, pr, r->nperiods, &pl)) {
+        *bal_out = 0;
+        *accrued = 0;
+        return 0;
+    }
+    int32_t m = rt_cmd_cash_apply(d, &pl, r, open, c, cf, t, bal_out, accrued);
+    rt_cmd_cash_plan_free(&pl);
+    return m;
+}
+
+/* WAL from `from`, actual/365.25; price, yield, durations and spreads when
+ * asked (up and down: the same class projected with every index rate moved
+ * up and down by pr->shift, for the effective duration; NULL: none) */
+void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_state *open, int32_t c, int32_t from,
+                        const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
+                        double *cf, double *t, double *pp)
 {
     int32_t nc = d->classes.n;
     memset(st, 0, sizeof *st);
@@ -443,48 +530,55 @@ static void class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
     st->wal = rt_wal(pp, t, n);
     if (!pr)
         return;
-    /* balance and accrual at settlement */
-    int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-    int32_t last = open->payment_date;
-    rt_dec coupon = 0;
-    int m = 0, got_coupon = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        if (r->date[k] <= pr->settle) {
-            bal = r->class_end[(size_t)k * nc + c];
-            last = r->date[k];
-            continue;
-        }
-        if (!got_coupon) {
-            coupon = r->class_coupon[(size_t)k * nc + c];
-            got_coupon = 1;
-        }
-        cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
-        t[m] = rt_days_30_360(pr->settle, r->date[k]) / 360.0;
-        m++;
-    }
-    if (bal <= 0 || m == 0)
+    double b, accrued = 0;
+    int32_t m = rt_cmd_class_cash(d, r, open, c, pr, cf, t, &b, &accrued);
+    if (m == 0)
         return;
-    double b = (double)bal / 100;
-    double accrued = b * ((double)coupon / (double)RT_SCALE) * rt_days_30_360(last, pr->settle) / 360.0;
-    if (accrued < 0)
-        accrued = 0;
+    double dirty;
     if (pr->by_price) {
         st->price = pr->px;
-        if (!rt_yield(cf, t, m, b * pr->px / 100 + accrued, 2, &st->yield))
+        dirty = b * pr->px / 100 + accrued;
+        if (!rt_yield(cf, t, m, dirty, 2, &st->yield))
             return;
     } else {
         st->yield = pr->yld;
-        st->price = (rt_pv(cf, t, m, pr->yld, 2) - accrued) / b * 100;
+        dirty = rt_pv(cf, t, m, pr->yld, 2);
+        st->price = (dirty - accrued) / b * 100;
     }
     st->dur = rt_mod_duration(cf, t, m, st->yield, 2);
+    st->convexity = rt_convexity(cf, t, m, st->yield, 2);
     st->priced = 1;
     if (pr->ncurve > 0) {
-        st->spread = (st->yield - bench_at(pr->curve, pr->ncurve, st->wal)) * 10000;
+        st->spread = (st->yield - rt_cmd_bench_at(pr->curve, pr->ncurve, st->wal)) * 10000;
         st->has_spread = 1;
+    }
+    if (pr->curve_file) {
+        /* the curve's points as zero-coupon yields (semiannual), linear
+         * between them and flat beyond: pp holds each flow's zero rate */
+        for (int32_t i = 0; i < m; i++)
+            pp[i] = rt_cmd_bench_at(pr->curve, pr->ncurve, t[i]);
+        double z;
+        if (rt_zspread(cf, t, pp, m, dirty, 2, &z)) {
+            st->zspread = z * 10000;
+            st->has_z = 1;
+        }
+    }
+    if (up && down && pr->shift > 0) {
+        /* each shifted projection priced at the yield moved the same way */
+        double bu, bd, au = 0, ad = 0;
+        int32_t mu = rt_cmd_class_cash(d, up, open, c, pr, cf, t, &bu, &au);
+        double pu = mu ? rt_pv(cf, t, mu, st->yield + pr->shift, 2) : 0;
+        int32_t md = rt_cmd_class_cash(d, down, open, c, pr, cf, t, &bd, &ad);
+        double pd = md ? rt_pv(cf, t, md, st->yield - pr->shift, 2) : 0;
+        if (mu && md && dirty > 0) {
+            st->eff_dur = (pd - pu) / (2 * dirty * pr->shift);
+            st->eff_conv = (pd + pu - 2 * dirty) / (dirty * pr->shift * pr->shift);
+            st->has_eff = 1;
+        }
     }
 }
 
-static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *rc)
+int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *rc)
 {
     memset(pr, 0, sizeof *pr);
     if (!o->settle)
@@ -496,7 +590,11 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
     rt_dec v;
     rt_numtext info;
     const char *s = o->price ? o->price : o->yield;
-    if (rt_dec_parse(s, strlen(s), &v, &info) != RT_PARSE_OK || v <= 0 || (o->price && info.percent)) {
+    if (!s) {
+        /* grid with Monte Carlo paths: values at an --oas, no price */
+        v = 0;
+        memset(&info, 0, sizeof info);
+    } else if (rt_dec_parse(s, strlen(s), &v, &info) != RT_PARSE_OK || v <= 0 || (o->price && info.percent)) {
         *rc = rt_usage_error(prog, o->price ? "--price needs a price per 100 (such as 99.5), found \"%s\""
                                             : "--yield needs a yield in percent (such as 5.25), found \"%s\"",
                              s);
@@ -518,15 +616,55 @@ static int parse_pricing(const char *prog, const cmd_opts *o, pricing *pr, int *
     }
     if (o->curve) {
         rt_sc_err e;
-        if (!read_curve(o->curve, pr->curve, &pr->ncurve, &e)) {
-            *rc = report_sc_err(prog, &e);
+        if (!rt_cmd_read_curve(o->curve, pr->curve, &pr->ncurve, &e)) {
+            *rc = rt_cmd_report_sc_err(prog, &e);
             return -1;
         }
+        pr->curve_file = 1;
+    }
+    pr->delay = -1;
+    if (o->delay) {
+        char *end;
+        long dl = strtol(o->delay, &end, 10);
+        if (*end || end == o->delay || dl < 0 || dl > 365) {
+            *rc = rt_usage_error(prog, "--delay needs a whole number of days from 0 to 365, found \"%s\"", o->delay);
+            return -1;
+        }
+        pr->delay = (int)dl;
+    }
+    if (o->accrual_start) {
+        if (strcmp(o->accrual_start, "first-of-month") == 0)
+            pr->accrual = ACCRUE_FIRST_OF_MONTH;
+        else if (strcmp(o->accrual_start, "payment-date") == 0)
+            pr->accrual = ACCRUE_PAYMENT_DATE;
+        else {
+            *rc = rt_usage_error(prog, "--accrual-start is first-of-month or payment-date, found \"%s\"",
+                                 o->accrual_start);
+            return -1;
+        }
+    }
+    if (o->pricing_dates) {
+        if (strcmp(o->pricing_dates, "rolled") == 0)
+            pr->rolled = 1;
+        else if (strcmp(o->pricing_dates, "unadjusted") != 0) {
+            *rc = rt_usage_error(prog, "--pricing-dates is unadjusted or rolled, found \"%s\"", o->pricing_dates);
+            return -1;
+        }
+    }
+    pr->shift = 0.0025;
+    if (o->shift) {
+        rt_numtext si;
+        if (rt_dec_parse(o->shift, strlen(o->shift), &v, &si) != RT_PARSE_OK || si.percent || v <= 0 ||
+            v > 1000 * RT_SCALE) {
+            *rc = rt_usage_error(prog, "--shift needs basis points above 0 (such as 25), found \"%s\"", o->shift);
+            return -1;
+        }
+        pr->shift = (double)v / (double)RT_SCALE / 10000;
     }
     return 1;
 }
 
-static void fmt_date(char *b, int32_t z)
+void rt_cmd_fmt_date(char *b, int32_t z)
 {
     if (z)
         rt_date_format(b, z);
@@ -537,16 +675,37 @@ static void fmt_date(char *b, int32_t z)
 /* ---- project -------------------------------------------------------------------------------------- */
 
 static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, const rt_state *open,
-                        const pricing *pr, double *w1, double *w2, double *w3)
+                        const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, double *w1,
+                        double *w2, double *w3)
 {
     const rt_deal *d = s->d;
     int32_t nc = d->classes.n, ng = d->groups.n;
     char a[RT_NUMBUF], b[RT_NUMBUF], ds[11];
-    assumption_notes(doc, s, s->res.pp_label[0], s->res.df_label[0]);
+    rt_cmd_assumption_notes(doc, s, s->res.pp_label[0], s->res.df_label[0]);
     rt_doc_note(doc, "Start: %s, distribution %d; %d periods%s", rt_date_format(ds, open->payment_date),
                 (int)open->distribution_number, (int)r->nperiods, r->called ? ", ended by the clean-up call" : "");
     int32_t from = pr ? pr->settle : open->payment_date;
     rt_doc_note(doc, "Weighted average life in years (actual/365.25) from %s", rt_date_format(ds, from));
+    if (pr) {
+        char sh[RT_NUMBUF];
+        rt_doc_note(doc,
+                    "Pricing: settlement %s; flows discounted from their %s dates, 30/360 from settlement, yields "
+                    "compounded semiannually; accrued interest from %s; effective duration and convexity with "
+                    "every index rate and the yield moved %s bp up and down",
+                    rt_date_format(ds, pr->settle), pr->rolled ? "business-day-rolled" : "unadjusted (nominal)",
+                    pr->accrual == ACCRUE_FIRST_OF_MONTH   ? "the first of the month"
+                    : pr->accrual == ACCRUE_PAYMENT_DATE ? "the last distribution"
+                                                         : "the first of the month for a class with a payment delay, "
+                                                           "else the last distribution",
+                    rt_fmt_real_trim(sh, pr->shift * 10000, 4));
+        if (pr->delay >= 0)
+            rt_doc_note(doc, "Payment delay: %d days for every class", pr->delay);
+        else
+            for (int32_t c = 0; c < nc; c++)
+                if (d->classes.v[c].delay > 0 && (s->klass < 0 || c == s->klass))
+                    rt_doc_note(doc, "Payment delay: class %s, %d days", d->classes.v[c].name,
+                                (int)d->classes.v[c].delay);
+    }
 
     /* summary */
     rt_tbl *t = rt_doc_table(doc, "Summary");
@@ -561,55 +720,88 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         rt_tbl_col(doc, t, "Price", RT_COL_NUMBER);
         rt_tbl_col(doc, t, "Yield %", RT_COL_NUMBER);
         rt_tbl_col(doc, t, "Mod duration", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Convexity", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Eff duration", RT_COL_NUMBER);
+        rt_tbl_col(doc, t, "Eff convexity", RT_COL_NUMBER);
         if (pr->ncurve)
             rt_tbl_col(doc, t, "Spread bp", RT_COL_NUMBER);
+        if (pr->curve_file)
+            rt_tbl_col(doc, t, "Z-spread bp", RT_COL_NUMBER);
     }
     for (int32_t c = 0; c < nc; c++) {
         if (s->klass >= 0 && c != s->klass)
             continue;
         stats st;
-        class_stats(d, r, open, c, from, pr, &st, w1, w2, w3);
+        rt_cmd_class_stats(d, r, open, c, from, pr, up, down, &st, w1, w2, w3);
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%s", d->classes.v[c].name);
-        rt_tbl_set(doc, t, row, 1, st.prin > 0 ? "%.2f" : "-", st.wal);
-        fmt_date(ds, st.first);
+        rt_tbl_set(doc, t, row, 1, "%s", st.prin > 0 ? rt_fmt_real(a, st.wal, 2) : "-");
+        rt_cmd_fmt_date(ds, st.first);
         rt_tbl_set(doc, t, row, 2, "%s", ds);
-        fmt_date(ds, st.last);
+        rt_cmd_fmt_date(ds, st.last);
         rt_tbl_set(doc, t, row, 3, "%s", ds);
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, st.prin));
-        rt_tbl_set(doc, t, row, 5, "%s", money(a, st.intr));
-        fmt_date(ds, st.final);
+        rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, st.prin));
+        rt_tbl_set(doc, t, row, 5, "%s", rt_cmd_money(a, st.intr));
+        rt_cmd_fmt_date(ds, st.final);
         rt_tbl_set(doc, t, row, 6, "%s", ds);
         if (pr && st.priced) {
-            rt_tbl_set(doc, t, row, 7, "%.6f", st.price);
-            rt_tbl_set(doc, t, row, 8, "%.8f", st.yield * 100);
-            rt_tbl_set(doc, t, row, 9, "%.4f", st.dur);
-            if (st.has_spread)
-                rt_tbl_set(doc, t, row, 10, "%.1f", st.spread);
+            int col = 7;
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.price, 6));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.yield * 100, 8));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.dur, 4));
+            rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_real(a, st.convexity, 4));
+            rt_tbl_set(doc, t, row, col++, "%s", st.has_eff ? rt_fmt_real(a, st.eff_dur, 4) : "-");
+            rt_tbl_set(doc, t, row, col++, "%s", st.has_eff ? rt_fmt_real(a, st.eff_conv, 4) : "-");
+            if (pr->ncurve)
+                rt_tbl_set(doc, t, row, col++, "%s", st.has_spread ? rt_fmt_real(a, st.spread, 1) : "-");
+            if (pr->curve_file)
+                rt_tbl_set(doc, t, row, col++, "%s", st.has_z ? rt_fmt_real(a, st.zspread, 1) : "-");
         } else if (pr) {
             for (int k = 7; k < t->ncols; k++)
                 rt_tbl_set(doc, t, row, k, "-");
         }
     }
 
-    /* a chart of the class balances */
+    /* The chart and each class's table end where there is nothing left to
+     * show: the chart at the period the last principal class shown is
+     * paid off, a class's table at the last period that paid it anything
+     * or left it a balance (its Total still counts every period). */
+    int32_t chart_end = 0;
+    for (int32_t c = 0; c < nc; c++) {
+        if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
+            continue;
+        for (int32_t k = 0; k < r->nperiods; k++)
+            if (r->class_end[(size_t)k * nc + c] > 0 || r->class_prin[(size_t)k * nc + c] > 0)
+                chart_end = k + 1 > chart_end ? k + 1 : chart_end;
+    }
+    if (chart_end < r->nperiods && chart_end > 0)
+        rt_doc_note(doc, "The class balances chart ends at period %d, when the last class shown is paid off",
+                    (int)(r->first_dist + chart_end - 1));
     rt_chart *ch = rt_doc_chart(doc, "Class balances", "period", "balance");
     for (int32_t c = 0; c < nc; c++) {
         if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
             continue;
-        w1[0] = 0;
+        w1[0] = open->distribution_number;
         w2[0] = (double)(open->class_balance[c] / RT_CENT) / 100;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            w1[k + 1] = k + 1;
+        for (int32_t k = 0; k < chart_end; k++) {
+            w1[k + 1] = r->first_dist + k;
             w2[k + 1] = (double)r->class_end[(size_t)k * nc + c] / 100;
         }
-        rt_chart_series(doc, ch, d->classes.v[c].name, r->nperiods + 1, w1, w2);
+        rt_chart_series(doc, ch, d->classes.v[c].name, chart_end + 1, w1, w2);
     }
 
     /* per class cash flows */
     for (int32_t c = 0; c < nc; c++) {
         if (s->klass >= 0 && c != s->klass)
             continue;
+        int32_t last = 0; /* periods shown */
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            size_t x = (size_t)k * nc + c;
+            if (r->class_end[x] > 0 || r->class_int[x] > 0 || r->class_prin[x] > 0)
+                last = k + 1;
+        }
+        if (last < r->nperiods)
+            last++; /* the period after, with its balance of 0 */
         t = rt_doc_table(doc, "Class %s", d->classes.v[c].name);
         rt_tbl_col(doc, t, "Period", RT_COL_TEXT);
         rt_tbl_col(doc, t, "Date", RT_COL_TEXT);
@@ -625,22 +817,24 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         int64_t ti = 0, tp = 0;
         for (int32_t k = 0; k < r->nperiods; k++) {
             size_t x = (size_t)k * nc + c;
+            ti += r->class_int[x];
+            tp += r->class_prin[x];
+            if (k >= last)
+                continue;
             row = rt_tbl_row(doc, t);
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
-            rt_tbl_set(doc, t, row, 2, "%s", money(a, r->class_end[x]));
-            rt_tbl_set(doc, t, row, 3, "%s", money(a, r->class_int[x]));
-            rt_tbl_set(doc, t, row, 4, "%s", money(a, r->class_prin[x]));
+            rt_tbl_set(doc, t, row, 2, "%s", rt_cmd_money(a, r->class_end[x]));
+            rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, r->class_int[x]));
+            rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
-            rt_tbl_set(doc, t, row, 6, "%s", money(a, r->class_int[x] + r->class_prin[x]));
-            ti += r->class_int[x];
-            tp += r->class_prin[x];
+            rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, r->class_int[x] + r->class_prin[x]));
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");
-        rt_tbl_set(doc, t, row, 3, "%s", money(a, ti));
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, tp));
-        rt_tbl_set(doc, t, row, 6, "%s", money(a, ti + tp));
+        rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, ti));
+        rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, tp));
+        rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, ti + tp));
     }
 
     /* collateral flows per group */
@@ -663,7 +857,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", money(a, v[j]));
+                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", rt_cmd_money(a, v[j]));
             if (d->collateral_is_tape)
                 rt_tbl_set(doc, t, row, 13, "%lld", (long long)f->loans);
             tot.scheduled += f->scheduled;
@@ -681,25 +875,25 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         int64_t v[] = {tot.scheduled, tot.prepaid, tot.defaulted, tot.liquidated, tot.recoveries,
                        tot.loss,      tot.interest, tot.advanced, tot.sold};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", money(a, v[j]));
+            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", rt_cmd_money(a, v[j]));
     }
 }
 
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
     setup s;
-    int rc = setup_load(&s, prog, argc, argv, 0, describe);
+    int rc = rt_cmd_setup_load(&s, prog, argc, argv, 0, describe);
     if (rc >= 0) {
-        setup_free(&s);
+        rt_cmd_setup_free(&s);
         return rc;
     }
     pricing pr;
-    int has_pr = parse_pricing(prog, &s.o, &pr, &rc);
+    int has_pr = rt_cmd_parse_pricing(prog, &s.o, &pr, &rc);
     if (has_pr < 0) {
-        setup_free(&s);
+        rt_cmd_setup_free(&s);
         return rc;
     }
-    int32_t maxp = longest(s.d, &s.res.a);
+    int32_t maxp = rt_cmd_longest(s.d, &s.res.a);
     rt_proj *w = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
     size_t nw = (size_t)maxp + 2;
     double *w1 = malloc(nw * sizeof *w1), *w2 = malloc(nw * sizeof *w2), *w3 = malloc(nw * sizeof *w3);
@@ -708,318 +902,75 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     snprintf(title, sizeof title, "Projection: %s", s.d->name);
     rt_doc_init(&doc, title);
     char msg[RT_ERRMAX];
+    /* for the effective duration: the same projection with every index
+     * rate moved up and down by the shift */
+    rt_proj *wu = NULL, *wd = NULL;
+    rt_assump au = s.res.a, ad = s.res.a;
+    int32_t ni = s.d->inputs.n;
+    rt_index_path *pu = NULL, *pd = NULL;
+    rt_dec *iu = NULL, *id = NULL, *vals = NULL;
+    int shifted_ok = 1;
+    if (has_pr > 0) {
+        size_t nv = 0;
+        for (int32_t i = 0; i < ni; i++)
+            nv += (size_t)s.res.index[i].n;
+        wu = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
+        wd = rt_proj_new(s.d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
+        pu = calloc((size_t)ni + 1, sizeof *pu);
+        pd = calloc((size_t)ni + 1, sizeof *pd);
+        iu = calloc((size_t)ni + 1, sizeof *iu);
+        id = calloc((size_t)ni + 1, sizeof *id);
+        vals = calloc(2 * nv + 1, sizeof *vals);
+        shifted_ok = wu && wd && pu && pd && iu && id && vals;
+        rt_dec sh = (rt_dec)(pr.shift * 1e12 + 0.5);
+        size_t at = 0;
+        for (int32_t i = 0; shifted_ok && i < ni; i++) {
+            const rt_index_path *ix = &s.res.index[i];
+            iu[i] = id[i] = s.res.input[i];
+            if (ix->n == 0)
+                continue;
+            pu[i].values = &vals[at];
+            pd[i].values = &vals[at + nv];
+            pu[i].n = pd[i].n = ix->n;
+            for (int32_t k = 0; k < ix->n; k++) {
+                vals[at + (size_t)k] = ix->values[k] + sh;
+                vals[at + nv + (size_t)k] = ix->values[k] - sh;
+            }
+            iu[i] = pu[i].values[0];
+            id[i] = pd[i].values[0];
+            at += (size_t)ix->n;
+        }
+        au.index = pu;
+        au.input = iu;
+        ad.index = pd;
+        ad.input = id;
+    }
     rc = 1;
-    if (!w || !w1 || !w2 || !w3) {
+    if (!w || !w1 || !w2 || !w3 || !shifted_ok) {
         fprintf(stderr, "error: out of memory\n");
     } else if (!rt_proj_run(w, &s.res.a, msg, sizeof msg)) {
         fprintf(stderr, "error: %s\n", msg);
     } else {
-        project_doc(&doc, &s, rt_proj_result_get(w), rt_proj_opening(w), has_pr ? &pr : NULL, w1, w2, w3);
-        rc = emit(&s, &doc);
+        /* a shifted run that fails (a rate the waterfall cannot take) only
+         * leaves the effective figures out */
+        int eff = has_pr > 0 && rt_proj_run(wu, &au, msg, sizeof msg) && rt_proj_run(wd, &ad, msg, sizeof msg);
+        project_doc(&doc, &s, rt_proj_result_get(w), rt_proj_opening(w), has_pr ? &pr : NULL,
+                    eff ? rt_proj_result_get(wu) : NULL, eff ? rt_proj_result_get(wd) : NULL, w1, w2, w3);
+        rc = rt_cmd_emit(&s, &doc);
     }
+    rt_proj_free(wu);
+    rt_proj_free(wd);
+    free(pu);
+    free(pd);
+    free(iu);
+    free(id);
+    free(vals);
     rt_doc_free(&doc);
     free(w1);
     free(w2);
     free(w3);
     rt_proj_free(w);
-    setup_free(&s);
+    rt_cmd_setup_free(&s);
     return rc;
 }
 
-/* ---- grid ------------------------------------------------------------------------------------------ */
-
-typedef struct grid_job {
-    const setup *s;
-    rt_period_fn period;
-    int32_t maxp, nyears;
-    const int32_t *anniv; /* nyears dates */
-    int nscen, nthreads, tid;
-    /* per scenario: wal[nclasses], bal[nyears * nclasses], last date, error */
-    double *wal;
-    int64_t *bal;
-    int32_t *years_used;
-    char (*err)[RT_ERRMAX];
-    int *failed;
-} grid_job;
-
-static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
-{
-    const setup *s = j->s;
-    const rt_deal *d = s->d;
-    int32_t nc = d->classes.n;
-    rt_assump a = s->res.a;
-    a.prepay = s->res.pp[sc / s->res.ndf];
-    a.dflt = s->res.df[sc % s->res.ndf];
-    if (!rt_proj_run(w, &a, j->err[sc], RT_ERRMAX)) {
-        j->failed[sc] = 1;
-        return;
-    }
-    const rt_proj_result *r = rt_proj_result_get(w);
-    const rt_state *open = rt_proj_opening(w);
-    for (int32_t c = 0; c < nc; c++) {
-        int n = 0;
-        int64_t paid = 0;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            p[n] = (double)r->class_prin[(size_t)k * nc + c] / 100;
-            t[n] = (r->date[k] - open->payment_date) / 365.25;
-            paid += r->class_prin[(size_t)k * nc + c];
-            n++;
-        }
-        /* -1: no principal at all, printed "-" rather than a WAL of 0 */
-        j->wal[(size_t)sc * nc + c] = paid > 0 ? rt_wal(p, t, n) : -1;
-        int32_t k = 0;
-        int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-        for (int32_t y = 0; y < j->nyears; y++) {
-            while (k < r->nperiods && r->date[k] <= j->anniv[y])
-                bal = r->class_end[(size_t)k++ * nc + c];
-            j->bal[((size_t)sc * j->nyears + y) * nc + c] = bal;
-        }
-    }
-    int32_t used = 0;
-    for (int32_t y = 0; y < j->nyears; y++)
-        if (r->nperiods > 0 && j->anniv[y] <= r->date[r->nperiods - 1])
-            used = y + 1;
-    j->years_used[sc] = used + 1;
-}
-
-static void *grid_worker(void *arg)
-{
-    grid_job *j = arg;
-    const setup *s = j->s;
-    /* everything this thread needs, allocated before its loop */
-    rt_proj *w = rt_proj_new(s->d, j->period, s->has_state ? &s->st : NULL, s->res.a.lag, j->maxp);
-    double *t = malloc(((size_t)j->maxp + 1) * sizeof *t), *p = malloc(((size_t)j->maxp + 1) * sizeof *p);
-    for (int sc = j->tid; sc < j->nscen; sc += j->nthreads) {
-        if (!w || !t || !p) {
-            snprintf(j->err[sc], RT_ERRMAX, "out of memory");
-            j->failed[sc] = 1;
-            continue;
-        }
-        grid_one(j, w, t, p, sc);
-    }
-    free(t);
-    free(p);
-    rt_proj_free(w);
-    return NULL;
-}
-
-/* percent of the original outstanding, half-up to a whole percent; "*"
- * for a balance that rounds to 0 but is not paid off (prospectus style) */
-static void decrement_cell(char *buf, size_t n, int64_t bal, int64_t orig)
-{
-    if (orig <= 0) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    int64_t pct = (int64_t)(((rt_dec)bal * 200 + orig) / ((rt_dec)orig * 2));
-    if (pct == 0 && bal > 0)
-        snprintf(buf, n, "*");
-    else
-        snprintf(buf, n, "%lld", (long long)pct);
-}
-
-static void wal_cell(rt_doc *doc, rt_tbl *t, int row, int col, double wal)
-{
-    if (wal < 0)
-        rt_tbl_set(doc, t, row, col, "-");
-    else
-        rt_tbl_set(doc, t, row, col, "%.2f", wal);
-}
-
-static int32_t anniversary(int32_t closing, int y)
-{
-    int yy, m, dd;
-    rt_civil_from_days(closing, &yy, &m, &dd);
-    int dim = rt_days_in_month(yy + y, m);
-    return rt_days_from_civil(yy + y, m, dd > dim ? dim : dd);
-}
-
-int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
-{
-    setup s;
-    int rc = setup_load(&s, prog, argc, argv, 1, describe);
-    if (rc >= 0) {
-        setup_free(&s);
-        return rc;
-    }
-    long nthreads = sysconf(_SC_NPROCESSORS_ONLN);
-    if (s.o.threads) {
-        char *end;
-        nthreads = strtol(s.o.threads, &end, 10);
-        if (*end || nthreads < 1 || nthreads > 256) {
-            rc = rt_usage_error(prog, "--threads needs a whole number from 1 to 256, found \"%s\"", s.o.threads);
-            setup_free(&s);
-            return rc;
-        }
-    }
-    if (nthreads < 1)
-        nthreads = 1;
-    const rt_deal *d = s.d;
-    int32_t nc = d->classes.n;
-    int nscen = s.res.npp * s.res.ndf;
-    if (nscen + 1 > RT_TBL_MAXCOLS) {
-        char m[16];
-        snprintf(m, sizeof m, "%d", RT_TBL_MAXCOLS - 1);
-        rc = rt_usage_error(prog, "a grid holds at most %s scenarios (speeds times default rates)", m);
-        setup_free(&s);
-        return rc;
-    }
-    if (nthreads > nscen)
-        nthreads = nscen;
-    int32_t maxp = longest(d, &s.res.a);
-    int32_t start = s.has_state ? s.st.payment_date : d->closing;
-    int32_t nyears = maxp / 12 + 2;
-    int32_t *anniv = calloc((size_t)nyears, sizeof *anniv);
-    /* anniversaries of the closing date after the start */
-    int32_t y0 = 1;
-    while (anniversary(d->closing, y0) <= start)
-        y0++;
-    for (int32_t y = 0; anniv && y < nyears; y++)
-        anniv[y] = anniversary(d->closing, y0 + y);
-
-    grid_job base;
-    memset(&base, 0, sizeof base);
-    base.s = &s;
-    base.period = period;
-    base.maxp = maxp;
-    base.nyears = nyears;
-    base.anniv = anniv;
-    base.nscen = nscen;
-    base.nthreads = (int)nthreads;
-    base.wal = calloc((size_t)nscen * nc + 1, sizeof *base.wal);
-    base.bal = calloc((size_t)nscen * nyears * nc + 1, sizeof *base.bal);
-    base.years_used = calloc((size_t)nscen, sizeof *base.years_used);
-    base.err = calloc((size_t)nscen, sizeof *base.err);
-    base.failed = calloc((size_t)nscen, sizeof *base.failed);
-    grid_job *jobs = calloc((size_t)nthreads, sizeof *jobs);
-    pthread_t *th = calloc((size_t)nthreads, sizeof *th);
-    int *joinable = calloc((size_t)nthreads, sizeof *joinable);
-    rc = 1;
-    if (!anniv || !base.wal || !base.bal || !base.years_used || !base.err || !base.failed || !jobs || !th ||
-        !joinable) {
-        fprintf(stderr, "error: out of memory\n");
-        goto done;
-    }
-    for (long i = 0; i < nthreads; i++) {
-        jobs[i] = base;
-        jobs[i].tid = (int)i;
-        if (nthreads > 1 && pthread_create(&th[i], NULL, grid_worker, &jobs[i]) == 0)
-            joinable[i] = 1;
-        else
-            grid_worker(&jobs[i]); /* one thread wanted, or none to be had: this share runs here */
-    }
-    for (long i = 0; i < nthreads; i++)
-        if (joinable[i])
-            pthread_join(th[i], NULL);
-    for (int sc = 0; sc < nscen; sc++)
-        if (base.failed[sc]) {
-            fprintf(stderr, "error: scenario %d (%s, %s): %s\n", sc + 1, s.res.pp_label[sc / s.res.ndf],
-                    s.res.df_label[sc % s.res.ndf], base.err[sc]);
-            goto done;
-        }
-
-    {
-        rt_doc doc;
-        char title[512], ds[11], cell[64];
-        snprintf(title, sizeof title, "Scenario grid: %s", d->name);
-        rt_doc_init(&doc, title);
-        assumption_notes(&doc, &s, NULL, NULL);
-        rt_doc_note(&doc, "Start: %s; weighted average life in years (actual/365.25) from the start",
-                    rt_date_format(ds, start));
-        char (*lab)[2 * RT_SC_LABEL + 4] = calloc((size_t)nscen, sizeof *lab);
-        if (!lab) {
-            doc.oom = 1;
-        } else {
-            for (int sc = 0; sc < nscen; sc++)
-                snprintf(lab[sc], sizeof lab[sc], "%s / %s", s.res.pp_label[sc / s.res.ndf],
-                         s.res.df_label[sc % s.res.ndf]);
-            rt_tbl *t = rt_doc_table(&doc, "Weighted average life (years)");
-            rt_tbl_col(&doc, t, "Class", RT_COL_TEXT);
-            for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                rt_tbl_col(&doc, t, lab[sc], RT_COL_NUMBER);
-            for (int32_t c = 0; c < nc; c++) {
-                if ((s.klass >= 0 && c != s.klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
-                    continue;
-                int row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "%s", d->classes.v[c].name);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    wal_cell(&doc, t, row, sc + 1, base.wal[(size_t)sc * nc + c]);
-            }
-            int32_t rows = 0;
-            for (int sc = 0; sc < nscen; sc++)
-                if (base.years_used[sc] > rows)
-                    rows = base.years_used[sc];
-            if (rows > nyears)
-                rows = nyears;
-            double *xs = malloc(((size_t)rows + 1) * sizeof *xs), *ys = malloc(((size_t)rows + 1) * sizeof *ys);
-            for (int32_t c = 0; c < nc; c++) {
-                if ((s.klass >= 0 && c != s.klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
-                    continue;
-                int64_t orig = d->classes.v[c].original_cents;
-                t = rt_doc_table(&doc, "Percent of original balance outstanding: Class %s", d->classes.v[c].name);
-                rt_tbl_col(&doc, t, "Date", RT_COL_TEXT);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    rt_tbl_col(&doc, t, lab[sc], RT_COL_NUMBER);
-                int row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "Start");
-                int64_t open_bal = (int64_t)((s.has_state ? s.st.class_balance[c] : (rt_dec)orig * RT_CENT) / RT_CENT);
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++) {
-                    decrement_cell(cell, sizeof cell, open_bal, orig);
-                    rt_tbl_set(&doc, t, row, sc + 1, "%s", cell);
-                }
-                int32_t last_row = 0;
-                for (int32_t y = 0; y < rows; y++) {
-                    row = rt_tbl_row(&doc, t);
-                    rt_tbl_set(&doc, t, row, 0, "%s", rt_date_format(ds, anniv[y]));
-                    int any = 0;
-                    for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++) {
-                        int64_t b = base.bal[((size_t)sc * nyears + y) * nc + c];
-                        decrement_cell(cell, sizeof cell, b, orig);
-                        rt_tbl_set(&doc, t, row, sc + 1, "%s", cell);
-                        any |= b > 0;
-                    }
-                    last_row = y;
-                    if (!any)
-                        break; /* the first row where every scenario is paid off ends the table */
-                }
-                row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "WAL (years)");
-                for (int sc = 0; sc < nscen && sc + 1 < RT_TBL_MAXCOLS; sc++)
-                    wal_cell(&doc, t, row, sc + 1, base.wal[(size_t)sc * nc + c]);
-                if (xs && ys && s.o.report) {
-                    char ct[200];
-                    snprintf(ct, sizeof ct, "Class %s: percent of original balance outstanding", d->classes.v[c].name);
-                    rt_chart *ch = rt_doc_chart(&doc, ct, "years from the start", "percent");
-                    for (int sc = 0; sc < nscen; sc++) {
-                        xs[0] = 0;
-                        ys[0] = orig > 0 ? 100.0 * (double)open_bal / (double)orig : 0;
-                        for (int32_t y = 0; y <= last_row; y++) {
-                            xs[y + 1] = (anniv[y] - start) / 365.25;
-                            ys[y + 1] = orig > 0 ? 100.0 * (double)base.bal[((size_t)sc * nyears + y) * nc + c] /
-                                                       (double)orig
-                                                 : 0;
-                        }
-                        rt_chart_series(&doc, ch, lab[sc], last_row + 2, xs, ys);
-                    }
-                }
-            }
-            free(xs);
-            free(ys);
-            free(lab);
-        }
-        rc = emit(&s, &doc);
-        rt_doc_free(&doc);
-    }
-done:
-    free(anniv);
-    free(base.wal);
-    free(base.bal);
-    free(base.years_used);
-    free(base.err);
-    free(base.failed);
-    free(jobs);
-    free(th);
-    free(joinable);
-    setup_free(&s);
-    return rc;
-}

@@ -34,8 +34,15 @@ static void help(const char *prog, FILE *f)
             "         [--class NAME] [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
             "         [--settle DATE (--price P | --yield Y) [--benchmark Y | --curve FILE]]\n"
             "  %1$s grid [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS with lists]\n"
-            "         [--class NAME] [--threads N] [--format table|csv|json] [--output FILE]\n"
-            "         [--report FILE.html]\n"
+            "         [--scenarios ROWS.csv] [--paths N --hull-white \"NAME=A,SIGMA\" --rate-curve FILE\n"
+            "         [--seed S] | --index-paths \"NAME=FILE\"] [--class NAME] [--threads N]\n"
+            "         [--stream csv|jsonl [--summary FILE] [--shard K/N] [--settle DATE\n"
+            "         (--price P | --yield Y | --oas BP)]] [--plan]\n"
+            "         [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
+            "  %1$s merge SHARD... [--output FILE] [--summary FILE] [--report FILE.html]\n"
+            "         [--format table|csv|json]\n"
+            "  %1$s submit --shards N --dir DIR [--partition P] [--time T] [--cpus C]\n"
+            "         [--sbatch PROGRAM] [--dry-run] -- GRID-OPTIONS...\n"
             "  %1$s describe\n"
             "  %1$s --help\n"
             "\n"
@@ -46,8 +53,14 @@ static void help(const char *prog, FILE *f)
             "          default and loss assumptions, running the priority of payments and\n"
             "          the same checks as replay every period; prints each class's cash\n"
             "          flows, WAL, principal window and (with --settle) price or yield.\n"
-            "grid      Projects every combination of lists of speeds and default rates\n"
-            "          on all cores; prints the prospectus WAL and decrement tables.\n"
+            "grid      Projects a set of scenarios on all cores: every combination of lists\n"
+            "          of speeds and default rates, the rows of a scenarios file, either\n"
+            "          crossed with Monte Carlo index paths; prints the prospectus WAL and\n"
+            "          decrement tables (63 scenarios at most), or with --stream a record\n"
+            "          per scenario and class as they finish, any number of them.\n"
+            "merge     Joins the shards of a streamed grid (grid --shard K/N) into exactly\n"
+            "          what the whole grid writes on one machine.\n"
+            "submit    Runs a streamed grid's shards and their merge as Slurm jobs.\n"
             "describe  Prints the deal: name, dates, groups, classes, the remittance\n"
             "          CSV columns it reads (with units), definitions, statement lines,\n"
             "          funds and clauses.\n"
@@ -322,6 +335,10 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         return rt_project_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "grid") == 0)
         return rt_grid_main(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "merge") == 0)
+        return rt_merge_main(prog, argc - 1, argv + 1, describe);
+    if (strcmp(cmd, "submit") == 0)
+        return rt_submit_main(prog, argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)
         return rt_explain_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "replay") != 0) {

@@ -38,6 +38,7 @@ typedef struct rt_class_info {
     int64_t maximum_cents; /* 0: the class may not grow past its original */
     int32_t alloc;    /* the loss allocation that writes it down, or -1 */
     int32_t capped;   /* its coupon has a cap: it may carry a basis risk shortfall */
+    int32_t delay;    /* payment delay in days (RT_SET_PAYMENT_DELAY); 0: none */
 } rt_class_info;
 
 typedef struct rt_party_info {

@@ -79,6 +79,11 @@ FILE *rt_out_stream(rt_outset *s, int i);
 /* Commits every output, all or nothing (see above). 0 after a message; the
  * targets are then as they were before the command. */
 int rt_out_commit(rt_outset *s);
+/* A run stopped part-way (grid on Ctrl-C): what output i holds so far is
+ * kept under path (FILE.part beside its target) instead of the target,
+ * which is left as it was. Renamed from its private temporary, so a link
+ * planted at path is replaced, never written through. 0 after a message. */
+int rt_out_keep_partial(rt_outset *s, int i, const char *path);
 /* Removes whatever was not committed and frees the set (NULL is fine). */
 void rt_out_end(rt_outset *s);
 

@@ -100,14 +100,21 @@ void rt_pool_free(rt_pool *p);
  * 0 + message when the lines or the assumptions cannot be used. */
 int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t age_shift,
                   char *msg, size_t msgsize);
-/* Projects month t (1, 2, ...) of every line; out[g] gets group g's flows. */
+/* Projects month t of every line; out[g] gets group g's flows. Months are
+ * asked for in order, 1, 2, ... (the engine works a few months ahead). */
 void rt_pool_month(rt_pool *p, int32_t t, rt_flows *out);
 /* The clean-up call after month t's flows: every remaining balance (also the
  * defaulted one awaiting liquidation) is bought at par; added to out[g].sold
  * and its end balance becomes 0. */
 void rt_pool_sell(rt_pool *p, rt_flows *out);
-/* the pool balance of group g now (performing + awaiting liquidation) */
+/* the pool balance of group g now (performing + awaiting liquidation):
+ * after rt_pool_start, or the end of the last month handed out */
 int64_t rt_pool_balance(const rt_pool *p, int32_t g);
+/* The engine runs its lanes on AVX-512 when the processor has it (the
+ * results are the same either way, to the cent: tests/runtime/test_engine.c).
+ * on = 0 keeps it to the scalar code (tests, benchmarks); returns whether
+ * the vector path is now in use. */
+int rt_pool_set_simd(rt_pool *p, int on);
 
 /* the level monthly payment on balance (cents) at a gross annual rate over
  * n remaining months: balance * r / (1 - (1 + r)^-n), r = rate / 12,
@@ -118,6 +125,10 @@ int64_t rt_level_payment(int64_t balance, double annual_rate, int32_t n);
  * for balances to 10^17 cents and rates to 10^13 (1000%), the largest
  * rt_pool_start accepts */
 int64_t rt_month_interest(int64_t balance, int64_t rate);
+/* rt_month_interest on the vector path, 8 at a time (balances below 2^40,
+ * rates below 2^44, both >= 0): for tests; returns 0 when the processor
+ * has no AVX-512 (out then comes from rt_month_interest) */
+int rt_month_interest_lanes(const int64_t *bal, const int64_t *rate, int64_t *out);
 /* the next gross rate of an adjustable line at a reset (all rt_dec rates):
  * index + margin, moved at most periodic_cap from current (cap 0: no limit),
  * then at most life_cap (0: none) and at least life_floor (and 0) */
@@ -166,11 +177,32 @@ double rt_pv(const double *cf, const double *t_years, int32_t n, double y, int f
 int rt_yield(const double *cf, const double *t_years, int32_t n, double pv, int freq, double *y);
 /* Modified duration: -(dPV/dy) / PV at y, in years. */
 double rt_mod_duration(const double *cf, const double *t_years, int32_t n, double y, int freq);
+/* Convexity: (d2PV/dy2) / PV at y, in years squared. */
+double rt_convexity(const double *cf, const double *t_years, int32_t n, double y, int freq);
+/* PV of cf_i at t_i discounted at zero[i] + z, each compounded freq times
+ * a year: sum cf_i (1 + (zero_i + z)/freq)^(-freq t_i). */
+double rt_pv_spread(const double *cf, const double *t_years, const double *zero, int32_t n, double z, int freq);
+/* The spread z over the zero rates at which rt_pv_spread equals pv (the
+ * Z-spread); 1 on success (to about 1e-13), 0 when there is none. */
+int rt_zspread(const double *cf, const double *t_years, const double *zero, int32_t n, double pv, int freq,
+               double *z);
+
+/* The same for flows evenly spaced, t_j = t0 + j step (monthly flows on one
+ * day of the month: step = 1/12 on 30/360), by Horner's rule in
+ * (1 + y/freq)^(-freq step): O(n) multiplications and two pow calls an
+ * evaluation. */
+double rt_pv_even(const double *cf, int32_t n, double t0, double step, double y, int freq);
+int rt_yield_even(const double *cf, int32_t n, double t0, double step, double pv, int freq, double *y);
+double rt_mod_duration_even(const double *cf, int32_t n, double t0, double step, double y, int freq);
 
 /* ---- commands (project.c) ------------------------------------------------------------ */
 
 /* `BIN project ...` and `BIN grid ...`; argv[0] is the command name. */
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+/* `BIN merge SHARD...`: the shards of one streamed grid into its output */
+int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
+/* `BIN submit ... -- GRID-OPTIONS`: the shards and their merge as Slurm jobs */
+int rt_submit_main(const char *prog, int argc, char **argv);
 
 #endif /* RT_PROJECT_H */

@@ -10,7 +10,7 @@
 #include "rt_project.h"
 
 #define RT_SC_MAXNAMED 64
-#define RT_SC_MAXLIST 64
+#define RT_SC_MAXLIST 100000
 #define RT_SC_MAXFILES 4
 #define RT_SC_MAXLAG 120
 #define RT_SC_MAXPERIODS 1200

@@ -32,6 +32,7 @@ typedef struct rt_chart {
     char *title, *xlabel, *ylabel;
     int nseries;
     rt_series *s;
+    int after; /* the number of tables before it: the HTML page shows it after them */
 } rt_chart;
 
 typedef struct rt_doc {
@@ -57,6 +58,16 @@ void rt_tbl_set(rt_doc *d, rt_tbl *t, int row, int col, const char *fmt, ...) RT
 rt_chart *rt_doc_chart(rt_doc *d, const char *title, const char *xlabel, const char *ylabel);
 /* adds a series of n points (copied) */
 void rt_chart_series(rt_doc *d, rt_chart *c, const char *label, int n, const double *x, const double *y);
+
+/* v with `decimals` digits after the point (0..12), half away from zero,
+ * "-" when v is not finite or too large to print so (beyond 9.2e18 /
+ * 10^decimals). Written by hand, not with printf: a %f conversion follows
+ * the C library's locale, and a host that set LC_NUMERIC=de_DE would print
+ * 1,5 for 1.5; every number the runtime writes from a double goes through
+ * here. Returns buf (at least RT_NUMBUF bytes). */
+char *rt_fmt_real(char *buf, double v, int decimals);
+/* the same with trailing zeros (and a bare point) trimmed: 2.50 -> 2.5 */
+char *rt_fmt_real_trim(char *buf, double v, int decimals);
 
 void rt_doc_text(const rt_doc *d, rt_buf *out);
 void rt_doc_csv(const rt_doc *d, rt_buf *out);

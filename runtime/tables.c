@@ -171,6 +171,7 @@ rt_chart *rt_doc_chart(rt_doc *d, const char *title, const char *xlabel, const c
     c->title = dup(d, title);
     c->xlabel = dup(d, xlabel);
     c->ylabel = dup(d, ylabel);
+    c->after = d->ntbl;
     return c;
 }
 
@@ -194,6 +195,56 @@ void rt_chart_series(rt_doc *d, rt_chart *c, const char *label, int n, const dou
     memcpy(s->y, y, (size_t)n * sizeof *y);
     s->n = n;
     c->nseries++;
+}
+
+/* ---- numbers -------------------------------------------------------------------------- */
+
+char *rt_fmt_real(char *buf, double v, int decimals)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 12)
+        decimals = 12;
+    double x = fabs(v) * pow10[decimals] + 0.5;
+    if (!isfinite(v) || !(x < 9.2e18)) {
+        strcpy(buf, "-");
+        return buf;
+    }
+    uint64_t q = (uint64_t)x;
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q > 0 || n <= decimals);
+    int o = 0;
+    int zero = 1;
+    for (int i = 0; i < n; i++)
+        zero &= digits[i] == '0';
+    if (v < 0 && !zero)
+        buf[o++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        buf[o++] = digits[i];
+        if (i == decimals && decimals > 0)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *rt_fmt_real_trim(char *buf, double v, int decimals)
+{
+    rt_fmt_real(buf, v, decimals);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *z = buf + strlen(buf) - 1;
+        while (z > dot && *z == '0')
+            *z-- = '\0';
+        if (z == dot)
+            *z = '\0';
+    }
+    return buf;
 }
 
 /* ---- text ------------------------------------------------------------------------- */
@@ -418,25 +469,38 @@ static double nice_step(double range)
     return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
-/* axis numbers a reader takes in at a glance: 250k, 1.5M */
-static void tick_label(char *buf, size_t n, double v)
+/* axis numbers a reader takes in at a glance: 250k, 1.5M (locale-free) */
+static void tick_label(char *buf, double v)
 {
     double a = fabs(v);
+    char n[RT_NUMBUF];
     if (a >= 1e9)
-        snprintf(buf, n, "%gB", v / 1e9);
+        sprintf(buf, "%sB", rt_fmt_real_trim(n, v / 1e9, 3));
     else if (a >= 1e6)
-        snprintf(buf, n, "%gM", v / 1e6);
+        sprintf(buf, "%sM", rt_fmt_real_trim(n, v / 1e6, 3));
     else if (a >= 1e4)
-        snprintf(buf, n, "%gk", v / 1e3);
+        sprintf(buf, "%sk", rt_fmt_real_trim(n, v / 1e3, 3));
     else
-        snprintf(buf, n, "%g", fabs(v) < 1e-9 ? 0.0 : v);
+        rt_fmt_real_trim(buf, fabs(v) < 1e-9 ? 0.0 : v, 4);
 }
 
+/* a coordinate: one decimal */
+static const char *px(char *buf, double v)
+{
+    return rt_fmt_real(buf, v, 1);
+}
+
+/* The chart: a plot area, its ticks and axis labels, one polyline a
+ * series, and below the x axis's label a legend laid out in rows that
+ * fit the width (each entry as wide as its label, about 6.5 pixels a
+ * character at 11 pixels); the SVG is as tall as the legend needs, and
+ * the caption (the HTML's) comes before it. */
 static void svg_chart(rt_buf *out, const rt_chart *c)
 {
-    const double W = 760, H = 320, L = 90, R = 20, T = 30, B = 50;
+    const double W = 760, H = 320, L = 90, R = 20, T = 16, B = 50;
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
     int any = 0;
+    char a[RT_NUMBUF], b[RT_NUMBUF], e[RT_NUMBUF], f[RT_NUMBUF], g[RT_NUMBUF];
     for (int s = 0; s < c->nseries; s++)
         for (int i = 0; i < c->s[s].n; i++) {
             double x = c->s[s].x[i], y = c->s[s].y[i];
@@ -445,66 +509,100 @@ static void svg_chart(rt_buf *out, const rt_chart *c)
                 y1 = y;
                 any = 1;
             }
-            if (x < x0) x0 = x;
-            if (x > x1) x1 = x;
-            if (y > y1) y1 = y;
+            if (x < x0)
+                x0 = x;
+            if (x > x1)
+                x1 = x;
+            if (y > y1)
+                y1 = y;
+            if (y < y0)
+                y0 = y; /* 0 unless a figure is below it */
         }
     if (x1 <= x0)
         x1 = x0 + 1;
     if (y1 <= y0)
         y1 = y0 + 1;
-    int rows = (c->nseries + 3) / 4;
-    double hh = H + (rows > 1 ? 14.0 * (rows - 1) + 8 : 0);
-    rt_buf_printf(out, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%.0f\" "
-                       "viewBox=\"0 0 760 %.0f\" role=\"img\">\n<title>",
-                  hh, hh);
+    /* the legend's rows */
+    double lx = L, ly = H + 6, row_h = 16;
+    int rows = c->nseries > 0 ? 1 : 0;
+    for (int s = 0; s < c->nseries; s++) {
+        double w = 22 + 6.5 * (double)strlen(c->s[s].label ? c->s[s].label : "") + 14;
+        if (lx + w > W - R && lx > L) {
+            lx = L;
+            rows++;
+        }
+        lx += w;
+    }
+    double hh = H + 6 + rows * row_h + 6;
+    rt_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%s\" viewBox=\"0 0 760 %s\" "
+                       "role=\"img\">\n<title>",
+                  rt_fmt_real(a, hh, 0), rt_fmt_real(b, hh, 0));
     html_text(out, c->title ? c->title : "");
     rt_buf_puts(out, "</title>\n");
-    rt_buf_printf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fff\" stroke=\"#999\"/>\n",
-                  L, T, W - L - R, H - T - B);
+    rt_buf_printf(out, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#fff\" stroke=\"#999\"/>\n", px(a, L),
+                  px(b, T), px(e, W - L - R), px(f, H - T - B));
     double ys = nice_step(y1 - y0), xs = nice_step(x1 - x0);
+    if (y0 < 0)
+        y0 = floor(y0 / ys + 1e-9) * ys; /* the bottom at a whole tick below 0 */
+    y1 = y0 + ceil((y1 - y0) / ys - 1e-9) * ys; /* the top at a whole tick */
     for (double v = y0; v <= y1 + ys * 1e-9; v += ys) {
         double py = T + (H - T - B) * (1 - (v - y0) / (y1 - y0));
-        char tick[32];
-        tick_label(tick, sizeof tick, v);
-        rt_buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                           "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
-                      L, py, W - R, py, L - 4, py + 4, tick);
+        char tick[64];
+        tick_label(tick, v);
+        char h[RT_NUMBUF];
+        rt_buf_printf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#eee\"/>"
+                           "<text x=\"%s\" y=\"%s\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+                      px(a, L), px(b, py), px(e, W - R), px(f, py), px(g, L - 4), px(h, py + 4), tick);
     }
     for (double v = x0; v <= x1 + xs * 1e-9; v += xs) {
-        double px = L + (W - L - R) * (v - x0) / (x1 - x0);
-        rt_buf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%.6g</text>\n", px,
-                      H - B + 16, v);
+        double pxv = L + (W - L - R) * (v - x0) / (x1 - x0);
+        char tick[64];
+        tick_label(tick, v);
+        rt_buf_printf(out, "<text x=\"%s\" y=\"%s\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n", px(a, pxv),
+                      px(b, H - B + 16), tick);
     }
-    rt_buf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">", L + (W - L - R) / 2,
-                  H - 12);
+    rt_buf_printf(out, "<text x=\"%s\" y=\"%s\" font-size=\"12\" text-anchor=\"middle\">", px(a, L + (W - L - R) / 2),
+                  px(b, H - B + 34));
     html_text(out, c->xlabel ? c->xlabel : "");
-    rt_buf_printf(out, "</text>\n<text x=\"14\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\" "
-                       "transform=\"rotate(-90 14 %.1f)\">",
-                  T + (H - T - B) / 2, T + (H - T - B) / 2);
+    rt_buf_printf(out, "</text>\n<text x=\"14\" y=\"%s\" font-size=\"12\" text-anchor=\"middle\" "
+                       "transform=\"rotate(-90 14 %s)\">",
+                  px(a, T + (H - T - B) / 2), px(b, T + (H - T - B) / 2));
     html_text(out, c->ylabel ? c->ylabel : "");
     rt_buf_puts(out, "</text>\n");
+    lx = L;
+    ly = H + 6;
     for (int s = 0; s < c->nseries; s++) {
         const char *col = palette[s % (int)(sizeof palette / sizeof palette[0])];
         rt_buf_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", col);
         for (int i = 0; i < c->s[s].n; i++) {
-            double px = L + (W - L - R) * (c->s[s].x[i] - x0) / (x1 - x0);
+            double pxv = L + (W - L - R) * (c->s[s].x[i] - x0) / (x1 - x0);
             double py = T + (H - T - B) * (1 - (c->s[s].y[i] - y0) / (y1 - y0));
-            rt_buf_printf(out, "%s%.1f,%.1f", i ? " " : "", px, py);
+            rt_buf_printf(out, "%s%s,%s", i ? " " : "", px(a, pxv), px(b, py));
         }
         rt_buf_puts(out, "\"/>\n");
-        /* legend: four to a row above the plot, then listed below it */
-        int row = s / 4;
-        double ly = row == 0 ? 8 : H + 4 + 14.0 * (row - 1);
-        rt_buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                           "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">",
-                      L + 8 + (s % 4) * 165.0, ly, col, L + 22 + (s % 4) * 165.0, ly + 9);
-        html_text(out, c->s[s].label ? c->s[s].label : "");
+        const char *label = c->s[s].label ? c->s[s].label : "";
+        double w = 22 + 6.5 * (double)strlen(label) + 14;
+        if (lx + w > W - R && lx > L) {
+            lx = L;
+            ly += row_h;
+        }
+        rt_buf_printf(out, "<rect x=\"%s\" y=\"%s\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                           "<text x=\"%s\" y=\"%s\" font-size=\"11\">",
+                      px(a, lx), px(b, ly), col, px(e, lx + 14), px(f, ly + 9));
+        html_text(out, label);
         rt_buf_puts(out, "</text>\n");
+        lx += w;
     }
-    rt_buf_puts(out, "</svg><figcaption>");
+    rt_buf_puts(out, "</svg>\n");
+}
+
+static void html_chart(rt_buf *out, const rt_chart *c)
+{
+    rt_buf_puts(out, "<figure><figcaption>");
     html_text(out, c->title ? c->title : "");
-    rt_buf_puts(out, "</figcaption></figure>\n");
+    rt_buf_puts(out, "</figcaption>\n");
+    svg_chart(out, c);
+    rt_buf_puts(out, "</figure>\n");
 }
 
 void rt_doc_html(const rt_doc *d, rt_buf *out)
@@ -518,7 +616,7 @@ void rt_doc_html(const rt_doc *d, rt_buf *out)
                      "th,td{border:1px solid #ccc;padding:2px 8px}\n"
                      "th{background:#f3f3f3}\ntd.n{text-align:right;font-variant-numeric:tabular-nums}\n"
                      "h2{font-size:1.05em;margin-top:1.5em}\nfigure{margin:1em 0}\n"
-                     "figcaption{font-size:12px;color:#555}\n"
+                     "figcaption{font-size:14px;font-weight:600;margin:0 0 4px}\n"
                      "</style>\n</head>\n<body>\n<h1>");
     html_text(out, d->title ? d->title : "");
     rt_buf_puts(out, "</h1>\n");
@@ -527,9 +625,13 @@ void rt_doc_html(const rt_doc *d, rt_buf *out)
         html_text(out, d->note[i]);
         rt_buf_puts(out, "</p>\n");
     }
-    for (int i = 0; i < d->ncharts; i++)
-        svg_chart(out, &d->chart[i]);
-    for (int i = 0; i < d->ntbl; i++) {
+    int drawn = 0; /* charts written */
+    for (int i = 0; i <= d->ntbl; i++) {
+        /* the charts made before table i, then the table */
+        while (drawn < d->ncharts && d->chart[drawn].after <= i)
+            html_chart(out, &d->chart[drawn++]);
+        if (i == d->ntbl)
+            break;
         const rt_tbl *t = &d->tbl[i];
         rt_buf_puts(out, "<h2>");
         html_text(out, t->title ? t->title : "");

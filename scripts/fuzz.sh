@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 shift || true
-all=(front csv json tape scenario vector args waterfall)
+all=(front csv json tape scenario vector scenset args waterfall)
 [ $# -gt 0 ] && targets=("$@") || targets=("${all[@]}")
 build=${DEALC_FUZZ_BUILD:-build-fuzz}
 
@@ -46,7 +46,7 @@ shopt -s nullglob
 seed "$corpus/front" agreements/*.deal agreements/*.amend tests/diagnostics/*.deal tests/diagnostics/*.amend tests/fmt/*.deal tests/fmt/*.amend
 seed "$corpus/csv" agreements/*/*.csv tests/inputs/*.csv tests/inputs/*.bin
 seed "$corpus/json" agreements/*/*.json tests/inputs/*.json tests/inputs/*.bin
-for t in tape scenario vector args waterfall; do seed "$corpus/$t" tests/fuzz/seeds/$t/*; done
+for t in tape scenario vector scenset args waterfall; do seed "$corpus/$t" tests/fuzz/seeds/$t/*; done
 
 # One sanitizer report is a failure; leaks are checked at every exit.
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1

@@ -42,4 +42,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run build-asan gcc -DCMAKE_BUILD_TYPE=Debug -DDEALC_SANITIZE=ON
 # the fuzzers, a minute each (clang-19; docs/reliability.md has the long run)
 bash scripts/fuzz.sh 60
+# a grid's shards through a real single-node Slurm cluster, merged, against
+# the same grid run here (docs/scale.md)
+bash scripts/slurm-test.sh build
 echo "== all done in $((SECONDS - start)) s"

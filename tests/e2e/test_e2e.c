@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "../support/testutil.h"
@@ -626,6 +628,137 @@ static void ramp_2003_rs2_stepdown_waits_for_the_31st(void **state)
     free(csv);
 }
 
+/* ---- pricing: RAMP 2003-RS2 class A-I-3 at par with its 24-day delay.
+ *
+ * Market convention (SIFMA's): the class accrues over the calendar month
+ * before each distribution and is paid on the 25th; a buyer settling on
+ * 2003-03-28 pays 100 plus interest from 2003-03-01, 27 days (30/360), and
+ * each payment is discounted from its nominal date, 30/360 months from
+ * settlement: the first (2003-04-25) 27 days away, 0.9 month, and payment
+ * k at k - 0.1 months, at a monthly rate i; the yield is bond-equivalent,
+ * 2((1 + i)^6 - 1).
+ *
+ * By hand, on the materials' own cash flows (the A3 table of
+ * computational-materials.txt, balances B_0 = 126,400,000.00 ... B_48 = 0):
+ *   coupon i0 = 3.237% / 12 = 0.26975% a month
+ *   dirty price = 126,400,000 x (1 + 0.03237 x 27/360) = 126,706,867.60
+ *   PV(i) = (1 + i)^0.1 x sum_k CF_k (1 + i)^-k. At i0 the sum is B_0
+ *     exactly (each CF_k is i0 B_(k-1) + B_(k-1) - B_k, and the terms
+ *     telescope; the table's interest column is i0 x the balance), so
+ *     PV(i0) = 126,400,000 x 1.0026975^0.1 = 126,434,055.08: 272,812.52
+ *     short of the price.
+ *   dPV/di at i0 = 0.1 B_0 (1 + i0)^-0.9 - (1 + i0)^0.1 v S, v = 1/(1 + i0),
+ *     S = sum_k k CF_k v^k = sum_(j=0..47) v^j B_j (the same telescoping)
+ *     = 4,348,219,348.77 (26 whole balances and the table's 22 declining
+ *     ones), so dPV/di = -4,325,080,549.28
+ *   one Newton step: i1 = i0 - 272,812.52 / 4,325,080,549.28 = 0.26344231%
+ *   yield = 2 (1.0026344231^6 - 1) = 3.18220%; a second step moves it by
+ *     less than 0.01 bp (3.18229%), against a coupon of 3.237% (3.25891%
+ *     bond-equivalent): the delay costs 7.7 bp.
+ * The binary prices its own projection (the deal is reconstructed, its
+ * flows close to the materials' but not equal: a duration a fraction of a
+ * percent different moves the yield by a fraction of a basis point), so it
+ * must come within 1 bp of 3.1823%. Without the delay and with rolled dates (the
+ * conventions before) the same price overstates the yield by 5 to 10 bp. */
+static void ramp_2003_rs2_a_i_3_yield_at_par_with_delay(void **state)
+{
+    (void)state;
+    build_deal("ramp-2003-rs2");
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s/ramp-2003-rs2", work);
+    double yields[2];
+    for (int k = 0; k < 2; k++) {
+        char *a[] = { bin, "project", "--hep", "4,23,12", "--index", "One-Month LIBOR=1.30%", "--class", "A-I-3",
+                      "--settle", "2003-03-28", "--price", "100", "--format", "csv",
+                      k ? "--delay" : NULL, "0", "--pricing-dates", "rolled", "--accrual-start", "payment-date", NULL };
+        int st = run(a, wpath("rs2y.csv"), wpath("rs2y.err"));
+        if (st) fprintf(stderr, "%s", slurp(wpath("rs2y.err")));
+        assert_int_equal(st, 0);
+        char *csv = slurp(wpath("rs2y.csv"));
+        const char *y = strstr(csv, "Summary,A-I-3,Yield %,");
+        assert_non_null(y);
+        yields[k] = strtod(y + strlen("Summary,A-I-3,Yield %,"), NULL);
+        free(csv);
+    }
+    fprintf(stderr, "A-I-3 at par: %.5f%% with the delay (by hand 3.18229%%), %.5f%% without\n", yields[0], yields[1]);
+    assert_true(fabs(yields[0] - 3.18229) <= 0.01);
+    assert_true(yields[1] - yields[0] >= 0.05 && yields[1] - yields[0] <= 0.10);
+}
+
+/* ---- submit: the Slurm jobs, without Slurm. A stand-in sbatch records its
+ * arguments and answers job ids; the array script is then run as Slurm
+ * would run it (once per task, SLURM_ARRAY_TASK_ID set, in the submit's
+ * working directory) and the merge script after it: the result must be the
+ * grid's own output on this machine, byte for byte. (scripts/slurm-test.sh
+ * does the same through a real single-node cluster.) */
+static void submit_writes_jobs_that_merge_to_the_grid(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2003-he2");
+    char bin[600], fake[600], log[600], dir[600], rows[600], local[600], merged[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2003-he2", work);
+    snprintf(fake, sizeof fake, "%s", wpath("fake-sbatch"));
+    snprintf(log, sizeof log, "%s", wpath("sbatch.log"));
+    snprintf(dir, sizeof dir, "%s", wpath("jobs"));
+    snprintf(rows, sizeof rows, "%s", wpath("rows.csv"));
+    snprintf(local, sizeof local, "%s", wpath("local.csv"));
+    snprintf(merged, sizeof merged, "%s", wpath("merged.csv"));
+    unlink(log); /* job ids count from 101 */
+    FILE *f = fopen(fake, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\necho \"$@\" >> '%s'\nn=$(wc -l < '%s')\necho \"$((100 + n));cluster\"\n", log, log);
+    fclose(f);
+    chmod(fake, 0755);
+    f = fopen(rows, "w");
+    fputs("name,cpr,cdr\n", f);
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "r%d,%d,%d\n", i + 1, 5 + i, i % 4);
+    fclose(f);
+    char *grid[] = { bin, "grid", "--scenarios", rows, "--index", "One-Month LIBOR=1.1%", "--input",
+                     "Weighted Average Net Loan Rate=7.7745%", "--stream", "csv", "--output", local, NULL };
+    assert_int_equal(run(grid, wpath("g.out"), wpath("g.err")), 0);
+    setenv("DEALC_SBATCH", fake, 1);
+    char *sub[] = { bin, "submit", "--shards", "3", "--dir", dir, "--", "--scenarios", rows, "--index",
+                    "One-Month LIBOR=1.1%", "--input", "Weighted Average Net Loan Rate=7.7745%", "--stream", "csv",
+                    "--output", merged, NULL };
+    int st = run(sub, wpath("s.out"), wpath("s.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("s.err")));
+    assert_int_equal(st, 0);
+    char *so = slurp(wpath("s.out"));
+    assert_non_null(strstr(so, "scenarios 30\nrun "));
+    assert_non_null(strstr(so, "shards 101\nmerge 102\n"));
+    free(so);
+    char *sl = slurp(log);
+    assert_non_null(strstr(sl, "--parsable "));
+    assert_non_null(strstr(sl, "--dependency=afterok:101 --kill-on-invalid-dep=yes "));
+    free(sl);
+    /* Slurm's part, by hand */
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "for k in 1 2 3; do SLURM_ARRAY_TASK_ID=$k sh '%s/grid.sbatch' || exit 1; done; sh '%s/merge.sbatch'", dir, dir);
+    char *sh[] = { "/bin/sh", "-c", cmd, NULL };
+    st = run(sh, wpath("jobs.out"), wpath("jobs.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("jobs.err")));
+    assert_int_equal(st, 0);
+    char *a = slurp(local), *b = slurp(merged);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* a bad grid is refused before anything is written or submitted */
+    char dir2[600];
+    snprintf(dir2, sizeof dir2, "%s", wpath("jobs2"));
+    char *bad[] = { bin, "submit", "--shards", "3", "--dir", dir2, "--", "--cpr", "x", "--stream", "csv", "--output",
+                    merged, NULL };
+    assert_int_equal(run(bad, wpath("b.out"), wpath("b.err")), 2);
+    struct stat sb;
+    assert_true(stat(dir2, &sb) != 0);
+    char *nostream[] = { bin, "submit", "--shards", "3", "--dir", dir2, "--", "--cpr", "5", NULL };
+    assert_int_equal(run(nostream, wpath("b.out"), wpath("b.err")), 2);
+    char *err = slurp(wpath("b.err"));
+    assert_non_null(strstr(err, "--stream csv|jsonl and --output FILE"));
+    free(err);
+    unsetenv("DEALC_SBATCH");
+}
+
 /* Projection from a replayed statement: GMACM 2003-HE2 from its closing
  * state of 2004-02-25 runs to the end with every period's invariants
  * (conservation to the cent) checked by the deal binary itself. */
@@ -1071,9 +1204,11 @@ int main(void)
         cmocka_unit_test(amendment_switches_on_its_effective_date),
         cmocka_unit_test(amendment_clauses_and_consolidate),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
+        cmocka_unit_test(ramp_2003_rs2_a_i_3_yield_at_par_with_delay),
         cmocka_unit_test(ramp_2003_rs2_stepdown_and_trigger),
         cmocka_unit_test(ramp_2003_rs2_stepdown_waits_for_the_31st),
         cmocka_unit_test(gmacm_projects_from_its_latest_statement),
+        cmocka_unit_test(submit_writes_jobs_that_merge_to_the_grid),
         cmocka_unit_test(ramp_2003_rs8_amendment_impact),
         cmocka_unit_test(ramp_2002_rs1_amendment_impact),
         cmocka_unit_test(explain_a_figure),

@@ -66,6 +66,41 @@ static void test_duration(void **state)
     NEAR(rt_mod_duration(cf, t, 1, 0.06, 2), 2 / 1.03, 1e-12);
 }
 
+/* The same zero's convexity: t (t + 1/2) / 1.03^2 = 2 x 2.5 / 1.0609
+ * = 4.7129795; two zeros of equal value weigh their convexities equally:
+ * 100 at 1 year and 100 at 2 years at 0% give (1 x 1.5 + 2 x 2.5) / 2 = 3.25 */
+static void test_convexity(void **state)
+{
+    (void)state;
+    double cf[] = {100}, t[] = {2};
+    NEAR(rt_convexity(cf, t, 1, 0.06, 2), 5 / 1.0609, 1e-12);
+    double cf2[] = {100, 100}, t2[] = {1, 2};
+    NEAR(rt_convexity(cf2, t2, 2, 0, 2), 3.25, 1e-12);
+}
+
+/* Z-spread: 100 at 1 year on a 4% zero and 100 at 2 years on a 6% zero
+ * (semiannual), priced 100/1.025^2 + 100/1.035^4 = 95.1814396 + 87.1442228
+ * = 182.3256624: 1% over each zero rate, 100 bp. On a flat curve the
+ * Z-spread is the yield less the curve: the 5% bullet at par over a flat 4%
+ * zero curve is 100 bp. */
+static void test_zspread(void **state)
+{
+    (void)state;
+    double cf[] = {100, 100}, t[] = {1, 2}, zero[] = {0.04, 0.06}, z = 0;
+    assert_true(rt_zspread(cf, t, zero, 2, 182.32566238913148, 2, &z));
+    NEAR(z, 0.01, 1e-11);
+    double bcf[10], bt[10], flat[10];
+    for (int k = 0; k < 10; k++) {
+        bcf[k] = k == 9 ? 102.5 : 2.5;
+        bt[k] = (k + 1) / 2.0;
+        flat[k] = 0.04;
+    }
+    assert_true(rt_zspread(bcf, bt, flat, 10, 100, 2, &z));
+    NEAR(z, 0.01, 1e-11);
+    /* no spread makes positive flows worth less than nothing */
+    assert_false(rt_zspread(bcf, bt, flat, 10, -1, 2, &z));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -73,6 +108,8 @@ int main(void)
         cmocka_unit_test(test_bullet_at_par),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_duration),
+        cmocka_unit_test(test_convexity),
+        cmocka_unit_test(test_zspread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  */
 #include "support.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,7 +287,50 @@ static void test_pricing(void **state)
     r = RUN("project", "--cpr", "6", "--settle", "2024-02-01", "--price", "99.5", "--curve", t_path("curve.txt"));
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "Spread bp");
+    assert_contains(r.out, "Z-spread bp");
     t_result_free(&r);
+
+    /* On a flat zero curve the Z-spread is the yield less the curve, to the
+     * rounding of the printed figures; class A's flows do not depend on
+     * any rate, so its effective duration is the finite difference of its
+     * price at the yield 25 bp either way, which differs from the
+     * modified duration only by terms in the shift squared (< 0.001 here) */
+    t_write("flat.txt", "1 4\n30 4\n");
+    r = RUN("project", "--cpr", "6", "--settle", "2024-01-30", "--price", "101", "--class", "A", "--format",
+            "csv", "--curve", t_path("flat.txt"));
+    assert_int_equal(r.status, 0);
+    const char *yv = strstr(r.out, "Summary,A,Yield %,"), *zv = strstr(r.out, "Summary,A,Z-spread bp,");
+    const char *md = strstr(r.out, "Summary,A,Mod duration,"), *ed = strstr(r.out, "Summary,A,Eff duration,");
+    assert_non_null(yv);
+    assert_non_null(zv);
+    assert_non_null(md);
+    assert_non_null(ed);
+    double yy = strtod(yv + strlen("Summary,A,Yield %,"), NULL), zz = strtod(zv + strlen("Summary,A,Z-spread bp,"), NULL);
+    double mdv = strtod(md + strlen("Summary,A,Mod duration,"), NULL), edv = strtod(ed + strlen("Summary,A,Eff duration,"), NULL);
+    assert_true(fabs((yy - 4) * 100 - zz) <= 0.051);
+    assert_true(fabs(mdv - edv) <= 0.001);
+    assert_true(mdv > 1);
+    t_result_free(&r);
+
+    /* A payment delay: settling 2024-03-10, a class with a 24-day delay
+     * has March's interest paid on 2024-04-25 and February's on
+     * 2024-03-25, which the seller keeps: the buyer's first payment is
+     * April's, and accrued interest runs from 2024-03-01 (9 days).
+     * Without the delay the buyer gets 2024-03-25's payment and accrued
+     * interest from 2024-02-25 (15 days). At the same yield the price with
+     * the delay is lower: its flows come a month later. */
+    t_result a1 = RUN("project", "--settle", "2024-03-10", "--yield", "5", "--class", "A", "--format", "csv");
+    t_result a2 = RUN("project", "--settle", "2024-03-10", "--yield", "5", "--class", "A", "--format", "csv",
+                      "--delay", "24");
+    assert_int_equal(a1.status, 0);
+    assert_int_equal(a2.status, 0);
+    const char *p1 = strstr(a1.out, "Summary,A,Price,"), *p2 = strstr(a2.out, "Summary,A,Price,");
+    assert_non_null(p1);
+    assert_non_null(p2);
+    assert_true(strtod(p2 + 16, NULL) < strtod(p1 + 16, NULL));
+    assert_contains(a2.out, "Payment delay: 24 days for every class");
+    t_result_free(&a1);
+    t_result_free(&a2);
 }
 
 static void test_report_html(void **state)
@@ -458,7 +502,8 @@ static void test_usage_errors(void **state)
         {{"project", "--settle", "2024-01-30", "--price", "x"}, "--price needs a price"},
         {{"project", "--benchmark", "4"}, "need --settle"},
         {{"project", "--threads", "2"}, "is for grid, not project"},
-        {{"grid", "--price", "100"}, "is for project, not grid"},
+        {{"grid", "--price", "100"}, "need --settle"},
+        {{"grid", "--shift", "25"}, "is for project, not grid"},
         {{"grid", "--threads", "0"}, "--threads needs a whole number"},
         {{"project", "--input", "X=1"}, "the deal has no input \"X\""},
         {{"project", "--index", "nothing"}, "index needs NAME=RATE"},
@@ -469,6 +514,15 @@ static void test_usage_errors(void **state)
         {{"project", "--state", "a.json", "--state", "b.json"}, "given twice"},
         {{"project", "--output", "x", "--report", "x"}, "both name"},
         {{"project", "--severity", "10", "--severity", "20"}, "severity given twice"},
+        {{"project", "--delay", "24"}, "need --settle with --price"},
+        {{"project", "--settle", "2024-01-30", "--price", "100", "--delay", "400"}, "--delay needs a whole number"},
+        {{"project", "--settle", "2024-01-30", "--price", "100", "--delay", "2.5"}, "--delay needs a whole number"},
+        {{"project", "--settle", "2024-01-30", "--price", "100", "--accrual-start", "yesterday"},
+         "--accrual-start is first-of-month or payment-date"},
+        {{"project", "--settle", "2024-01-30", "--price", "100", "--pricing-dates", "late"},
+         "--pricing-dates is unadjusted or rolled"},
+        {{"project", "--settle", "2024-01-30", "--price", "100", "--shift", "-5"}, "--shift needs basis points"},
+        {{"grid", "--delay", "24"}, "need --settle"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *argv[14] = {"proj-deal"};
@@ -486,7 +540,7 @@ static void test_usage_errors(void **state)
     /* a grid with more scenarios than a table holds */
     t_result r = RUN("grid", "--cpr", "0,1,2,3,4,5,6,7,8,9,10", "--cdr", "0,1,2,3,4,5");
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "at most 63 scenarios");
+    assert_contains(r.err, "the prospectus tables hold at most 63");
     t_result_free(&r);
 }
 
