@@ -276,9 +276,20 @@ rt_outset *rt_out_begin(void)
     return s;
 }
 
+/* /dev/null: any number of outputs may discard their bytes there
+ * (`--save-state /dev/null > /dev/null` in a script) */
+static int is_null_node(const out_file *a)
+{
+    struct stat n;
+    return !a->id_new && stat("/dev/null", &n) == 0 && S_ISCHR(n.st_mode) && n.st_dev == a->id_dev &&
+           n.st_ino == a->id_ino;
+}
+
 static int same_id(const out_file *a, const out_file *b)
 {
     if (a->id_new != b->id_new || a->id_dev != b->id_dev || a->id_ino != b->id_ino)
+        return 0;
+    if (is_null_node(a))
         return 0;
     return !a->id_new || strcmp(a->id_name, b->id_name) == 0;
 }

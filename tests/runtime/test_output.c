@@ -356,6 +356,29 @@ static void test_same_file(void **state)
     assert_only((const char *const[]){"state.json", "alias.json", NULL});
 }
 
+/* standard output sent to /dev/null and a second output named /dev/null:
+ * nothing is overwritten, so both are allowed */
+static int two_outputs_to_null(void)
+{
+    int fd = open("/dev/null", O_WRONLY);
+    if (fd < 0 || dup2(fd, 1) < 0)
+        return 99;
+    close(fd);
+    rt_outset *s = rt_out_begin();
+    int a = rt_out_add_stdout(s);
+    int b = rt_out_add(s, "/dev/null", 0);
+    int ok = a >= 0 && b >= 0 && rt_out_write(s, a, "statement\n", 10) && rt_out_write(s, b, "state\n", 6) &&
+             rt_out_commit(s);
+    rt_out_end(s);
+    return ok ? 0 : 1;
+}
+
+static void test_null_twice(void **state)
+{
+    (void)state;
+    expect(in_child(two_outputs_to_null), 0, NULL);
+}
+
 /* ---- all or nothing -------------------------------------------------------------------- */
 
 /* statement and state, the state last; the second output is standard
@@ -531,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup(test_refused_targets, setup),
         cmocka_unit_test_setup(test_write_through, setup),
         cmocka_unit_test_setup(test_same_file, setup),
+        cmocka_unit_test_setup(test_null_twice, setup),
         cmocka_unit_test_setup(test_commit_rolls_back, setup),
         cmocka_unit_test_setup(test_failure_and_signal_leave_nothing, setup),
         cmocka_unit_test_setup(test_ignored_signal, setup),
