@@ -465,6 +465,9 @@ void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t
 
 /* Runs the deal's describe function and validates it; NULL after printing. */
 rt_deal *rt_load_deal(rt_describe_fn describe);
+/* `BIN replay ...` and `BIN describe` (replay.c); argv[0] is the command name */
+int rt_replay_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+int rt_describe_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
 /* `BIN explain ...` (explain.c); argv[0] is the command name */
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 
