@@ -1,7 +1,7 @@
 /* html.c — see html.h. */
 #include "html.h"
 
-#include "rt_internal.h" /* the one HTML escaper (runtime/buf.c) */
+#include "rt_internal.h" /* the one HTML escaper (runtime/core/buf.c) */
 
 #include <stdlib.h>
 #include <string.h>

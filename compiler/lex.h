@@ -49,7 +49,7 @@ void lex_fatal(const char *msg) __attribute__((noreturn));
 /* shared by the lexer and sema: decimal text to rt_dec, 1 on success */
 int  lex_decimal(const char *s, int n, rt_dec *out, int *decimals);
 /* dates: the runtime's calendar (rt_civil_to_days, rt_date_format in
- * runtime/calendar.c), one rule for the agreement and every file */
+ * runtime/core/calendar.c), one rule for the agreement and every file */
 /* edit distance for "did you mean" (case-insensitive) */
 int  lex_edit_distance(const char *a, const char *b);
 
