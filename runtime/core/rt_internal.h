@@ -450,6 +450,13 @@ typedef enum rt_format { RT_FORMAT_TABLE, RT_FORMAT_CSV, RT_FORMAT_JSON } rt_for
 void rt_report_begin(const rt_deal *d, rt_format f, rt_buf *out);
 void rt_report_period(const rt_deal *d, rt_format f, const rt_dec *slot, int first, rt_buf *out);
 void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
+/* The statement's derived class figures, one rule for every writer and the
+ * API (report.c): the factor, END_BALANCE / ORIGINAL to 7 decimals half-up
+ * (*none for a class issued with no balance), and the ending balance as a
+ * percent of the term classes' original balances to 2 decimals, returned
+ * as the percent number (18.32 for 18.32%). */
+rt_dec rt_class_factor(const rt_deal *d, const rt_dec *slot, int32_t c, int *none);
+rt_dec rt_class_security(const rt_deal *d, const rt_dec *slot, int32_t c);
 
 /* ---- the period loop's parts, shared by replay and projections (state.c,
  * checks.c) ---- */
