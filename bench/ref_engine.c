@@ -1,6 +1,6 @@
 /*
  * ref_engine.c — the collateral engine as it stood before the loan-level
- * rewrite (runtime/collateral.c at 38d031b: one line at a time, every line
+ * rewrite (runtime/engine/collateral.c at 38d031b: one line at a time, every line
  * every month, an array of structs), kept verbatim but for its names.
  * Two uses: bench_projection measures the new engine against it in the
  * same run, and tests/runtime/test_engine.c checks, month by month and

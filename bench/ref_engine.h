@@ -1,6 +1,6 @@
 /*
  * ref_engine.h — today's collateral engine kept as a yardstick (see
- * ref_engine.c): the same contract as rt_pool_* in runtime/rt_project.h.
+ * ref_engine.c): the same contract as rt_pool_* in runtime/engine/rt_project.h.
  */
 #ifndef REF_ENGINE_H
 #define REF_ENGINE_H

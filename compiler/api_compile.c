@@ -135,7 +135,7 @@ dealc_status dealc_compile(const char *path, const dealc_compile_options *o, dea
     if (o->as_of) {
         int y, m, d;
         char tail;
-        if (sscanf(o->as_of, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !lex_civil_to_days(y, m, d, &as_of))
+        if (sscanf(o->as_of, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !rt_civil_to_days(y, m, d, &as_of))
             return fail(err, DEALC_ERR_USAGE, "", "as_of \"%s\" is not a date (YYYY-MM-DD)", o->as_of);
     }
     compile_ctx *c = calloc(1, sizeof *c);

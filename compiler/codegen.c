@@ -1064,9 +1064,8 @@ static void gen_describe(cg *g)
         const char *label = c->full_label;
         if (c->from || c->to) {
             char from[16] = "", to[16] = "";
-            int y, m, dd;
-            if (c->from) { lex_days_to_civil(c->from, &y, &m, &dd); snprintf(from, sizeof from, "%04d-%02d-%02d", y, m, dd); }
-            if (c->to) { lex_days_to_civil(c->to, &y, &m, &dd); snprintf(to, sizeof to, "%04d-%02d-%02d", y, m, dd); }
+            if (c->from) rt_date_format(from, c->from);
+            if (c->to) rt_date_format(to, c->to);
             label = arena_printf(&g->scratch, "%s [%s%s%s%s]", c->full_label, c->from ? "from " : "", from,
                                  c->from && c->to ? ", " : "", c->to ? (const char *)arena_printf(&g->scratch, "before %s", to) : "");
         }

@@ -647,9 +647,8 @@ static int change_cmp(const void *x, const void *y)
 
 static void put_date(FILE *out, int days)
 {
-    int y, m, d;
-    lex_days_to_civil(days, &y, &m, &d);
-    fprintf(out, "%04d-%02d-%02d", y, m, d);
+    char b[11];
+    fputs(rt_date_format(b, days), out);
 }
 
 char *diff_effect_notes(const ast_deal *d, const ast_amendment *const *ams, int n)
@@ -915,17 +914,11 @@ static void put_text_format(FILE *out, change *ch, int n, const diff_options *o,
 
 /* ---- json ---- */
 
+/* a string by the runtime's JSON rule (buf.c); null for none */
 static void json_str(FILE *out, const char *s)
 {
     if (!s) { fputs("null", out); return; }
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
+    rt_json_string_fput(out, s);
 }
 
 static void json_date(FILE *out, int days)
@@ -1109,11 +1102,8 @@ static void html_users(FILE *out, const users *u, const html_ids *page)
 
 static void html_date(FILE *out, int days)
 {
-    static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-                                          "August", "September", "October", "November", "December" };
-    int y, m, d;
-    lex_days_to_civil(days, &y, &m, &d);
-    fprintf(out, "%d %s %d", d, months[m - 1], y);
+    char b[RT_DATEBUF_LONG];
+    fputs(rt_date_format_long(b, days), out);
 }
 
 /* one provision on the page: its heading, words, formula, marks */

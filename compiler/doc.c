@@ -20,11 +20,8 @@ typedef struct docctx {
 
 static void put_date(FILE *out, int days)
 {
-    static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-                                          "August", "September", "October", "November", "December" };
-    int y, m, d;
-    lex_days_to_civil(days, &y, &m, &d);
-    fprintf(out, "%d %s %d", d, months[m - 1], y);
+    char b[RT_DATEBUF_LONG];
+    fputs(rt_date_format_long(b, days), out);
 }
 
 static int alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }

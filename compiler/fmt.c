@@ -8,24 +8,11 @@
 
 /* ---- literals ---- */
 
+/* every digit the value has, by the runtime's formatter (dec.c) */
 static void put_decimal(FILE *out, rt_dec v, int min_decimals, int grouped)
 {
-    int neg = v < 0;
-    unsigned __int128 u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
-    unsigned __int128 ip = u / (unsigned __int128)RT_SCALE, fp = u % (unsigned __int128)RT_SCALE;
-    char digits[64];
-    int n = 0;
-    do { digits[n++] = (char)('0' + (int)(ip % 10)); ip /= 10; } while (ip);
-    if (neg) fputc('-', out);
-    for (int i = n - 1; i >= 0; i--) {
-        fputc(digits[i], out);
-        if (grouped && i > 0 && i % 3 == 0) fputc(',', out);
-    }
-    char f[13];
-    for (int i = 11; i >= 0; i--) { f[i] = (char)('0' + (int)(fp % 10)); fp /= 10; }
-    int e = 12;
-    while (e > min_decimals && f[e - 1] == '0') e--;
-    if (e > 0) fprintf(out, ".%.*s", e, f);
+    char b[RT_NUMBUF];
+    fputs(rt_fmt_exact(b, v, min_decimals, grouped), out);
 }
 
 static void put_money(FILE *out, rt_dec v)
@@ -37,9 +24,8 @@ static void put_money(FILE *out, rt_dec v)
 
 static void put_date(FILE *out, int days)
 {
-    int y, m, d;
-    lex_days_to_civil(days, &y, &m, &d);
-    fprintf(out, "%04d-%02d-%02d", y, m, d);
+    char b[11];
+    fputs(rt_date_format(b, days), out);
 }
 
 static void put_string(FILE *out, const char *s)

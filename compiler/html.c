@@ -1,21 +1,12 @@
 /* html.c — see html.h. */
 #include "html.h"
 
+#include "rt_internal.h" /* the one HTML escaper (runtime/core/buf.c) */
+
 #include <stdlib.h>
 #include <string.h>
 
-void html_esc(FILE *out, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n && s[i]; i++) {
-        switch (s[i]) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(s[i], out);
-        }
-    }
-}
+void html_esc(FILE *out, const char *s, size_t n) { rt_html_text_fput(out, s, n); }
 
 void html_escs(FILE *out, const char *s) { html_esc(out, s, strlen(s)); }
 

@@ -19,6 +19,7 @@
 #include "ast.h"
 #include "fmt.h"
 
+/* text and attribute values escaped by the runtime's one HTML rule (rt_html_escape) */
 void html_esc(FILE *out, const char *s, size_t n);
 void html_escs(FILE *out, const char *s);
 

@@ -122,31 +122,25 @@ int lex_string_unterminated(lex_extra *x, YYSTYPE *v, const char *text, int len)
 
 int lex_decimal(const char *s, int n, rt_dec *out, int *decimals)
 {
-    rt_dec v = 0;
-    int i = 0, frac = -1, digits = 0;
-    for (; i < n; i++) {
-        char c = s[i];
-        if (c == '.') {
-            if (frac >= 0) return 0;
-            frac = 0;
-            continue;
-        }
-        if (c < '0' || c > '9') return 0;
-        if (frac >= 0) {
-            if (++frac > 12) return 0;
-        } else if (digits - (frac >= 0 ? frac : 0) >= 18) {
-            /* at most 18 digits before the point: scaled by 10^12 the value
-             * must stay far inside 128 bits */
+    /* The agreement's spelling of a number: digits and at most one point,
+     * at most 18 digits before it (so the value stays inside RT_DEC_LIMIT)
+     * and 12 after (the scale). The value itself is the runtime's one
+     * decimal parser's, so a figure reads the same in a deal and a file. */
+    int point = -1;
+    for (int i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (point >= 0) return 0;
+            point = i;
+        } else if (s[i] < '0' || s[i] > '9') {
             return 0;
         }
-        if (++digits > 30) return 0;
-        v = v * 10 + (c - '0');
     }
-    if (digits == 0) return 0;
-    int f = frac < 0 ? 0 : frac;
-    for (int k = f; k < 12; k++) v *= 10;
-    *out = v;
-    if (decimals) *decimals = f;
+    int ints = point < 0 ? n : point, fracs = point < 0 ? 0 : n - point - 1;
+    if (ints > 18 || fracs > 12) return 0;
+    /* "5." (a number the grammar reports itself) reads as 5 */
+    size_t len = (size_t)(point >= 0 && fracs == 0 ? n - 1 : n);
+    if (rt_dec_parse(s, len, out, NULL) != RT_PARSE_OK) return 0;
+    if (decimals) *decimals = fracs;
     return 1;
 }
 
@@ -221,44 +215,16 @@ int lex_number(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len
     return TOK_NUMBER;
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int lex_civil_to_days(int y, int m, int d, int *days)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return 0;
-    int md = mdays[m - 1] + (m == 2 && is_leap(y));
-    if (d > md) return 0;
-    /* days from civil (H. Hinnant's algorithm, written out) */
-    int yy = m <= 2 ? y - 1 : y;
-    int era = (yy >= 0 ? yy : yy - 399) / 400;
-    int yoe = yy - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *days = era * 146097 + doe - 719468;
-    return 1;
-}
-
-void lex_days_to_civil(int z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yy + (*m <= 2);
-}
-
 int lex_date(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len)
 {
-    int y = 0, m = 0, d = 0, days = 0;
+    int y = 0, m = 0, d = 0;
+    int32_t days = 0;
     (void)len;
-    if (sscanf(text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !lex_civil_to_days(y, m, d, &days)) {
-        lex_error(x, *loc, "'%s' is not a date: write YYYY-MM-DD with a real month and day between 1900 and 2200", text);
+    /* the runtime's calendar and its years: a date the agreement may say is
+     * one every file the deal reads may say */
+    if (sscanf(text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !rt_civil_to_days(y, m, d, &days)) {
+        lex_error(x, *loc, "'%s' is not a date: write YYYY-MM-DD with a real month and day between %d and %d", text,
+                  RT_YEAR_MIN, RT_YEAR_MAX);
         days = 0;
     }
     v->ival = days;

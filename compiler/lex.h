@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include "ast.h"
+#include "rt_internal.h" /* the runtime's calendar and decimals, shared with every stage */
 
 typedef struct lex_extra {
     ast_builder *b;
@@ -47,9 +48,8 @@ void lex_fatal(const char *msg) __attribute__((noreturn));
 
 /* shared by the lexer and sema: decimal text to rt_dec, 1 on success */
 int  lex_decimal(const char *s, int n, rt_dec *out, int *decimals);
-/* civil date to day number since 1970-01-01; 0 when not a real date */
-int  lex_civil_to_days(int y, int m, int d, int *days);
-void lex_days_to_civil(int days, int *y, int *m, int *d);
+/* dates: the runtime's calendar (rt_civil_to_days, rt_date_format in
+ * runtime/core/calendar.c), one rule for the agreement and every file */
 /* edit distance for "did you mean" (case-insensitive) */
 int  lex_edit_distance(const char *a, const char *b);
 

@@ -164,7 +164,7 @@ static int parse_as_of(const char *s, int *days)
     int y, m, d;
     char tail;
     if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
-    return lex_civil_to_days(y, m, d, days);
+    return rt_civil_to_days(y, m, d, days);
 }
 
 /* The runtime library (libdealrt.a for executables, libdealrt.so for
@@ -339,9 +339,8 @@ static int take_files_and_output(files_opt *fo, const char **out, int argc, char
 
 static void put_day(FILE *out, int days)
 {
-    int y, m, d;
-    lex_days_to_civil(days, &y, &m, &d);
-    fprintf(out, "%04d-%02d-%02d", y, m, d);
+    char b[11];
+    fputs(rt_date_format(b, days), out);
 }
 
 /* What the as-of date and the amendments' dates mean, one note a line (each
@@ -582,7 +581,7 @@ static int cmd_doc(int argc, char **argv)
     if (!out) return usage_error("'doc' writes a page: give -o FILE.html%s", "");
     front fe;
     int as_of = fo.as_of;
-    if (fo.n > 1 && as_of < 0) lex_civil_to_days(2200, 12, 31, &as_of); /* the amended agreement */
+    if (fo.n > 1 && as_of < 0) rt_civil_to_days(RT_YEAR_MAX, 12, 31, &as_of); /* the amended agreement */
     int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
     char *notes = ok ? as_of_notes(&fe, fo.as_of) : NULL;
     if (ok) {
@@ -808,7 +807,7 @@ static int cmd_diff(int argc, char **argv)
     if (amending) {
         /* the agreement as the amendments leave it */
         int end_of_time = 0;
-        lex_civil_to_days(2200, 12, 31, &end_of_time);
+        rt_civil_to_days(RT_YEAR_MAX, 12, 31, &end_of_time);
         okb = front_run_all(&b, files, nf, end_of_time, EMIT_EXE, stdout, 0);
     } else {
         okb = front_run_all(&b, files + 1, 1, -1, EMIT_EXE, stdout, 0);

@@ -486,17 +486,6 @@ dealc_status dealc_deal_describe_text(const dealc_deal *d, char **text, size_t *
     return s;
 }
 
-int dealc_deal_main(const dealc_deal *d, int argc, char **argv)
-{
-    if (!d || argc < 1 || !argv)
-        return 2;
-    api_locale l;
-    api_locale_enter(&l);
-    int rc = rt_main(argc, argv, d->describe, d->period);
-    api_locale_leave(&l);
-    return rc;
-}
-
 /* ---- the state --------------------------------------------------------------------------------- */
 
 static dealc_status state_alloc(const dealc_deal *d, dealc_state **out, dealc_error *err)

@@ -45,6 +45,9 @@ static void test_civil(void **state)
     char b[11];
     assert_string_equal(rt_date_format(b, day(2004, 2, 25)), "2004-02-25");
     assert_string_equal(rt_date_format(b, 0), "1970-01-01");
+    char l[RT_DATEBUF_LONG];
+    assert_string_equal(rt_date_format_long(l, day(2004, 2, 25)), "25 February 2004");
+    assert_string_equal(rt_date_format_long(l, day(2003, 12, 1)), "1 December 2003");
 }
 
 static void test_parse(void **state)
@@ -52,8 +55,11 @@ static void test_parse(void **state)
     (void)state;
     assert_int_equal(parse("2004-02-29"), day(2004, 2, 29));
     assert_int_equal(parse("2000-02-29"), day(2000, 2, 29));
+    /* the years an agreement may use (the lexer's rule) are the files' too */
+    assert_int_equal(parse("1900-01-01"), day(1900, 1, 1));
+    assert_int_equal(parse("2200-12-31"), day(2200, 12, 31));
     static const char *bad[] = {"2003-02-29", "1900-02-29", "2004-2-29", "2004-02-29 ", "20040229",
-                                "2004-13-01", "2004-00-10", "2004-01-32", "0999-01-01", "2004/01/01",
+                                "2004-13-01", "2004-00-10", "2004-01-32", "0999-01-01", "1899-12-31", "2201-01-01", "2004/01/01",
                                 "", "abcd-ef-gh", "2004-01-0x", "+004-01-01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int32_t z;

@@ -310,6 +310,30 @@ static void test_format(void **state)
     assert_string_equal(rt_fmt_trim(b, D("100")), "100");
     assert_string_equal(rt_fmt_trim(b, 1), "0.000000000001");
     assert_string_equal(rt_fmt_trim(b, -S / 2), "-0.5");
+    /* the compiler's canonical money: every digit, at least the cents */
+    assert_string_equal(rt_fmt_exact(b, D("1234567.5"), 2, 1), "1,234,567.50");
+    assert_string_equal(rt_fmt_exact(b, D("100"), 2, 1), "100.00");
+    assert_string_equal(rt_fmt_exact(b, D("0.125"), 2, 1), "0.125");
+    assert_string_equal(rt_fmt_exact(b, -S / 2, 0, 0), "-0.5");
+    assert_string_equal(rt_fmt_exact(b, D("1000"), 0, 1), "1,000");
+}
+
+/* The one JSON and HTML escaper (buf.c), which the compiler's redline and
+ * pages use too. */
+static void test_escapers(void **state)
+{
+    (void)state;
+    rt_buf b;
+    rt_buf_init(&b);
+    rt_buf_json_string(&b, "a\"b\\c\n\x01\x7f");
+    rt_buf_putc(&b, '\0');
+    assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001\\u007f\"");
+    rt_buf_free(&b);
+    rt_buf_init(&b);
+    rt_buf_html_text(&b, "<a href=\"x\">R&D</a>tail", 19); /* 19 bytes: not the tail */
+    rt_buf_putc(&b, '\0');
+    assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;");
+    rt_buf_free(&b);
 }
 
 static void test_ratio(void **state)
@@ -333,7 +357,7 @@ int main(void)
         cmocka_unit_test(test_div),      cmocka_unit_test(test_round_cents),
         cmocka_unit_test(test_interest), cmocka_unit_test(test_pro_rata),
         cmocka_unit_test(test_parse),    cmocka_unit_test(test_format),
-        cmocka_unit_test(test_ratio),
+        cmocka_unit_test(test_ratio),    cmocka_unit_test(test_escapers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * test_grid.c — grids of any size (runtime/grid.c, scenset.c) against the
+ * test_grid.c — grids of any size (runtime/commands/grid.c, scenset.c) against the
  * hand-written projection deal (proj_deal.c): a 10,000-scenario grid in
  * bounded memory, its stream identical on 1 and 2 threads; a scenarios
  * file (its columns, its located errors, nothing written on a bad row);

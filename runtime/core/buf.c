@@ -1,6 +1,7 @@
 /*
  * buf.c — the growable text buffer all output is built in, and the text
- * quoting helpers for JSON, CSV and error messages.
+ * quoting helpers for JSON, HTML, CSV and error messages: the only JSON and
+ * HTML escapers in dealc (runtime reports and the compiler's pages alike).
  *
  * Output is buffered whole so that nothing reaches stdout or a file unless
  * the run succeeded. An allocation failure sets oom and drops further text;
@@ -97,26 +98,91 @@ void rt_buf_printf(rt_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* ---- escaping: one rule each for JSON and HTML, written to a buffer or a
+ * stream (the compiler's pages and redlines use the same rules) ---------- */
+
+const char *rt_json_escape(unsigned char c, char tmp[8])
+{
+    static const char hex[] = "0123456789abcdef";
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    default:
+        if (c < 0x20 || c == 0x7f) {
+            memcpy(tmp, "\\u00", 4);
+            tmp[4] = hex[c >> 4];
+            tmp[5] = hex[c & 15];
+            tmp[6] = '\0';
+            return tmp;
+        }
+        return NULL;
+    }
+}
+
+const char *rt_html_escape(unsigned char c)
+{
+    switch (c) {
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '&': return "&amp;";
+    case '"': return "&quot;";
+    default: return NULL;
+    }
+}
+
 void rt_buf_json_string(rt_buf *b, const char *s)
 {
     rt_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': rt_buf_puts(b, "\\\""); break;
-        case '\\': rt_buf_puts(b, "\\\\"); break;
-        case '\n': rt_buf_puts(b, "\\n"); break;
-        case '\r': rt_buf_puts(b, "\\r"); break;
-        case '\t': rt_buf_puts(b, "\\t"); break;
-        case '\b': rt_buf_puts(b, "\\b"); break;
-        case '\f': rt_buf_puts(b, "\\f"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                rt_buf_printf(b, "\\u%04x", *p);
-            else
-                rt_buf_putc(b, (char)*p);
-        }
+        char tmp[8];
+        const char *e = rt_json_escape(*p, tmp);
+        if (e)
+            rt_buf_puts(b, e);
+        else
+            rt_buf_putc(b, (char)*p);
     }
     rt_buf_putc(b, '"');
+}
+
+void rt_json_string_fput(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char tmp[8];
+        const char *e = rt_json_escape(*p, tmp);
+        if (e)
+            fputs(e, out);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void rt_buf_html_text(rt_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        const char *e = rt_html_escape((unsigned char)s[i]);
+        if (e)
+            rt_buf_puts(b, e);
+        else
+            rt_buf_putc(b, s[i]);
+    }
+}
+
+void rt_html_text_fput(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        const char *e = rt_html_escape((unsigned char)s[i]);
+        if (e)
+            fputs(e, out);
+        else
+            fputc(s[i], out);
+    }
 }
 
 void rt_buf_csv_field(rt_buf *b, const char *s)

@@ -6,6 +6,7 @@
  * date differences are plain subtraction. The holiday list follows the
  * Federal Reserve's, because trustees pay on the Fed's business days.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "rt_internal.h"
@@ -48,6 +49,14 @@ int rt_days_in_month(int y, int m)
     return dim[m - 1] + (m == 2 && is_leap(y));
 }
 
+int rt_civil_to_days(int y, int m, int d, int32_t *days)
+{
+    if (y < RT_YEAR_MIN || y > RT_YEAR_MAX || m < 1 || m > 12 || d < 1 || d > rt_days_in_month(y, m))
+        return 0;
+    *days = rt_days_from_civil(y, m, d);
+    return 1;
+}
+
 int rt_date_parse(const char *s, size_t n, int32_t *out)
 {
     if (n != 10 || s[4] != '-' || s[7] != '-')
@@ -61,10 +70,7 @@ int rt_date_parse(const char *s, size_t n, int32_t *out)
                 return 0;
             v[k] = v[k] * 10 + (c - '0');
         }
-    if (v[0] < 1000 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > rt_days_in_month(v[0], v[1]))
-        return 0;
-    *out = rt_days_from_civil(v[0], v[1], v[2]);
-    return 1;
+    return rt_civil_to_days(v[0], v[1], v[2], out);
 }
 
 char *rt_date_format(char *buf, int32_t z)
@@ -86,6 +92,16 @@ char *rt_date_format(char *buf, int32_t z)
     buf[8] = (char)('0' + d / 10);
     buf[9] = (char)('0' + d % 10);
     buf[10] = '\0';
+    return buf;
+}
+
+char *rt_date_format_long(char *buf, int32_t z)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    int y, m, d;
+    rt_civil_from_days(z, &y, &m, &d);
+    snprintf(buf, RT_DATEBUF_LONG, "%d %s %d", d, months[m - 1], y);
     return buf;
 }
 

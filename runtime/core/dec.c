@@ -672,9 +672,22 @@ static char *trim_zeros(char *buf)
     return buf;
 }
 
+char *rt_fmt_exact(char *buf, rt_dec v, int min_decimals, int grouped)
+{
+    rt_fmt_fixed(buf, v, 12, grouped, 0);
+    char *dot = strchr(buf, '.');
+    char *end = buf + strlen(buf), *keep = dot + 1 + (min_decimals > 12 ? 12 : min_decimals);
+    while (end > keep && end[-1] == '0')
+        end--;
+    if (end == dot + 1)
+        end = dot;
+    *end = '\0';
+    return buf;
+}
+
 char *rt_fmt_trim(char *buf, rt_dec v)
 {
-    return trim_zeros(rt_fmt_fixed(buf, v, 12, 0, 0));
+    return rt_fmt_exact(buf, v, 0, 0);
 }
 
 char *rt_fmt_percent_trim(char *buf, rt_dec v)

@@ -439,17 +439,10 @@ void rt_doc_json(const rt_doc *d, rt_buf *out)
 
 /* ---- html ---------------------------------------------------------------------------------- */
 
+/* escaped by the one HTML rule (buf.c) */
 static void html_text(rt_buf *out, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': rt_buf_puts(out, "&lt;"); break;
-        case '>': rt_buf_puts(out, "&gt;"); break;
-        case '&': rt_buf_puts(out, "&amp;"); break;
-        case '"': rt_buf_puts(out, "&quot;"); break;
-        default: rt_buf_putc(out, *s);
-        }
-    }
+    rt_buf_html_text(out, s, strlen(s));
 }
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",

@@ -167,8 +167,17 @@ void rt_buf_puts(rt_buf *b, const char *s);
 void rt_buf_putc(rt_buf *b, char c);
 void rt_buf_pad(rt_buf *b, char c, size_t n);
 void rt_buf_printf(rt_buf *b, const char *fmt, ...) RT_FMT(2, 3);
-/* JSON string literal with quotes and escapes */
+/* The escapers, one rule each. rt_json_escape: the escape for byte c in a
+ * JSON string (a literal, or tmp filled), NULL when c stands for itself;
+ * rt_html_escape: the entity for c in HTML text or an attribute, or NULL. */
+const char *rt_json_escape(unsigned char c, char tmp[8]);
+const char *rt_html_escape(unsigned char c);
+/* JSON string literal with quotes and escapes, to a buffer or a stream */
 void rt_buf_json_string(rt_buf *b, const char *s);
+void rt_json_string_fput(FILE *out, const char *s);
+/* HTML text (at most n bytes, up to a NUL), escaped, to a buffer or a stream */
+void rt_buf_html_text(rt_buf *b, const char *s, size_t n);
+void rt_html_text_fput(FILE *out, const char *s, size_t n);
 /* CSV field, quoted only when RFC 4180 needs it */
 void rt_buf_csv_field(rt_buf *b, const char *s);
 
@@ -242,7 +251,10 @@ char *rt_fmt_fixed(char *buf, rt_dec v, int decimals, int grouped, int parens);
 char *rt_fmt_money(char *buf, rt_dec v, int grouped, int parens);
 /* a rate as a percent number with `decimals` digits (0..10), no % sign */
 char *rt_fmt_percent(char *buf, rt_dec v, int decimals);
-/* the exact value with trailing zeros (and a bare point) trimmed */
+/* the exact value with trailing zeros (and a bare point) trimmed, keeping
+ * at least min_decimals digits (the compiler's canonical layout prints
+ * money so, $1,234.50, and every other number with rt_fmt_trim) */
+char *rt_fmt_exact(char *buf, rt_dec v, int min_decimals, int grouped);
 char *rt_fmt_trim(char *buf, rt_dec v);
 /* a rate as a percent number, exact, trailing zeros trimmed */
 char *rt_fmt_percent_trim(char *buf, rt_dec v);
@@ -262,10 +274,22 @@ static inline int rt_rate_in_range(rt_dec v)
 int32_t rt_days_from_civil(int y, int m, int d);
 void rt_civil_from_days(int32_t z, int *y, int *m, int *d);
 int rt_days_in_month(int y, int m);
-/* strict YYYY-MM-DD (years 1000..9999); 1 on success */
+/* The years a date may be written with, in an agreement (the lexer) or in
+ * any file a deal reads: one rule for compiler and runtime. Computed dates
+ * (a projection's last payment, a distribution far ahead) may lie beyond
+ * it; rt_date_format prints any year up to 9999. */
+#define RT_YEAR_MIN 1900
+#define RT_YEAR_MAX 2200
+/* y-m-d as a day number when it is a real date within the years above;
+ * 1 on success, 0 (and *days untouched) otherwise */
+int rt_civil_to_days(int y, int m, int d, int32_t *days);
+/* strict YYYY-MM-DD, by rt_civil_to_days's rule; 1 on success */
 int rt_date_parse(const char *s, size_t n, int32_t *out);
 /* writes YYYY-MM-DD plus NUL (11 bytes) */
 char *rt_date_format(char *buf, int32_t z);
+/* writes "25 February 2004" (as agreements date themselves) plus NUL */
+#define RT_DATEBUF_LONG 24
+char *rt_date_format_long(char *buf, int32_t z);
 int rt_weekday(int32_t z); /* 0 = Sunday .. 6 = Saturday */
 int rt_is_holiday(int32_t z);
 int rt_is_business_day(int32_t z);
@@ -426,6 +450,13 @@ typedef enum rt_format { RT_FORMAT_TABLE, RT_FORMAT_CSV, RT_FORMAT_JSON } rt_for
 void rt_report_begin(const rt_deal *d, rt_format f, rt_buf *out);
 void rt_report_period(const rt_deal *d, rt_format f, const rt_dec *slot, int first, rt_buf *out);
 void rt_report_end(const rt_deal *d, rt_format f, int any, rt_buf *out);
+/* The statement's derived class figures, one rule for every writer and the
+ * API (report.c): the factor, END_BALANCE / ORIGINAL to 7 decimals half-up
+ * (*none for a class issued with no balance), and the ending balance as a
+ * percent of the term classes' original balances to 2 decimals, returned
+ * as the percent number (18.32 for 18.32%). */
+rt_dec rt_class_factor(const rt_deal *d, const rt_dec *slot, int32_t c, int *none);
+rt_dec rt_class_security(const rt_deal *d, const rt_dec *slot, int32_t c);
 
 /* ---- the period loop's parts, shared by replay and projections (state.c,
  * checks.c) ---- */
@@ -465,6 +496,9 @@ void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t
 
 /* Runs the deal's describe function and validates it; NULL after printing. */
 rt_deal *rt_load_deal(rt_describe_fn describe);
+/* `BIN replay ...` and `BIN describe` (replay.c); argv[0] is the command name */
+int rt_replay_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+int rt_describe_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
 /* `BIN explain ...` (explain.c); argv[0] is the command name */
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 

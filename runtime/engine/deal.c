@@ -1,7 +1,7 @@
 /*
  * deal.c — the deal description (rt_deal) that dealc_describe builds, the
- * run state (rt_run) that the arithmetic helpers report into, and the text
- * of the `describe` command.
+ * waterfall's stops (rt_fail, worded with the clause and figures), and the
+ * text of the `describe` command. The run's failure record is in run.c.
  *
  * Generated code passes string literals that may not outlive the call (the
  * JIT frees its module), so every string is copied. An allocation failure
@@ -452,55 +452,7 @@ int32_t rt_add_site(rt_deal *d, const char *what, int32_t line, int32_t col)
         free(s.what);
     return i;
 }
-
-/* ---- runs ---------------------------------------------------------------- */
-
-rt_run *rt_run_new(rt_deal *d)
-{
-    rt_run *r = calloc(1, sizeof *r);
-    if (r)
-        r->deal = d;
-    return r;
-}
-
-void rt_run_free(rt_run *run)
-{
-    free(run);
-}
-
-int rt_run_failed(const rt_run *run)
-{
-    return run && run->failed;
-}
-
-const char *rt_run_error(const rt_run *run)
-{
-    return run ? run->error : "";
-}
-
-void rt_run_reset(rt_run *run)
-{
-    run->failed = 0;
-    run->error[0] = '\0';
-}
-
-void rt_run_fail(rt_run *run, int32_t site, const char *fmt, ...)
-{
-    if (!run || run->failed)
-        return;
-    run->failed = 1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(run->error, sizeof run->error, fmt, ap);
-    va_end(ap);
-    const rt_deal *d = run->deal;
-    if (site < 0 || !d || site >= d->sites.n)
-        return;
-    const rt_site *s = &d->sites.v[site];
-    size_t used = strlen(run->error);
-    snprintf(run->error + used, sizeof run->error - used, " in %s (%s:%d:%d)", s->what,
-             d->source ? d->source : "deal", (int)s->line, (int)s->col);
-}
+/* ---- a waterfall that cannot run --------------------------------------- */
 
 int32_t rt_fail(rt_run *run, int32_t what, int32_t index, rt_dec a, rt_dec b)
 {
