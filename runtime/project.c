@@ -10,12 +10,14 @@
  * scenario order.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "api/api_internal.h"
 #include "rt_cmd.h"
 
 
@@ -53,77 +55,73 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                 {"hull-white", &o->hull_white, 1, 0}, {"rate-curve", &o->rate_curve, 1, 0},
                 {"index-paths", &o->index_paths, 1, 0}, {"stream", &o->stream, 1, 0}, {"summary", &o->summary, 1, 0},
                 {"shard", &o->shard, 1, 0},     {"oas", &o->oas, 1, 0}};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) != 0 || !a[2])
-            return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", a);
-        const char *name = a + 2, *eq = strchr(name, '=');
+    enum { NOPTS = sizeof opts / sizeof opts[0], SC_KEY = 2000, PLAN = 3000 };
+    /* getopt_long over every option of project and grid and every
+     * assumption; each is then checked against the command */
+    struct option lo[NOPTS + 32];
+    int n = 0;
+    for (int k = 0; k < (int)NOPTS; k++)
+        lo[n++] = (struct option){opts[k].name, required_argument, NULL, 1000 + k};
+    for (int k = 0; rt_sc_key_at(k) && n < (int)NOPTS + 30; k++) {
+        const char *key = rt_sc_key_at(k);
+        int flag = strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0;
+        lo[n++] = (struct option){key, flag ? no_argument : required_argument, NULL, SC_KEY + k};
+    }
+    lo[n++] = (struct option){"plan", no_argument, NULL, PLAN};
+    memset(&lo[n], 0, sizeof lo[n]);
+    optind = 0; /* a fresh scan (glibc) */
+    opterr = 0;
+    int ch, li;
+    while ((li = -1, ch = getopt_long(argc, argv, "-:", lo, &li)) != -1) {
+        if (ch == 1)
+            return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", optarg);
+        /* the option as written (its value may be the next argument) and its name */
+        const char *a = optind >= 2 && optarg && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
         char key[64];
-        size_t kl = eq ? (size_t)(eq - name) : strlen(name);
-        if (kl >= sizeof key)
+        size_t kl = strcspn(a, "=");
+        if (kl < 2 || kl - 2 >= sizeof key)
             return rt_usage_error(prog, "unknown option \"%s\"", a);
-        memcpy(key, name, kl);
-        key[kl] = '\0';
+        memcpy(key, a + 2, kl - 2);
+        key[kl - 2] = '\0';
+        if (ch == '?') {
+            if (optopt >= 1000 && strncmp(a, "--", 2) == 0 && (optopt != PLAN || grid))
+                return rt_usage_error(prog, "option --%s takes no value", key);
+            return rt_usage_error(prog, "unknown option \"%s\"", a);
+        }
+        if (ch == ':')
+            return rt_usage_error(prog, "option %s needs an argument", a);
+        /* names in full: getopt_long's abbreviations are refused */
+        if (strncmp(a, "--", 2) != 0 || li < 0 || strcmp(key, lo[li].name) != 0)
+            return rt_usage_error(prog, "unknown option \"%s\"", a);
         rt_sc_origin flag = {NULL, 0, 0};
         rt_sc_err e;
-        if (grid && strcmp(key, "plan") == 0) {
-            if (eq)
-                return rt_usage_error(prog, "option --%s takes no value", key);
+        if (ch == PLAN) {
+            if (!grid)
+                return rt_usage_error(prog, "unknown option \"%s\"", a);
             o->plan = "yes";
             continue;
         }
-        if (strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0) {
-            if (eq)
-                return rt_usage_error(prog, "option --%s takes no value", key);
-            if (!rt_sc_set(sc, strcmp(key, "to-call") == 0 ? "to-call" : "to-maturity", "yes", &flag, &e))
+        if (ch >= SC_KEY) {
+            const char *k = rt_sc_key_at(ch - SC_KEY);
+            int is_flag = strcmp(k, "to-call") == 0 || strcmp(k, "to-maturity") == 0;
+            if (!is_flag && !*optarg)
+                return rt_usage_error(prog, "option %s needs a non-empty argument", a);
+            if (!rt_sc_set(sc, k, is_flag ? "yes" : optarg, &flag, &e))
                 return rt_cmd_report_sc_err(prog, &e);
             continue;
         }
-        int known = rt_sc_is_key(key);
-        const char **dst = NULL;
-        for (size_t k = 0; !known && k < sizeof opts / sizeof opts[0]; k++)
-            if (strcmp(opts[k].name, key) == 0) {
-                if (grid ? !opts[k].grid_too : !opts[k].project_too)
-                    return rt_usage_error(prog, grid ? "option \"%s\" is for project, not grid"
-                                                     : "option \"%s\" is for grid, not project",
-                                          a);
-                dst = opts[k].dst;
-                known = 1;
-            }
-        if (!known)
-            return rt_usage_error(prog, "unknown option \"%s\"", a);
-        const char *val;
-        if (eq)
-            val = eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else
-            return rt_usage_error(prog, "option %s needs an argument", a);
-        if (!*val)
+        int k = ch - 1000;
+        if (grid ? !opts[k].grid_too : !opts[k].project_too)
+            return rt_usage_error(prog, grid ? "option \"%s\" is for project, not grid" : "option \"%s\" is for grid, not project",
+                                  a);
+        if (!*optarg)
             return rt_usage_error(prog, "option %s needs a non-empty argument", a);
-        if (dst) {
-            if (*dst)
-                return rt_usage_error(prog, "option --%s given twice", key);
-            *dst = val;
-        } else if (!rt_sc_set(sc, strcmp(key, "cpr") == 0 ? "cpr"
-                                  : strcmp(key, "smm") == 0 ? "smm"
-                                  : strcmp(key, "psa") == 0 ? "psa"
-                                  : strcmp(key, "hep") == 0 ? "hep"
-                                  : strcmp(key, "cdr") == 0 ? "cdr"
-                                  : strcmp(key, "sda") == 0 ? "sda"
-                                  : strcmp(key, "prepay-vector") == 0 ? "prepay-vector"
-                                  : strcmp(key, "default-vector") == 0 ? "default-vector"
-                                  : strcmp(key, "severity") == 0 ? "severity"
-                                  : strcmp(key, "recovery-lag") == 0 ? "recovery-lag"
-                                  : strcmp(key, "advancing") == 0 ? "advancing"
-                                  : strcmp(key, "index") == 0 ? "index"
-                                  : strcmp(key, "index-vector") == 0 ? "index-vector"
-                                  : strcmp(key, "input") == 0 ? "input"
-                                                              : "periods",
-                              val, &flag, &e)) {
-            return rt_cmd_report_sc_err(prog, &e);
-        }
+        if (*opts[k].dst)
+            return rt_usage_error(prog, "option --%s given twice", key);
+        *opts[k].dst = optarg;
     }
+    if (optind < argc)
+        return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", argv[optind]);
     return 0;
 }
 
@@ -140,24 +138,10 @@ int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out)
     return 0;
 }
 
-/* the longest run any line can need: its remaining term plus the lag */
+/* the longest run any line can need (the API's horizon) */
 int32_t rt_cmd_longest(const rt_deal *d, const rt_assump *a)
 {
-    int32_t m = 1;
-    for (int32_t i = 0; i < d->collateral.n; i++) {
-        const rt_dec *f = d->collateral.v[i].field;
-        rt_dec rem = f[RT_L_REMAINING_TERM] / RT_SCALE;
-        if (rem <= 0)
-            rem = (f[RT_L_ORIGINAL_TERM] - f[RT_L_AGE]) / RT_SCALE;
-        if (rem > RT_SC_MAXPERIODS)
-            rem = RT_SC_MAXPERIODS;
-        if (rem > m)
-            m = (int32_t)rem;
-    }
-    m += a->lag + 1;
-    if (a->periods > 0 && a->periods < m)
-        m = a->periods;
-    return m > RT_SC_MAXPERIODS ? RT_SC_MAXPERIODS : m;
+    return api_horizon(d, a);
 }
 
 /* ---- setup shared by project and grid ------------------------------------------------------ */
@@ -507,27 +491,15 @@ void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
                         double *cf, double *t, double *pp)
 {
-    int32_t nc = d->classes.n;
     memset(st, 0, sizeof *st);
-    int n = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        int64_t p = r->class_prin[(size_t)k * nc + c], in = r->class_int[(size_t)k * nc + c];
-        if (p > 0) {
-            if (!st->first)
-                st->first = r->date[k];
-            st->last = r->date[k];
-        }
-        if (p > 0 || in > 0)
-            st->final = r->date[k];
-        st->prin += p;
-        st->intr += in;
-        if (r->date[k] > from) {
-            pp[n] = (double)p / 100;
-            t[n] = (r->date[k] - from) / 365.25;
-            n++;
-        }
-    }
-    st->wal = rt_wal(pp, t, n);
+    dealc_class_summary cs;
+    api_class_summary(d, r, c, from, &cs, t, pp);
+    st->wal = cs.wal;
+    st->first = cs.first_principal;
+    st->last = cs.last_principal;
+    st->final = cs.final_payment;
+    st->prin = cs.principal;
+    st->intr = cs.interest;
     if (!pr)
         return;
     double b, accrued = 0;

@@ -1,6 +1,10 @@
 /*
- * replay.c — rt_main, the deal binary's command line: argument parsing, the
- * period loop, the invariant checks and the all-or-nothing output.
+ * replay.c — rt_main, the deal binary's command line: the commands, their
+ * help, argument parsing (rt_getopt, over getopt_long) and --version; the
+ * replay and describe commands as thin layers over the public API
+ * (dealc_replay_run, dealc_replay_render, dealc_state_json,
+ * dealc_deal_describe_text in runtime/api/), so that the binary and a host
+ * program cannot disagree.
  *
  * A replay is an audit tool: if any period cannot be computed, or the
  * generated waterfall breaks a rule of the agreement's cash accounting, the
@@ -8,9 +12,11 @@
  * mistaken for a complete one. Files are written under a temporary name and
  * renamed only when the whole run succeeded.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_internal.h"
 #include "rt_output.h"
 #include "rt_project.h"
 
@@ -24,88 +30,157 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-static void help(const char *prog, FILE *f)
+/* ---- help: each command's usage, description and option sections; the
+ * whole help is all of them, a command's --help its own ---- */
+
+static const char usage_head[] = "Usage:\n";
+static const char sec_replay_opts[] =
+    "Options for replay:\n"
+    "  --state FILE       opening state (required), JSON:\n"
+    "                       {\"deal\": NAME, \"payment_date\": \"YYYY-MM-DD\",\n"
+    "                        \"distribution_number\": N,\n"
+    "                        \"groups\": [{\"group\": G, \"pool_balance\": X,\n"
+    "                                    \"cumulative_loss\": X}, ...],\n"
+    "                        \"classes\": [{\"class\": C, \"balance\": X}, ...]}\n"
+    "                     payment_date is the last distribution made (the closing\n"
+    "                     date when distribution_number is 0); amounts are JSON\n"
+    "                     numbers or strings such as \"406,855,924.22\"; a notional\n"
+    "                     class's balance is its notional amount.\n"
+    "  --format FORMAT    table (default; like a trustee's statement), csv (long\n"
+    "                     format: payment_date,section,name,field,value) or json.\n"
+    "  --save-state FILE  write the closing state after the last payment date, in\n"
+    "                     the --state format, to open the next replay.\n"
+    "  --output FILE      write the statement to FILE instead of standard output.\n"
+    "\n";
+static const char sec_explain_opts[] =
+    "Options for explain:\n"
+    "  --state FILE       opening state (required), as for replay.\n"
+    "  --period N         the payment date: 1 for the remittance's first.\n"
+    "  NAME               a definition, trigger or date as the agreement names it,\n"
+    "                     or a clause label such as 4.02(d)(xiii).\n"
+    "\n";
+static const char sec_remittance[] =
+    "REMITTANCE.csv: a header row, then one row per payment date and group, in\n"
+    "any order. Columns (names are matched ignoring case, and spaces, '-' and '_'\n"
+    "are the same): payment_date (YYYY-MM-DD), group, principal_collections,\n"
+    "interest_collections, principal_draws, liquidation_loss, recoveries,\n"
+    "substitution_adjustment (amounts such as 1234.56 or \"1,234.56\"; the last\n"
+    "four may be empty for 0), active_loan_count (whole number), and one column\n"
+    "per deal input (see describe): rates need a %% sign (1.10%%). A deal-level\n"
+    "input needs a value in at least one row of its date, and rows of the same\n"
+    "date must agree. The dates must be the payment dates that follow the\n"
+    "opening state, without gaps.\n"
+    "\n";
+static const char sec_assumptions[] =
+    "ASSUMPTIONS (percents: 6 and 6%% are the same):\n"
+    "  --cpr X | --smm X | --psa X | --hep START,END,MONTHS | --prepay-vector FILE\n"
+    "  --cdr X | --sda X | --default-vector FILE   --severity X   --recovery-lag N\n"
+    "  --advancing on|off   --index \"NAME=RATE\"   --index-vector \"NAME=FILE\"\n"
+    "  --input \"NAME=VALUE\"   --periods N   --to-call | --to-maturity\n"
+    "  --tape FILE: a loan tape (CSV, one loan a row) instead of the declared lines\n"
+    "  grid takes lists: --cpr 0,10,20 --cdr 0,2,4 (--hep items separated by ';').\n"
+    "  A --scenario file holds the same as KEY = VALUE lines (cpr = 6); flags win.\n"
+    "  docs/projection.md has the conventions and file formats.\n"
+    "\n";
+static const char sec_footer[] =
+    "Options are --name VALUE or --name=VALUE, spelled in full; '--' ends them.\n"
+    "Nothing is written unless the whole run succeeds.\n"
+    "Exit status: 0 success, 1 bad data or a failed check, 2 bad usage.\n";
+
+typedef struct rt_command_help {
+    const char *name, *usage, *desc;
+    const char *sections[3];
+} rt_command_help;
+
+static const rt_command_help helps[] = {
+    {"replay",
+     "  %1$s replay --state OPENING.json REMITTANCE.csv [--format table|csv|json]\n"
+     "         [--save-state CLOSING.json] [--output FILE]\n",
+     "replay    Runs the deal's priority of payments for each payment date in\n"
+     "          REMITTANCE.csv, starting from the state in OPENING.json, checks the\n"
+     "          cash accounting, and prints the statement to certificateholders.\n",
+     {sec_replay_opts, sec_remittance, NULL}},
+    {"project",
+     "  %1$s project [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS]\n"
+     "         [--class NAME] [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
+     "         [--settle DATE (--price P | --yield Y) [--benchmark Y | --curve FILE]]\n",
+     "project   Projects the deal forward from its collateral lines under prepayment,\n"
+     "          default and loss assumptions, running the priority of payments and\n"
+     "          the same checks as replay every period; prints each class's cash\n"
+     "          flows, WAL, principal window and (with --settle) price or yield.\n",
+     {sec_assumptions, NULL, NULL}},
+    {"grid",
+     "  %1$s grid [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS with lists]\n"
+     "         [--scenarios ROWS.csv] [--paths N --hull-white \"NAME=A,SIGMA\" --rate-curve FILE\n"
+     "         [--seed S] | --index-paths \"NAME=FILE\"] [--class NAME] [--threads N]\n"
+     "         [--stream csv|jsonl [--summary FILE] [--shard K/N] [--settle DATE\n"
+     "         (--price P | --yield Y | --oas BP)]] [--plan]\n"
+     "         [--format table|csv|json] [--output FILE] [--report FILE.html]\n",
+     "grid      Projects a set of scenarios on all cores: every combination of lists\n"
+     "          of speeds and default rates, the rows of a scenarios file, either\n"
+     "          crossed with Monte Carlo index paths; prints the prospectus WAL and\n"
+     "          decrement tables (63 scenarios at most), or with --stream a record\n"
+     "          per scenario and class as they finish, any number of them.\n",
+     {sec_assumptions, NULL, NULL}},
+    {"merge",
+     "  %1$s merge SHARD... [--output FILE] [--summary FILE] [--report FILE.html]\n"
+     "         [--format table|csv|json]\n",
+     "merge     Joins the shards of a streamed grid (grid --shard K/N) into exactly\n"
+     "          what the whole grid writes on one machine.\n",
+     {NULL, NULL, NULL}},
+    {"submit",
+     "  %1$s submit --shards N --dir DIR [--partition P] [--time T] [--cpus C]\n"
+     "         [--sbatch PROGRAM] [--dry-run] -- GRID-OPTIONS...\n",
+     "submit    Runs a streamed grid's shards and their merge as Slurm jobs.\n",
+     {NULL, NULL, NULL}},
+    {"explain",
+     "  %1$s explain --state OPENING.json REMITTANCE.csv --period N NAME\n",
+     "explain   Replays REMITTANCE.csv to its Nth payment date and takes a\n"
+     "          definition or clause apart: its formula, the agreement's words, the\n"
+     "          amendment it comes from, and the value of every figure it uses.\n",
+     {sec_explain_opts, sec_remittance, NULL}},
+    {"describe", "  %1$s describe\n",
+     "describe  Prints the deal: name, dates, groups, classes, the remittance\n"
+     "          CSV columns it reads (with units), definitions, statement lines,\n"
+     "          funds and clauses.\n",
+     {NULL, NULL, NULL}},
+};
+#define NHELPS (int)(sizeof helps / sizeof helps[0])
+
+/* cmd NULL: the whole help */
+static void help(const char *prog, const char *cmd, FILE *f)
 {
-    fprintf(f,
-            "Usage:\n"
-            "  %1$s replay --state OPENING.json REMITTANCE.csv [--format table|csv|json]\n"
-            "         [--save-state CLOSING.json] [--output FILE]\n"
-            "  %1$s project [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS]\n"
-            "         [--class NAME] [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
-            "         [--settle DATE (--price P | --yield Y) [--benchmark Y | --curve FILE]]\n"
-            "  %1$s grid [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS with lists]\n"
-            "         [--scenarios ROWS.csv] [--paths N --hull-white \"NAME=A,SIGMA\" --rate-curve FILE\n"
-            "         [--seed S] | --index-paths \"NAME=FILE\"] [--class NAME] [--threads N]\n"
-            "         [--stream csv|jsonl [--summary FILE] [--shard K/N] [--settle DATE\n"
-            "         (--price P | --yield Y | --oas BP)]] [--plan]\n"
-            "         [--format table|csv|json] [--output FILE] [--report FILE.html]\n"
-            "  %1$s merge SHARD... [--output FILE] [--summary FILE] [--report FILE.html]\n"
-            "         [--format table|csv|json]\n"
-            "  %1$s submit --shards N --dir DIR [--partition P] [--time T] [--cpus C]\n"
-            "         [--sbatch PROGRAM] [--dry-run] -- GRID-OPTIONS...\n"
-            "  %1$s describe\n"
-            "  %1$s --help\n"
-            "\n"
-            "replay    Runs the deal's priority of payments for each payment date in\n"
-            "          REMITTANCE.csv, starting from the state in OPENING.json, checks the\n"
-            "          cash accounting, and prints the statement to certificateholders.\n"
-            "project   Projects the deal forward from its collateral lines under prepayment,\n"
-            "          default and loss assumptions, running the priority of payments and\n"
-            "          the same checks as replay every period; prints each class's cash\n"
-            "          flows, WAL, principal window and (with --settle) price or yield.\n"
-            "grid      Projects a set of scenarios on all cores: every combination of lists\n"
-            "          of speeds and default rates, the rows of a scenarios file, either\n"
-            "          crossed with Monte Carlo index paths; prints the prospectus WAL and\n"
-            "          decrement tables (63 scenarios at most), or with --stream a record\n"
-            "          per scenario and class as they finish, any number of them.\n"
-            "merge     Joins the shards of a streamed grid (grid --shard K/N) into exactly\n"
-            "          what the whole grid writes on one machine.\n"
-            "submit    Runs a streamed grid's shards and their merge as Slurm jobs.\n"
-            "describe  Prints the deal: name, dates, groups, classes, the remittance\n"
-            "          CSV columns it reads (with units), definitions, statement lines,\n"
-            "          funds and clauses.\n"
-            "\n"
-            "Options for replay:\n"
-            "  --state FILE       opening state (required), JSON:\n"
-            "                       {\"deal\": NAME, \"payment_date\": \"YYYY-MM-DD\",\n"
-            "                        \"distribution_number\": N,\n"
-            "                        \"groups\": [{\"group\": G, \"pool_balance\": X,\n"
-            "                                    \"cumulative_loss\": X}, ...],\n"
-            "                        \"classes\": [{\"class\": C, \"balance\": X}, ...]}\n"
-            "                     payment_date is the last distribution made (the closing\n"
-            "                     date when distribution_number is 0); amounts are JSON\n"
-            "                     numbers or strings such as \"406,855,924.22\"; a notional\n"
-            "                     class's balance is its notional amount.\n"
-            "  --format FORMAT    table (default; like a trustee's statement), csv (long\n"
-            "                     format: payment_date,section,name,field,value) or json.\n"
-            "  --save-state FILE  write the closing state after the last payment date, in\n"
-            "                     the --state format, to open the next replay.\n"
-            "  --output FILE      write the statement to FILE instead of standard output.\n"
-            "\n"
-            "REMITTANCE.csv: a header row, then one row per payment date and group, in\n"
-            "any order. Columns (names are matched ignoring case, and spaces, '-' and '_'\n"
-            "are the same): payment_date (YYYY-MM-DD), group, principal_collections,\n"
-            "interest_collections, principal_draws, liquidation_loss, recoveries,\n"
-            "substitution_adjustment (amounts such as 1234.56 or \"1,234.56\"; the last\n"
-            "four may be empty for 0), active_loan_count (whole number), and one column\n"
-            "per deal input (see describe): rates need a %% sign (1.10%%). A deal-level\n"
-            "input needs a value in at least one row of its date, and rows of the same\n"
-            "date must agree. The dates must be the payment dates that follow the\n"
-            "opening state, without gaps.\n"
-            "\n"
-            "ASSUMPTIONS (percents: 6 and 6%% are the same):\n"
-            "  --cpr X | --smm X | --psa X | --hep START,END,MONTHS | --prepay-vector FILE\n"
-            "  --cdr X | --sda X | --default-vector FILE   --severity X   --recovery-lag N\n"
-            "  --advancing on|off   --index \"NAME=RATE\"   --index-vector \"NAME=FILE\"\n"
-            "  --input \"NAME=VALUE\"   --periods N   --to-call | --to-maturity\n"
-            "  --tape FILE: a loan tape (CSV, one loan a row) instead of the declared lines\n"
-            "  grid takes lists: --cpr 0,10,20 --cdr 0,2,4 (--hep items separated by ';').\n"
-            "  A --scenario file holds the same as KEY = VALUE lines (cpr = 6); flags win.\n"
-            "  docs/projection.md has the conventions and file formats.\n"
-            "\n"
-            "Nothing is written unless the whole run succeeds.\n"
-            "Exit status: 0 success, 1 bad data or a failed check, 2 bad usage.\n",
-            prog);
+    fputs(usage_head, f);
+    for (int i = 0; i < NHELPS; i++)
+        if (!cmd || strcmp(cmd, helps[i].name) == 0)
+            fprintf(f, helps[i].usage, prog);
+    if (!cmd)
+        fprintf(f, "  %1$s --version\n  %1$s --help | COMMAND --help\n", prog);
+    fputc('\n', f);
+    for (int i = 0; i < NHELPS; i++)
+        if (!cmd || strcmp(cmd, helps[i].name) == 0)
+            fputs(helps[i].desc, f);
+    if (!cmd)
+        fputs("--version prints the dealc version that built this program and the hash of\n"
+              "          the agreement and amendment files it was built from.\n",
+              f);
+    fputc('\n', f);
+    const char *done[8];
+    int ndone = 0;
+    for (int i = 0; i < NHELPS; i++) {
+        if (cmd && strcmp(cmd, helps[i].name) != 0)
+            continue;
+        for (int k = 0; k < 3 && helps[i].sections[k]; k++) {
+            int seen = 0;
+            for (int j = 0; j < ndone; j++)
+                seen |= done[j] == helps[i].sections[k];
+            if (seen || ndone == 8)
+                continue;
+            done[ndone++] = helps[i].sections[k];
+            fprintf(f, helps[i].sections[k], prog);
+        }
+    }
+    fputs(sec_footer, f);
 }
 
 int rt_usage_error(const char *prog, const char *fmt, const char *arg)
@@ -124,32 +199,204 @@ void rt_file_error(const char *file, const rt_err *e)
         fprintf(stderr, "%s: error: %s\n", file, e->msg);
 }
 
-/* ---- the inputs ---------------------------------------------------------------------- */
+/* ---- argument parsing ------------------------------------------------------------------ */
 
-int rt_load_inputs(const rt_deal *d, const char *state, const char *remit, rt_state *st, rt_remit *rm)
+int rt_getopt(const char *prog, int argc, char **argv, const rt_opt *opts, int nopts, char **pos, int maxpos,
+              int *npos)
 {
-    char *text = NULL;
-    size_t len = 0;
-    rt_err e;
-    memset(&e, 0, sizeof e);
-    int ok = rt_read_file(state, &text, &len, &e) && rt_state_parse(d, text, len, st, &e);
-    free(text);
-    if (!ok) {
-        rt_file_error(state, &e);
-        return 0;
+    struct option lo[RT_MAX_OPTS + 1];
+    if (nopts > RT_MAX_OPTS)
+        return rt_usage_error(prog, "%s", "too many options (internal)");
+    for (int i = 0; i < nopts; i++)
+        lo[i] = (struct option){opts[i].name, opts[i].val ? required_argument : no_argument, NULL, 1000 + i};
+    memset(&lo[nopts], 0, sizeof lo[nopts]);
+    *npos = 0;
+    optind = 0; /* a fresh scan (glibc) */
+    opterr = 0;
+    int ch, li;
+    /* "-" first: operands come back in place (as 1), so their order and
+     * what follows "--" are kept */
+    while ((li = -1, ch = getopt_long(argc, argv, "-:", lo, &li)) != -1) {
+        if (ch == 1) {
+            if (*npos <= maxpos)
+                pos[*npos] = optarg;
+            ++*npos;
+            continue;
+        }
+        /* the option as written: the value may be the next argument */
+        const char *text = optind >= 2 && optarg && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+        char name[128];
+        size_t n = strcspn(text, "=");
+        snprintf(name, sizeof name, "%.*s", (int)(n < 127 ? n : 127), text);
+        if (ch == '?') {
+            if (optopt >= 1000)
+                return rt_usage_error(prog, "option %s takes no value", name);
+            return rt_usage_error(prog, "unknown option \"%s\"", text);
+        }
+        if (ch == ':')
+            return rt_usage_error(prog, "option %s needs an argument", name);
+        int k = ch - 1000;
+        /* whole names only: getopt_long's abbreviations are refused */
+        if (k < 0 || k >= nopts || strncmp(name, "--", 2) != 0 || strcmp(name + 2, opts[k].name) != 0)
+            return rt_usage_error(prog, "unknown option \"%s\"", text);
+        if (!opts[k].val) {
+            if (opts[k].flag)
+                *opts[k].flag = 1;
+            continue;
+        }
+        if (*opts[k].val)
+            return rt_usage_error(prog, "option %s given twice", name);
+        if (!*optarg)
+            return rt_usage_error(prog, "option %s needs a non-empty argument", name);
+        *opts[k].val = optarg;
     }
-    ok = rt_remit_read(d, st, remit, rm, &e);
-    if (!ok)
-        rt_file_error(remit, &e);
-    return ok;
+    /* after "--" getopt_long stops; the rest are operands */
+    for (int i = optind; i < argc; i++) {
+        if (*npos <= maxpos)
+            pos[*npos] = argv[i];
+        ++*npos;
+    }
+    return 0;
 }
 
 /* ---- commands -------------------------------------------------------------------------------- */
 
-typedef struct options {
-    const char *state, *remit, *save, *output;
-    rt_format format;
-} options;
+/* the deal's functions as an API handle; NULL after a message */
+dealc_deal *rt_cmd_deal(rt_describe_fn describe, rt_period_fn period)
+{
+    dealc_deal *d = NULL;
+    dealc_error e;
+    if (dealc_deal_from_functions((dealc_describe_fn)(void (*)(void))describe, (dealc_period_fn)(void (*)(void))period,
+                                  NULL, NULL, &d, &e) != DEALC_OK) {
+        rt_api_error(&e);
+        return NULL;
+    }
+    return d;
+}
+
+void rt_api_error(const dealc_error *e)
+{
+    char text[sizeof e->file + sizeof e->message + 64];
+    dealc_error_text(e, text, sizeof text);
+    fprintf(stderr, "%s\n", text);
+}
+
+/* text handed out by the API to standard output */
+static int print_text(char *text, size_t len)
+{
+    int rc = 0;
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "error: cannot write to standard output\n");
+        rc = 1;
+    }
+    dealc_free(text);
+    return rc;
+}
+
+static int cmd_describe(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
+{
+    /* no options (--help is rt_main's), no operands */
+    if (argc > 1)
+        return rt_usage_error(prog, "describe takes no arguments, found \"%s\"", argv[1]);
+    dealc_deal *d = rt_cmd_deal(describe, period);
+    if (!d)
+        return 1;
+    char *text = NULL;
+    size_t len = 0;
+    dealc_error e;
+    int rc = 1;
+    if (dealc_deal_describe_text(d, &text, &len, &e) != DEALC_OK)
+        rt_api_error(&e);
+    else
+        rc = print_text(text, len);
+    dealc_deal_close(d);
+    return rc;
+}
+
+/* BIN --version: the dealc that built the program and its sources' hash */
+static int cmd_version(const char *prog, rt_describe_fn describe, rt_period_fn period)
+{
+    dealc_deal *d = rt_cmd_deal(describe, period);
+    if (!d)
+        return 1;
+    const rt_deal *r = d->rt;
+    printf("%s: %s\n", prog, r->name);
+    if (r->built_by && r->sources_hash)
+        printf("built by dealc %s from %s and its amendments, sources hash %s (FNV-1a 64)\n", r->built_by,
+               r->source ? r->source : "?", r->sources_hash);
+    else
+        printf("built by a dealc that did not record its version or sources\n");
+    printf("runtime: dealc %s, API %d.%d\n", dealc_version(), dealc_api_version() / 1000, dealc_api_version() % 1000);
+    dealc_deal_close(d);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int cmd_replay(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
+{
+    const char *state = NULL, *format = NULL, *save = NULL, *output = NULL;
+    rt_opt opts[] = {{"state", &state, NULL}, {"format", &format, NULL}, {"save-state", &save, NULL},
+                     {"output", &output, NULL}};
+    char *pos[2];
+    int npos, rc = rt_getopt(prog, argc, argv, opts, 4, pos, 1, &npos);
+    if (rc)
+        return rc;
+    if (npos > 1)
+        return rt_usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", pos[1]);
+    const char *remit = npos ? pos[0] : NULL;
+    dealc_format fmt = DEALC_FORMAT_TABLE;
+    if (format) {
+        if (strcmp(format, "table") == 0)
+            fmt = DEALC_FORMAT_TABLE;
+        else if (strcmp(format, "csv") == 0)
+            fmt = DEALC_FORMAT_CSV;
+        else if (strcmp(format, "json") == 0)
+            fmt = DEALC_FORMAT_JSON;
+        else
+            return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
+    }
+    if (output && save && strcmp(output, save) == 0)
+        return rt_usage_error(prog, "--output and --save-state both name \"%s\"", save);
+    if (!state)
+        return rt_usage_error(prog, "%s", "replay needs --state OPENING.json");
+    if (!remit)
+        return rt_usage_error(prog, "%s", "replay needs a remittance file (REMITTANCE.csv)");
+
+    dealc_deal *d = rt_cmd_deal(describe, period);
+    if (!d)
+        return 1;
+    rc = 1;
+    dealc_replay *r = NULL;
+    dealc_error e;
+    char *text = NULL, *saved = NULL;
+    size_t len = 0, slen = 0;
+    /* The outputs are checked before anything is read: neither may be an
+     * input or this program, and the saved state is added last, so it is
+     * the commit point (docs/reliability.md: a statement beside an older
+     * state is a run that did not finish). */
+    rt_outset *os = rt_out_begin();
+    int io = -1, is = -1;
+    if (!os || !rt_out_input(os, "/proc/self/exe") || !rt_out_input(os, state) || !rt_out_input(os, remit))
+        goto done;
+    io = output ? rt_out_add(os, output, 0) : rt_out_add_stdout(os);
+    if (io < 0 || (save && (is = rt_out_add(os, save, 0)) < 0))
+        goto done;
+    if (dealc_replay_files(d, state, remit, &r, &e) != DEALC_OK ||
+        dealc_replay_render(r, fmt, &text, &len, &e) != DEALC_OK ||
+        (save && dealc_state_json(r->closing, &saved, &slen, &e) != DEALC_OK)) {
+        rt_api_error(&e);
+        goto done;
+    }
+    if (!rt_out_write(os, io, text, len) || (save && !rt_out_write(os, is, saved, slen)) || !rt_out_commit(os))
+        goto done;
+    rc = 0;
+done:
+    rt_out_end(os);
+    dealc_free(text);
+    dealc_free(saved);
+    dealc_replay_free(r);
+    dealc_deal_close(d);
+    return rc;
+}
 
 rt_deal *rt_load_deal(rt_describe_fn describe)
 {
@@ -168,169 +415,34 @@ rt_deal *rt_load_deal(rt_describe_fn describe)
     return d;
 }
 
-static int cmd_describe(rt_describe_fn describe)
-{
-    rt_deal *d = rt_load_deal(describe);
-    if (!d)
-        return 1;
-    rt_buf out;
-    rt_buf_init(&out);
-    rt_deal_describe_text(d, &out);
-    int rc = 0;
-    if (out.oom) {
-        fprintf(stderr, "error: out of memory\n");
-        rc = 1;
-    } else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-        fprintf(stderr, "error: cannot write to standard output\n");
-        rc = 1;
-    }
-    rt_buf_free(&out);
-    rt_deal_free(d);
-    return rc;
-}
-
-static int run_periods(const rt_deal *d, rt_period_fn period, rt_state *st, const rt_remit *rm,
-                       rt_format fmt, rt_buf *out)
-{
-    rt_dec *slot = calloc((size_t)d->layout.total + 1, sizeof *slot);
-    rt_run *run = rt_run_new((rt_deal *)d);
-    int ok = 1;
-    if (!slot || !run) {
-        fprintf(stderr, "error: out of memory\n");
-        ok = 0;
-    }
-    char date[11], msg[MSG];
-    if (ok)
-        rt_report_begin(d, fmt, out);
-    for (int32_t k = 0; ok && k < rm->nperiods; k++) {
-        const rt_period_in *p = &rm->period[k];
-        int32_t n = st->distribution_number + 1;
-        rt_date_format(date, p->payment_date);
-        rt_fill_slots(d, st, p, n, slot);
-        if (!rt_pool_sane(d, slot, msg)) {
-            fprintf(stderr, "error: payment date %s: %s\n", date, msg);
-            ok = 0;
-            break;
-        }
-        rt_run_reset(run);
-        int32_t rc = period(slot, run);
-        if (rc != 0 || run->failed) {
-            fprintf(stderr, "error: payment date %s: %s\n", date,
-                    run->failed ? run->error : "the deal's period function failed");
-            ok = 0;
-            break;
-        }
-        if (!rt_check_period(d, slot, msg)) {
-            fprintf(stderr, "error: payment date %s: %s\n", date, msg);
-            ok = 0;
-            break;
-        }
-        rt_report_period(d, fmt, slot, k == 0, out);
-        rt_roll_forward(d, st, slot, n, p->payment_date);
-    }
-    if (ok)
-        rt_report_end(d, fmt, rm->nperiods > 0, out);
-    rt_run_free(run);
-    free(slot);
-    return ok;
-}
-
-static int cmd_replay(const options *o, rt_describe_fn describe, rt_period_fn period)
-{
-    rt_deal *d = rt_load_deal(describe);
-    if (!d)
-        return 1;
-    int rc = 1;
-    rt_state st;
-    rt_remit rm = {0, NULL};
-    rt_buf out, saved;
-    rt_buf_init(&out);
-    rt_buf_init(&saved);
-    if (!rt_state_init(&st, d)) {
-        fprintf(stderr, "error: out of memory\n");
-        rt_deal_free(d);
-        return 1;
-    }
-    /* The outputs are checked before anything is read: neither may be an
-     * input or this program, and the saved state is added last, so it is
-     * the commit point (docs/reliability.md: a statement beside an older
-     * state is a run that did not finish). */
-    rt_outset *os = rt_out_begin();
-    int io = -1, is = -1;
-    if (!os || !rt_out_input(os, "/proc/self/exe") || !rt_out_input(os, o->state) || !rt_out_input(os, o->remit))
-        goto done;
-    io = o->output ? rt_out_add(os, o->output, 0) : rt_out_add_stdout(os);
-    if (io < 0 || (o->save && (is = rt_out_add(os, o->save, 0)) < 0))
-        goto done;
-
-    if (!rt_load_inputs(d, o->state, o->remit, &st, &rm))
-        goto done;
-    if (!run_periods(d, period, &st, &rm, o->format, &out))
-        goto done;
-    if (o->save)
-        rt_state_write(d, &st, &saved);
-    if (out.oom || saved.oom) {
-        fprintf(stderr, "error: out of memory\n");
-        goto done;
-    }
-    if (!rt_out_write(os, io, out.data, out.len) || (o->save && !rt_out_write(os, is, saved.data, saved.len)) ||
-        !rt_out_commit(os))
-        goto done;
-    rc = 0;
-done:
-    rt_out_end(os);
-    rt_buf_free(&out);
-    rt_buf_free(&saved);
-    rt_remit_free(&rm);
-    rt_state_free(&st);
-    rt_deal_free(d);
-    return rc;
-}
-
-/* "--name VALUE" or "--name=VALUE"; returns 1 when argv[*i] is this option */
-int rt_take_opt(int argc, char **argv, int *i, const char *name, const char **val, int *err,
-                const char *prog)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-        return 0;
-    if (*val) {
-        *err = rt_usage_error(prog, "option %s given twice", name);
-        return 1;
-    }
-    if (a[n] == '=') {
-        *val = a + n + 1;
-    } else if (*i + 1 < argc) {
-        *val = argv[++*i];
-    } else {
-        *err = rt_usage_error(prog, "option %s needs an argument", name);
-        return 1;
-    }
-    if (!**val)
-        *err = rt_usage_error(prog, "option %s needs a non-empty argument", name);
-    return 1;
-}
-
 int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
     const char *prog = base_name(argc > 0 ? argv[0] : NULL);
+    /* --help anywhere before "--": the command's help, or the whole one */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(prog, stdout);
+            const char *cmd = NULL;
+            for (int k = 0; i > 1 && k < NHELPS; k++)
+                if (strcmp(argv[1], helps[k].name) == 0)
+                    cmd = helps[k].name;
+            help(prog, cmd, stdout);
             return fflush(stdout) == 0 ? 0 : 1;
         }
     }
     if (argc < 2)
-        return rt_usage_error(prog, "%s", "missing command (replay, project, grid or describe)");
+        return rt_usage_error(prog, "%s", "missing command (replay, project, grid, explain or describe)");
     const char *cmd = argv[1];
-    if (strcmp(cmd, "describe") == 0) {
+    if (strcmp(cmd, "--version") == 0) {
         if (argc > 2)
-            return rt_usage_error(prog, "describe takes no arguments, found \"%s\"", argv[2]);
-        return cmd_describe(describe);
+            return rt_usage_error(prog, "--version takes no arguments, found \"%s\"", argv[2]);
+        return cmd_version(prog, describe, period);
     }
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "describe") == 0)
+        return cmd_describe(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "project") == 0)
         return rt_project_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "grid") == 0)
@@ -341,52 +453,7 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         return rt_submit_main(prog, argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)
         return rt_explain_main(prog, argc - 1, argv + 1, describe, period);
-    if (strcmp(cmd, "replay") != 0) {
-        if (cmd[0] == '-')
-            return rt_usage_error(prog, "unknown option \"%s\"", cmd);
-        return rt_usage_error(prog, "unknown command \"%s\" (use replay, project, grid, explain or describe)", cmd);
-    }
-
-    options o = {NULL, NULL, NULL, NULL, RT_FORMAT_TABLE};
-    const char *format = NULL;
-    int only_files = 0;
-    for (int i = 2; i < argc; i++) {
-        int err = 0;
-        const char *a = argv[i];
-        if (!only_files && strcmp(a, "--") == 0) {
-            only_files = 1;
-            continue;
-        }
-        if (!only_files && a[0] == '-' && a[1] != '\0') {
-            if (rt_take_opt(argc, argv, &i, "--state", &o.state, &err, prog) ||
-                rt_take_opt(argc, argv, &i, "--format", &format, &err, prog) ||
-                rt_take_opt(argc, argv, &i, "--save-state", &o.save, &err, prog) ||
-                rt_take_opt(argc, argv, &i, "--output", &o.output, &err, prog)) {
-                if (err)
-                    return err;
-                continue;
-            }
-            return rt_usage_error(prog, "unknown option \"%s\"", a);
-        }
-        if (o.remit)
-            return rt_usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", a);
-        o.remit = a;
-    }
-    if (format) {
-        if (strcmp(format, "table") == 0)
-            o.format = RT_FORMAT_TABLE;
-        else if (strcmp(format, "csv") == 0)
-            o.format = RT_FORMAT_CSV;
-        else if (strcmp(format, "json") == 0)
-            o.format = RT_FORMAT_JSON;
-        else
-            return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
-    }
-    if (o.output && o.save && strcmp(o.output, o.save) == 0)
-        return rt_usage_error(prog, "--output and --save-state both name \"%s\"", o.save);
-    if (!o.state)
-        return rt_usage_error(prog, "%s", "replay needs --state OPENING.json");
-    if (!o.remit)
-        return rt_usage_error(prog, "%s", "replay needs a remittance file (REMITTANCE.csv)");
-    return cmd_replay(&o, describe, period);
+    if (cmd[0] == '-')
+        return rt_usage_error(prog, "unknown option \"%s\"", cmd);
+    return rt_usage_error(prog, "unknown command \"%s\" (use replay, project, grid, explain or describe)", cmd);
 }

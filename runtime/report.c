@@ -23,7 +23,7 @@ static rt_dec cslot(const rt_deal *d, const rt_dec *slot, int32_t c, int f)
  * a class issued with no balance (a variable funding note) has no factor:
  * *none is set and trustees print "-". A variable pay note drawn past its
  * original balance has a factor above 1. */
-static rt_dec class_factor(const rt_deal *d, const rt_dec *slot, int32_t c, int *none)
+rt_dec rt_report_factor(const rt_deal *d, const rt_dec *slot, int32_t c, int *none)
 {
     rt_dec orig = cslot(d, slot, c, RT_C_ORIGINAL);
     *none = orig == 0;
@@ -35,7 +35,7 @@ static rt_dec class_factor(const rt_deal *d, const rt_dec *slot, int32_t c, int 
 static const char *factor_text(char *buf, const rt_deal *d, const rt_dec *slot, int32_t c, const char *none_text)
 {
     int none;
-    rt_dec f = class_factor(d, slot, c, &none);
+    rt_dec f = rt_report_factor(d, slot, c, &none);
     return none ? strcpy(buf, none_text) : rt_fmt_fixed(buf, f, 7, 0, 0);
 }
 
@@ -43,7 +43,7 @@ static const char *factor_text(char *buf, const rt_deal *d, const rt_dec *slot, 
  * principal classes that cannot grow: a variable pay note is measured
  * against them, not part of them), to 2 decimals half-up; returned as the
  * percent number (18.32 -> 18.32) */
-static rt_dec class_security(const rt_deal *d, const rt_dec *slot, int32_t c)
+rt_dec rt_report_security(const rt_deal *d, const rt_dec *slot, int32_t c)
 {
     if (d->classes.v[c].kind == RT_CLASS_NOTIONAL)
         return 0;
@@ -158,7 +158,7 @@ static const char *table_cell(char *buf, const rt_deal *d, const rt_dec *slot, i
         case 5: return rt_fmt_money(buf, cslot(d, slot, c, RT_C_INTEREST_PAID), 1, 1);
         case 6: return rt_fmt_money(buf, cslot(d, slot, c, RT_C_INTEREST_SHORTFALL), 1, 1);
         case 7:
-            rt_fmt_fixed(buf, class_security(d, slot, c), 2, 0, 0);
+            rt_fmt_fixed(buf, rt_report_security(d, slot, c), 2, 0, 0);
             strcat(buf, "%");
             return buf;
         case 8:
@@ -445,7 +445,7 @@ static void csv_period(const rt_deal *d, const rt_dec *slot, rt_buf *out)
                 rt_fmt_money(buf, cslot(d, slot, c, RT_C_END_BALANCE), 0, 0));
         csv_row(out, date, "class", name, "factor", factor_text(buf, d, slot, c, ""));
         csv_row(out, date, "class", name, "security_percent",
-                rt_fmt_fixed(buf, class_security(d, slot, c), 2, 0, 0));
+                rt_fmt_fixed(buf, rt_report_security(d, slot, c), 2, 0, 0));
         csv_row(out, date, "class", name, "coupon_percent",
                 rt_fmt_percent_trim(buf, cslot(d, slot, c, RT_C_COUPON)));
         for (int i = 0; i < NEXTRAS; i++)
@@ -537,7 +537,7 @@ static void json_period(const rt_deal *d, const rt_dec *slot, int first, rt_buf 
                       rt_fmt_money(buf, cslot(d, slot, c, RT_C_END_BALANCE), 0, 0));
         rt_buf_printf(out, ", \"factor\": %s", factor_text(buf, d, slot, c, "null"));
         rt_buf_printf(out, ", \"security_percent\": %s",
-                      rt_fmt_fixed(buf, class_security(d, slot, c), 2, 0, 0));
+                      rt_fmt_fixed(buf, rt_report_security(d, slot, c), 2, 0, 0));
         rt_buf_printf(out, ", \"coupon_percent\": %s", rt_fmt_percent_trim(buf, cslot(d, slot, c, RT_C_COUPON)));
         for (int i = 0; i < NEXTRAS; i++)
             if (extra_shown(d, i))

@@ -60,6 +60,8 @@ typedef struct rt_sc_res {
 void rt_sc_init(rt_sc *s);
 void rt_sc_free(rt_sc *s);
 int rt_sc_is_key(const char *key);
+/* the i-th key (from 0), NULL past the last: the command line's options */
+const char *rt_sc_key_at(int i);
 /* key without "--"; 0 + e on a conflict */
 int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o, rt_sc_err *e);
 int rt_sc_read_file(rt_sc *s, const char *path, rt_sc_err *e);

@@ -66,11 +66,22 @@ static int in_list(const char *const *l, const char *k)
     return 0;
 }
 
+static const char *const other_keys[] = {"severity", "recovery-lag", "advancing", "index", "index-vector",
+                                         "input", "periods", "to-call", "to-maturity", NULL};
+
 int rt_sc_is_key(const char *k)
 {
-    static const char *const other[] = {"severity", "recovery-lag", "advancing", "index", "index-vector",
-                                        "input", "periods", "to-call", "to-maturity", NULL};
-    return in_list(prepay_keys, k) || in_list(default_keys, k) || in_list(other, k);
+    return in_list(prepay_keys, k) || in_list(default_keys, k) || in_list(other_keys, k);
+}
+
+const char *rt_sc_key_at(int i)
+{
+    const char *const *lists[] = {prepay_keys, default_keys, other_keys};
+    for (int l = 0; l < 3; l++)
+        for (const char *const *k = lists[l]; *k; k++)
+            if (i-- == 0)
+                return *k;
+    return NULL;
 }
 
 int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o, rt_sc_err *e)

@@ -134,9 +134,9 @@ static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int li
     return DEALC_OK;
 }
 
-/* the longest run any line can need: its remaining term plus the lag
- * (project.c's horizon) */
-static int32_t horizon(const rt_deal *d, const rt_assump *a)
+/* the longest run any line can need: its remaining term plus the lag; the
+ * deal binary's project and grid use it too (rt_cmd_longest) */
+int32_t api_horizon(const rt_deal *d, const rt_assump *a)
 {
     int32_t m = 1;
     for (int32_t i = 0; i < d->collateral.n; i++) {
@@ -193,9 +193,11 @@ void dealc_projection_free(dealc_projection *p)
     free(x);
 }
 
-/* WAL from the start, actual/365.25, and the class's dates and totals */
-static void summarise(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
-                      double *t, double *pp)
+/* WAL from `from` (actual/365.25), the class's first and last principal
+ * and final payment dates and its totals; the deal binary's summary
+ * (rt_cmd_class_stats) and grid use it too. t and pp: nperiods doubles. */
+void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
+                       double *t, double *pp)
 {
     int32_t nc = d->classes.n;
     memset(s, 0, sizeof *s);
@@ -241,7 +243,7 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     dealc_status st = resolve(d, s, 0, &res, err);
     if (st != DEALC_OK)
         goto done;
-    int32_t maxp = horizon(r, &res.a);
+    int32_t maxp = api_horizon(r, &res.a);
     w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
     x = calloc(1, sizeof *x);
     t = malloc(((size_t)maxp + 1) * sizeof *t);
@@ -299,7 +301,7 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
         }
     }
     for (int32_t c = 0; c < nc; c++)
-        summarise(r, pr, c, open->payment_date, &x->summary[c], t, pp);
+        api_class_summary(r, pr, c, open->payment_date, &x->summary[c], t, pp);
     x->pub.nperiods = np;
     x->pub.called = pr->called;
     x->pub.start_date = open->payment_date;
@@ -379,15 +381,9 @@ static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
     const rt_proj_result *r = rt_proj_result_get(w);
     const rt_state *open = rt_proj_opening(w);
     for (int32_t c = 0; c < nc; c++) {
-        int n = 0;
-        int64_t paid = 0;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            p[n] = (double)r->class_prin[(size_t)k * nc + c] / 100;
-            t[n] = (r->date[k] - open->payment_date) / 365.25;
-            paid += r->class_prin[(size_t)k * nc + c];
-            n++;
-        }
-        g->wal[(size_t)sc * nc + c] = paid > 0 ? rt_wal(p, t, n) : -1;
+        dealc_class_summary cs;
+        api_class_summary(d, r, c, open->payment_date, &cs, t, p);
+        g->wal[(size_t)sc * nc + c] = cs.principal > 0 ? cs.wal : -1;
         int32_t k = 0;
         int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
         for (int32_t y = 0; y < ny; y++) {
@@ -461,7 +457,7 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     int nscen = res.npp * res.ndf;
     int32_t nc = r->classes.n;
-    int32_t maxp = horizon(r, &res.a);
+    int32_t maxp = api_horizon(r, &res.a);
     int32_t start = opening ? opening->st.payment_date : r->closing;
     int32_t ny = maxp / 12 + 2;
     if (nthreads == 0) {

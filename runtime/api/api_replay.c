@@ -51,30 +51,6 @@ void dealc_replay_free(dealc_replay *r)
     free(x);
 }
 
-/* END_BALANCE / ORIGINAL to 7 decimals and the security percent to 2,
- * half-up, as the statement writers compute them (report.c) */
-static rt_dec factor_of(const rt_deal *d, const rt_dec *slot, int32_t c, int *none)
-{
-    rt_dec orig = slot[RT_SLOT_CLASS(&d->layout, c, RT_C_ORIGINAL)];
-    *none = orig == 0;
-    int ok;
-    rt_dec q = rt_dec_ratio(slot[RT_SLOT_CLASS(&d->layout, c, RT_C_END_BALANCE)], orig, 7, &ok);
-    return ok ? q * (RT_SCALE / 10000000) : 0;
-}
-
-static rt_dec security_of(const rt_deal *d, const rt_dec *slot, int32_t c)
-{
-    if (d->classes.v[c].kind == RT_CLASS_NOTIONAL)
-        return 0;
-    rt_dec total = 0;
-    for (int32_t k = 0; k < d->classes.n; k++)
-        if (d->classes.v[k].kind == RT_CLASS_PRINCIPAL && d->classes.v[k].maximum_cents <= 0)
-            total += slot[RT_SLOT_CLASS(&d->layout, k, RT_C_ORIGINAL)];
-    int ok;
-    rt_dec q = rt_dec_ratio(slot[RT_SLOT_CLASS(&d->layout, c, RT_C_END_BALANCE)], total, 4, &ok);
-    return ok ? q * (RT_SCALE / 100) : 0;
-}
-
 /* one figure into a row; 0 + err when it does not fit */
 static int put(int64_t *dst, rt_dec v, int32_t unit, const char *what, const char *name, const char *field,
                int32_t date, dealc_error *err)
@@ -105,9 +81,9 @@ static int fill_rows(replay_impl *x, int32_t k, dealc_error *err)
                      d->classes.v[c].name, dealc_field_name(DEALC_TABLE_CLASS, f), date, err))
                 return 0;
         int none;
-        rt_dec fac = factor_of(d, slot, c, &none);
+        rt_dec fac = rt_report_factor(d, slot, c, &none);
         row[DEALC_CLASS_FACTOR] = none ? DEALC_NONE : (int64_t)fac;
-        row[DEALC_CLASS_SECURITY_PERCENT] = (int64_t)security_of(d, slot, c);
+        row[DEALC_CLASS_SECURITY_PERCENT] = (int64_t)rt_report_security(d, slot, c);
     }
     for (int32_t g = 0; g < d->groups.n; g++) {
         row = (int64_t *)&p->groups[(size_t)g * DEALC_GROUP_NFIELDS];
