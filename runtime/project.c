@@ -119,6 +119,8 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                                   : strcmp(key, "index") == 0 ? "index"
                                   : strcmp(key, "index-vector") == 0 ? "index-vector"
                                   : strcmp(key, "input") == 0 ? "input"
+                                  : strcmp(key, "draw-rate") == 0 ? "draw-rate"
+                                  : strcmp(key, "draw-vector") == 0 ? "draw-vector"
                                                               : "periods",
                               val, &flag, &e)) {
             return rt_cmd_report_sc_err(prog, &e);
