@@ -222,6 +222,8 @@ double rt_mod_duration_even(const double *cf, int32_t n, double t0, double step,
 /* `BIN project ...` and `BIN grid ...`; argv[0] is the command name. */
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+/* `BIN breakeven --class NAME ...`: the CDR of a class's first loss and full write-down */
+int rt_breakeven_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 /* `BIN merge SHARD...`: the shards of one streamed grid into its output */
 int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
 /* `BIN submit ... -- GRID-OPTIONS`: the shards and their merge as Slurm jobs */
