@@ -73,23 +73,33 @@ static int version_of_replay(version *v, const dealc_description *d, const dealc
 }
 
 /* a projection: each period's class principal, interest and ending
- * balance, each class's WAL (as the deal binary's summary prints it: two
- * decimals, "-" when no principal is paid) and the pools' balance at the end */
+ * balance and what each party was paid, each class's WAL (as the deal
+ * binary's summary prints it: two decimals, "-" when no principal is paid)
+ * and the pools' balance at the end */
 static int version_of_projection(version *v, const dealc_description *d, const dealc_projection *p)
 {
-    if (!alloc_version(v, d->nclasses, p->nperiods)) return 0;
-    for (int32_t c = 0; c < d->nclasses; c++) {
-        vpayee *y = &v->p[c];
-        y->name = d->classes[c].name;
+    if (!alloc_version(v, d->nclasses + d->nparties, p->nperiods)) return 0;
+    for (int32_t i = 0; i < d->nclasses + d->nparties; i++) {
+        vpayee *y = &v->p[i];
+        int party = i >= d->nclasses;
+        int32_t c = party ? i - d->nclasses : i;
+        y->party = party;
+        y->name = party ? d->parties[c].name : d->classes[c].name;
         for (int32_t k = 0; k < p->nperiods; k++) {
-            const int64_t *row = &p->classes[((size_t)k * (size_t)d->nclasses + (size_t)c) * (size_t)p->pclass_stride];
             vrow *w = &y->v[k];
             snprintf(w->period, sizeof w->period, "%d", (int)(p->start_distribution + k + 1));
             dealc_date_text(p->dates[k], w->date);
+            if (party) {
+                w->prin = p->parties[((size_t)k * (size_t)d->nparties + (size_t)c) * (size_t)p->party_stride +
+                                     DEALC_PARTY_PAID];
+                continue;
+            }
+            const int64_t *row = &p->classes[((size_t)k * (size_t)d->nclasses + (size_t)c) * (size_t)p->pclass_stride];
             w->prin = row[DEALC_PCLASS_PRINCIPAL];
             w->intr = row[DEALC_PCLASS_INTEREST];
             w->bal = row[DEALC_PCLASS_ENDING_BALANCE];
         }
+        if (party) continue;
         const dealc_class_summary *s = &p->summary[c];
         y->summary_prin = s->principal;
         y->has_summary = 1;

@@ -6,8 +6,8 @@
  * In:  each version's results from the public API (dealc/dealc.h), exact
  *      cents: a replay's statements (every class's principal, interest and
  *      balance, what every party and the residual holder was paid) or a
- *      projection's periods (every class's principal, interest and balance,
- *      its WAL, the pools' balance). The driver (main.c) compiles both
+ *      projection's periods (the same, with each class's WAL and the pools'
+ *      balance). The driver (main.c) compiles both
  *      versions in process (dealc_compile) and runs them on one scenario;
  *      nothing is printed and parsed back.
  * Out: an impact_report: every class and party paid differently, every

@@ -77,6 +77,8 @@ static const char sec_assumptions[] =
     "  --cdr X | --sda X | --default-vector FILE   --severity X   --recovery-lag N\n"
     "  --advancing on|off   --index \"NAME=RATE\"   --index-vector \"NAME=FILE\"\n"
     "  --input \"NAME=VALUE\"   --periods N   --to-call | --to-maturity\n"
+    "  --draw-rate X | --draw-vector FILE: annual draws on revolving lines, a\n"
+    "  percent of each line's undrawn credit limit (none without them)\n"
     "  --tape FILE: a loan tape (CSV, one loan a row) instead of the declared lines\n"
     "  grid takes lists: --cpr 0,10,20 --cdr 0,2,4 (--hep items separated by ';').\n"
     "  A --scenario file holds the same as KEY = VALUE lines (cpr = 6); flags win.\n"
@@ -121,6 +123,13 @@ static const rt_command_help helps[] = {
      "          crossed with Monte Carlo index paths; prints the prospectus WAL and\n"
      "          decrement tables (63 scenarios at most), or with --stream a record\n"
      "          per scenario and class as they finish, any number of them.\n",
+     {sec_assumptions, NULL, NULL}},
+    {"breakeven",
+     "  %1$s breakeven --class NAME [--state OPENING.json] [--scenario FILE]\n"
+     "         [ASSUMPTIONS but the default rate] [--format table|csv|json] [--output FILE]\n",
+     "breakeven Finds, by bisection to 0.01%% CDR, the lowest constant default rate at\n"
+     "          which the class loses its first dollar of principal and the lowest at\n"
+     "          which it is written down in full.\n",
      {sec_assumptions, NULL, NULL}},
     {"merge",
      "  %1$s merge SHARD... [--output FILE] [--summary FILE] [--report FILE.html]\n"
@@ -447,6 +456,8 @@ int rt_main(int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
         return rt_project_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "grid") == 0)
         return rt_grid_main(prog, argc - 1, argv + 1, describe, period);
+    if (strcmp(cmd, "breakeven") == 0)
+        return rt_breakeven_main(prog, argc - 1, argv + 1, describe, period);
     if (strcmp(cmd, "merge") == 0)
         return rt_merge_main(prog, argc - 1, argv + 1, describe);
     if (strcmp(cmd, "submit") == 0)

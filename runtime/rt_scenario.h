@@ -36,6 +36,7 @@ typedef struct rt_sc_entry {
 
 typedef struct rt_sc {
     rt_sc_entry prepay, dflt, severity, lag, advancing, periods, call;
+    rt_sc_entry draw; /* draw-rate or draw-vector: revolving lines' draws */
     rt_sc_entry named[RT_SC_MAXNAMED]; /* index, index-vector, input: in order */
     int nnamed;
     char dir[4096];                    /* the scenario file's directory */
@@ -49,6 +50,7 @@ typedef struct rt_sc_res {
     rt_assump a;
     rt_curve *pp, *df;
     char (*pp_label)[RT_SC_LABEL], (*df_label)[RT_SC_LABEL];
+    char draw_label[RT_SC_LABEL]; /* "draw 10% of the undrawn limit" or "no draws" */
     int npp, ndf;
     rt_index_path *index; /* ninputs */
     rt_dec *input;        /* ninputs */

@@ -105,6 +105,19 @@ expect 0 "dealc explain" "$dealc" explain "$rs1.deal" "$rs1-amendment-1.amend" -
   --period 1 "4.02(d)(xiii)"
 has out.txt "dealc explain" "clause 4.02(d)(xiii)" "available 1,117,305.54, paid 1,117,305.54, not paid 0.00"
 
+# --- diff --impact of a projection names parties too -----------------------------------------
+# The amendment takes effect from distribution 4 (its effective date,
+# 2002-05-24, falls after the 2002-04-25 distribution): a projection from
+# the closing date pays every class and party alike in distributions 1-3,
+# and the residual certificates' holder (Class SB-II) is paid differently
+# after, since the amendment moves Group II's excess cash to Group I.
+expect 0 "impact of a projection" "$dealc" diff "$rs1.deal" "$rs1-amendment-1.amend" --format json --impact -- \
+  project --cpr 20 --cdr 8 --severity 45 --recovery-lag 6 --index "One-Month LIBOR=1.40" \
+  --index "Six-Month LIBOR=1.45" --input "Group I Sixty-Plus Delinquency Percentage=3" \
+  --input "Group II Sixty-Plus Delinquency Percentage=3"
+has out.txt "impact of a projection" '"impact": {"scenario": {"command": "project"' '{"name": "Class SB-II", "kind": "party"'
+if grep -qE '"period": "[123]",' out.txt; then no "impact of a projection: a period before the amendment differs"; else ok; fi
+
 # --- a deal binary ---------------------------------------------------------------------------------
 expect 0 "build" "$dealc" build "$rs1.deal" "$rs1-amendment-1.amend" -o rs1
 bin=$work/rs1

@@ -174,9 +174,9 @@ static int check_opening(const dealc_deal *d, const dealc_state *opening, const 
 typedef struct projection_impl {
     dealc_projection pub;
     int32_t *dates;
-    int64_t *classes, *flows;
+    int64_t *classes, *flows, *parties, *funds, *memory;
     dealc_class_summary *summary;
-    char *prepay, *dflt;
+    char *prepay, *dflt, *draw;
 } projection_impl;
 
 void dealc_projection_free(dealc_projection *p)
@@ -187,9 +187,13 @@ void dealc_projection_free(dealc_projection *p)
     free(x->dates);
     free(x->classes);
     free(x->flows);
+    free(x->parties);
+    free(x->funds);
+    free(x->memory);
     free(x->summary);
     free(x->prepay);
     free(x->dflt);
+    free(x->draw);
     free(x);
 }
 
@@ -270,9 +274,15 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     x->classes = calloc((size_t)np * nc * DEALC_PCLASS_NFIELDS + 1, sizeof *x->classes);
     x->flows = calloc((size_t)np * ng * DEALC_FLOW_NFIELDS + 1, sizeof *x->flows);
     x->summary = calloc((size_t)nc + 1, sizeof *x->summary);
+    int32_t npa = r->parties.n, nfu = r->funds.n, nm = r->memory.n;
+    x->parties = calloc((size_t)np * npa * DEALC_PARTY_NFIELDS + 1, sizeof *x->parties);
+    x->funds = calloc((size_t)np * nfu * DEALC_FUND_NFIELDS + 1, sizeof *x->funds);
+    x->memory = calloc((size_t)np * nm + 1, sizeof *x->memory);
     x->prepay = strdup(res.pp_label[0]);
     x->dflt = strdup(res.df_label[0]);
-    if (!x->dates || !x->classes || !x->flows || !x->summary || !x->prepay || !x->dflt) {
+    x->draw = strdup(res.draw_label);
+    if (!x->dates || !x->classes || !x->flows || !x->summary || !x->prepay || !x->dflt || !x->parties ||
+        !x->funds || !x->memory || !x->draw) {
         st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -285,6 +295,10 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             row[DEALC_PCLASS_INTEREST] = pr->class_int[i];
             row[DEALC_PCLASS_PRINCIPAL] = pr->class_prin[i];
             row[DEALC_PCLASS_ENDING_BALANCE] = pr->class_end[i];
+            row[DEALC_PCLASS_DRAWN] = pr->class_drawn[i];
+            row[DEALC_PCLASS_REALIZED_LOSS] = pr->class_writedown[i];
+            row[DEALC_PCLASS_ENDING_UNPAID_REALIZED_LOSS] = pr->class_loss_end[i];
+            row[DEALC_PCLASS_ENDING_BASIS_RISK_CARRY_FORWARD] = pr->class_basis_end[i];
             if (!api_figure(pr->class_coupon[i], RT_UNIT_RATE, &row[DEALC_PCLASS_COUPON])) {
                 st = api_fail(err, DEALC_ERR_RANGE, "a coupon of class \"%s\" does not fit a 64-bit figure",
                               r->classes.v[c].name);
@@ -296,8 +310,23 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             int64_t *row = &x->flows[((size_t)k * ng + g) * DEALC_FLOW_NFIELDS];
             int64_t v[DEALC_FLOW_NFIELDS] = {f->begin,      f->scheduled, f->prepaid, f->defaulted,
                                              f->liquidated, f->recoveries, f->loss,   f->interest,
-                                             f->advanced,   f->sold,      f->loans * DEALC_SCALE, f->end};
+                                             f->advanced,   f->sold,      f->loans * DEALC_SCALE, f->end,
+                                             f->drawn};
             memcpy(row, v, sizeof v);
+        }
+        /* the statement's party and fund fields are the runtime's, in order */
+        for (int32_t p = 0; p < npa; p++)
+            for (int f = 0; f < DEALC_PARTY_NFIELDS; f++)
+                x->parties[((size_t)k * npa + p) * DEALC_PARTY_NFIELDS + f] =
+                    pr->party[((size_t)k * npa + p) * RT_P_COUNT + f];
+        for (int32_t h = 0; h < nfu; h++)
+            for (int f = 0; f < DEALC_FUND_NFIELDS; f++)
+                x->funds[((size_t)k * nfu + h) * DEALC_FUND_NFIELDS + f] =
+                    pr->fund[((size_t)k * nfu + h) * RT_F_COUNT + f];
+        for (int32_t m = 0; m < nm; m++) {
+            int32_t v = pr->memory[(size_t)k * nm + m];
+            x->memory[(size_t)k * nm + m] =
+                r->memory.v[m].kind == RT_MEM_DATE && v == RT_DATE_NEVER ? DEALC_NONE : (int64_t)v;
         }
     }
     for (int32_t c = 0; c < nc; c++)
@@ -314,6 +343,12 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     x->pub.flow_stride = DEALC_FLOW_NFIELDS;
     x->pub.prepay = x->prepay;
     x->pub.dflt = x->dflt;
+    x->pub.parties = x->parties;
+    x->pub.funds = x->funds;
+    x->pub.memory = x->memory;
+    x->pub.party_stride = DEALC_PARTY_NFIELDS;
+    x->pub.fund_stride = DEALC_FUND_NFIELDS;
+    x->pub.draw = x->draw;
     *out = &x->pub;
     x = NULL;
     api_ok(err);
