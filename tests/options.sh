@@ -122,12 +122,13 @@ if grep -qE '"period": "[123]",' out.txt; then no "impact of a projection: a per
 expect 0 "build" "$dealc" build "$rs1.deal" "$rs1-amendment-1.amend" -o rs1
 bin=$work/rs1
 expect 0 "BIN --help" "$bin" --help
-has out.txt "BIN --help" "rs1 replay" "rs1 project" "rs1 grid" "rs1 merge" "rs1 submit" "rs1 explain" \
+has out.txt "BIN --help" "rs1 replay" "rs1 project" "rs1 grid" "rs1 breakeven" "rs1 merge" "rs1 submit" "rs1 explain" \
   "rs1 describe" "rs1 --version"
 declare -A bopts=(
   [replay]="--state --format --save-state --output REMITTANCE.csv"
   [project]="--state --scenario --class --format --output --report --settle --price --yield --cpr --cdr --tape"
   [grid]="--state --scenarios --paths --threads --stream --shard --plan --cpr"
+  [breakeven]="--class --state --scenario --format --output"
   [merge]="--output --summary --report --format"
   [submit]="--shards --dir --partition --time --cpus --sbatch --dry-run"
   [explain]="--state --period NAME"
