@@ -16,6 +16,7 @@
 #include "codegen.h"
 #include "lex.h"
 #include "sema.h"
+#include "rt_hash.h"
 
 typedef struct compile_ctx {
     arena a;
@@ -187,7 +188,15 @@ dealc_status dealc_compile(const char *path, const dealc_compile_options *o, dea
         goto done;
     }
     char *msg = NULL;
-    cg_options co = {.emit_main = 0, .optimize = !o->no_optimize, .for_jit = 1};
+    /* what the deal's --version (dealc_deal_main) names as its sources */
+    const char *paths[DIAG_MAX_FILES];
+    char hash[17];
+    paths[0] = path;
+    for (int i = 0; i < o->namendments; i++)
+        paths[i + 1] = o->amendments[i];
+    int hashed = rt_fnv_sources(hash, paths, o->namendments + 1);
+    cg_options co = {.emit_main = 0, .optimize = !o->no_optimize, .for_jit = 1, .version = DEALC_VERSION,
+                     .sources_hash = hashed ? hash : NULL};
     cg_module *m = cg_compile(&sema, &c->files[0], &co, &msg);
     rt_describe_fn describe;
     rt_period_fn period;

@@ -49,6 +49,7 @@ typedef struct cg_site { const char *what; int line, col; } cg_site;
 typedef struct cg {
     const sema_deal *s;
     const src_file *file;
+    const cg_options *opts;
     arena scratch;
     LLVMContextRef ctx;
     LLVMModuleRef mod;
@@ -972,6 +973,10 @@ static void gen_describe(cg *g)
         call(g, FN_rt_deal_dates, b, 5);
         LLVMValueRef c[2] = { D, cstr(g, g->file->name) };
         call(g, FN_rt_set_source, c, 2);
+        if (g->opts->sources_hash) {
+            LLVMValueRef v[3] = { D, cstr(g, g->opts->version ? g->opts->version : ""), cstr(g, g->opts->sources_hash) };
+            call(g, FN_rt_set_build, v, 3);
+        }
     }
     for (int i = 0; i < s->groups.n; i++) {
         LLVMValueRef a[2] = { D, cstr(g, ((ast_decl *)s->groups.v[i])->name) };
@@ -1332,7 +1337,7 @@ cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o
     LLVMDisposeMessage(layout);
     LLVMDisposeTargetData(td);
 
-    cg g = { .s = s, .file = f, .ctx = m->ctx, .mod = m->mod };
+    cg g = { .s = s, .file = f, .opts = o, .ctx = m->ctx, .mod = m->mod };
     arena_init(&g.scratch);
     g.b = LLVMCreateBuilderInContext(m->ctx);
     g.i1 = LLVMInt1TypeInContext(m->ctx);

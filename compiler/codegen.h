@@ -25,6 +25,9 @@ typedef struct cg_options {
     int emit_main;        /* define main() for a standalone executable */
     int optimize;         /* run the O2 pipeline */
     int for_jit;          /* build in a JIT thread-safe context (for jit_run) */
+    const char *version;      /* the compiler's version and rt_fnv_sources of */
+    const char *sources_hash; /* the files compiled: what BIN --version prints
+                                 (sources_hash NULL: not recorded) */
 } cg_options;
 
 cg_module *cg_compile(const sema_deal *s, const src_file *f, const cg_options *o, char **err);

@@ -6,155 +6,114 @@
 
 #include "diff.h"
 #include "html.h"
+#include "rt_tables.h"
 
-/* ---- one version's figures ---- */
+/* ---- one version's figures, from the API's results ---- */
 
 typedef struct vrow { char period[32], date[16]; long long prin, intr, bal; } vrow;
 typedef struct vpayee {
-    char name[128];
+    const char *name;       /* the description's; lives while the deal is open */
     int party;
     vrow *v;
-    int n, cap;
+    int n;
     char wal[32];
     long long summary_prin;
     int has_summary;
 } vpayee;
 typedef struct version {
     vpayee *p;
-    int n, cap;
+    int n;
     long long pool_end;     /* projections: the pools' balance after the last period */
     int has_pool;
-    char last_date[16];
 } version;
 
-static long long cents_of(const char *s)
+static int alloc_version(version *v, int npayees, int nrows)
 {
-    long long v = 0, sign = 1, frac = 0;
-    int fd = -1;
-    while (*s == ' ') s++;
-    if (*s == '-') { sign = -1; s++; }
-    for (; *s; s++) {
-        if (*s == ',') continue;
-        if (*s == '.') { fd = 0; continue; }
-        if (*s < '0' || *s > '9') break;
-        if (fd >= 0) { if (fd < 2) { frac = frac * 10 + (*s - '0'); fd++; } }
-        else v = v * 10 + (*s - '0');
+    memset(v, 0, sizeof *v);
+    v->p = calloc((size_t)npayees + 1, sizeof *v->p);
+    if (!v->p) return 0;
+    for (int i = 0; i < npayees; i++) {
+        v->p[i].v = calloc((size_t)nrows + 1, sizeof *v->p[i].v);
+        v->p[i].n = nrows;
+        v->n = i + 1;
+        if (!v->p[i].v) return 0;
     }
-    if (fd < 0) fd = 0;
-    while (fd < 2) { frac *= 10; fd++; }
-    return sign * (v * 100 + frac);
+    v->n = npayees;
+    return 1;
 }
 
-/* the fields of one csv line (RFC 4180 quoting), at most max */
-static int csv_fields(const char *line, char f[][160], int max)
+/* a replay: each date's class principal, interest and ending balance, and
+ * what each party was paid, in exact cents */
+static int version_of_replay(version *v, const dealc_description *d, const dealc_replay *r)
 {
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        size_t o = 0;
-        if (*p == '"') {
-            p++;
-            while (*p && *p != '\n') {
-                if (*p == '"' && p[1] == '"') { if (o < 159) f[n][o++] = '"'; p += 2; continue; }
-                if (*p == '"') { p++; break; }
-                if (o < 159) f[n][o++] = *p;
-                p++;
+    if (!alloc_version(v, d->nclasses + d->nparties, r->nperiods)) return 0;
+    for (int32_t k = 0; k < r->nperiods; k++) {
+        const dealc_statement *s = &r->periods[k];
+        char date[11];
+        dealc_date_text(s->payment_date, date);
+        for (int32_t i = 0; i < d->nclasses + d->nparties; i++) {
+            vrow *w = &v->p[i].v[k];
+            snprintf(w->period, sizeof w->period, "%s", date);
+            snprintf(w->date, sizeof w->date, "%s", date);
+            if (i < d->nclasses) {
+                const int64_t *c = &s->classes[(size_t)i * (size_t)r->class_stride];
+                w->prin = c[DEALC_CLASS_PRINCIPAL];
+                w->intr = c[DEALC_CLASS_INTEREST];
+                w->bal = c[DEALC_CLASS_ENDING_BALANCE];
+            } else {
+                w->prin = s->parties[(size_t)(i - d->nclasses) * (size_t)r->party_stride + DEALC_PARTY_PAID];
             }
         }
-        while (*p && *p != ',' && *p != '\n') { if (o < 159) f[n][o++] = *p; p++; }
-        f[n++][o] = 0;
-        if (*p != ',') break;
-        p++;
     }
-    return n;
+    for (int32_t i = 0; i < d->nclasses + d->nparties; i++) {
+        v->p[i].party = i >= d->nclasses;
+        v->p[i].name = i < d->nclasses ? d->classes[i].name : d->parties[i - d->nclasses].name;
+    }
+    return 1;
 }
 
-static vpayee *payee(version *v, const char *name, int party)
+/* a projection: each period's class principal, interest and ending
+ * balance and what each party was paid, each class's WAL (as the deal
+ * binary's summary prints it: two decimals, "-" when no principal is paid)
+ * and the pools' balance at the end */
+static int version_of_projection(version *v, const dealc_description *d, const dealc_projection *p)
 {
-    for (int i = v->n - 1; i >= 0; i--)
-        if (v->p[i].party == party && strcmp(v->p[i].name, name) == 0) return &v->p[i];
-    if (v->n == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 32;
-        v->p = realloc(v->p, sizeof *v->p * (size_t)v->cap);
-    }
-    vpayee *p = &v->p[v->n++];
-    memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    p->party = party;
-    return p;
-}
-
-static vrow *row(vpayee *p, const char *period)
-{
-    if (p->n && strcmp(p->v[p->n - 1].period, period) == 0) return &p->v[p->n - 1];
-    for (int i = p->n - 1; i >= 0 && i >= p->n - 8; i--)
-        if (strcmp(p->v[i].period, period) == 0) return &p->v[i];
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 64;
-        p->v = realloc(p->v, sizeof *p->v * (size_t)p->cap);
-    }
-    vrow *r = &p->v[p->n++];
-    memset(r, 0, sizeof *r);
-    snprintf(r->period, sizeof r->period, "%.31s", period);
-    return r;
-}
-
-/* a replay's statements ("DATE,class,C,principal,V", "DATE,party,P,paid,V")
- * or a projection's tables ("Class C,N,Principal,V", "Summary,C,WAL,V",
- * "Collateral G,N,Ending,V") */
-static int read_version(version *v, const char *csv, int *projection)
-{
-    char f[5][160];
-    for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        int n = csv_fields(l, f, 5);
-        if (n == 4 && strncmp(f[0], "Class ", 6) == 0) {
-            *projection = 1;
-            if (strcmp(f[1], "Total") == 0) continue;
-            vrow *r = row(payee(v, f[0] + 6, 0), f[1]);
-            if (strcmp(f[2], "Date") == 0) snprintf(r->date, sizeof r->date, "%.15s", f[3]);
-            else if (strcmp(f[2], "Principal") == 0) r->prin = cents_of(f[3]);
-            else if (strcmp(f[2], "Interest") == 0) r->intr = cents_of(f[3]);
-            else if (strcmp(f[2], "Balance") == 0) r->bal = cents_of(f[3]);
-        } else if (n == 4 && strcmp(f[0], "Summary") == 0) {
-            vpayee *p = payee(v, f[1], 0);
-            if (strcmp(f[2], "WAL") == 0) snprintf(p->wal, sizeof p->wal, "%.31s", f[3]);
-            if (strcmp(f[2], "Principal") == 0) { p->summary_prin = cents_of(f[3]); p->has_summary = 1; }
-        } else if (n == 5 && strcmp(f[1], "class") == 0) {
-            vrow *r = row(payee(v, f[2], 0), f[0]);
-            snprintf(r->date, sizeof r->date, "%.15s", f[0]);
-            if (strcmp(f[3], "principal") == 0) r->prin = cents_of(f[4]);
-            else if (strcmp(f[3], "interest") == 0) r->intr = cents_of(f[4]);
-            else if (strcmp(f[3], "ending_balance") == 0) r->bal = cents_of(f[4]);
-        } else if (n == 5 && strcmp(f[1], "party") == 0 && strcmp(f[3], "paid") == 0) {
-            vrow *r = row(payee(v, f[2], 1), f[0]);
-            snprintf(r->date, sizeof r->date, "%.15s", f[0]);
-            r->prin = cents_of(f[4]);
+    if (!alloc_version(v, d->nclasses + d->nparties, p->nperiods)) return 0;
+    for (int32_t i = 0; i < d->nclasses + d->nparties; i++) {
+        vpayee *y = &v->p[i];
+        int party = i >= d->nclasses;
+        int32_t c = party ? i - d->nclasses : i;
+        y->party = party;
+        y->name = party ? d->parties[c].name : d->classes[c].name;
+        for (int32_t k = 0; k < p->nperiods; k++) {
+            vrow *w = &y->v[k];
+            snprintf(w->period, sizeof w->period, "%d", (int)(p->start_distribution + k + 1));
+            dealc_date_text(p->dates[k], w->date);
+            if (party) {
+                w->prin = p->parties[((size_t)k * (size_t)d->nparties + (size_t)c) * (size_t)p->party_stride +
+                                     DEALC_PARTY_PAID];
+                continue;
+            }
+            const int64_t *row = &p->classes[((size_t)k * (size_t)d->nclasses + (size_t)c) * (size_t)p->pclass_stride];
+            w->prin = row[DEALC_PCLASS_PRINCIPAL];
+            w->intr = row[DEALC_PCLASS_INTEREST];
+            w->bal = row[DEALC_PCLASS_ENDING_BALANCE];
         }
+        if (party) continue;
+        const dealc_class_summary *s = &p->summary[c];
+        y->summary_prin = s->principal;
+        y->has_summary = 1;
+        if (s->principal > 0) rt_fmt_real(y->wal, s->wal, 2);
+        else snprintf(y->wal, sizeof y->wal, "-");
     }
-    return v->n > 0;
-}
-
-/* the pools' balance after the last period: the last "Ending" of each group */
-static void read_pool_end(version *v, const char *csv)
-{
-    char f[5][160], group[160] = "";
-    long long sum = 0, last = 0;
-    int any = 0;
-    for (const char *l = csv; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (strncmp(l, "Collateral ", 11) != 0) continue;
-        int n = csv_fields(l, f, 5);
-        if (n != 4 || strcmp(f[2], "Ending") != 0 || strcmp(f[1], "Total") == 0 || !*f[3]) continue;
-        if (strcmp(group, f[0]) != 0) {
-            if (any) sum += last;
-            snprintf(group, sizeof group, "%s", f[0]);
-            any = 1;
-        }
-        last = cents_of(f[3]);
-    }
-    if (any) {
-        v->pool_end = sum + last;
+    if (p->nperiods > 0) {
+        v->pool_end = 0;
+        for (int32_t g = 0; g < d->ngroups; g++)
+            v->pool_end += p->flows[((size_t)(p->nperiods - 1) * (size_t)d->ngroups + (size_t)g) * (size_t)p->flow_stride +
+                                    DEALC_FLOW_ENDING_BALANCE];
         v->has_pool = 1;
     }
+    return 1;
 }
 
 static void free_version(version *v)
@@ -226,21 +185,62 @@ static void why_not_repaid(char *out, size_t n, const vpayee *p, const version *
     if (w >= (int)n) out[n - 1] = 0;   /* cut short (a long class name) */
 }
 
-int impact_compare(impact_report *r, const char *old_csv, const char *new_csv, const ast_deal *d)
+/* the party's kind ("party" or "residual") and whether a class is
+ * notional (interest only: never "not repaid"), from the new version's
+ * description, else the old one's */
+static const char *party_kind(const dealc_description *const dd[2], const char *name)
+{
+    for (int s = 1; s >= 0; s--)
+        for (int32_t i = 0; i < dd[s]->nparties; i++)
+            if (strcmp(dd[s]->parties[i].name, name) == 0)
+                return dd[s]->parties[i].role == DEALC_PARTY_RESIDUAL ? "residual" : "party";
+    return "party";
+}
+
+static int notional(const dealc_description *const dd[2], const char *name)
+{
+    for (int s = 1; s >= 0; s--)
+        for (int32_t i = 0; i < dd[s]->nclasses; i++)
+            if (strcmp(dd[s]->classes[i].name, name) == 0) return dd[s]->classes[i].notional;
+    return 0;
+}
+
+static int compare(impact_report *r, version v[2], int proj, const dealc_description *const dd[2]);
+
+int impact_compare_replays(impact_report *r, const dealc_description *old_d, const dealc_replay *old_r,
+                           const dealc_description *new_d, const dealc_replay *new_r)
 {
     memset(r, 0, sizeof *r);
     version v[2] = { { 0 }, { 0 } };
-    int proj = 0;
-    int ok = read_version(&v[0], old_csv, &proj) & read_version(&v[1], new_csv, &proj);
+    const dealc_description *dd[2] = { old_d, new_d };
+    int ok = version_of_replay(&v[0], old_d, old_r) && version_of_replay(&v[1], new_d, new_r) &&
+             compare(r, v, 0, dd);
+    free_version(&v[0]);
+    free_version(&v[1]);
+    return ok;
+}
+
+int impact_compare_projections(impact_report *r, const dealc_description *old_d, const dealc_projection *old_p,
+                               const dealc_description *new_d, const dealc_projection *new_p)
+{
+    memset(r, 0, sizeof *r);
+    version v[2] = { { 0 }, { 0 } };
+    const dealc_description *dd[2] = { old_d, new_d };
+    int ok = version_of_projection(&v[0], old_d, old_p) && version_of_projection(&v[1], new_d, new_p) &&
+             compare(r, v, 1, dd);
+    free_version(&v[0]);
+    free_version(&v[1]);
+    return ok;
+}
+
+/* classes, then parties, in the order the old version lists them, then
+ * any only the new one has; only those paid differently are kept */
+static int compare(impact_report *r, version v[2], int proj, const dealc_description *const dd[2])
+{
     r->projection = proj;
-    if (proj) {
-        read_pool_end(&v[0], old_csv);
-        read_pool_end(&v[1], new_csv);
-    }
     int cap = v[0].n + v[1].n + 1;
     r->v = calloc((size_t)cap, sizeof *r->v);
-    /* classes, then parties, in the order the old version lists them, then
-     * any only the new one has */
+    if (!r->v) return 0;
     for (int pass = 0; pass < 2; pass++)
         for (int side = 0; side < 2; side++)
             for (int i = 0; i < v[side].n; i++) {
@@ -251,17 +251,12 @@ int impact_compare(impact_report *r, const char *old_csv, const char *new_csv, c
                 if (side == 1) nw = a;
                 impact_payee *x = &r->v[r->n];
                 memset(x, 0, sizeof *x);
-                snprintf(x->name, sizeof x->name, "%s", a->name);
-                x->kind = "class";
-                if (a->party) {
-                    x->kind = "party";
-                    for (int k = 0; d && k < d->decls.n; k++) {
-                        const ast_decl *dd = d->decls.v[k];
-                        if (dd->kind == DK_RESIDUAL && strcmp(dd->name, a->name) == 0) x->kind = "residual";
-                    }
-                }
+                x->name = strdup(a->name);
+                if (!x->name) return 0;
+                x->kind = a->party ? party_kind(dd, a->name) : "class";
                 int np = (o ? o->n : 0) + (nw ? nw->n : 0);
                 x->periods = calloc((size_t)np + 1, sizeof *x->periods);
+                if (!x->periods) { free(x->name); return 0; }
                 const vpayee *sides[2] = { o, nw };
                 for (int s = 0; s < 2; s++) {
                     const vpayee *p = sides[s];
@@ -282,29 +277,23 @@ int impact_compare(impact_report *r, const char *old_csv, const char *new_csv, c
                 }
                 for (int s = 0; s < 2; s++) {
                     snprintf(x->wal[s], sizeof x->wal[s], "%s", sides[s] && *sides[s]->wal ? sides[s]->wal : "");
-                    int io = 0;
-                    for (int k = 0; d && k < d->classes.n; k++) {
-                        const ast_class *c = d->classes.v[k];
-                        if (c->notional && strcmp(c->name, a->name) == 0) io = 1;
-                    }
+                    int io = !a->party && notional(dd, a->name);
                     if (proj && !a->party && !io)
                         why_not_repaid(x->not_repaid[s], sizeof x->not_repaid[s], sides[s], &v[s],
                                        sides[1 - s] && !outstanding(sides[1 - s]));
                 }
-                /* a projection's period 0 is the start, not a payment */
-                int counted = o ? o->n - (proj && o->n && strcmp(o->v[0].period, "0") == 0) : 0;
-                if (r->nperiods < counted) r->nperiods = counted;
+                /* the periods compared: every date of the run, the longer one's */
+                for (int s = 0; s < 2; s++)
+                    if (sides[s] && r->nperiods < sides[s]->n) r->nperiods = sides[s]->n;
                 if (x->nperiods) r->n++;
-                else free(x->periods);
+                else { free(x->periods); free(x->name); }
             }
-    free_version(&v[0]);
-    free_version(&v[1]);
-    return ok;
+    return 1;
 }
 
 void impact_free(impact_report *r)
 {
-    for (int i = 0; i < r->n; i++) free(r->v[i].periods);
+    for (int i = 0; i < r->n; i++) { free(r->v[i].periods); free(r->v[i].name); }
     free(r->v);
     memset(r, 0, sizeof *r);
 }

@@ -3,13 +3,13 @@
  * --impact): both versions' figures for one scenario, compared class by
  * class and party by party.
  *
- * In:  each version's figures as its deal binary prints them with
- *      --format csv: a replay's statements (class principal and interest,
- *      what each party and the residual holder was paid) or a projection's
- *      tables (class principal, interest, balance and WAL). How they are
- *      obtained is the caller's: today the driver builds both binaries and
- *      runs them (main.c); an in-process API can replace that without
- *      touching this module.
+ * In:  each version's results from the public API (dealc/dealc.h), exact
+ *      cents: a replay's statements (every class's principal, interest and
+ *      balance, what every party and the residual holder was paid) or a
+ *      projection's periods (the same, with each class's WAL and the pools'
+ *      balance). The driver (main.c) compiles both
+ *      versions in process (dealc_compile) and runs them on one scenario;
+ *      nothing is printed and parsed back.
  * Out: an impact_report: every class and party paid differently, every
  *      period in which it differs, its total before and after, its WAL, and,
  *      for a class not repaid by the end of the scenario, why. Rendered as
@@ -20,7 +20,7 @@
 #define DEALC_IMPACT_H
 
 #include <stdio.h>
-#include "ast.h"
+#include <dealc/dealc.h>
 
 typedef struct impact_period {
     char period[32];            /* the payment date (replay) or period number (projection) */
@@ -29,7 +29,7 @@ typedef struct impact_period {
 } impact_period;
 
 typedef struct impact_payee {
-    char name[128];
+    char *name;
     const char *kind;           /* "class", "party" or "residual" */
     long long total[2];         /* cents, old and new, over the whole scenario */
     impact_period *periods;     /* the periods that differ, in order */
@@ -45,9 +45,13 @@ typedef struct impact_report {
     int n;
 } impact_report;
 
-/* Compares the two versions' csv; d (the new version) says which parties
- * are the residual holder. 0 when the figures cannot be read. */
-int impact_compare(impact_report *r, const char *old_csv, const char *new_csv, const ast_deal *d);
+/* Compares two versions' results on the same inputs: each version's
+ * description names its classes and parties (the residual holder by its
+ * role). 0 when out of memory. */
+int impact_compare_replays(impact_report *r, const dealc_description *old_d, const dealc_replay *old_r,
+                           const dealc_description *new_d, const dealc_replay *new_r);
+int impact_compare_projections(impact_report *r, const dealc_description *old_d, const dealc_projection *old_p,
+                               const dealc_description *new_d, const dealc_projection *new_p);
 void impact_free(impact_report *r);
 
 /* notes: diff_effect_notes (may be ""); args: the deal binary's arguments */

@@ -12,6 +12,7 @@
  * handed to the linker live in a private scratch directory.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -31,61 +32,11 @@
 #include "lex.h"
 #include "sema.h"
 #include "rt_output.h"
+#include "rt_hash.h"
+
+#include "dealc/compile.h"
 
 extern char **environ;
-
-static const char usage[] =
-    "usage: dealc check FILE [AMENDMENT...] [--as-of DATE]\n"
-    "       dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=tokens|ast|ir|obj] [-O0] [--no-main]\n"
-    "                   [--shared]\n"
-    "       dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n"
-    "       dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n"
-    "       dealc diff OLD NEW | AGREEMENT AMENDMENT [--format text|html|json] [--color|--no-color]\n"
-    "                  [--impact -- project|replay ARGS...]\n"
-    "       dealc fmt [--write | --check] FILE...\n"
-    "       dealc doc FILE [AMENDMENT...] [--as-of DATE] -o FILE.html\n"
-    "       dealc --help | --version\n";
-
-static const char help[] =
-    "dealc — a compiler for pooling and servicing agreements\n\n"
-    "  check FILE        parse and check a deal; print every error found\n"
-    "  AMENDMENT...      after the agreement, amendments (their own files): each\n"
-    "                    applies on the payment dates from its effective date;\n"
-    "                    --as-of DATE applies those in effect on DATE throughout\n"
-    "  consolidate       print the agreement as amended as of --as-of DATE, as\n"
-    "                    canonical source that compiles on its own\n"
-    "  build FILE        compile a deal to a standalone executable (default name:\n"
-    "                    FILE without .deal); -o names it\n"
-    "      --emit=tokens the tokens, one per line\n"
-    "      --emit=ast    the syntax tree\n"
-    "      --emit=ir     the LLVM IR (after optimisation unless -O0)\n"
-    "      --emit=obj    the object file only (no linking)\n"
-    "      -O0           skip the optimiser\n"
-    "      --no-main     leave out main(), for an object linked into another\n"
-    "                    program that calls dealc_describe and dealc_period\n"
-    "      --shared      a shared object (default name: FILE without .deal, plus\n"
-    "                    .so) that programs load with the C API's dealc_deal_open\n"
-    "                    or Python's dealc.load; it needs libdealrt.so. The linker\n"
-    "                    is $CC, else cc\n"
-    "  diff OLD NEW      what changed, definition by definition and clause by\n"
-    "                    clause (layout and comments ignored), the changed words,\n"
-    "                    and what depends on each change; NEW may be an amendment\n"
-    "  fmt FILE...       print each deal in the canonical layout (comments and\n"
-    "                    legal text kept); --write rewrites the files in place,\n"
-    "                    --check lists those not in canonical layout (exit 1)\n"
-    "  run FILE -- ARGS  compile in memory and run the deal's own command line\n"
-    "                    with ARGS, e.g. dealc run deal.deal -- replay --state s.json r.csv\n\n"
-    "Diagnostics read FILE:LINE:COL: error: MESSAGE, with the source line.\n"
-    "Exit status: 0 ok, 1 errors in the deal or a failed run, 2 bad usage.\n"
-    "See docs/language.md, docs/user-guide.md and docs/architecture.md.\n";
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "dealc: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
-    return 2;
-}
 
 typedef enum emit_kind { EMIT_EXE, EMIT_TOKENS, EMIT_AST, EMIT_IR, EMIT_OBJ } emit_kind;
 
@@ -156,7 +107,63 @@ static void front_free(front *fe)
     arena_free(&fe->a);
 }
 
-static int write_output(const char *path, const char *text, size_t len, int flags);
+/* ---- the command line ------------------------------------------------------
+ * Every command's options are parsed by getopt_long from one table: long
+ * options as --name VALUE or --name=VALUE, "--" ends the options (run and
+ * diff take what follows it as the deal's own arguments), and an option a
+ * command does not take is a usage error (exit 2) that points at the
+ * command's --help. Options are matched whole: getopt_long's abbreviations
+ * ("--as" for "--as-of") are refused, so that adding an option never
+ * changes what an existing command line means. */
+
+enum {
+    O_AS_OF = 256, O_EMIT, O_NO_MAIN, O_SHARED, O_WRITE, O_CHECK, O_FORMAT, O_WIDTH, O_COLOR, O_NO_COLOR,
+    O_IMPACT, O_STATE, O_PERIOD
+};
+
+static const struct option all_options[] = {
+    { "help", no_argument, NULL, 'h' },           { "output", required_argument, NULL, 'o' },
+    { "as-of", required_argument, NULL, O_AS_OF }, { "emit", required_argument, NULL, O_EMIT },
+    { "no-main", no_argument, NULL, O_NO_MAIN },  { "shared", no_argument, NULL, O_SHARED },
+    { "write", no_argument, NULL, O_WRITE },      { "check", no_argument, NULL, O_CHECK },
+    { "format", required_argument, NULL, O_FORMAT }, { "width", required_argument, NULL, O_WIDTH },
+    { "color", no_argument, NULL, O_COLOR },      { "no-color", no_argument, NULL, O_NO_COLOR },
+    { "impact", no_argument, NULL, O_IMPACT },    { "state", required_argument, NULL, O_STATE },
+    { "period", required_argument, NULL, O_PERIOD },
+};
+#define NOPTIONS (int)(sizeof all_options / sizeof all_options[0])
+
+/* what a command line said */
+typedef struct cli {
+    char *files[DIAG_MAX_FILES]; /* the operands, in order */
+    int nfiles;
+    char **rest;                 /* after "--" (run, diff) */
+    int nrest;
+    int as_of;                   /* day number; -1 none */
+    const char *out, *state, *period;
+    emit_kind emit;
+    int optimize, no_main, shared, write, check, impact, color, width;
+    diff_format format;
+} cli;
+
+typedef struct command {
+    const char *name;
+    int (*run)(cli *c);
+    const int *options;  /* the option ids it takes, 0-terminated ('h' is always taken) */
+    int rest;            /* takes arguments after "--" */
+    const char *help;    /* `dealc NAME --help` */
+} command;
+
+static const command *current; /* the command being parsed, for its messages */
+
+/* `dealc CMD --help` is where a usage error points */
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "dealc: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'dealc%s%s --help' for more information.\n", current ? " " : "", current ? current->name : "");
+    return 2;
+}
 
 /* --as-of DATE */
 static int parse_as_of(const char *s, int *days)
@@ -166,6 +173,125 @@ static int parse_as_of(const char *s, int *days)
     if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
     return rt_civil_to_days(y, m, d, days);
 }
+
+/* the text of the option getopt_long just returned (argv[optind - 1], or
+ * the one before when its value was the next argument), for messages */
+static const char *option_text(int argc, char **argv)
+{
+    (void)argc;
+    if (optind >= 2 && optarg && optarg == argv[optind - 1]) return argv[optind - 2];
+    return optind >= 1 ? argv[optind - 1] : "";
+}
+
+/* 1 when the option as written is the whole name (not an abbreviation) */
+static int whole_name(const char *text, const char *name)
+{
+    if (text[0] != '-' || text[1] != '-') return 1; /* a short option */
+    size_t n = strlen(name);
+    return strncmp(text + 2, name, n) == 0 && (text[2 + n] == '\0' || text[2 + n] == '=');
+}
+
+/* argv[0] is the command's name. -1 to go on, else the exit status (2
+ * after a usage error, 0 when --help was printed) */
+static int parse_cli(const command *cmd, int argc, char **argv, cli *c)
+{
+    memset(c, 0, sizeof *c);
+    c->as_of = -1;
+    c->optimize = 1;
+    c->color = -1;
+    if (cmd->rest)
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--") == 0) {
+                c->rest = argv + i + 1;
+                c->nrest = argc - i - 1;
+                argc = i;
+                break;
+            }
+    struct option lo[NOPTIONS + 1];
+    int n = 0;
+    char shorts[16] = ":h";
+    for (int i = 0; i < NOPTIONS; i++) {
+        int id = all_options[i].val, take = id == 'h';
+        for (const int *o = cmd->options; !take && *o; o++) take = *o == id;
+        if (!take) continue;
+        lo[n++] = all_options[i];
+        if (id == 'o') strcat(shorts, "o:");
+        if (id == O_EMIT) strcat(shorts, "O:"); /* -O0 goes with build's --emit */
+    }
+    memset(&lo[n], 0, sizeof lo[n]);
+    optind = 0; /* a fresh scan (glibc) */
+    opterr = 0;
+    int ch, li;
+    while ((li = -1, ch = getopt_long(argc, argv, shorts, lo, &li)) != -1) {
+        const char *text = option_text(argc, argv);
+        if (ch == '?') {
+            if (optopt && optopt != '?' && (text[0] == '-' && text[1] == '-'))
+                return usage_error("option '%s' takes no value", text);
+            if (optopt && optopt < 256 && text[1] != '-') {
+                char o[3] = { '-', (char)optopt, 0 };
+                return usage_error("unknown option '%s'", o);
+            }
+            return usage_error(cmd->rest ? "unknown option '%s' (the deal's own arguments go after '--')"
+                                         : "unknown option '%s'", text);
+        }
+        if (ch == ':') return usage_error("option '%s' needs a value", text);
+        if (li >= 0 && !whole_name(text, lo[li].name)) return usage_error("unknown option '%s'", text);
+        switch (ch) {
+        case 'h':
+            fputs(cmd->help, stdout);
+            return fflush(stdout) == 0 ? 0 : 1;
+        case 'o': c->out = optarg; break;
+        case 'O':
+            if (strcmp(optarg, "0") != 0) return usage_error("'-O%s': only -O0 (no optimisation) is known", optarg);
+            c->optimize = 0;
+            break;
+        case O_AS_OF:
+            if (!parse_as_of(optarg, &c->as_of)) return usage_error("--as-of: '%s' is not a date (YYYY-MM-DD)", optarg);
+            break;
+        case O_EMIT:
+            if (strcmp(optarg, "tokens") == 0) c->emit = EMIT_TOKENS;
+            else if (strcmp(optarg, "ast") == 0) c->emit = EMIT_AST;
+            else if (strcmp(optarg, "ir") == 0) c->emit = EMIT_IR;
+            else if (strcmp(optarg, "obj") == 0) c->emit = EMIT_OBJ;
+            else return usage_error("unknown --emit kind '%s' (tokens, ast, ir or obj)", optarg);
+            break;
+        case O_NO_MAIN: c->no_main = 1; break;
+        case O_SHARED: c->shared = 1; break;
+        case O_WRITE: c->write = 1; break;
+        case O_CHECK: c->check = 1; break;
+        case O_IMPACT: c->impact = 1; break;
+        case O_COLOR: c->color = 1; break;
+        case O_NO_COLOR: c->color = 0; break;
+        case O_STATE: c->state = optarg; break;
+        case O_PERIOD: c->period = optarg; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "text") == 0) c->format = DIFF_TEXT;
+            else if (strcmp(optarg, "html") == 0) c->format = DIFF_HTML;
+            else if (strcmp(optarg, "json") == 0) c->format = DIFF_JSON;
+            else return usage_error("unknown diff format '%s' (text, html or json)", optarg);
+            break;
+        case O_WIDTH: {
+            char *end = NULL;
+            long w = strtol(optarg, &end, 10);
+            if (!end || *end || w < 40 || w > 1000) return usage_error("--width: '%s' is not a width from 40 to 1000", optarg);
+            c->width = (int)w;
+            break;
+        }
+        default: return usage_error("unknown option '%s'", text);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (c->nfiles >= DIAG_MAX_FILES) {
+            char most[16];
+            snprintf(most, sizeof most, "%d", DIAG_MAX_FILES - 1);
+            return usage_error("too many files: an agreement and at most %s amendments", most);
+        }
+        c->files[c->nfiles++] = argv[i];
+    }
+    return -1;
+}
+
+static int write_output(const char *path, const char *text, size_t len, int flags);
 
 /* The runtime library (libdealrt.a for executables, libdealrt.so for
  * --shared): beside the compiler (build tree: build/bin/dealc and
@@ -283,58 +409,13 @@ static char *default_output(const char *path, const char *suffix)
     return r;
 }
 
-/* the files and --as-of of check, build, run and consolidate */
-typedef struct files_opt { char *paths[DIAG_MAX_FILES]; int n; int as_of; } files_opt;
-
-/* 0 when argument i was not ours; 1 when it was; -1 after a usage error */
-static int take_file_arg(files_opt *fo, int argc, char **argv, int *i)
+static int cmd_check(cli *c)
 {
-    const char *a = argv[*i];
-    if (strcmp(a, "--as-of") == 0) {
-        if (++*i >= argc) { usage_error("'--as-of' needs a date (YYYY-MM-DD)%s", ""); return -1; }
-        if (!parse_as_of(argv[*i], &fo->as_of)) { usage_error("--as-of: '%s' is not a date (YYYY-MM-DD)", argv[*i]); return -1; }
-        return 1;
-    }
-    if (a[0] == '-' && a[1]) return 0;
-    if (fo->n >= DIAG_MAX_FILES) {
-        char most[16];
-        snprintf(most, sizeof most, "%d", DIAG_MAX_FILES - 1);
-        usage_error("too many files: an agreement and at most %s amendments", most);
-        return -1;
-    }
-    fo->paths[fo->n++] = argv[*i];
-    return 1;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-    files_opt fo = { .as_of = -1 };
-    for (int i = 0; i < argc; i++) {
-        int t = take_file_arg(&fo, argc, argv, &i);
-        if (t < 0) return 2;
-        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
-    }
-    if (!fo.n) return usage_error("'check' needs a deal file (and any amendments)%s", "");
+    if (!c->nfiles) return usage_error("'check' needs a deal file (and any amendments)%s", "");
     front fe;
-    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1);
+    int ok = front_run_all(&fe, c->files, c->nfiles, c->as_of, EMIT_EXE, stdout, 1);
     front_free(&fe);
     return ok ? 0 : 1;
-}
-
-/* FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT]: 0, or a usage status */
-static int take_files_and_output(files_opt *fo, const char **out, int argc, char **argv)
-{
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
-            *out = argv[i];
-            continue;
-        }
-        int t = take_file_arg(fo, argc, argv, &i);
-        if (t < 0) return 2;
-        if (t == 0) return usage_error("unknown option '%s'", argv[i]);
-    }
-    return 0;
 }
 
 static void put_day(FILE *out, int days)
@@ -415,24 +496,21 @@ static void consolidated_header(FILE *out, front *fe, int as_of, const char *not
     fputs("\n", out);
 }
 
-static int cmd_consolidate(int argc, char **argv)
+static int cmd_consolidate(cli *c)
 {
-    files_opt fo = { .as_of = -1 };
-    const char *out = NULL;
-    int rc = take_files_and_output(&fo, &out, argc, argv);
-    if (rc) return rc;
-    if (fo.n < 1) return usage_error("'consolidate' needs the agreement and its amendments%s", "");
-    if (fo.as_of < 0) return usage_error("'consolidate' needs --as-of DATE: the agreement as it stood on that date%s", "");
+    const char *out = c->out;
+    if (c->nfiles < 1) return usage_error("'consolidate' needs the agreement and its amendments%s", "");
+    if (c->as_of < 0) return usage_error("'consolidate' needs --as-of DATE: the agreement as it stood on that date%s", "");
     front fe;
     /* checked as consolidated, so what is printed is a deal that compiles */
-    int as_of = fo.as_of;
-    int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
+    int as_of = c->as_of;
+    int ok = front_run_all(&fe, c->files, c->nfiles, as_of, EMIT_EXE, stdout, 1);
     if (ok && fe.b.deal->has_closing && as_of < fe.b.deal->closing) {
         /* before the agreement began: as it was made, no amendment applied */
         char *notes = as_of_notes(&fe, as_of);
         free(notes);
         front_free(&fe);
-        ok = front_run_all(&fe, fo.paths, 1, as_of, EMIT_EXE, stdout, 1);
+        ok = front_run_all(&fe, c->files, 1, as_of, EMIT_EXE, stdout, 1);
         as_of = -2;
     }
     if (ok) {
@@ -442,7 +520,7 @@ static int cmd_consolidate(int argc, char **argv)
         char *notes = as_of == -2 ? NULL : as_of_notes(&fe, as_of);
         if (as_of == -2) {
             fprintf(mem, "// %s, as it was made: ", fe.b.deal->name);
-            put_day(mem, fo.as_of);
+            put_day(mem, c->as_of);
             fputs(" is before its closing date (dealc consolidate).\n\n", mem);
         } else {
             consolidated_header(mem, &fe, as_of, notes);
@@ -458,38 +536,13 @@ static int cmd_consolidate(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
-static int cmd_build(int argc, char **argv)
+static int cmd_build(cli *c)
 {
-    const char *file = NULL, *out = NULL;
-    files_opt fo = { .as_of = -1 };
-    emit_kind emit = EMIT_EXE;
-    int optimize = 1, with_main = 1, shared = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-o") == 0) {
-            if (++i >= argc) return usage_error("'-o' needs a file name%s", "");
-            out = argv[i];
-        } else if (strncmp(a, "--emit=", 7) == 0) {
-            const char *k = a + 7;
-            if (strcmp(k, "tokens") == 0) emit = EMIT_TOKENS;
-            else if (strcmp(k, "ast") == 0) emit = EMIT_AST;
-            else if (strcmp(k, "ir") == 0) emit = EMIT_IR;
-            else if (strcmp(k, "obj") == 0) emit = EMIT_OBJ;
-            else return usage_error("unknown --emit kind '%s' (tokens, ast, ir or obj)", k);
-        } else if (strcmp(a, "-O0") == 0) {
-            optimize = 0;
-        } else if (strcmp(a, "--no-main") == 0) {
-            with_main = 0;
-        } else if (strcmp(a, "--shared") == 0) {
-            shared = 1;
-        } else {
-            int t = take_file_arg(&fo, argc, argv, &i);
-            if (t < 0) return 2;
-            if (t == 0) return usage_error("unknown option '%s'", a);
-        }
-    }
-    if (!fo.n) return usage_error("'build' needs a deal file (and any amendments)%s", "");
-    file = fo.paths[0];
+    const char *file = NULL, *out = c->out;
+    emit_kind emit = c->emit;
+    int optimize = c->optimize, with_main = !c->no_main, shared = c->shared;
+    if (!c->nfiles) return usage_error("'build' needs a deal file (and any amendments)%s", "");
+    file = c->files[0];
     if (!with_main && emit == EMIT_EXE)
         return usage_error("--no-main makes an object for another program: use it with --emit=obj or --emit=ir%s", "");
     if (shared && emit != EMIT_EXE)
@@ -510,7 +563,7 @@ static int cmd_build(int argc, char **argv)
         os = rt_out_begin();
         int ok = os && rt_out_input(os, "/proc/self/exe") &&
                  (!find_runtime(rt, sizeof rt, shared ? "libdealrt.so" : "libdealrt.a") || rt_out_input(os, rt));
-        for (int i = 0; ok && i < fo.n; i++) ok = rt_out_input(os, fo.paths[i]);
+        for (int i = 0; ok && i < c->nfiles; i++) ok = rt_out_input(os, c->files[i]);
         if (ok) oi = rt_out_add(os, target, emit == EMIT_EXE ? RT_OUT_EXEC : 0);
         if (oi >= 0 && text && !(dump = rt_out_stream(os, oi))) oi = -1;
         if (oi < 0) {
@@ -520,10 +573,13 @@ static int cmd_build(int argc, char **argv)
         }
     }
     front fe;
-    int ok = front_run_all(&fe, fo.paths, fo.n, fo.as_of, emit, dump, 1);
+    int ok = front_run_all(&fe, c->files, c->nfiles, c->as_of, emit, dump, 1);
     if (ok && (emit == EMIT_EXE || emit == EMIT_IR || emit == EMIT_OBJ)) {
         char *err = NULL;
-        cg_options o = { .emit_main = with_main, .optimize = optimize };
+        char hash[17];
+        int hashed = rt_fnv_sources(hash, (const char *const *)c->files, c->nfiles);
+        cg_options o = { .emit_main = with_main, .optimize = optimize, .version = DEALC_VERSION,
+                         .sources_hash = hashed ? hash : NULL };
         cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
         if (!m) {
             fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed");
@@ -571,24 +627,21 @@ static int write_output(const char *path, const char *text, size_t len, int flag
     return ok;
 }
 
-static int cmd_doc(int argc, char **argv)
+static int cmd_doc(cli *c)
 {
-    files_opt fo = { .as_of = -1 };
-    const char *out = NULL;
-    int rc = take_files_and_output(&fo, &out, argc, argv);
-    if (rc) return rc;
-    if (!fo.n) return usage_error("'doc' needs a deal file (and any amendments)%s", "");
+    const char *out = c->out;
+    if (!c->nfiles) return usage_error("'doc' needs a deal file (and any amendments)%s", "");
     if (!out) return usage_error("'doc' writes a page: give -o FILE.html%s", "");
     front fe;
-    int as_of = fo.as_of;
-    if (fo.n > 1 && as_of < 0) rt_civil_to_days(RT_YEAR_MAX, 12, 31, &as_of); /* the amended agreement */
-    int ok = front_run_all(&fe, fo.paths, fo.n, as_of, EMIT_EXE, stdout, 1);
-    char *notes = ok ? as_of_notes(&fe, fo.as_of) : NULL;
+    int as_of = c->as_of;
+    if (c->nfiles > 1 && as_of < 0) rt_civil_to_days(RT_YEAR_MAX, 12, 31, &as_of); /* the amended agreement */
+    int ok = front_run_all(&fe, c->files, c->nfiles, as_of, EMIT_EXE, stdout, 1);
+    char *notes = ok ? as_of_notes(&fe, c->as_of) : NULL;
     if (ok) {
         char *buf = NULL;
         size_t len = 0;
         FILE *mem = arena_memstream(&buf, &len);
-        doc_options dopt = { .as_of = fo.as_of, .amendments = (const ast_amendment *const *)fe.ams,
+        doc_options dopt = { .as_of = c->as_of, .amendments = (const ast_amendment *const *)fe.ams,
                              .namendments = fe.nams, .notes = notes };
         doc_deal(mem, fe.b.deal, &dopt);
         arena_memclose(mem, &buf);
@@ -600,19 +653,13 @@ static int cmd_doc(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
-static int cmd_fmt(int argc, char **argv)
+static int cmd_fmt(cli *c)
 {
-    int write = 0, check = 0, nfiles = 0, status = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--write") == 0) write = 1;
-        else if (strcmp(argv[i], "--check") == 0) check = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return usage_error("unknown option '%s'", argv[i]);
-        else nfiles++;
-    }
-    if (!nfiles) return usage_error("'fmt' needs at least one deal file%s", "");
+    int write = c->write, check = c->check, status = 0;
+    if (!c->nfiles) return usage_error("'fmt' needs at least one deal file%s", "");
     if (write && check) return usage_error("--write and --check do not go together%s", "");
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1]) continue;
+    for (int i = 0; i < c->nfiles; i++) {
+        char **argv = c->files;
         front fe;
         memset(&fe, 0, sizeof fe);
         arena_init(&fe.a);
@@ -670,136 +717,166 @@ static int is_amendment_file(const char *path)
 }
 
 /* ---- diff --impact: both versions compiled and run on the same scenario ----
- * How the figures are obtained is kept here, apart from what is made of
- * them (impact.c): each version is built to a temporary executable and run
- * with the scenario's arguments and --format csv. */
+ * In process, through the public API: each version JIT-compiled
+ * (dealc_compile), the scenario replayed (dealc_replay_files) or projected
+ * (dealc_project) into result structures, and the structures compared
+ * (impact.c) in exact cents. No binary is built, nothing is printed and
+ * read back. */
 
-/* build one version to an executable in a scratch directory; run it with
- * args; return what it printed */
-static char *run_version(front *fe, char **args, int nargs, const char *tag)
+/* the scenario after "--": replay --state S REMITTANCE.csv, or project
+ * [--state S] [--scenario F] [ASSUMPTIONS] (the deal binary's spelling:
+ * --key VALUE or --key=VALUE) */
+typedef struct impact_scenario {
+    int projection;
+    const char *state, *remit, *file;
+    dealc_scenario *sc;
+} impact_scenario;
+
+static void put_api_error(const dealc_error *e)
 {
-    char *err = NULL;
-    cg_options o = { .emit_main = 1, .optimize = 1 };
-    cg_module *m = cg_compile(&fe->sema, &fe->file, &o, &err);
-    if (!m) { fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed"); free(err); return NULL; }
-    rt_scratch *sc = rt_scratch_new();
-    const char *obj = sc ? rt_scratch_file(sc, "deal.o") : NULL;
-    const char *exe = obj ? rt_scratch_file(sc, tag) : NULL;
-    const char *outp = exe ? rt_scratch_file(sc, "stdout") : NULL;
-    int ok = outp != NULL;
-    if (ok && !cg_emit_object(m, obj, &err)) {
-        fprintf(stderr, "dealc: error: %s\n", err);
-        ok = 0;
-    }
-    free(err);
-    cg_free(m);
-    ok = ok && link_exe(obj, exe, 0);
-    char **argv = ok ? calloc((size_t)nargs + 4, sizeof *argv) : NULL;
-    if (!argv) { rt_scratch_free(sc); return NULL; }
-    argv[0] = (char *)exe;
-    for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
-    argv[nargs + 1] = "--format";
-    argv[nargs + 2] = "csv";
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *f = freopen(outp, "w", stdout);
-        if (!f) _exit(126);
-        execv(exe, argv);
-        _exit(127);
-    }
-    int st = 0;
-    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    free(argv);
-    char *text = NULL;
-    if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-        src_file f;
-        if (src_load(&f, outp)) text = f.text;   /* the text is ours now */
-    } else {
-        fprintf(stderr, "dealc: error: the %s version of the deal failed on that scenario\n", tag);
-    }
-    rt_scratch_free(sc);
-    return text;
+    char msg[2048];
+    dealc_error_text(e, msg, sizeof msg);
+    fprintf(stderr, "%s%s\n", e->file[0] || e->date[0] ? "" : "dealc: ", msg);
 }
 
-/* both versions' figures for the scenario, compared */
-static int impact_of(impact_report *r, front *a, front *b, char **args, int nargs)
+/* 0 ok, else a usage status (the message printed) */
+static int impact_scenario_parse(impact_scenario *s, char **args, int nargs)
 {
-    if (!a->b.deal || !b->b.deal) return 0;
-    if (!sema_check(a->b.deal, &a->diag, &a->a, &a->sema) || !sema_check(b->b.deal, &b->diag, &b->a, &b->sema)) {
-        diag_print_all(&a->diag, stderr);
-        diag_print_all(&b->diag, stderr);
+    memset(s, 0, sizeof *s);
+    if (!nargs || (strcmp(args[0], "replay") != 0 && strcmp(args[0], "project") != 0))
+        return usage_error("--impact runs a replay or a projection: '-- replay --state S R' or '-- project ...', "
+                           "not '%s'", nargs ? args[0] : "");
+    s->projection = strcmp(args[0], "project") == 0;
+    dealc_error err;
+    if (s->projection && dealc_scenario_new(&s->sc, &err) != DEALC_OK) { put_api_error(&err); return 1; }
+    int only_files = 0;
+    for (int i = 1; i < nargs; i++) {
+        const char *a = args[i];
+        if (!only_files && strcmp(a, "--") == 0) { only_files = 1; continue; }
+        if (only_files || a[0] != '-' || !a[1]) {
+            if (s->projection || s->remit)
+                return usage_error("--impact: unexpected argument '%s'", a);
+            s->remit = a;
+            continue;
+        }
+        if (strncmp(a, "--", 2) != 0) return usage_error("--impact: unknown option '%s'", a);
+        char key[64];
+        const char *eq = strchr(a + 2, '='), *val = NULL;
+        size_t kl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (kl == 0 || kl >= sizeof key) return usage_error("--impact: unknown option '%s'", a);
+        memcpy(key, a + 2, kl);
+        key[kl] = 0;
+        int flag = strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0;
+        if (flag && eq) return usage_error("--impact: option '--%s' takes no value", key);
+        if (!flag) {
+            if (eq) val = eq + 1;
+            else if (i + 1 < nargs) val = args[++i];
+            else return usage_error("--impact: option '%s' needs a value", a);
+        }
+        if (strcmp(key, "state") == 0) {
+            if (s->state) return usage_error("--impact: '--state' given twice%s", "");
+            s->state = val;
+        } else if (s->projection && strcmp(key, "scenario") == 0) {
+            if (s->file) return usage_error("--impact: '--scenario' given twice%s", "");
+            s->file = val;
+        } else if (s->projection) {
+            if (dealc_scenario_set(s->sc, key, val, &err) != DEALC_OK) {
+                if (err.status == DEALC_ERR_USAGE && strncmp(err.message, "unknown assumption", 18) == 0)
+                    return usage_error("--impact compares the cash of a projection's assumptions (--state, "
+                                       "--scenario, --cpr ...): '%s' is not one", a);
+                return usage_error("--impact: %s", err.message);
+            }
+        } else {
+            return usage_error("--impact compares a replay's cash: it takes --state and the remittance, not '%s'", a);
+        }
+    }
+    if (!s->projection && (!s->state || !s->remit))
+        return usage_error("--impact: a replay needs --state OPENING.json and a remittance file%s", "");
+    if (s->file && dealc_scenario_read(s->sc, s->file, &err) != DEALC_OK) { put_api_error(&err); return 1; }
+    return 0;
+}
+
+/* one version: compiled (paths[0] the agreement, the rest its amendments,
+ * each from its effective date) and run on the scenario */
+typedef struct impact_run { dealc_deal *deal; dealc_replay *replay; dealc_projection *proj; } impact_run;
+
+static int impact_run_version(impact_run *r, char **paths, int npaths, const impact_scenario *s, const char *tag)
+{
+    memset(r, 0, sizeof *r);
+    dealc_error err;
+    char *diags = NULL;
+    dealc_compile_options o = { .amendments = (const char *const *)paths + 1, .namendments = npaths - 1 };
+    if (dealc_compile(paths[0], &o, &r->deal, &diags, &err) != DEALC_OK) {
+        if (diags && *diags) fputs(diags, stderr);
+        else put_api_error(&err);
+        dealc_free(diags);
         return 0;
     }
-    char *o = run_version(a, args, nargs, "old"), *n = o ? run_version(b, args, nargs, "new") : NULL;
-    int ok = o && n && impact_compare(r, o, n, b->b.deal);
-    if (o && n && !ok) fprintf(stderr, "dealc: error: the deal binaries' figures could not be read\n");
-    free(o);
-    free(n);
+    dealc_free(diags);
+    dealc_status st;
+    if (!s->projection) {
+        st = dealc_replay_files(r->deal, s->state, s->remit, &r->replay, &err);
+    } else {
+        dealc_state *open = NULL;
+        st = s->state ? dealc_state_read(r->deal, s->state, &open, &err) : DEALC_OK;
+        if (st == DEALC_OK) st = dealc_project(r->deal, open, s->sc, &r->proj, &err);
+        dealc_state_free(open);
+    }
+    if (st != DEALC_OK) {
+        put_api_error(&err);
+        fprintf(stderr, "dealc: error: the %s version of the deal failed on that scenario\n", tag);
+        return 0;
+    }
+    return 1;
+}
+
+static void impact_run_free(impact_run *r)
+{
+    dealc_replay_free(r->replay);
+    dealc_projection_free(r->proj);
+    dealc_deal_close(r->deal);
+}
+
+/* both versions' figures for the scenario, compared: old is files[0]; new
+ * is files[1] (two versions) or files[0] with the amendments files[1..] */
+static int impact_of(impact_report *rep, char **files, int nf, int amending, const impact_scenario *s)
+{
+    impact_run a = { 0 }, b = { 0 };
+    int ok = impact_run_version(&a, files, 1, s, "old") &&
+             impact_run_version(&b, amending ? files : files + 1, amending ? nf : 1, s, "new");
+    if (ok) {
+        const dealc_description *da = dealc_deal_describe(a.deal), *db = dealc_deal_describe(b.deal);
+        ok = s->projection ? impact_compare_projections(rep, da, a.proj, db, b.proj)
+                           : impact_compare_replays(rep, da, a.replay, db, b.replay);
+        if (!ok) fprintf(stderr, "dealc: error: out of memory\n");
+    }
+    impact_run_free(&a);
+    impact_run_free(&b);
     return ok;
 }
 
-static const char diff_usage[] =
-    "usage: dealc diff OLD NEW [OPTIONS]               two versions of an agreement\n"
-    "       dealc diff AGREEMENT AMENDMENT... [OPTIONS]  the agreement and the agreement as amended\n"
-    "  --format text|html|json   text (default; wrapped to the terminal or 100 columns), a redline page, or JSON\n"
-    "  --width N                 wrap text at N columns\n"
-    "  --color, --no-color       colour the text's changes (default: on a terminal)\n"
-    "  --impact -- project|replay ARGS...\n"
-    "                            also build both versions, run each with ARGS and compare the cash,\n"
-    "                            class by class and party by party (in the same format)\n";
-
-static int cmd_diff(int argc, char **argv)
+static int cmd_diff(cli *c)
 {
-    char *files[DIAG_MAX_FILES];
-    int nf = 0, want_impact = 0, nrest = 0, width = 0;
-    char **rest = NULL;
-    diff_format format = DIFF_TEXT;
-    int color = isatty(1);
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            rest = argv + i + 1;
-            nrest = argc - i - 1;
-            break;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(diff_usage, stdout);
-            return 0;
-        }
-        if (strcmp(a, "--impact") == 0) {
-            want_impact = 1;
-        } else if (strcmp(a, "--format") == 0) {
-            if (++i >= argc) return usage_error("'--format' needs text, html or json%s", "");
-            if (strcmp(argv[i], "text") == 0) format = DIFF_TEXT;
-            else if (strcmp(argv[i], "html") == 0) format = DIFF_HTML;
-            else if (strcmp(argv[i], "json") == 0) format = DIFF_JSON;
-            else return usage_error("unknown diff format '%s' (text, html or json)", argv[i]);
-        } else if (strcmp(a, "--width") == 0) {
-            char *end = NULL;
-            if (++i >= argc) return usage_error("'--width' needs a number of columns%s", "");
-            long w = strtol(argv[i], &end, 10);
-            if (!end || *end || w < 40 || w > 1000) return usage_error("--width: '%s' is not a width from 40 to 1000", argv[i]);
-            width = (int)w;
-        } else if (strcmp(a, "--color") == 0) {
-            color = 1;
-        } else if (strcmp(a, "--no-color") == 0) {
-            color = 0;
-        } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s' (dealc diff --help lists them)", a);
-        } else if (nf < DIAG_MAX_FILES - 1) {
-            files[nf++] = argv[i];
-        } else {
-            return usage_error("too many files (at most %s)", "63");
-        }
-    }
+    char **files = c->files;
+    int nf = c->nfiles, want_impact = c->impact, nrest = c->nrest, width = c->width;
+    char **rest = c->rest;
+    diff_format format = c->format;
+    int color = c->color >= 0 ? c->color : isatty(1);
     if (nf < 2) return usage_error("'diff' needs two files: OLD NEW, or AGREEMENT AMENDMENT...%s", "");
     int amending = is_amendment_file(files[1]);
     for (int i = 2; i < nf; i++)
         if (!amending || !is_amendment_file(files[i]))
             return usage_error("'diff' compares two versions, or an agreement with its amendments: '%s' is one file too many",
                                files[i]);
+    if (nrest && !want_impact)
+        return usage_error("what follows '--' is a scenario for --impact: give --impact too%s", "");
     if (want_impact && !nrest)
         return usage_error("--impact runs both versions: give the deal's arguments after '--', as in -- project --cpr 20%s", "");
+    impact_scenario scen = { 0 };
+    if (want_impact) {
+        int rc = impact_scenario_parse(&scen, rest, nrest);
+        if (rc) { dealc_scenario_free(scen.sc); return rc; }
+    }
     if (format != DIFF_TEXT) color = 0;
     front a, b;
     int ok = front_run_all(&a, files, 1, -1, EMIT_EXE, stdout, 0);
@@ -815,18 +892,12 @@ static int cmd_diff(int argc, char **argv)
     impact_report rep = { 0 };
     int have_impact = 0;
     if (ok && okb && want_impact) {
-        if (amending) {
-            /* in cash, an amendment counts from its effective date, as in a
-             * binary built from both: earlier distributions pay alike */
-            front dated;
-            int okd = front_run_all(&dated, files, nf, -1, EMIT_EXE, stdout, 0);
-            have_impact = okd && impact_of(&rep, &a, &dated, rest, nrest);
-            front_free(&dated);
-        } else {
-            have_impact = impact_of(&rep, &a, &b, rest, nrest);
-        }
+        /* in cash, an amendment counts from its effective date, as in a
+         * binary built from both: earlier distributions pay alike */
+        have_impact = impact_of(&rep, files, nf, amending, &scen);
         if (!have_impact) ok = 0;
     }
+    dealc_scenario_free(scen.sc);
     if (ok && okb) {
         char *notes = amending ? diff_effect_notes(a.b.deal, (const ast_amendment *const *)b.ams, b.nams) : strdup("");
         diff_options o = { .format = format, .color = color, .width = width, .old_name = files[0],
@@ -855,22 +926,17 @@ static int cmd_diff(int argc, char **argv)
     return ok && okb ? 0 : 1;
 }
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run(cli *c)
 {
-    files_opt fo = { .as_of = -1 };
-    int rest = argc;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0) { rest = i + 1; break; }
-        int t = take_file_arg(&fo, argc, argv, &i);
-        if (t < 0) return 2;
-        if (t == 0) return usage_error("unknown option '%s'; the deal's own arguments go after '--'", argv[i]);
-    }
-    if (!fo.n) return usage_error("'run' needs a deal file%s", "");
-    const char *file = fo.paths[0];
+    if (!c->nfiles) return usage_error("'run' needs a deal file%s", "");
+    const char *file = c->files[0];
     front fe;
-    if (!front_run_all(&fe, fo.paths, fo.n, fo.as_of, EMIT_EXE, stdout, 1)) { front_free(&fe); return 1; }
+    if (!front_run_all(&fe, c->files, c->nfiles, c->as_of, EMIT_EXE, stdout, 1)) { front_free(&fe); return 1; }
     char *err = NULL;
-    cg_options o = { .emit_main = 0, .optimize = 1, .for_jit = 1 };
+    char hash[17];
+    int hashed = rt_fnv_sources(hash, (const char *const *)c->files, c->nfiles);
+    cg_options o = { .emit_main = 0, .optimize = 1, .for_jit = 1, .version = DEALC_VERSION,
+                     .sources_hash = hashed ? hash : NULL };
     cg_module *m = cg_compile(&fe.sema, &fe.file, &o, &err);
     if (!m) {
         fprintf(stderr, "dealc: error: %s\n", err ? err : "code generation failed");
@@ -880,11 +946,11 @@ static int cmd_run(int argc, char **argv)
     }
     /* the deal's command line sees the program name a built binary would */
     char *name = default_output(file, "");
-    int dargc = argc - rest + 1;
+    int dargc = c->nrest + 1;
     char **dargv = calloc((size_t)dargc + 1, sizeof *dargv);
     if (!dargv || !name) { fprintf(stderr, "dealc: out of memory\n"); return 1; }
     dargv[0] = name;
-    for (int i = rest; i < argc; i++) dargv[i - rest + 1] = argv[i];
+    for (int i = 0; i < c->nrest; i++) dargv[i + 1] = c->rest[i];
     fflush(stdout);
     int status = jit_run(m, dargc, dargv, &err);
     if (status < 0) {
@@ -898,19 +964,160 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+/* `dealc explain FILE [AMENDMENT...] --state S REMITTANCE --period N NAME`:
+ * the deal compiled in process and its own explain command run on it
+ * (dealc_deal_main), so the words and figures are the binary's */
+static int cmd_explain(cli *c)
+{
+    if (c->nfiles < 3 || !c->state || !c->period)
+        return usage_error("'explain' needs FILE [AMENDMENT...] --state OPENING.json REMITTANCE.csv --period N NAME%s",
+                           "");
+    int npaths = c->nfiles - 2;
+    char as_of[11]; /* YYYY-MM-DD */
+    dealc_compile_options o = { .amendments = (const char *const *)c->files + 1, .namendments = npaths - 1 };
+    if (c->as_of >= 0) o.as_of = rt_date_format(as_of, c->as_of);
+    dealc_deal *deal = NULL;
+    dealc_error err;
+    char *diags = NULL;
+    if (dealc_compile(c->files[0], &o, &deal, &diags, &err) != DEALC_OK) {
+        if (diags && *diags) fputs(diags, stderr);
+        else put_api_error(&err);
+        dealc_free(diags);
+        return 1;
+    }
+    dealc_free(diags);
+    char *name = default_output(c->files[0], "");
+    char *argv[] = { name, "explain", "--state", (char *)c->state, c->files[npaths], "--period", (char *)c->period,
+                     "--", c->files[npaths + 1], NULL };
+    int status = name ? dealc_deal_main(deal, 9, argv) : 1;
+    free(name);
+    dealc_deal_close(deal);
+    return status;
+}
+
+static const int files_opts[] = { O_AS_OF, 0 };
+static const int output_opts[] = { O_AS_OF, 'o', 0 };
+static const int build_opts[] = { O_AS_OF, 'o', O_EMIT, O_NO_MAIN, O_SHARED, 0 };
+static const int fmt_opts[] = { O_WRITE, O_CHECK, 0 };
+static const int diff_opts[] = { O_FORMAT, O_WIDTH, O_COLOR, O_NO_COLOR, O_IMPACT, 0 };
+static const int explain_opts[] = { O_AS_OF, O_STATE, O_PERIOD, 0 };
+
+#define AMENDMENTS_HELP                                                                          \
+    "  AMENDMENT...         after the agreement, amendments (their own files): each applies\n"  \
+    "                       on the payment dates from its effective date\n"                     \
+    "  --as-of DATE         apply the amendments in effect on DATE (YYYY-MM-DD) throughout\n"
+
+static const command commands[] = {
+    { "check", cmd_check, files_opts, 0,
+      "usage: dealc check FILE [AMENDMENT...] [--as-of DATE]\n\n"
+      "Parses and checks a deal (and its amendments) and prints every error found, as\n"
+      "FILE:LINE:COL: error: MESSAGE with the source line. Exit 1 when there are errors.\n\n"
+      AMENDMENTS_HELP },
+    { "build", cmd_build, build_opts, 0,
+      "usage: dealc build FILE [AMENDMENT...] [--as-of DATE] [-o OUTPUT] [--emit=KIND] [-O0]\n"
+      "                   [--no-main] [--shared]\n\n"
+      "Compiles a deal to a standalone executable (default name: FILE without .deal).\n\n"
+      AMENDMENTS_HELP
+      "  -o, --output OUTPUT  the file to write\n"
+      "  --emit=tokens        the tokens, one per line (standard output unless -o)\n"
+      "  --emit=ast           the syntax tree\n"
+      "  --emit=ir            the LLVM IR (after optimisation unless -O0)\n"
+      "  --emit=obj           the object file only (no linking)\n"
+      "  -O0                  skip the optimiser\n"
+      "  --no-main            leave out main(), for an object linked into another program that\n"
+      "                       calls dealc_describe and dealc_period (with --emit=obj or ir)\n"
+      "  --shared             a shared object (default name: FILE without .deal, plus .so) that\n"
+      "                       programs load with the C API's dealc_deal_open or Python's\n"
+      "                       dealc.load; it needs libdealrt.so\n\n"
+      "The linker is $CC, else cc. The binary's --version prints this dealc's version and a\n"
+      "hash of the agreement and amendment files it was built from.\n" },
+    { "run", cmd_run, files_opts, 1,
+      "usage: dealc run FILE [AMENDMENT...] [--as-of DATE] [-- ARGS...]\n\n"
+      "Compiles a deal in memory (JIT) and runs its own command line with ARGS, e.g.\n"
+      "  dealc run deal.deal -- replay --state s.json r.csv\n\n"
+      AMENDMENTS_HELP },
+    { "explain", cmd_explain, explain_opts, 0,
+      "usage: dealc explain FILE [AMENDMENT...] [--as-of DATE] --state OPENING.json REMITTANCE.csv\n"
+      "                     --period N NAME\n\n"
+      "Compiles a deal in memory, replays REMITTANCE.csv from OPENING.json to its Nth payment\n"
+      "date and takes the definition or clause NAME apart: its formula, the agreement's\n"
+      "words, the amendment it comes from and every figure it uses, with that date's values\n"
+      "(the deal binary's explain command).\n\n"
+      AMENDMENTS_HELP
+      "  --state FILE         the opening state (JSON)\n"
+      "  --period N           the payment date: 1 for the remittance's first\n" },
+    { "consolidate", cmd_consolidate, output_opts, 0,
+      "usage: dealc consolidate FILE AMENDMENT... --as-of DATE [-o OUTPUT]\n\n"
+      "Prints the agreement as amended as of DATE, as canonical source that compiles on its\n"
+      "own, with a header naming the amendments applied.\n\n"
+      "  --as-of DATE         the date (YYYY-MM-DD); required\n"
+      "  -o, --output OUTPUT  write it to OUTPUT instead of standard output\n" },
+    { "diff", cmd_diff, diff_opts, 1,
+      "usage: dealc diff OLD NEW [OPTIONS]                two versions of an agreement\n"
+      "       dealc diff AGREEMENT AMENDMENT... [OPTIONS]  the agreement and the agreement as amended\n\n"
+      "What changed, definition by definition and clause by clause (layout and comments\n"
+      "ignored), the changed words, and what depends on each change.\n\n"
+      "  --format text|html|json   text (default; wrapped to the terminal or 100 columns), a\n"
+      "                            redline page, or JSON\n"
+      "  --width N                 wrap text at N columns\n"
+      "  --color, --no-color       colour the text's changes (default: on a terminal)\n"
+      "  --impact -- replay --state OPENING.json REMITTANCE.csv\n"
+      "  --impact -- project [--state OPENING.json] [--scenario FILE] [ASSUMPTIONS]\n"
+      "                            also compile both versions in memory, replay or project each\n"
+      "                            on the same inputs and compare the cash in exact cents, every\n"
+      "                            class and party, period by period (in the same format); an\n"
+      "                            amendment counts from its effective date\n" },
+    { "fmt", cmd_fmt, fmt_opts, 0,
+      "usage: dealc fmt [--write | --check] FILE...\n\n"
+      "Prints each deal or amendment in the canonical layout (comments and legal text kept).\n\n"
+      "  --write              rewrite the files in place\n"
+      "  --check              list the files not in canonical layout (exit 1 if any)\n" },
+    { "doc", cmd_doc, output_opts, 0,
+      "usage: dealc doc FILE [AMENDMENT...] [--as-of DATE] -o FILE.html\n\n"
+      "Writes the agreement as a linked HTML page: each definition and clause with its words,\n"
+      "formula, what it uses and what uses it, and the amendments that changed it.\n\n"
+      AMENDMENTS_HELP
+      "  -o, --output FILE    the page to write (required)\n" },
+};
+#define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static const char help[] =
+    "usage: dealc COMMAND [OPTIONS] FILE...\n\n"
+    "dealc — a compiler for pooling and servicing agreements\n\n"
+    "  check        parse and check a deal; print every error found\n"
+    "  build        compile a deal to an executable, a shared object, an object or IR\n"
+    "  run          compile a deal in memory and run its command line\n"
+    "  explain      take a figure of a payment date apart (the deal compiled in memory)\n"
+    "  consolidate  the agreement as amended on a date, as source\n"
+    "  diff         what changed between two versions, and with --impact, in cash\n"
+    "  fmt          the canonical layout\n"
+    "  doc          the agreement as a linked HTML page\n\n"
+    "  dealc COMMAND --help   a command's options\n"
+    "  dealc --version        the version\n\n"
+    "Diagnostics read FILE:LINE:COL: error: MESSAGE, with the source line.\n"
+    "Exit status: 0 ok, 1 errors in the deal or a failed run, 2 bad usage.\n"
+    "See docs/language.md, docs/user-guide.md and docs/architecture.md.\n";
+
 int main(int argc, char **argv)
 {
     cg_install_oom_handlers(rt_out_cleanup_now);
-    if (argc < 2) { fputs(usage, stderr); return 2; }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) { fputs(help, stdout); return 0; }
-    if (strcmp(cmd, "--version") == 0) { printf("dealc %s (LLVM 19)\n", DEALC_VERSION); return 0; }
-    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "build") == 0) return cmd_build(argc - 2, argv + 2);
-    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
-    if (strcmp(cmd, "consolidate") == 0) return cmd_consolidate(argc - 2, argv + 2);
-    if (strcmp(cmd, "diff") == 0) return cmd_diff(argc - 2, argv + 2);
-    if (strcmp(cmd, "doc") == 0) return cmd_doc(argc - 2, argv + 2);
-    return usage_error("unknown command '%s' (check, build, run, fmt, consolidate, diff or doc)", cmd);
+    if (argc < 2) return usage_error("a command is needed (check, build, run, explain, consolidate, diff, fmt or doc)%s", "");
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) { fputs(help, stdout); return fflush(stdout) == 0 ? 0 : 1; }
+    if (strcmp(name, "--version") == 0) { printf("dealc %s (LLVM 19)\n", DEALC_VERSION); return 0; }
+    int want_help = strcmp(name, "help") == 0;
+    if (want_help) {
+        if (argc < 3) { fputs(help, stdout); return fflush(stdout) == 0 ? 0 : 1; }
+        name = argv[2];
+    }
+    for (int i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) != 0) continue;
+        current = &commands[i];
+        if (want_help) { fputs(commands[i].help, stdout); return fflush(stdout) == 0 ? 0 : 1; }
+        cli c;
+        int rc = parse_cli(&commands[i], argc - 1, argv + 1, &c);
+        return rc >= 0 ? rc : commands[i].run(&c);
+    }
+    if (name[0] == '-') return usage_error("unknown option '%s' (a command comes first)", name);
+    return usage_error("unknown command '%s' (check, build, run, explain, consolidate, diff, fmt or doc)", name);
 }

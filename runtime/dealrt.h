@@ -353,6 +353,9 @@ typedef int32_t (*rt_period_fn)(rt_dec *slot, rt_run *run);
  *     in force, [from, to) (day numbers; 0 leaves that end open)
  *   rt_add_note(what RT_NOTE_*, index, note): a note on the latest version
  *     of a definition or on a clause ("reconstructed: why")
+ *   rt_set_build(version, sources): the dealc version that compiled the
+ *     deal and the hash of the agreement and amendment files (rt_hash.h's
+ *     rt_fnv_sources, 16 hex digits), for BIN --version
  * period: arithmetic never aborts; on error it records the first one in the
  * run (with the site, an rt_add_site index or -1) and returns 0.
  *   rt_dec_round_cents: half away from zero, to whole cents ("half-up")
@@ -384,6 +387,7 @@ enum { RT_NOTE_DEF = 0, RT_NOTE_CLAUSE = 1 };
     X(i32, rt_add_clause, deal, str, i32, str)                               \
     X(i32, rt_add_site, deal, str, i32, i32)                                 \
     X(void, rt_set_source, deal, str)                                        \
+    X(void, rt_set_build, deal, str, str)                                    \
     X(i32, rt_add_collateral, deal, i32)                                     \
     X(void, rt_set_collateral, deal, i32, i32, dec)                          \
     X(void, rt_deal_setting, deal, i32, i32, dec)                            \

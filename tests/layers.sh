@@ -6,8 +6,11 @@
 #   0  runtime/dealrt.h, core/   money, calendar, text, the run's record
 #   1  io/                       readers and writers
 #   2  engine/                   the period engine and projections
-#   3  commands/                 replay, project, grid, submit
-#   4  cli/, api/                the command line and the public API
+#   3  api/                      the public API (include/dealc/dealc.h)
+#   4  commands/                 replay, project, grid, breakeven, merge, submit:
+#                                thin layers over the API where it covers them
+#   5  cli/                      the command line (rt_main, explain) and
+#                                dealc_deal_main, which runs it for a host
 #
 # Fails when a file sits outside a layer folder, when a file includes a
 # header of a higher layer, when an object of the library calls a function
@@ -26,8 +29,9 @@ layer_of() { # a path relative to runtime/
     dealrt.h | core/*) echo 0 ;;
     io/*) echo 1 ;;
     engine/*) echo 2 ;;
-    commands/*) echo 3 ;;
-    cli/* | api/*) echo 4 ;;
+    api/*) echo 3 ;;
+    commands/*) echo 4 ;;
+    cli/*) echo 5 ;;
     *) echo -1 ;;
     esac
 }
@@ -50,12 +54,12 @@ for f in "${files[@]}"; do
 done
 
 # includes: "name.h" is found among the runtime's headers; "dealc/..." is
-# the public API (include/dealc), the top layer's own
+# the public API (include/dealc), the api layer's own
 for f in "${files[@]}"; do
     [ -n "${layer[$f]:-}" ] || continue
     while IFS= read -r inc; do
         case $inc in
-        dealc/*) hl=4 ;;
+        dealc/*) hl=3 ;;
         *)
             h=${where[${inc##*/}]:-}
             [ -n "$h" ] || continue # a generated or system header

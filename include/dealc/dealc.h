@@ -66,7 +66,7 @@ extern "C" {
  * or changed (major; libdealrt.so's soname is libdealrt.so.MAJOR). */
 #define DEALC_VERSION "0.1.0"
 #define DEALC_API_VERSION_MAJOR 1
-#define DEALC_API_VERSION_MINOR 0
+#define DEALC_API_VERSION_MINOR 1
 
 /* the library's version ("0.1.0"): may differ from the header's */
 DEALC_API const char *dealc_version(void);
@@ -203,7 +203,12 @@ DEALC_API dealc_status dealc_date_parse(const char *text, int32_t *day);
     X(INTEREST, "interest", MONEY)                                              \
     X(PRINCIPAL, "principal", MONEY)                                            \
     X(ENDING_BALANCE, "ending_balance", MONEY)                                  \
-    X(COUPON, "coupon", RATE)
+    X(COUPON, "coupon", RATE)                                                   \
+    /* API 1.1: */                                                              \
+    X(DRAWN, "drawn", MONEY)                  /* a variable pay class's draw */  \
+    X(REALIZED_LOSS, "realized_loss", MONEY)  /* allocated (written down) */     \
+    X(ENDING_UNPAID_REALIZED_LOSS, "ending_unpaid_realized_loss", MONEY)        \
+    X(ENDING_BASIS_RISK_CARRY_FORWARD, "ending_basis_risk_carry_forward", MONEY)
 
 /* a projected period of a collateral group */
 #define DEALC_FLOW_FIELDS(X)                                                    \
@@ -218,7 +223,9 @@ DEALC_API dealc_status dealc_date_parse(const char *text, int32_t *day);
     X(ADVANCED, "advanced", MONEY)                                              \
     X(SOLD, "sold", MONEY)                                                      \
     X(LOANS, "loans", COUNT) /* a loan tape's active loans; 0 for declared lines */ \
-    X(ENDING_BALANCE, "ending_balance", MONEY)
+    X(ENDING_BALANCE, "ending_balance", MONEY)                                  \
+    /* API 1.1: */                                                              \
+    X(DRAWN, "drawn", MONEY) /* drawn on revolving lines (--draw-rate) */
 
 #define DEALC_ENUM_CLASS_(n, s, u) DEALC_CLASS_##n,
 #define DEALC_ENUM_GROUP_(n, s, u) DEALC_GROUP_##n,
@@ -346,7 +353,9 @@ DEALC_API dealc_status dealc_deal_describe_text(const dealc_deal *d, char **text
 /* The deal binary's own command line (replay, project, grid, explain,
  * describe) on this deal, in process: argv[0] is the program name. It
  * prints and writes files exactly as the binary does (the one function
- * here that prints), in the C locale; returns the exit status. */
+ * here that prints), in the C locale; returns the exit status. It parses
+ * its arguments with getopt_long, whose state is the process's: one thread
+ * at a time. */
 DEALC_API int dealc_deal_main(const dealc_deal *d, int argc, char **argv);
 
 /* ---- the state between payment dates ------------------------------------------------ */
@@ -489,6 +498,17 @@ typedef struct dealc_projection {
     const dealc_class_summary *summary; /* nclasses */
     int32_t pclass_stride, flow_stride;
     const char *prepay, *dflt;   /* the curves' labels ("CPR 20%", "CDR 2%") */
+    /* API 1.1: per period, in the statement's tables. A party's row is
+     * DEALC_PARTY_* (what each fee payee, the residual holder and each
+     * insurer was paid; an insurer's draw, reimbursement and unreimbursed
+     * draws); a fund's is DEALC_FUND_* (an account's REMAINING is its
+     * closing balance); memory as the statement's (a trigger 0/1, a date's
+     * day number once it has occurred, DEALC_NONE before). */
+    const int64_t *parties;      /* [(k * nparties + p) * party_stride + DEALC_PARTY_*] */
+    const int64_t *funds;        /* [(k * nfunds + f) * fund_stride + DEALC_FUND_*] */
+    const int64_t *memory;       /* [k * nmemory + m] */
+    int32_t party_stride, fund_stride;
+    const char *draw;            /* the draw rate's label ("draw 0%" when none) */
 } dealc_projection;
 
 /* One scenario from the opening (NULL: the closing date, the declared

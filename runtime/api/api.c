@@ -726,16 +726,15 @@ int32_t dealc_remittance_periods(const dealc_remittance *r)
     return r ? r->rm.nperiods : 0;
 }
 
-dealc_status dealc_remittance_parse(const dealc_deal *d, const dealc_state *opening, const char *text, size_t len,
+/* the remittance from text, or (text NULL) streamed from the file at name
+ * a row at a time (rt_remit_read): a large file with an error early is
+ * rejected having held a few rows, not the file */
+static dealc_status remittance_load(const dealc_deal *d, const dealc_state *opening, const char *text, size_t len,
                                     const char *name, dealc_remittance **out, dealc_error *err)
 {
-    if (!d || !opening || !out || (!text && len))
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_remittance_parse: needs a deal, an opening state, text and an out pointer");
     *out = NULL;
     if (opening->d != d)
         return api_fail(err, DEALC_ERR_USAGE, "the opening state belongs to another deal");
-    if (!name || !*name)
-        name = "remittance";
     dealc_remittance *r = calloc(1, sizeof *r);
     if (!r)
         return api_fail(err, DEALC_ERR_NOMEM, "out of memory");
@@ -745,9 +744,12 @@ dealc_status dealc_remittance_parse(const dealc_deal *d, const dealc_state *open
     rt_err e;
     memset(&e, 0, sizeof e);
     dealc_status s = DEALC_OK;
-    if (!rt_remit_parse(d->rt, &opening->st, text ? text : "", len, &r->rm, &e)) {
+    int ok = text ? rt_remit_parse(d->rt, &opening->st, text, len, &r->rm, &e)
+                  : rt_remit_read(d->rt, &opening->st, name, &r->rm, &e);
+    if (!ok) {
         dealc_remittance_free(r);
-        s = api_fail_file(err, DEALC_ERR_INPUT, name, &e);
+        /* a place in the file is bad input; none, the file itself */
+        s = api_fail_file(err, text || e.line > 0 ? DEALC_ERR_INPUT : DEALC_ERR_IO, name, &e);
     } else {
         r->cap = r->rm.nperiods;
         *out = r;
@@ -757,21 +759,22 @@ dealc_status dealc_remittance_parse(const dealc_deal *d, const dealc_state *open
     return s;
 }
 
+dealc_status dealc_remittance_parse(const dealc_deal *d, const dealc_state *opening, const char *text, size_t len,
+                                    const char *name, dealc_remittance **out, dealc_error *err)
+{
+    if (!d || !opening || !out || (!text && len))
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_remittance_parse: needs a deal, an opening state, text and an out pointer");
+    if (!name || !*name)
+        name = "remittance";
+    return remittance_load(d, opening, text ? text : "", len, name, out, err);
+}
+
 dealc_status dealc_remittance_read(const dealc_deal *d, const dealc_state *opening, const char *path,
                                    dealc_remittance **out, dealc_error *err)
 {
-    if (!d || !path || !out)
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_remittance_read: needs a deal, a path and an out pointer");
-    *out = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    rt_err e;
-    memset(&e, 0, sizeof e);
-    if (!rt_read_file(path, &text, &len, &e))
-        return api_fail_file(err, DEALC_ERR_IO, path, &e);
-    dealc_status s = dealc_remittance_parse(d, opening, text, len, path, out, err);
-    free(text);
-    return s;
+    if (!d || !opening || !path || !out)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_remittance_read: needs a deal, an opening state, a path and an out pointer");
+    return remittance_load(d, opening, NULL, 0, path, out, err);
 }
 
 dealc_status dealc_remittance_new(const dealc_deal *d, dealc_remittance **out, dealc_error *err)

@@ -134,9 +134,9 @@ static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int li
     return DEALC_OK;
 }
 
-/* the longest run any line can need: its remaining term plus the lag
- * (project.c's horizon) */
-static int32_t horizon(const rt_deal *d, const rt_assump *a)
+/* the longest run any line can need: its remaining term plus the lag; the
+ * deal binary's project and grid use it too (rt_cmd_longest) */
+int32_t api_horizon(const rt_deal *d, const rt_assump *a)
 {
     int32_t m = 1;
     for (int32_t i = 0; i < d->collateral.n; i++) {
@@ -174,9 +174,9 @@ static int check_opening(const dealc_deal *d, const dealc_state *opening, const 
 typedef struct projection_impl {
     dealc_projection pub;
     int32_t *dates;
-    int64_t *classes, *flows;
+    int64_t *classes, *flows, *parties, *funds, *memory;
     dealc_class_summary *summary;
-    char *prepay, *dflt;
+    char *prepay, *dflt, *draw;
 } projection_impl;
 
 void dealc_projection_free(dealc_projection *p)
@@ -187,15 +187,21 @@ void dealc_projection_free(dealc_projection *p)
     free(x->dates);
     free(x->classes);
     free(x->flows);
+    free(x->parties);
+    free(x->funds);
+    free(x->memory);
     free(x->summary);
     free(x->prepay);
     free(x->dflt);
+    free(x->draw);
     free(x);
 }
 
-/* WAL from the start, actual/365.25, and the class's dates and totals */
-static void summarise(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
-                      double *t, double *pp)
+/* WAL from `from` (actual/365.25), the class's first and last principal
+ * and final payment dates and its totals; the deal binary's summary
+ * (rt_cmd_class_stats) and grid use it too. t and pp: nperiods doubles. */
+void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
+                       double *t, double *pp)
 {
     int32_t nc = d->classes.n;
     memset(s, 0, sizeof *s);
@@ -241,7 +247,7 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     dealc_status st = resolve(d, s, 0, &res, err);
     if (st != DEALC_OK)
         goto done;
-    int32_t maxp = horizon(r, &res.a);
+    int32_t maxp = api_horizon(r, &res.a);
     w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
     x = calloc(1, sizeof *x);
     t = malloc(((size_t)maxp + 1) * sizeof *t);
@@ -268,9 +274,15 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     x->classes = calloc((size_t)np * nc * DEALC_PCLASS_NFIELDS + 1, sizeof *x->classes);
     x->flows = calloc((size_t)np * ng * DEALC_FLOW_NFIELDS + 1, sizeof *x->flows);
     x->summary = calloc((size_t)nc + 1, sizeof *x->summary);
+    int32_t npa = r->parties.n, nfu = r->funds.n, nm = r->memory.n;
+    x->parties = calloc((size_t)np * npa * DEALC_PARTY_NFIELDS + 1, sizeof *x->parties);
+    x->funds = calloc((size_t)np * nfu * DEALC_FUND_NFIELDS + 1, sizeof *x->funds);
+    x->memory = calloc((size_t)np * nm + 1, sizeof *x->memory);
     x->prepay = strdup(res.pp_label[0]);
     x->dflt = strdup(res.df_label[0]);
-    if (!x->dates || !x->classes || !x->flows || !x->summary || !x->prepay || !x->dflt) {
+    x->draw = strdup(res.draw_label);
+    if (!x->dates || !x->classes || !x->flows || !x->summary || !x->prepay || !x->dflt || !x->parties ||
+        !x->funds || !x->memory || !x->draw) {
         st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -283,6 +295,10 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             row[DEALC_PCLASS_INTEREST] = pr->class_int[i];
             row[DEALC_PCLASS_PRINCIPAL] = pr->class_prin[i];
             row[DEALC_PCLASS_ENDING_BALANCE] = pr->class_end[i];
+            row[DEALC_PCLASS_DRAWN] = pr->class_drawn[i];
+            row[DEALC_PCLASS_REALIZED_LOSS] = pr->class_writedown[i];
+            row[DEALC_PCLASS_ENDING_UNPAID_REALIZED_LOSS] = pr->class_loss_end[i];
+            row[DEALC_PCLASS_ENDING_BASIS_RISK_CARRY_FORWARD] = pr->class_basis_end[i];
             if (!api_figure(pr->class_coupon[i], RT_UNIT_RATE, &row[DEALC_PCLASS_COUPON])) {
                 st = api_fail(err, DEALC_ERR_RANGE, "a coupon of class \"%s\" does not fit a 64-bit figure",
                               r->classes.v[c].name);
@@ -294,12 +310,27 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             int64_t *row = &x->flows[((size_t)k * ng + g) * DEALC_FLOW_NFIELDS];
             int64_t v[DEALC_FLOW_NFIELDS] = {f->begin,      f->scheduled, f->prepaid, f->defaulted,
                                              f->liquidated, f->recoveries, f->loss,   f->interest,
-                                             f->advanced,   f->sold,      f->loans * DEALC_SCALE, f->end};
+                                             f->advanced,   f->sold,      f->loans * DEALC_SCALE, f->end,
+                                             f->drawn};
             memcpy(row, v, sizeof v);
+        }
+        /* the statement's party and fund fields are the runtime's, in order */
+        for (int32_t p = 0; p < npa; p++)
+            for (int f = 0; f < DEALC_PARTY_NFIELDS; f++)
+                x->parties[((size_t)k * npa + p) * DEALC_PARTY_NFIELDS + f] =
+                    pr->party[((size_t)k * npa + p) * RT_P_COUNT + f];
+        for (int32_t h = 0; h < nfu; h++)
+            for (int f = 0; f < DEALC_FUND_NFIELDS; f++)
+                x->funds[((size_t)k * nfu + h) * DEALC_FUND_NFIELDS + f] =
+                    pr->fund[((size_t)k * nfu + h) * RT_F_COUNT + f];
+        for (int32_t m = 0; m < nm; m++) {
+            int32_t v = pr->memory[(size_t)k * nm + m];
+            x->memory[(size_t)k * nm + m] =
+                r->memory.v[m].kind == RT_MEM_DATE && v == RT_DATE_NEVER ? DEALC_NONE : (int64_t)v;
         }
     }
     for (int32_t c = 0; c < nc; c++)
-        summarise(r, pr, c, open->payment_date, &x->summary[c], t, pp);
+        api_class_summary(r, pr, c, open->payment_date, &x->summary[c], t, pp);
     x->pub.nperiods = np;
     x->pub.called = pr->called;
     x->pub.start_date = open->payment_date;
@@ -312,6 +343,12 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     x->pub.flow_stride = DEALC_FLOW_NFIELDS;
     x->pub.prepay = x->prepay;
     x->pub.dflt = x->dflt;
+    x->pub.parties = x->parties;
+    x->pub.funds = x->funds;
+    x->pub.memory = x->memory;
+    x->pub.party_stride = DEALC_PARTY_NFIELDS;
+    x->pub.fund_stride = DEALC_FUND_NFIELDS;
+    x->pub.draw = x->draw;
     *out = &x->pub;
     x = NULL;
     api_ok(err);
@@ -379,15 +416,9 @@ static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
     const rt_proj_result *r = rt_proj_result_get(w);
     const rt_state *open = rt_proj_opening(w);
     for (int32_t c = 0; c < nc; c++) {
-        int n = 0;
-        int64_t paid = 0;
-        for (int32_t k = 0; k < r->nperiods; k++) {
-            p[n] = (double)r->class_prin[(size_t)k * nc + c] / 100;
-            t[n] = (r->date[k] - open->payment_date) / 365.25;
-            paid += r->class_prin[(size_t)k * nc + c];
-            n++;
-        }
-        g->wal[(size_t)sc * nc + c] = paid > 0 ? rt_wal(p, t, n) : -1;
+        dealc_class_summary cs;
+        api_class_summary(d, r, c, open->payment_date, &cs, t, p);
+        g->wal[(size_t)sc * nc + c] = cs.principal > 0 ? cs.wal : -1;
         int32_t k = 0;
         int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
         for (int32_t y = 0; y < ny; y++) {
@@ -461,7 +492,7 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     int nscen = res.npp * res.ndf;
     int32_t nc = r->classes.n;
-    int32_t maxp = horizon(r, &res.a);
+    int32_t maxp = api_horizon(r, &res.a);
     int32_t start = opening ? opening->st.payment_date : r->closing;
     int32_t ny = maxp / 12 + 2;
     if (nthreads == 0) {

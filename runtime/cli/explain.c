@@ -1,6 +1,6 @@
 /*
  * explain.c — `BIN explain --state OPENING.json REMITTANCE.csv --period N NAME`:
- * why a figure is what it is. The command line over the API's
+ * why a figure is what it is. The command line (rt_getopt) over the API's
  * dealc_explain (runtime/api/api_replay.c), which replays to the Nth
  * payment date of the file (with every check replay makes) and takes the
  * definition in force that period (and the amendment it comes from) apart:
@@ -18,22 +18,15 @@
 
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
-    const char *state = NULL, *remit = NULL, *name = NULL, *nstr = NULL;
-    for (int i = 1; i < argc; i++) {
-        int err = 0;
-        const char *a = argv[i];
-        if (a[0] == '-' && a[1]) {
-            if (rt_take_opt(argc, argv, &i, "--state", &state, &err, prog) ||
-                rt_take_opt(argc, argv, &i, "--period", &nstr, &err, prog)) {
-                if (err) return err;
-                continue;
-            }
-            return rt_usage_error(prog, "unknown option \"%s\"", a);
-        }
-        if (!remit) remit = a;
-        else if (!name) name = a;
-        else return rt_usage_error(prog, "unexpected argument \"%s\" (explain takes one name)", a);
-    }
+    const char *state = NULL, *nstr = NULL;
+    rt_opt opts[] = {{"state", &state, NULL}, {"period", &nstr, NULL}};
+    char *pos[3];
+    int npos, rc0 = rt_getopt(prog, argc, argv, opts, 2, pos, 2, &npos);
+    if (rc0)
+        return rc0;
+    if (npos > 2)
+        return rt_usage_error(prog, "unexpected argument \"%s\" (explain takes one name)", pos[2]);
+    const char *remit = npos > 0 ? pos[0] : NULL, *name = npos > 1 ? pos[1] : NULL;
     if (!state || !remit || !name || !nstr)
         return rt_usage_error(prog, "%s", "explain needs --state OPENING.json REMITTANCE.csv --period N NAME");
     char *end = NULL;
@@ -42,12 +35,9 @@ int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         return rt_usage_error(prog, "--period \"%s\" is not a period number (1 for the file's first date)", nstr);
 
     dealc_error e;
-    dealc_deal *d = NULL;
-    if (dealc_deal_from_functions((dealc_describe_fn)(void (*)(void))describe, (dealc_period_fn)(void (*)(void))period,
-                                  NULL, NULL, &d, &e) != DEALC_OK) {
-        fprintf(stderr, "error: %s\n", e.message);
+    dealc_deal *d = rt_cmd_deal(describe, period);
+    if (!d)
         return 1;
-    }
     int rc = 1;
     dealc_state *st = NULL;
     dealc_remittance *rm = NULL;

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "rt_cmd.h"
+#include "rt_hash.h"
 #include "rt_scenset.h"
 
 #define NONE INT64_MIN
@@ -1252,27 +1253,10 @@ static void shard_trailer(FILE *f, const grun *g)
 
 /* ---- the run's identity ----------------------------------------------------------------------- */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
+/* the project's one hash (rt_hash.h); an unreadable file counts as "-" */
 static uint64_t fnv_file(uint64_t h, const char *path)
 {
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f)
-        return fnv(h, "-", 1);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv(h, buf, n);
-    fclose(f);
-    return h;
+    return rt_fnv_file(&h, path) ? h : rt_fnv(h, "-", 1);
 }
 
 /* What identifies a run: the deal, every argument that changes a figure
@@ -1283,8 +1267,10 @@ static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t 
 {
     static const char *const skip[] = {"--shard", "--output", "--summary", "--report", "--threads", "--format", "--plan",
                                        NULL};
-    uint64_t h = fnv(1469598103934665603ull, "dealc grid 1", 12);
-    h = fnv(h, s->d->name, strlen(s->d->name) + 1);
+    /* (this start is not FNV's basis, a digit short; it stays, so that
+     * shards written before keep their run's identity) */
+    uint64_t h = rt_fnv(1469598103934665603ull, "dealc grid 1", 12);
+    h = rt_fnv(h, s->d->name, strlen(s->d->name) + 1);
     for (int i = 1; i < argc; i++) {
         int skipped = 0;
         for (int k = 0; skip[k]; k++) {
@@ -1297,7 +1283,7 @@ static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t 
             }
         }
         if (!skipped)
-            h = fnv(h, argv[i], strlen(argv[i]) + 1);
+            h = rt_fnv(h, argv[i], strlen(argv[i]) + 1);
     }
     const char *files[] = {s->o.scenarios, s->o.scenario, s->o.state, s->o.tape, s->o.rate_curve};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -1305,7 +1291,7 @@ static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t 
             h = fnv_file(h, files[i]);
     if (s->o.index_paths && strchr(s->o.index_paths, '='))
         h = fnv_file(h, strchr(s->o.index_paths, '=') + 1);
-    h = fnv(h, &n, sizeof n);
+    h = rt_fnv(h, &n, sizeof n);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -1833,21 +1819,17 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
         return 1;
     }
     int rc = -1;
-    for (int i = 1; i < argc && rc < 0; i++) {
-        int err = 0;
-        if (rt_take_opt(argc, argv, &i, "--output", &output, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--summary", &spath, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--report", &report, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--format", &format, &err, prog)) {
-            if (err)
-                rc = err;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            rc = rt_usage_error(prog, "unknown option \"%s\"", argv[i]);
-        else
-            sh[nfiles++].path = argv[i];
-    }
+    rt_opt opts[] = {{"output", &output, NULL}, {"summary", &spath, NULL}, {"report", &report, NULL},
+                     {"format", &format, NULL}};
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int npos = 0, urc = pos ? rt_getopt(prog, argc, argv, opts, 4, pos, argc, &npos) : 1;
+    if (!pos)
+        fprintf(stderr, "error: out of memory\n");
+    if (urc)
+        rc = urc;
+    for (int i = 0; rc < 0 && i < npos; i++)
+        sh[nfiles++].path = pos[i];
+    free(pos);
     rt_format fmt = RT_FORMAT_TABLE;
     if (rc < 0 && (rc = rt_cmd_parse_format(prog, format, &fmt)) == 0)
         rc = -1;

@@ -10,12 +10,14 @@
  * scenario order.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "api/api_internal.h"
 #include "rt_cmd.h"
 
 
@@ -53,77 +55,73 @@ static int parse_args(const char *prog, int argc, char **argv, int grid, rt_sc *
                 {"hull-white", &o->hull_white, 1, 0}, {"rate-curve", &o->rate_curve, 1, 0},
                 {"index-paths", &o->index_paths, 1, 0}, {"stream", &o->stream, 1, 0}, {"summary", &o->summary, 1, 0},
                 {"shard", &o->shard, 1, 0},     {"oas", &o->oas, 1, 0}};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) != 0 || !a[2])
-            return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", a);
-        const char *name = a + 2, *eq = strchr(name, '=');
+    enum { NOPTS = sizeof opts / sizeof opts[0], SC_KEY = 2000, PLAN = 3000 };
+    /* getopt_long over every option of project and grid and every
+     * assumption; each is then checked against the command */
+    struct option lo[NOPTS + 32];
+    int n = 0;
+    for (int k = 0; k < (int)NOPTS; k++)
+        lo[n++] = (struct option){opts[k].name, required_argument, NULL, 1000 + k};
+    for (int k = 0; rt_sc_key_at(k) && n < (int)NOPTS + 30; k++) {
+        const char *key = rt_sc_key_at(k);
+        int flag = strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0;
+        lo[n++] = (struct option){key, flag ? no_argument : required_argument, NULL, SC_KEY + k};
+    }
+    lo[n++] = (struct option){"plan", no_argument, NULL, PLAN};
+    memset(&lo[n], 0, sizeof lo[n]);
+    optind = 0; /* a fresh scan (glibc) */
+    opterr = 0;
+    int ch, li;
+    while ((li = -1, ch = getopt_long(argc, argv, "-:", lo, &li)) != -1) {
+        if (ch == 1)
+            return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", optarg);
+        /* the option as written (its value may be the next argument) and its name */
+        const char *a = optind >= 2 && optarg && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
         char key[64];
-        size_t kl = eq ? (size_t)(eq - name) : strlen(name);
-        if (kl >= sizeof key)
+        size_t kl = strcspn(a, "=");
+        if (kl < 2 || kl - 2 >= sizeof key)
             return rt_usage_error(prog, "unknown option \"%s\"", a);
-        memcpy(key, name, kl);
-        key[kl] = '\0';
+        memcpy(key, a + 2, kl - 2);
+        key[kl - 2] = '\0';
+        if (ch == '?') {
+            if (optopt >= 1000 && strncmp(a, "--", 2) == 0 && (optopt != PLAN || grid))
+                return rt_usage_error(prog, "option --%s takes no value", key);
+            return rt_usage_error(prog, "unknown option \"%s\"", a);
+        }
+        if (ch == ':')
+            return rt_usage_error(prog, "option %s needs an argument", a);
+        /* names in full: getopt_long's abbreviations are refused */
+        if (strncmp(a, "--", 2) != 0 || li < 0 || strcmp(key, lo[li].name) != 0)
+            return rt_usage_error(prog, "unknown option \"%s\"", a);
         rt_sc_origin flag = {NULL, 0, 0};
         rt_sc_err e;
-        if (grid && strcmp(key, "plan") == 0) {
-            if (eq)
-                return rt_usage_error(prog, "option --%s takes no value", key);
+        if (ch == PLAN) {
+            if (!grid)
+                return rt_usage_error(prog, "unknown option \"%s\"", a);
             o->plan = "yes";
             continue;
         }
-        if (strcmp(key, "to-call") == 0 || strcmp(key, "to-maturity") == 0) {
-            if (eq)
-                return rt_usage_error(prog, "option --%s takes no value", key);
-            if (!rt_sc_set(sc, strcmp(key, "to-call") == 0 ? "to-call" : "to-maturity", "yes", &flag, &e))
+        if (ch >= SC_KEY) {
+            const char *k = rt_sc_key_at(ch - SC_KEY);
+            int is_flag = strcmp(k, "to-call") == 0 || strcmp(k, "to-maturity") == 0;
+            if (!is_flag && !*optarg)
+                return rt_usage_error(prog, "option %s needs a non-empty argument", a);
+            if (!rt_sc_set(sc, k, is_flag ? "yes" : optarg, &flag, &e))
                 return rt_cmd_report_sc_err(prog, &e);
             continue;
         }
-        int known = rt_sc_is_key(key);
-        const char **dst = NULL;
-        for (size_t k = 0; !known && k < sizeof opts / sizeof opts[0]; k++)
-            if (strcmp(opts[k].name, key) == 0) {
-                if (grid ? !opts[k].grid_too : !opts[k].project_too)
-                    return rt_usage_error(prog, grid ? "option \"%s\" is for project, not grid"
-                                                     : "option \"%s\" is for grid, not project",
-                                          a);
-                dst = opts[k].dst;
-                known = 1;
-            }
-        if (!known)
-            return rt_usage_error(prog, "unknown option \"%s\"", a);
-        const char *val;
-        if (eq)
-            val = eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else
-            return rt_usage_error(prog, "option %s needs an argument", a);
-        if (!*val)
+        int k = ch - 1000;
+        if (grid ? !opts[k].grid_too : !opts[k].project_too)
+            return rt_usage_error(prog, grid ? "option \"%s\" is for project, not grid" : "option \"%s\" is for grid, not project",
+                                  a);
+        if (!*optarg)
             return rt_usage_error(prog, "option %s needs a non-empty argument", a);
-        if (dst) {
-            if (*dst)
-                return rt_usage_error(prog, "option --%s given twice", key);
-            *dst = val;
-        } else if (!rt_sc_set(sc, strcmp(key, "cpr") == 0 ? "cpr"
-                                  : strcmp(key, "smm") == 0 ? "smm"
-                                  : strcmp(key, "psa") == 0 ? "psa"
-                                  : strcmp(key, "hep") == 0 ? "hep"
-                                  : strcmp(key, "cdr") == 0 ? "cdr"
-                                  : strcmp(key, "sda") == 0 ? "sda"
-                                  : strcmp(key, "prepay-vector") == 0 ? "prepay-vector"
-                                  : strcmp(key, "default-vector") == 0 ? "default-vector"
-                                  : strcmp(key, "severity") == 0 ? "severity"
-                                  : strcmp(key, "recovery-lag") == 0 ? "recovery-lag"
-                                  : strcmp(key, "advancing") == 0 ? "advancing"
-                                  : strcmp(key, "index") == 0 ? "index"
-                                  : strcmp(key, "index-vector") == 0 ? "index-vector"
-                                  : strcmp(key, "input") == 0 ? "input"
-                                                              : "periods",
-                              val, &flag, &e)) {
-            return rt_cmd_report_sc_err(prog, &e);
-        }
+        if (*opts[k].dst)
+            return rt_usage_error(prog, "option --%s given twice", key);
+        *opts[k].dst = optarg;
     }
+    if (optind < argc)
+        return rt_usage_error(prog, "unexpected argument \"%s\" (every setting is an option, see --help)", argv[optind]);
     return 0;
 }
 
@@ -140,24 +138,10 @@ int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out)
     return 0;
 }
 
-/* the longest run any line can need: its remaining term plus the lag */
+/* the longest run any line can need (the API's horizon) */
 int32_t rt_cmd_longest(const rt_deal *d, const rt_assump *a)
 {
-    int32_t m = 1;
-    for (int32_t i = 0; i < d->collateral.n; i++) {
-        const rt_dec *f = d->collateral.v[i].field;
-        rt_dec rem = f[RT_L_REMAINING_TERM] / RT_SCALE;
-        if (rem <= 0)
-            rem = (f[RT_L_ORIGINAL_TERM] - f[RT_L_AGE]) / RT_SCALE;
-        if (rem > RT_SC_MAXPERIODS)
-            rem = RT_SC_MAXPERIODS;
-        if (rem > m)
-            m = (int32_t)rem;
-    }
-    m += a->lag + 1;
-    if (a->periods > 0 && a->periods < m)
-        m = a->periods;
-    return m > RT_SC_MAXPERIODS ? RT_SC_MAXPERIODS : m;
+    return api_horizon(d, a);
 }
 
 /* ---- setup shared by project and grid ------------------------------------------------------ */
@@ -507,27 +491,15 @@ void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
                         double *cf, double *t, double *pp)
 {
-    int32_t nc = d->classes.n;
     memset(st, 0, sizeof *st);
-    int n = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        int64_t p = r->class_prin[(size_t)k * nc + c], in = r->class_int[(size_t)k * nc + c];
-        if (p > 0) {
-            if (!st->first)
-                st->first = r->date[k];
-            st->last = r->date[k];
-        }
-        if (p > 0 || in > 0)
-            st->final = r->date[k];
-        st->prin += p;
-        st->intr += in;
-        if (r->date[k] > from) {
-            pp[n] = (double)p / 100;
-            t[n] = (r->date[k] - from) / 365.25;
-            n++;
-        }
-    }
-    st->wal = rt_wal(pp, t, n);
+    dealc_class_summary cs;
+    api_class_summary(d, r, c, from, &cs, t, pp);
+    st->wal = cs.wal;
+    st->first = cs.first_principal;
+    st->last = cs.last_principal;
+    st->final = cs.final_payment;
+    st->prin = cs.principal;
+    st->intr = cs.interest;
     if (!pr)
         return;
     double b, accrued = 0;
@@ -674,6 +646,101 @@ void rt_cmd_fmt_date(char *b, int32_t z)
 
 /* ---- project -------------------------------------------------------------------------------------- */
 
+/* The parties, accounts and remembered conditions, period by period: what
+ * each party (fee payees, the residual holder, insurers) was paid, each
+ * insurer's draws and unreimbursed balance, each account's closing balance,
+ * each trigger's state and each remembered date. */
+void rt_cmd_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r)
+{
+    char a[RT_NUMBUF], ds[11];
+    const int32_t np = d->parties.n, nf = d->funds.n, nm = d->memory.n;
+    if (np > 0) {
+        rt_tbl *t = rt_doc_table(doc, "Parties");
+        rt_tbl_col(doc, t, "Period", RT_COL_TEXT);
+        rt_tbl_col(doc, t, "Date", RT_COL_TEXT);
+        for (int32_t p = 0; p < np; p++) {
+            rt_tbl_col(doc, t, d->parties.v[p].name, RT_COL_MONEY);
+            if (d->parties.v[p].is_insurer) {
+                char h[600];
+                snprintf(h, sizeof h, "%s drawn", d->parties.v[p].name);
+                rt_tbl_col(doc, t, h, RT_COL_MONEY);
+                snprintf(h, sizeof h, "%s unreimbursed", d->parties.v[p].name);
+                rt_tbl_col(doc, t, h, RT_COL_MONEY);
+            }
+        }
+        int64_t *tot = calloc((size_t)np * 2 + 1, sizeof *tot);
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            int row = rt_tbl_row(doc, t), col = 2;
+            rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
+            rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
+            for (int32_t p = 0; p < np; p++) {
+                const int64_t *x = &r->party[((size_t)k * np + p) * RT_P_COUNT];
+                rt_tbl_set(doc, t, row, col++, "%s", rt_cmd_money(a, x[RT_P_PAID]));
+                if (tot) {
+                    tot[2 * p] += x[RT_P_PAID];
+                    tot[2 * p + 1] += x[RT_P_DRAWN];
+                }
+                if (d->parties.v[p].is_insurer) {
+                    rt_tbl_set(doc, t, row, col++, "%s", rt_cmd_money(a, x[RT_P_DRAWN]));
+                    rt_tbl_set(doc, t, row, col++, "%s", rt_cmd_money(a, x[RT_P_UNREIMB_END]));
+                }
+            }
+        }
+        if (tot) {
+            int row = rt_tbl_row(doc, t), col = 2;
+            rt_tbl_set(doc, t, row, 0, "Total");
+            for (int32_t p = 0; p < np; p++) {
+                rt_tbl_set(doc, t, row, col++, "%s", rt_cmd_money(a, tot[2 * p]));
+                if (d->parties.v[p].is_insurer) {
+                    rt_tbl_set(doc, t, row, col, "%s", rt_cmd_money(a, tot[2 * p + 1]));
+                    col += 2;
+                }
+            }
+            free(tot);
+        } else {
+            doc->oom = 1;
+        }
+    }
+    if (d->has_accounts) {
+        rt_tbl *t = rt_doc_table(doc, "Accounts");
+        rt_tbl_col(doc, t, "Period", RT_COL_TEXT);
+        rt_tbl_col(doc, t, "Date", RT_COL_TEXT);
+        for (int32_t h = 0; h < nf; h++)
+            if (d->funds.v[h].is_account)
+                rt_tbl_col(doc, t, d->funds.v[h].name, RT_COL_MONEY);
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            int row = rt_tbl_row(doc, t), col = 2;
+            rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
+            rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
+            for (int32_t h = 0; h < nf; h++)
+                if (d->funds.v[h].is_account)
+                    rt_tbl_set(doc, t, row, col++, "%s",
+                               rt_cmd_money(a, r->fund[((size_t)k * nf + h) * RT_F_COUNT + RT_F_REMAINING]));
+        }
+    }
+    if (nm > 0) {
+        rt_tbl *t = rt_doc_table(doc, "Triggers and dates");
+        rt_tbl_col(doc, t, "Period", RT_COL_TEXT);
+        rt_tbl_col(doc, t, "Date", RT_COL_TEXT);
+        for (int32_t m = 0; m < nm; m++)
+            rt_tbl_col(doc, t, d->memory.v[m].name, RT_COL_TEXT);
+        for (int32_t k = 0; k < r->nperiods; k++) {
+            int row = rt_tbl_row(doc, t);
+            rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
+            rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
+            for (int32_t m = 0; m < nm; m++) {
+                int32_t v = r->memory[(size_t)k * nm + m];
+                if (d->memory.v[m].kind != RT_MEM_DATE)
+                    rt_tbl_set(doc, t, row, 2 + m, "%s", v ? "in effect" : "not in effect");
+                else if (v == RT_DATE_NEVER)
+                    rt_tbl_set(doc, t, row, 2 + m, "not yet");
+                else
+                    rt_tbl_set(doc, t, row, 2 + m, "%s", rt_date_format(ds, v));
+            }
+        }
+    }
+}
+
 static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, const rt_state *open,
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, double *w1,
                         double *w2, double *w3)
@@ -681,6 +748,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
     const rt_deal *d = s->d;
     int32_t nc = d->classes.n, ng = d->groups.n;
     char a[RT_NUMBUF], b[RT_NUMBUF], ds[11];
+    int draws = s->res.a.draw.kind == RT_CURVE_VECTOR || s->res.a.draw.level > 0;
     rt_cmd_assumption_notes(doc, s, s->res.pp_label[0], s->res.df_label[0]);
     rt_doc_note(doc, "Start: %s, distribution %d; %d periods%s", rt_date_format(ds, open->payment_date),
                 (int)open->distribution_number, (int)r->nperiods, r->called ? ", ended by the clean-up call" : "");
@@ -797,7 +865,9 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         int32_t last = 0; /* periods shown */
         for (int32_t k = 0; k < r->nperiods; k++) {
             size_t x = (size_t)k * nc + c;
-            if (r->class_end[x] > 0 || r->class_int[x] > 0 || r->class_prin[x] > 0)
+            int64_t loss_before = k ? r->class_loss_end[x - nc] : 0, basis_before = k ? r->class_basis_end[x - nc] : 0;
+            if (r->class_end[x] > 0 || r->class_int[x] > 0 || r->class_prin[x] > 0 || r->class_writedown[x] > 0 ||
+                r->class_drawn[x] > 0 || r->class_loss_end[x] != loss_before || r->class_basis_end[x] != basis_before)
                 last = k + 1;
         }
         if (last < r->nperiods)
@@ -810,15 +880,35 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         rt_tbl_col(doc, t, "Principal", RT_COL_MONEY);
         rt_tbl_col(doc, t, "Coupon %", RT_COL_NUMBER);
         rt_tbl_col(doc, t, "Total cash", RT_COL_MONEY);
+        /* what the deal can do to this class: grow it, write it down, cap
+         * its coupon (columns only where the deal has them) */
+        const rt_class_info *ci = &d->classes.v[c];
+        int col_drawn = -1, col_wd = -1, col_loss = -1, col_basis = -1;
+        if (ci->maximum_cents > 0) {
+            col_drawn = t->ncols;
+            rt_tbl_col(doc, t, "Drawn", RT_COL_MONEY);
+        }
+        if (ci->alloc >= 0) {
+            col_wd = t->ncols;
+            rt_tbl_col(doc, t, "Written down", RT_COL_MONEY);
+            col_loss = t->ncols;
+            rt_tbl_col(doc, t, "Unpaid loss", RT_COL_MONEY);
+        }
+        if (ci->capped) {
+            col_basis = t->ncols;
+            rt_tbl_col(doc, t, "Basis risk carry-forward", RT_COL_MONEY);
+        }
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%d", (int)open->distribution_number);
         rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, open->payment_date));
         rt_tbl_set(doc, t, row, 2, "%s", rt_fmt_money(a, open->class_balance[c], 0, 0));
-        int64_t ti = 0, tp = 0;
+        int64_t ti = 0, tp = 0, tw = 0, tdr = 0;
         for (int32_t k = 0; k < r->nperiods; k++) {
             size_t x = (size_t)k * nc + c;
             ti += r->class_int[x];
             tp += r->class_prin[x];
+            tw += r->class_writedown[x];
+            tdr += r->class_drawn[x];
             if (k >= last)
                 continue;
             row = rt_tbl_row(doc, t);
@@ -829,12 +919,24 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
             rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, r->class_int[x] + r->class_prin[x]));
+            if (col_drawn >= 0)
+                rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, r->class_drawn[x]));
+            if (col_wd >= 0) {
+                rt_tbl_set(doc, t, row, col_wd, "%s", rt_cmd_money(a, r->class_writedown[x]));
+                rt_tbl_set(doc, t, row, col_loss, "%s", rt_cmd_money(a, r->class_loss_end[x]));
+            }
+            if (col_basis >= 0)
+                rt_tbl_set(doc, t, row, col_basis, "%s", rt_cmd_money(a, r->class_basis_end[x]));
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");
         rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, ti));
         rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, tp));
         rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, ti + tp));
+        if (col_drawn >= 0)
+            rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, tdr));
+        if (col_wd >= 0)
+            rt_tbl_set(doc, t, row, col_wd, "%s", rt_cmd_money(a, tw));
     }
 
     /* collateral flows per group */
@@ -847,6 +949,11 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         size_t ncols = sizeof cols / sizeof cols[0] - (d->collateral_is_tape ? 0 : 1);
         for (size_t k = 0; k < ncols; k++)
             rt_tbl_col(doc, t, cols[k], k == 11 ? RT_COL_NUMBER : RT_COL_MONEY);
+        int col_drawn = -1;
+        if (draws) {
+            col_drawn = t->ncols;
+            rt_tbl_col(doc, t, "Drawn", RT_COL_MONEY);
+        }
         rt_flows tot;
         memset(&tot, 0, sizeof tot);
         for (int32_t k = 0; k < r->nperiods; k++) {
@@ -860,6 +967,9 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
                 rt_tbl_set(doc, t, row, 2 + (int)j, "%s", rt_cmd_money(a, v[j]));
             if (d->collateral_is_tape)
                 rt_tbl_set(doc, t, row, 13, "%lld", (long long)f->loans);
+            if (col_drawn >= 0)
+                rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, f->drawn));
+            tot.drawn += f->drawn;
             tot.scheduled += f->scheduled;
             tot.prepaid += f->prepaid;
             tot.defaulted += f->defaulted;
@@ -876,7 +986,10 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
                        tot.loss,      tot.interest, tot.advanced, tot.sold};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
             rt_tbl_set(doc, t, row, 3 + (int)j, "%s", rt_cmd_money(a, v[j]));
+        if (col_drawn >= 0)
+            rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, tot.drawn));
     }
+    rt_cmd_reach_tables(doc, d, r);
 }
 
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)

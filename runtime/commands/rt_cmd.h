@@ -116,5 +116,7 @@ void rt_cmd_class_stats(const rt_deal *d, const rt_proj_result *r, const rt_stat
                         const pricing *pr, const rt_proj_result *up, const rt_proj_result *down, stats *st,
                         double *cf, double *t, double *pp);
 void rt_cmd_fmt_date(char *b, int32_t z);
+/* the Parties, Accounts and "Triggers and dates" tables of a projection */
+void rt_cmd_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r);
 
 #endif /* RT_CMD_H */

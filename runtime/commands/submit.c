@@ -121,28 +121,18 @@ int rt_submit_main(const char *prog, int argc, char **argv)
 {
     const char *shards = NULL, *dir = NULL, *partition = NULL, *timelimit = NULL, *cpus = NULL, *sbatch = NULL;
     int dry = 0, at = -1;
-    for (int i = 1; i < argc; i++) {
-        int err = 0;
-        if (strcmp(argv[i], "--") == 0) {
+    for (int i = 1; i < argc && at < 0; i++)
+        if (strcmp(argv[i], "--") == 0)
             at = i + 1;
-            break;
-        }
-        if (strcmp(argv[i], "--dry-run") == 0) {
-            dry = 1;
-            continue;
-        }
-        if (rt_take_opt(argc, argv, &i, "--shards", &shards, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--dir", &dir, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--partition", &partition, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--time", &timelimit, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--cpus", &cpus, &err, prog) ||
-            rt_take_opt(argc, argv, &i, "--sbatch", &sbatch, &err, prog)) {
-            if (err)
-                return err;
-            continue;
-        }
-        return rt_usage_error(prog, "unknown option \"%s\" (the grid's options come after --)", argv[i]);
-    }
+    rt_opt opts[] = {{"shards", &shards, NULL}, {"dir", &dir, NULL},        {"partition", &partition, NULL},
+                     {"time", &timelimit, NULL}, {"cpus", &cpus, NULL},     {"sbatch", &sbatch, NULL},
+                     {"dry-run", NULL, &dry}};
+    char *pos[1];
+    int npos, urc = rt_getopt(prog, at < 0 ? argc : at - 1, argv, opts, 7, pos, 0, &npos);
+    if (urc)
+        return urc;
+    if (npos > 0)
+        return rt_usage_error(prog, "unexpected argument \"%s\" (the grid's options come after --)", pos[0]);
     if (!shards || !dir || at < 0 || at >= argc)
         return rt_usage_error(prog, "%s", "submit needs --shards N, --dir DIR and, after --, the grid's options");
     char *end;

@@ -105,6 +105,7 @@ typedef RT_VEC(rt_named) rt_named_vec;
 struct rt_deal {
     char *name;
     char *source;
+    char *built_by, *sources_hash; /* rt_set_build: NULL for a deal compiled before it */
     int32_t closing, first_payment, payment_day, bdc;
     int dates_set;
     RT_VEC(char *) groups;
@@ -438,10 +439,6 @@ int rt_remit_parse(const rt_deal *d, const rt_state *opening, const char *text, 
 int rt_remit_read(const rt_deal *d, const rt_state *opening, const char *path, rt_remit *r, rt_err *e);
 void rt_remit_free(rt_remit *r);
 
-/* Reads and parses the opening state and the remittance file (st already
- * initialised for d); on failure prints "FILE:LINE:COL: error: ..." for the
- * file at fault and returns 0. Neither keeps the files' text. */
-int rt_load_inputs(const rt_deal *d, const char *state, const char *remit, rt_state *st, rt_remit *rm);
 
 /* ---- output ---------------------------------------------------------------- */
 
@@ -498,19 +495,37 @@ void rt_roll_forward(const rt_deal *d, rt_state *st, const rt_dec *slot, int32_t
 rt_deal *rt_load_deal(rt_describe_fn describe);
 /* `BIN replay ...` and `BIN describe` (replay.c); argv[0] is the command name */
 int rt_replay_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
-int rt_describe_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
+int rt_describe_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 /* `BIN explain ...` (explain.c); argv[0] is the command name */
 int rt_explain_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+
+/* The command line over the public API (replay.c): the deal's functions
+ * as a dealc_deal (NULL after a message), and an API error printed as
+ * the command lines print errors ("FILE:LINE:COL: error: ..."). */
+struct dealc_deal;
+struct dealc_error;
+struct dealc_deal *rt_cmd_deal(rt_describe_fn describe, rt_period_fn period);
+void rt_api_error(const struct dealc_error *e);
 
 /* Prints "PROG: error: <fmt with arg>" and the --help hint; returns 2. */
 int rt_usage_error(const char *prog, const char *fmt, const char *arg);
 /* Prints "FILE:LINE:COL: error: MSG" (or "FILE: error: MSG"). */
 void rt_file_error(const char *file, const rt_err *e);
-/* "--name VALUE" or "--name=VALUE": 1 when argv[*i] is this option; a usage
- * error (given twice, missing or empty value) is returned in *err. */
-int rt_take_opt(int argc, char **argv, int *i, const char *name, const char **val, int *err,
-                const char *prog);
-
+/* One option of a command for rt_getopt: its name (without "--"), where
+ * its value goes (NULL: a flag, *flag set to 1). */
+typedef struct rt_opt {
+    const char *name;
+    const char **val;
+    int *flag;
+} rt_opt;
+#define RT_MAX_OPTS 96
+/* A command's arguments (argv[0] is the command) through getopt_long:
+ * --name VALUE or --name=VALUE, names in full (an abbreviation is an
+ * unknown option), "--" ends the options; a value is non-empty and given
+ * once. The operands, in order, go to pos (at most maxpos + 1 kept; *npos
+ * counts them all). 0, or the status of a usage error it printed. */
+int rt_getopt(const char *prog, int argc, char **argv, const rt_opt *opts, int nopts, char **pos, int maxpos,
+              int *npos);
 /* Output files: rt_output.h. */
 
 #endif /* RT_INTERNAL_H */

@@ -1093,6 +1093,7 @@ static void compute_ahead(rt_pool *p, int32_t t0, int32_t n)
             f->interest = s[S_INTEREST];
             f->advanced = s[S_ADVANCED];
             f->sold = 0;
+            f->drawn = 0;
             f->loans = s[S_LOANS];
             f->end = s[S_END];
         }
@@ -1129,6 +1130,7 @@ static void month_direct(rt_pool *p, int32_t t, rt_flows *out)
         f->interest = x[S_INTEREST];
         f->advanced = x[S_ADVANCED];
         f->sold = 0;
+        f->drawn = 0;
         f->loans = x[S_LOANS];
         f->end = x[S_END];
         p->end_now[g] = f->end;

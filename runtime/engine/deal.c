@@ -82,6 +82,8 @@ void rt_deal_free(rt_deal *d)
         return;
     free(d->name);
     free(d->source);
+    free(d->built_by);
+    free(d->sources_hash);
     for (int32_t i = 0; i < d->groups.n; i++)
         free(d->groups.v[i]);
     for (int32_t i = 0; i < d->classes.n; i++)
@@ -167,6 +169,14 @@ void rt_set_source(rt_deal *d, const char *file)
 {
     free(d->source);
     d->source = dup_str(d, file);
+}
+
+void rt_set_build(rt_deal *d, const char *version, const char *sources)
+{
+    free(d->built_by);
+    free(d->sources_hash);
+    d->built_by = dup_str(d, version);
+    d->sources_hash = dup_str(d, sources);
 }
 
 int32_t rt_add_group(rt_deal *d, const char *name)

@@ -70,6 +70,13 @@ void rt_proj_free(rt_proj *w)
     free(w->res.class_prin);
     free(w->res.class_end);
     free(w->res.class_coupon);
+    free(w->res.class_drawn);
+    free(w->res.class_writedown);
+    free(w->res.class_loss_end);
+    free(w->res.class_basis_end);
+    free(w->res.party);
+    free(w->res.fund);
+    free(w->res.memory);
     free(w->res.flows);
     free(w);
 }
@@ -100,10 +107,19 @@ rt_proj *rt_proj_new(const rt_deal *d, rt_period_fn period, const rt_state *open
     w->res.class_prin = calloc(mp * nc, sizeof(int64_t));
     w->res.class_end = calloc(mp * nc, sizeof(int64_t));
     w->res.class_coupon = calloc(mp * nc, sizeof(rt_dec));
+    w->res.class_drawn = calloc(mp * nc, sizeof(int64_t));
+    w->res.class_writedown = calloc(mp * nc, sizeof(int64_t));
+    w->res.class_loss_end = calloc(mp * nc, sizeof(int64_t));
+    w->res.class_basis_end = calloc(mp * nc, sizeof(int64_t));
+    w->res.party = calloc(mp * ((size_t)d->parties.n * RT_P_COUNT + 1), sizeof(int64_t));
+    w->res.fund = calloc(mp * ((size_t)d->funds.n * RT_F_COUNT + 1), sizeof(int64_t));
+    w->res.memory = calloc(mp * ((size_t)d->memory.n + 1), sizeof(int32_t));
     w->res.flows = calloc(mp * ng, sizeof(rt_flows));
     if (!ok || !w->pool || !w->fl || !w->slot || !w->run || !w->group_in || !w->input_in || !w->res.date ||
         !w->res.class_begin || !w->res.class_int || !w->res.class_prin || !w->res.class_end ||
-        !w->res.class_coupon || !w->res.flows || !w->cal_date || !w->cal_days) {
+        !w->res.class_coupon || !w->res.class_drawn || !w->res.class_writedown || !w->res.class_loss_end ||
+        !w->res.class_basis_end || !w->res.party || !w->res.fund || !w->res.memory || !w->res.flows ||
+        !w->cal_date || !w->cal_days) {
         rt_proj_free(w);
         return NULL;
     }
@@ -169,6 +185,43 @@ const rt_proj_result *rt_proj_result_get(const rt_proj *w)
 const rt_state *rt_proj_opening(const rt_proj *w)
 {
     return &w->open;
+}
+
+/* Period k's losses, draws, parties, funds and triggers into the result:
+ * only what the deal has (a deal without write-downs, variable pay classes
+ * or caps skips the class figures, which stay 0 from rt_proj_new). The
+ * checks have passed, so every figure is whole cents. */
+static void record_reach(rt_proj *w, int32_t k)
+{
+    const rt_deal *d = w->d;
+    const rt_layout *l = &d->layout;
+    const rt_dec *slot = w->slot;
+    const int32_t nc = d->classes.n, np = d->parties.n, nf = d->funds.n, nm = d->memory.n;
+    if (d->has_allocs || d->has_variable || d->has_caps) {
+        size_t base = (size_t)k * (size_t)nc;
+        for (int32_t c = 0; c < nc; c++) {
+            w->res.class_drawn[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_DRAWN)]);
+            w->res.class_writedown[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_WRITEDOWN)]);
+            w->res.class_loss_end[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_LOSS_END)]);
+            w->res.class_basis_end[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_BASIS_END)]);
+        }
+    }
+    int64_t *pr = &w->res.party[(size_t)k * (size_t)np * RT_P_COUNT];
+    for (int32_t p = 0; p < np; p++)
+        for (int f = 0; f < RT_P_COUNT; f++)
+            pr[(size_t)p * RT_P_COUNT + (size_t)f] = rt_dec_to_cents_fast(slot[RT_SLOT_PARTY(l, p, f)]);
+    int64_t *fr = &w->res.fund[(size_t)k * (size_t)nf * RT_F_COUNT];
+    for (int32_t h = 0; h < nf; h++)
+        for (int f = 0; f < RT_F_COUNT; f++)
+            fr[(size_t)h * RT_F_COUNT + (size_t)f] = rt_dec_to_cents_fast(slot[RT_SLOT_FUND(l, h, f)]);
+    int32_t *mr = &w->res.memory[(size_t)k * (size_t)nm];
+    for (int32_t m = 0; m < nm; m++) {
+        rt_dec v = slot[RT_SLOT_MEMORY(l, m, RT_M_VALUE)];
+        if (d->memory.v[m].kind != RT_MEM_DATE)
+            mr[m] = v != 0;
+        else
+            mr[m] = v >= (rt_dec)RT_DATE_NEVER * RT_SCALE ? RT_DATE_NEVER : (int32_t)(v / RT_SCALE);
+    }
 }
 
 static void fail_at(char *msg, size_t msgsize, int32_t date, const char *what)
@@ -271,6 +324,7 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
             }
             w->res.class_coupon[base + c] = w->slot[RT_SLOT_CLASS(l, c, RT_C_COUPON)];
         }
+        record_reach(w, k);
         w->res.nperiods = k + 1;
         rt_roll_forward(d, &w->st, w->slot, n, date);
 

@@ -65,6 +65,8 @@ typedef struct rt_assump {
     const rt_index_path *index; /* one per deal input (ninputs), not owned */
     const rt_dec *input;     /* one value per deal input for period slots (the
                                 first index value for index inputs); not owned */
+    rt_curve draw;           /* revolving lines: the annual rate drawn of the
+                                undrawn limit (CPR-like); level 0: no draws */
     int32_t periods;         /* stop after this many periods; 0: no limit */
     int to_call;             /* exercise the clean-up call */
 } rt_assump;
@@ -83,6 +85,7 @@ typedef struct rt_flows {
     int64_t interest;   /* net interest collected, advances included */
     int64_t advanced;   /* of which advanced by the servicer         */
     int64_t sold;       /* balance bought at par by the clean-up call */
+    int64_t drawn;      /* new balance drawn on revolving lines (the draw rate) */
     int64_t loans;      /* lines with a balance left at the end (a loan tape's active loans) */
     int64_t end;        /* pool balance at the end                   */
 } rt_flows;
@@ -137,7 +140,10 @@ rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic
 
 /* ---- the projection runner ------------------------------------------------------ */
 
-/* What one scenario produced, period by period (arrays of max_periods). */
+/* What one scenario produced, period by period (arrays of max_periods).
+ * Every money figure is whole cents, taken from the period's slots after
+ * the deal's period function and the checks ran (the statement's figures
+ * of the same names; dealrt.h defines them). */
 typedef struct rt_proj_result {
     int32_t nperiods;
     int called;              /* stopped by the clean-up call */
@@ -148,6 +154,22 @@ typedef struct rt_proj_result {
     int64_t *class_prin;
     int64_t *class_end;
     rt_dec *class_coupon;
+    /* the new reach, [k * nclasses + c], cents: */
+    int64_t *class_drawn;     /* a variable pay class's draw this period (RT_C_DRAWN) */
+    int64_t *class_writedown; /* realized losses allocated (written down) this period */
+    int64_t *class_loss_end;  /* unpaid realized loss carried out (cumulative, net of repayments) */
+    int64_t *class_basis_end; /* basis risk shortfall carried forward out */
+    /* [(k * nparties + p) * RT_P_COUNT + RT_P_*], cents: what each party
+     * (fee payees, the residual holder, insurers) was paid; an insurer's
+     * draw, reimbursement and unreimbursed draws in and out */
+    int64_t *party;
+    /* [(k * nfunds + f) * RT_F_COUNT + RT_F_*], cents: each fund's and
+     * account's beginning balance, deposit and what is left (an account's
+     * closing balance) */
+    int64_t *fund;
+    /* [k * nmemory + m]: a trigger's state (0/1) on that date; a date's
+     * day number once it has occurred, else RT_DATE_NEVER */
+    int32_t *memory;
     rt_flows *flows;         /* [k * ngroups + g] */
 } rt_proj_result;
 
@@ -200,6 +222,8 @@ double rt_mod_duration_even(const double *cf, int32_t n, double t0, double step,
 /* `BIN project ...` and `BIN grid ...`; argv[0] is the command name. */
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
+/* `BIN breakeven --class NAME ...`: the CDR of a class's first loss and full write-down */
+int rt_breakeven_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period);
 /* `BIN merge SHARD...`: the shards of one streamed grid into its output */
 int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn describe);
 /* `BIN submit ... -- GRID-OPTIONS`: the shards and their merge as Slurm jobs */

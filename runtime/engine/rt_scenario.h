@@ -36,6 +36,7 @@ typedef struct rt_sc_entry {
 
 typedef struct rt_sc {
     rt_sc_entry prepay, dflt, severity, lag, advancing, periods, call;
+    rt_sc_entry draw; /* draw-rate or draw-vector: revolving lines' draws */
     rt_sc_entry named[RT_SC_MAXNAMED]; /* index, index-vector, input: in order */
     int nnamed;
     char dir[4096];                    /* the scenario file's directory */
@@ -49,6 +50,7 @@ typedef struct rt_sc_res {
     rt_assump a;
     rt_curve *pp, *df;
     char (*pp_label)[RT_SC_LABEL], (*df_label)[RT_SC_LABEL];
+    char draw_label[RT_SC_LABEL]; /* "draw 10% of the undrawn limit" or "no draws" */
     int npp, ndf;
     rt_index_path *index; /* ninputs */
     rt_dec *input;        /* ninputs */
@@ -60,6 +62,8 @@ typedef struct rt_sc_res {
 void rt_sc_init(rt_sc *s);
 void rt_sc_free(rt_sc *s);
 int rt_sc_is_key(const char *key);
+/* the i-th key (from 0), NULL past the last: the command line's options */
+const char *rt_sc_key_at(int i);
 /* key without "--"; 0 + e on a conflict */
 int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o, rt_sc_err *e);
 int rt_sc_read_file(rt_sc *s, const char *path, rt_sc_err *e);

@@ -66,11 +66,23 @@ static int in_list(const char *const *l, const char *k)
     return 0;
 }
 
+static const char *const other_keys[] = {"severity", "recovery-lag", "advancing", "index", "index-vector",
+                                         "input", "periods", "to-call", "to-maturity", "draw-rate", "draw-vector",
+                                         NULL};
+
 int rt_sc_is_key(const char *k)
 {
-    static const char *const other[] = {"severity", "recovery-lag", "advancing", "index", "index-vector",
-                                        "input", "periods", "to-call", "to-maturity", NULL};
-    return in_list(prepay_keys, k) || in_list(default_keys, k) || in_list(other, k);
+    return in_list(prepay_keys, k) || in_list(default_keys, k) || in_list(other_keys, k);
+}
+
+const char *rt_sc_key_at(int i)
+{
+    const char *const *lists[] = {prepay_keys, default_keys, other_keys};
+    for (int l = 0; l < 3; l++)
+        for (const char *const *k = lists[l]; *k; k++)
+            if (i-- == 0)
+                return *k;
+    return NULL;
 }
 
 int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o, rt_sc_err *e)
@@ -87,6 +99,11 @@ int rt_sc_set(rt_sc *s, const char *key, const char *val, const rt_sc_origin *o,
             return rt_sc_fail(e, o, "only one default assumption (cdr, sda or default-vector); %s was already given",
                               s->dflt.key);
         slot = &s->dflt;
+    } else if (strcmp(key, "draw-rate") == 0 || strcmp(key, "draw-vector") == 0) {
+        if (s->draw.key)
+            return rt_sc_fail(e, o, "only one draw assumption (draw-rate or draw-vector); %s was already given",
+                              s->draw.key);
+        slot = &s->draw;
     } else if (strcmp(key, "severity") == 0) {
         slot = &s->severity;
     } else if (strcmp(key, "recovery-lag") == 0) {
@@ -122,6 +139,8 @@ void rt_sc_merge(rt_sc *flags, const rt_sc *file)
         flags->dflt = file->dflt;
     if (!flags->severity.key)
         flags->severity = file->severity;
+    if (!flags->draw.key)
+        flags->draw = file->draw;
     if (!flags->lag.key)
         flags->lag = file->lag;
     if (!flags->advancing.key)
@@ -439,12 +458,12 @@ static int one_curve(const rt_sc *s, const rt_sc_entry *en, const char *item, si
     const char *k = en->key;
     char num[64];
     memset(c, 0, sizeof *c);
-    if (strcmp(k, "prepay-vector") == 0 || strcmp(k, "default-vector") == 0) {
+    if (strcmp(k, "prepay-vector") == 0 || strcmp(k, "default-vector") == 0 || strcmp(k, "draw-vector") == 0) {
         char pb[4096];
         const char *path = file_path(s, en, pb, sizeof pb);
         rt_dec *v;
         int32_t n;
-        if (!rt_sc_read_vector(path, 0, RT_SCALE, "0% to 100%", k[0] == 'p' ? "CPR" : "CDR", &v, &n, e))
+        if (!rt_sc_read_vector(path, 0, RT_SCALE, "0% to 100%", k[0] == 'p' ? "CPR" : k[1] == 'r' ? "draw rate" : "CDR", &v, &n, e))
             return 0;
         double *dv = keep(r, malloc((size_t)n * sizeof *dv));
         if (!dv) {
@@ -593,6 +612,23 @@ int rt_sc_resolve(const rt_deal *d, const rt_sc *s, int allow_lists, rt_sc_res *
     rt_assump *a = &r->a;
     a->prepay = r->pp[0];
     a->dflt = r->df[0];
+    /* draws on revolving lines: none unless asked for (docs/projection.md) */
+    snprintf(r->draw_label, sizeof r->draw_label, "no draws");
+    if (s->draw.key) {
+        int vec = strcmp(s->draw.key, "draw-vector") == 0;
+        if (!vec && strchr(s->draw.val, ','))
+            return rt_sc_fail(e, &s->draw.o, "draw-rate takes one value (a vector of rates: draw-vector FILE)");
+        char ignored[RT_SC_LABEL];
+        if (!one_curve(s, &s->draw, s->draw.val, strlen(s->draw.val), &a->draw, ignored, sizeof ignored, r, e))
+            return 0;
+        if (vec)
+            snprintf(r->draw_label, sizeof r->draw_label, "draw vector %s of the undrawn limit", s->draw.val);
+        else {
+            char x[32];
+            fmt_pct(x, sizeof x, a->draw.level);
+            snprintf(r->draw_label, sizeof r->draw_label, "draw %s%% of the undrawn limit a year", x);
+        }
+    }
     rt_dec v;
     if (s->severity.key) {
         if (!pct_dec(s->severity.val, strlen(s->severity.val), &v) || v < 0 || v > RT_SCALE)

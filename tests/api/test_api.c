@@ -425,6 +425,91 @@ static void test_grid_equals_binary(void **st)
     dealc_scenario_free(sc);
 }
 
+/* API 1.1: a projection carries, per period, what each party was paid, each
+ * fund's and account's balances and each class's losses. From closing at
+ * 20% CPR, 4% CDR, 100% severity, no lag (so losses come at once and the
+ * Credit Enhancer is drawn on as 3.05(a)(iia) says):
+ *  - period 1 (2003-03-26 to 2003-04-25, one month): the Credit
+ *    Enhancement Premium is 0.1175% a year of the term notes' original
+ *    634,646,000.00 (366,447,000 + 161,627,000 + 20,875,000 + 22,233,000
+ *    + 63,464,000): 634,646,000.00 x 0.001175 / 12 = 62,142.420833...,
+ *    62,142.42 to the cent; nothing drawn before period 1 is reimbursed;
+ *  - every period, cash in = cash out: what the pool paid (interest,
+ *    scheduled, prepaid, recoveries, sold) plus what was drawn on the
+ *    insurer equals what the parties (premium, reimbursement, residual) and
+ *    the classes (interest, principal) were paid; the Pre-Funding Account
+ *    opens at 0 and stays 0 (nothing deposits to it);
+ *  - the insurer's unreimbursed draws roll: begin + drawn - reimbursed = end,
+ *    and each period's begin is the last period's end. */
+static void test_projection_parties_funds(void **st)
+{
+    (void)st;
+    dealc_error e;
+    const dealc_description *d = dealc_deal_describe(deal);
+    assert_int_equal(dealc_api_version() % 1000, 1);
+    assert_string_equal(dealc_field_name(DEALC_TABLE_PCLASS, DEALC_PCLASS_REALIZED_LOSS), "realized_loss");
+    assert_string_equal(dealc_field_name(DEALC_TABLE_FLOW, DEALC_FLOW_DRAWN), "drawn");
+    dealc_scenario *sc = NULL;
+    dealc_scenario_new(&sc, NULL);
+    dealc_scenario_set(sc, "cpr", "20", NULL);
+    dealc_scenario_set(sc, "cdr", "4", NULL);
+    dealc_scenario_set(sc, "severity", "100", NULL);
+    dealc_scenario_set(sc, "recovery-lag", "0", NULL);
+    dealc_scenario_set(sc, "index", "One-Month LIBOR=1.10%", NULL);
+    dealc_scenario_set(sc, "input", "Weighted Average Net Loan Rate=7.7745%", NULL);
+    dealc_projection *p = NULL;
+    assert_int_equal(dealc_project(deal, NULL, sc, &p, &e), DEALC_OK);
+    assert_string_equal(p->draw, "no draws");
+    int32_t ce = -1, res = -1, pfa = -1;
+    for (int32_t i = 0; i < d->nparties; i++) {
+        if (strcmp(d->parties[i].name, "Credit Enhancer") == 0)
+            ce = i;
+        if (strcmp(d->parties[i].name, "Certificates") == 0)
+            res = i;
+    }
+    for (int32_t i = 0; i < d->nfunds; i++)
+        if (strcmp(d->funds[i].name, "Pre-Funding Account") == 0)
+            pfa = i;
+    assert_true(ce >= 0 && res >= 0 && pfa >= 0);
+    const int64_t *ce1 = &p->parties[(0 * d->nparties + ce) * p->party_stride];
+    assert_int_equal(ce1[DEALC_PARTY_PAID] - ce1[DEALC_PARTY_REIMBURSED], 6214242);
+    assert_int_equal(ce1[DEALC_PARTY_REIMBURSED], 0);
+    int64_t drawn_total = 0, prev_end = 0;
+    for (int32_t k = 0; k < p->nperiods; k++) {
+        int64_t in = 0, out = 0;
+        for (int32_t g = 0; g < d->ngroups; g++) {
+            const int64_t *f = &p->flows[(k * d->ngroups + g) * p->flow_stride];
+            in += f[DEALC_FLOW_INTEREST] + f[DEALC_FLOW_SCHEDULED] + f[DEALC_FLOW_PREPAID] +
+                  f[DEALC_FLOW_RECOVERIES] + f[DEALC_FLOW_SOLD];
+            assert_int_equal(f[DEALC_FLOW_DRAWN], 0);
+        }
+        for (int32_t i = 0; i < d->nparties; i++) {
+            const int64_t *r = &p->parties[(k * d->nparties + i) * p->party_stride];
+            in += r[DEALC_PARTY_DRAWN];
+            out += r[DEALC_PARTY_PAID];
+        }
+        for (int32_t c = 0; c < d->nclasses; c++) {
+            const int64_t *r = &p->classes[(k * d->nclasses + c) * p->pclass_stride];
+            out += r[DEALC_PCLASS_INTEREST] + r[DEALC_PCLASS_PRINCIPAL];
+            assert_int_equal(r[DEALC_PCLASS_REALIZED_LOSS], 0); /* no allocation of losses in this deal */
+        }
+        if (in != out)
+            fail_msg("period %d: in %lld, out %lld", (int)k + 1, (long long)in, (long long)out);
+        const int64_t *r = &p->parties[(k * d->nparties + ce) * p->party_stride];
+        assert_int_equal(r[DEALC_PARTY_UNREIMBURSED_DRAWS], prev_end);
+        assert_int_equal(r[DEALC_PARTY_UNREIMBURSED_DRAWS] + r[DEALC_PARTY_DRAWN] - r[DEALC_PARTY_REIMBURSED],
+                         r[DEALC_PARTY_ENDING_UNREIMBURSED_DRAWS]);
+        prev_end = r[DEALC_PARTY_ENDING_UNREIMBURSED_DRAWS];
+        drawn_total += r[DEALC_PARTY_DRAWN];
+        assert_int_equal(p->funds[(k * d->nfunds + pfa) * p->fund_stride + DEALC_FUND_REMAINING], 0);
+    }
+    /* at 4% CDR with everything lost at once, excess cash is not always
+     * enough: the insurer is drawn on at least once */
+    assert_true(drawn_total > 0);
+    dealc_projection_free(p);
+    dealc_scenario_free(sc);
+}
+
 /* one deal, replayed by four threads at once, gives each the same figures */
 static void *replay_thread(void *arg)
 {
@@ -485,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_grid_equals_binary),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_projection_parties_funds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -398,6 +398,98 @@ static void amendment_clauses_and_consolidate(void **state)
     free(c);
 }
 
+/* ---- breakeven: RAMP 2002-RS1 -------------------------------------------------
+ * `breakeven --class M-I-2` names a CDR X (to 0.01%). The test does not
+ * take X on trust: it projects the deal itself at X and at X - 0.01% and
+ * reads M-I-2's own table. At X - 0.01% the class ends with no balance and
+ * no unpaid realized loss; at X it ends with one of them above zero, and the
+ * principal it was paid plus what it lost is its whole original balance,
+ * $9,000,000.00 (the deal's class declaration), to the cent. The first-loss
+ * CDRs of the M-I classes are ordered as their subordination is: M-I-3
+ * (the most junior) before M-I-2 before M-I-1. */
+#define RS1_FLAGS "--cpr", "20", "--severity", "40", "--recovery-lag", "6", "--index", "One-Month LIBOR=1.30%", \
+    "--index", "Six-Month LIBOR=1.90%", "--input", "Group I Sixty-Plus Delinquency Percentage=5%", "--input",  \
+    "Group II Sixty-Plus Delinquency Percentage=5%"
+
+static __int128 rs1_breakeven(const char *bin, const char *cls)
+{
+    char *argv[] = { (char *)bin, "breakeven", "--class", (char *)cls, RS1_FLAGS, "--format", "csv", NULL };
+    int st = run(argv, wpath("be.csv"), wpath("be.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("be.err")));
+    assert_int_equal(st, 0);
+    char *csv = slurp(wpath("be.csv"));
+    char key[200];
+    snprintf(key, sizeof key, "Breakeven,%s,First loss CDR %%,", cls);
+    char *at = strstr(csv, key);
+    assert_non_null(at);
+    char val[32];
+    assert_int_equal(sscanf(at + strlen(key), "%31[0-9.]", val), 1);
+    free(csv);
+    return dec7(val);
+}
+
+/* M-I-2's loss (last balance + last unpaid realized loss) and principal
+ * paid when projected at a CDR (dec7 units) */
+static void rs1_m_i_2_at(const char *bin, __int128 cdr, __int128 *loss, __int128 *principal)
+{
+    char c[32];
+    snprintf(c, sizeof c, "%d.%02d", (int)(cdr / 10000000), (int)(cdr / 100000 % 100));
+    char *argv[] = { (char *)bin, "project", "--class", "M-I-2", "--cdr", c, RS1_FLAGS, "--format", "csv", NULL };
+    int st = run(argv, wpath("be-p.csv"), wpath("be-p.err"));
+    if (st) fprintf(stderr, "%s", slurp(wpath("be-p.err")));
+    assert_int_equal(st, 0);
+    char *csv = slurp(wpath("be-p.csv"));
+    __int128 bal = -1, unpaid = 0;
+    int seen_unpaid = 0;
+    *principal = -1;
+    for (char *line = csv; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char period[16], field[40], value[40];
+        if (sscanf(line, "Class M-I-2,%15[^,],%39[^,],%39[^\n]", period, field, value) != 3) continue;
+        if (strcmp(period, "Total") == 0) {
+            if (strcmp(field, "Principal") == 0) *principal = dec7(value);
+            continue;
+        }
+        if (strcmp(field, "Balance") == 0) bal = dec7(value);
+        if (strcmp(field, "Unpaid loss") == 0) { unpaid = dec7(value); seen_unpaid = 1; }
+    }
+    free(csv);
+    assert_true(bal >= 0 && *principal >= 0 && seen_unpaid);
+    *loss = bal + unpaid;
+}
+
+static void ramp_2002_rs1_breakeven_holds(void **state)
+{
+    (void)state;
+    build_deal("ramp-2002-rs1");
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s/ramp-2002-rs1", work);
+    __int128 x = rs1_breakeven(bin, "M-I-2");
+    assert_true(x > 0 && x < dec7("100"));
+    __int128 loss, prin;
+    rs1_m_i_2_at(bin, x - dec7("0.01"), &loss, &prin);
+    if (loss != 0) fail_msg("M-I-2 loses %.2f just below its breakeven", (double)loss / 1e7);
+    assert_true(prin == dec7("9000000.00"));
+    rs1_m_i_2_at(bin, x, &loss, &prin);
+    if (loss <= 0) fail_msg("M-I-2 loses nothing at its breakeven");
+    assert_true(prin + loss == dec7("9000000.00"));
+    __int128 m3 = rs1_breakeven(bin, "M-I-3"), m1 = rs1_breakeven(bin, "M-I-1");
+    assert_true(m3 < x && x < m1);
+
+    /* a class never hurt says so and exits 0; an unknown class is a usage error */
+    char *never[] = { bin, "breakeven", "--class", "A-I-1", RS1_FLAGS, NULL };
+    assert_int_equal(run(never, wpath("be-n.out"), wpath("be-n.err")), 0);
+    char *t = slurp(wpath("be-n.out"));
+    assert_non_null(strstr(t, "Class A-I-1 loses no principal even at 100% CDR"));
+    free(t);
+    char *unknown[] = { bin, "breakeven", "--class", "Z-9", RS1_FLAGS, NULL };
+    assert_int_equal(run(unknown, wpath("be-u.out"), wpath("be-u.err")), 2);
+    t = slurp(wpath("be-u.err"));
+    assert_non_null(strstr(t, "the deal has no class \"Z-9\""));
+    free(t);
+    char *nocdr[] = { bin, "breakeven", "--class", "M-I-2", "--cdr", "5", RS1_FLAGS, NULL };
+    assert_int_equal(run(nocdr, wpath("be-c.out"), wpath("be-c.err")), 2);
+}
+
 /* ---- projection: RAMP 2003-RS2 class A-I-3 against the computational
  * materials (agreements/ramp-2003-rs2/computational-materials.txt). Typed
  * from them: 340,964.00 of interest a month while the balance is whole;
@@ -1204,6 +1296,7 @@ int main(void)
         cmocka_unit_test(amendment_switches_on_its_effective_date),
         cmocka_unit_test(amendment_clauses_and_consolidate),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
+        cmocka_unit_test(ramp_2002_rs1_breakeven_holds),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_yield_at_par_with_delay),
         cmocka_unit_test(ramp_2003_rs2_stepdown_and_trigger),
         cmocka_unit_test(ramp_2003_rs2_stepdown_waits_for_the_31st),

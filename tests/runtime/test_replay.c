@@ -124,6 +124,15 @@ static void test_help(void **state)
     t_result_free(&r);
     r = RUN("replay", "--help");
     assert_int_equal(r.status, 0);
+    /* a command's help is its own: its options, not the others' */
+    assert_contains(r.out, "--save-state FILE");
+    assert_null(strstr(r.out, "--tape"));
+    t_result_free(&r);
+    /* a deal compiled before its build was recorded says so */
+    r = RUN("--version");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "test-deal: ");
+    assert_contains(r.out, "did not record its version or sources");
     t_result_free(&r);
 }
 
@@ -132,7 +141,8 @@ static void test_usage_errors(void **state)
     (void)state;
     expect_usage(run((const char *const[]){"test-deal", NULL}), "test-deal: error: missing command");
     expect_usage(RUN("frobnicate"), "unknown command \"frobnicate\"");
-    expect_usage(RUN("--version"), "unknown option \"--version\"");
+    expect_usage(RUN("--versio"), "unknown option \"--versio\"");
+    expect_usage(RUN("replay", "--stat", "s.json", "r.csv"), "unknown option \"--stat\""); /* no abbreviations */
     expect_usage(RUN("replay", "--state"), "option --state needs an argument");
     expect_usage(RUN("replay", "--bogus", t_path("remit.csv")), "unknown option \"--bogus\"");
     expect_usage(RUN("replay", "--state", t_path("opening.json"), t_path("remit.csv"), "--format", "xml"),
@@ -556,7 +566,7 @@ static void test_abi_list(void **state)
         void (*fn)(void);
     } funcs[] = {RT_ABI_FUNCS(CHECK)};
 #undef CHECK
-    assert_int_equal(sizeof funcs / sizeof funcs[0], 30);   /* and rt_clause_doc, rt_add_note for explain */
+    assert_int_equal(sizeof funcs / sizeof funcs[0], 31); /* and rt_set_build for --version */
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         assert_non_null(funcs[i].fn);
         assert_true(strncmp(funcs[i].name, "rt_", 3) == 0);

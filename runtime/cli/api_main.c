@@ -4,7 +4,7 @@
  * kept apart so the rest of the API stays below it: the explain command is
  * a client of the API, and the command line dispatches to it.
  */
-#include "api_internal.h"
+#include "api/api_internal.h"
 
 int dealc_deal_main(const dealc_deal *d, int argc, char **argv)
 {
