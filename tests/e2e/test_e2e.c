@@ -488,6 +488,18 @@ static void ramp_2002_rs1_breakeven_holds(void **state)
     free(t);
     char *nocdr[] = { bin, "breakeven", "--class", "M-I-2", "--cdr", "5", RS1_FLAGS, NULL };
     assert_int_equal(run(nocdr, wpath("be-c.out"), wpath("be-c.err")), 2);
+
+    /* grid's streamed record counts a written-down class's loss: at 20%
+     * CDR (above M-I-3's full write-down CDR) M-I-3 loses its whole
+     * original $6,750,000.00, 100.00% of its opening balance */
+    char *gr[] = { bin, "grid", "--cdr", "20", "--class", "M-I-3", "--stream", "csv", RS1_FLAGS, NULL };
+    assert_int_equal(run(gr, wpath("be-g.csv"), wpath("be-g.err")), 0);
+    t = slurp(wpath("be-g.csv"));
+    char *rec = strstr(t, "\n1,");
+    assert_non_null(rec);
+    assert_non_null(strstr(rec, ",M-I-3,"));
+    assert_non_null(strstr(rec, ",6750000.00,100.00,"));
+    free(t);
 }
 
 /* ---- projection: RAMP 2003-RS2 class A-I-3 against the computational
