@@ -643,7 +643,7 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
     /* draws: only with a rate given and a line that has a limit; the vector
      * path does not draw, so a drawing scenario runs the scalar one */
     p->draws = 0;
-    if (a->draw.kind == RT_CURVE_VECTOR || (a->draw.kind == RT_CURVE_CPR && a->draw.level > 0))
+    if (a->draw.kind == RT_CURVE_VECTOR || a->draw.level > 0)
         for (int32_t i = 0; i < p->nlines && !p->draws; i++)
             p->draws = p->limit[p->slot_of[i]] > 0;
     if (p->draws)
