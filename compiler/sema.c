@@ -1246,6 +1246,18 @@ static void check_cline(sema *s, ast_cline *l)
         l->field[RT_L_BALLOON] > l->field[RT_L_ORIGINAL_TERM])
         diag_error(s->dg, l->field_loc[RT_L_BALLOON], "the balloon falls after the original term");
     if (l->has[RT_L_IO_MONTHS]) whole_months(s, l, RT_L_IO_MONTHS, "the interest-only period", 1, 1200);
+    /* a revolving (HELOC) line: projections draw on what the limit leaves
+     * undrawn, so a limit below the balance drawn today is a typo */
+    if (l->has[RT_L_CREDIT_LIMIT]) {
+        if (l->field[RT_L_CREDIT_LIMIT] <= 0)
+            diag_error(s->dg, l->field_loc[RT_L_CREDIT_LIMIT],
+                       "the credit limit of collateral line \"%s\" must be above zero ('credit limit $50,000.00'; "
+                       "a closed-end line has none)", n);
+        else if (l->has[RT_L_BALANCE] && l->field[RT_L_CREDIT_LIMIT] < l->field[RT_L_BALANCE])
+            diag_error(s->dg, l->field_loc[RT_L_CREDIT_LIMIT],
+                       "the credit limit of collateral line \"%s\" is below its balance: the limit is what the "
+                       "borrowers may draw in all, the balance what they have drawn", n);
+    }
     static const int arm_fields[] = { RT_L_MARGIN, RT_L_FIRST_RESET, RT_L_RESET_EVERY, RT_L_PERIODIC_CAP,
                                       RT_L_LIFE_CAP, RT_L_LIFE_FLOOR };
     if (!l->index) {

@@ -17,7 +17,7 @@
     X(CERTIFICATES, "certificates") X(CLASS, "class") \
     X(CLASSES, "classes") X(CLAUSE, "clause") X(CLOSING, "closing") \
     X(COLLATERAL, "collateral") X(COLLECTIONS, "collections") \
-    X(COUNT, "count") X(COUPON, "coupon") X(CUMULATIVE, "cumulative") \
+    X(COUNT, "count") X(COUPON, "coupon") X(CREDIT, "credit") X(CUMULATIVE, "cumulative") \
     X(DATE, "date") X(DATED, "dated") X(DAY, "day") X(DAYS, "days") \
     X(DEAL, "deal") X(DEFINE, "define") X(DEFINITION, "definition") \
     X(DELAY, "delay") X(DELETE, "delete") X(DISTRIBUTION, "distribution") \
@@ -30,7 +30,7 @@
     X(FUND, "fund") X(GROSS, "gross") X(GROUP, "group") X(IF, "if") \
     X(IN, "in") X(INDEX, "index") X(INITIAL, "initial") X(INPUT, "input") \
     X(INSERT, "insert") X(INSURER, "insurer") X(INTEREST, "interest") \
-    X(LATER, "later") X(LIFE, "life") X(LINE, "line") \
+    X(LATER, "later") X(LIFE, "life") X(LIMIT, "limit") X(LINE, "line") \
     X(LIQUIDATION, "liquidation") X(LOAN, "loan") X(LOSS, "loss") \
     X(LOSSES, "losses") X(MARGIN, "margin") X(MAX, "max") \
     X(MAXIMUM, "maximum") X(MIN, "min") X(MODIFIED, "modified") \

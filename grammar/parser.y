@@ -150,12 +150,14 @@ static void yyerror(src_loc *loc, void *scanner, ast_builder *B, const char *msg
 %token KW_CALL "'call'"
 %token KW_CAP "'cap'"
 %token KW_COLLATERAL "'collateral'"
+%token KW_CREDIT "'credit'"
 %token KW_EVERY "'every'"
 %token KW_FEE "'fee'"
 %token KW_FLOOR "'floor'"
 %token KW_GROSS "'gross'"
 %token KW_INDEX "'index'"
 %token KW_LIFE "'life'"
+%token KW_LIMIT "'limit'"
 %token KW_LINE "'line'"
 %token KW_MARGIN "'margin'"
 %token KW_NET "'net'"
@@ -446,6 +448,7 @@ cl_attrs
     | cl_attrs KW_PERIODIC KW_CAP TOK_PERCENT     { $$ = build_cline_set(B, $1, RT_L_PERIODIC_CAP, @4, $4); }
     | cl_attrs KW_LIFE KW_CAP TOK_PERCENT         { $$ = build_cline_set(B, $1, RT_L_LIFE_CAP, @4, $4); }
     | cl_attrs KW_LIFE KW_FLOOR TOK_PERCENT       { $$ = build_cline_set(B, $1, RT_L_LIFE_FLOOR, @4, $4); }
+    | cl_attrs KW_CREDIT KW_LIMIT TOK_MONEY       { $$ = build_cline_set(B, $1, RT_L_CREDIT_LIMIT, @4, $4); }
     ;
 
 /* ---- schedules ---- */

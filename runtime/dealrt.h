@@ -459,7 +459,8 @@ enum { RT_NOTE_DEF = 0, RT_NOTE_CLAUSE = 1 };
     X(RESET_EVERY,     "reset_every")      /* months between resets           */ \
     X(PERIODIC_CAP,    "periodic_cap")     /* largest change at one reset     */ \
     X(LIFE_CAP,        "life_cap")         /* highest gross rate              */ \
-    X(LIFE_FLOOR,      "life_floor")       /* lowest gross rate               */
+    X(LIFE_FLOOR,      "life_floor")       /* lowest gross rate               */ \
+    X(CREDIT_LIMIT,    "credit_limit")     /* a revolving line's limit (money), 0: closed-end */
 #define RT_ENUM_L(n, s) RT_L_##n,
 enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 #undef RT_ENUM_L

@@ -721,7 +721,11 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
         x->loss = NONE;
         int64_t open_bal = (int64_t)(open->class_balance[c] / RT_CENT);
         if (d->classes.v[c].kind == RT_CLASS_PRINCIPAL && ended) {
-            int64_t end = r->nperiods > 0 ? r->class_end[(size_t)(r->nperiods - 1) * nc + c] : open_bal;
+            /* what the class did not get back: its balance left, and what
+             * was written down and not paid back (unpaid realized loss) */
+            int64_t end = r->nperiods > 0 ? r->class_end[(size_t)(r->nperiods - 1) * nc + c] +
+                                                r->class_loss_end[(size_t)(r->nperiods - 1) * nc + c]
+                                          : open_bal;
             x->loss = end;
             if (open_bal > 0)
                 x->m[M_LOSS_PCT] = (int64_t)(((__int128)end * 20000 + open_bal) / ((__int128)open_bal * 2));

@@ -304,6 +304,12 @@ void rt_cmd_assumption_notes(rt_doc *doc, const setup *s, const char *pp, const 
     else
         rt_doc_note(doc, "Assumptions: severity %s%%, recovery lag %d months, advancing %s, %s", sev, (int)a->lag,
                     a->advancing ? "on" : "off", a->to_call ? "to the clean-up call" : "to maturity");
+    for (int32_t i = 0; i < s->d->collateral.n; i++)
+        if (s->d->collateral.v[i].field[RT_L_CREDIT_LIMIT] > 0) {
+            rt_doc_note(doc, "Revolving lines: %s%s", s->res.draw_label,
+                        a->draw.kind == RT_CURVE_VECTOR || a->draw.level > 0 ? "" : " (give --draw-rate)");
+            break;
+        }
     for (int32_t i = 0; i < s->d->inputs.n; i++) {
         char v[RT_NUMBUF];
         const rt_index_path *ix = &s->res.index[i];

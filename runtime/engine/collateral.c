@@ -215,7 +215,7 @@ rt_dec rt_arm_reset(rt_dec current, rt_dec index, rt_dec margin, rt_dec periodic
 
 /* the sums a month adds per group (begin is the last month's end, loss is
  * liquidated less recoveries) */
-enum { S_SCHED, S_PREPAID, S_DEFAULTED, S_LIQUIDATED, S_RECOVERIES, S_INTEREST, S_ADVANCED, S_LOANS, S_END, S_COUNT };
+enum { S_SCHED, S_PREPAID, S_DEFAULTED, S_LIQUIDATED, S_RECOVERIES, S_INTEREST, S_ADVANCED, S_LOANS, S_END, S_DRAWN, S_COUNT };
 
 /* An adjustable line's reset terms: read only at a reset */
 typedef struct arm_terms {
@@ -256,6 +256,13 @@ struct rt_pool {
     int pp_kind, df_kind; /* 0 constant, 1 by age, 2 by month */
     double *pp_tab, *df_tab;
     int32_t tab_n;        /* table size: ages and months both below it */
+    /* draws on revolving lines: the credit limit per slot (cents, 0: a
+     * closed-end line) and the monthly draw rate of the undrawn limit */
+    int64_t *limit;
+    double dr_const;
+    int dr_kind;
+    double *dr_tab;
+    int draws;            /* this scenario draws: a limit and a rate above 0 */
     /* the months worked ahead */
     int64_t *acc;         /* CHUNK * ngroups * S_COUNT * LANES partial sums */
     rt_flows *ahead;      /* CHUNK * ngroups */
@@ -338,12 +345,14 @@ rt_pool *rt_pool_new(const rt_deal *d, int32_t max_lag, int32_t max_periods)
     p->pipe = alloc_lines(((size_t)p->nblocks + 1) * (size_t)(p->max_lag + 1) * LANES, sizeof(int64_t));
     p->pp_tab = calloc((size_t)p->tab_n, sizeof *p->pp_tab);
     p->df_tab = calloc((size_t)p->tab_n, sizeof *p->df_tab);
+    p->dr_tab = calloc((size_t)p->tab_n, sizeof *p->dr_tab);
+    p->limit = alloc_lines(n, sizeof(int64_t));
     p->acc = alloc_lines((size_t)CHUNK * (size_t)ng * S_COUNT * LANES, sizeof(int64_t));
     p->ahead = calloc((size_t)CHUNK * (size_t)ng, sizeof *p->ahead);
     p->end_now = calloc((size_t)ng, sizeof *p->end_now);
     if (!p->blk_group || !p->slot_of || !p->perf || !p->pipe_sum || !p->gross || !p->net || !p->r || !p->v ||
         !p->age || !p->left || !p->v_left || !p->io || !p->lim || !p->hold || !p->next_reset || !p->balloon || !p->index ||
-        !p->arm || !p->pipe || !p->pp_tab || !p->df_tab || !p->acc || !p->ahead || !p->end_now) {
+        !p->arm || !p->pipe || !p->pp_tab || !p->df_tab || !p->dr_tab || !p->limit || !p->acc || !p->ahead || !p->end_now) {
         free(count);
         rt_pool_free(p);
         return NULL;
@@ -395,6 +404,8 @@ void rt_pool_free(rt_pool *p)
     free(p->pipe);
     free(p->pp_tab);
     free(p->df_tab);
+    free(p->dr_tab);
+    free(p->limit);
     free(p->acc);
     free(p->ahead);
     free(p->end_now);
@@ -513,6 +524,11 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
         const rt_dec *f = cl->field;
         size_t j = (size_t)p->slot_of[i];
         p->perf[j] = (int64_t)(rt_dec_round_cents(f[RT_L_BALANCE]) / RT_CENT);
+        p->limit[j] = f[RT_L_CREDIT_LIMIT] > 0 ? (int64_t)(rt_dec_round_cents(f[RT_L_CREDIT_LIMIT]) / RT_CENT) : 0;
+        if (p->limit[j] > 0 && p->limit[j] < p->perf[j]) {
+            snprintf(msg, msgsize, "collateral line %d: its credit limit is below its balance", (int)i + 1);
+            return 0;
+        }
         p->pipe_sum[j] = 0;
         p->gross[j] = (int64_t)f[RT_L_GROSS_RATE];
         p->net[j] = (int64_t)f[RT_L_NET_RATE];
@@ -590,12 +606,19 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
                 if (d->collateral.v[i].group != g)
                     continue;
                 int64_t *b = &p->perf[p->slot_of[i]];
+                int64_t was = *b;
                 if (i == lastline) {
                     *b = scale[g] - given;
                 } else {
                     *b = (int64_t)(((rt_dec)*b * scale[g] + total / 2) / total);
                     given += *b;
                 }
+                /* a revolving line keeps its utilisation (balance / limit) */
+                int64_t *lim = &p->limit[p->slot_of[i]];
+                if (*lim > 0 && was > 0)
+                    *lim = (int64_t)(((rt_dec)*lim * *b + was / 2) / was);
+                if (*lim > 0 && *lim < *b)
+                    *lim = *b;
             }
         }
     }
@@ -617,6 +640,14 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
     int32_t hm = p->max_periods < p->tab_n - 1 ? p->max_periods : p->tab_n - 1;
     prepare_curve(&a->prepay, &p->pp_const, &p->pp_kind, p->pp_tab, lo, hi, hm);
     prepare_curve(&a->dflt, &p->df_const, &p->df_kind, p->df_tab, lo, hi, hm);
+    /* draws: only with a rate given and a line that has a limit; the vector
+     * path does not draw, so a drawing scenario runs the scalar one */
+    p->draws = 0;
+    if (a->draw.kind == RT_CURVE_VECTOR || a->draw.level > 0)
+        for (int32_t i = 0; i < p->nlines && !p->draws; i++)
+            p->draws = p->limit[p->slot_of[i]] > 0;
+    if (p->draws)
+        prepare_curve(&a->draw, &p->dr_const, &p->dr_kind, p->dr_tab, lo, hi, hm);
     return 1;
 }
 
@@ -721,6 +752,21 @@ static inline __attribute__((always_inline)) void line_month_at(rt_pool *p, size
 
     p->perf[j] = s - sp - pre;
     p->left[j] = left - 1;
+
+    /* 7. a revolving line still open draws the month's rate of what its
+     * limit left undrawn at the start of the month (after its term, or
+     * once paid off or defaulted in full, nothing) */
+    if (p->draws && p->limit[j] > 0 && p->perf[j] > 0 && left > 1) {
+        double mdraw = rate_at(p->dr_kind, p->dr_const, p->dr_tab, age, t, p->tab_n);
+        int64_t room = p->limit[j] - b;
+        int64_t dr = room > 0 ? cents((double)room * mdraw) : 0;
+        if (dr > room)
+            dr = room;
+        if (dr > 0) {
+            p->perf[j] += dr;
+            acc[S_DRAWN * stride] += dr;
+        }
+    }
     int64_t rest = p->perf[j] + p->pipe_sum[j];
     acc[S_END * stride] += rest;
     acc[S_LOANS * stride] += rest > 0;
@@ -1067,7 +1113,7 @@ static void compute_ahead(rt_pool *p, int32_t t0, int32_t n)
         int32_t b1 = b0 + 1;
         while (b1 < p->nblocks && b1 - b0 < RUN && p->blk_group[b1] == p->blk_group[b0])
             b1++;
-        if (p->simd)
+        if (p->simd && !p->draws)
             run_months_v(p, b0, b1, t0, n);
         else
             run_months(p, b0, b1, t0, n);
@@ -1093,7 +1139,7 @@ static void compute_ahead(rt_pool *p, int32_t t0, int32_t n)
             f->interest = s[S_INTEREST];
             f->advanced = s[S_ADVANCED];
             f->sold = 0;
-            f->drawn = 0;
+            f->drawn = s[S_DRAWN];
             f->loans = s[S_LOANS];
             f->end = s[S_END];
         }
@@ -1130,7 +1176,7 @@ static void month_direct(rt_pool *p, int32_t t, rt_flows *out)
         f->interest = x[S_INTEREST];
         f->advanced = x[S_ADVANCED];
         f->sold = 0;
-        f->drawn = 0;
+        f->drawn = x[S_DRAWN];
         f->loans = x[S_LOANS];
         f->end = x[S_END];
         p->end_now[g] = f->end;

@@ -767,6 +767,8 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
                 rt_buf_printf(out, ", adjustable on \"%s\" + %s%% from age %d every %d", d->inputs.v[ix].name,
                               rt_fmt_percent_trim(g, f[RT_L_MARGIN]), (int)(f[RT_L_FIRST_RESET] / RT_SCALE),
                               (int)(f[RT_L_RESET_EVERY] / RT_SCALE));
+            if (f[RT_L_CREDIT_LIMIT] > 0)
+                rt_buf_printf(out, ", revolving: credit limit %s", rt_fmt_money(g, f[RT_L_CREDIT_LIMIT], 1, 1));
             rt_buf_putc(out, '\n');
         }
         if (d->settings_given[RT_SET_CUTOFF_DATE])

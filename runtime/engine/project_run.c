@@ -263,7 +263,10 @@ int rt_proj_run(rt_proj *w, const rt_assump *a, char *msg, size_t msgsize)
             rt_dec *gi = &w->group_in[(size_t)g * RT_GR_REPORTED_COUNT];
             gi[RT_GR_PRINCIPAL_COLLECTIONS] = (rt_dec)(f->scheduled + f->prepaid + f->recoveries + f->sold) * RT_CENT;
             gi[RT_GR_INTEREST_COLLECTIONS] = (rt_dec)f->interest * RT_CENT;
-            gi[RT_GR_PRINCIPAL_DRAWS] = 0;
+            /* draws on revolving lines (--draw-rate) are the remittance's
+             * principal draws: the new balance enters the pool, and the
+             * deal's clauses fund it as its agreement says */
+            gi[RT_GR_PRINCIPAL_DRAWS] = (rt_dec)f->drawn * RT_CENT;
             gi[RT_GR_LIQUIDATION_LOSS] = (rt_dec)f->loss * RT_CENT;
             gi[RT_GR_RECOVERIES] = (rt_dec)f->recoveries * RT_CENT;
             gi[RT_GR_SUBSTITUTION_ADJUSTMENT] = 0;

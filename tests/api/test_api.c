@@ -510,6 +510,69 @@ static void test_projection_parties_funds(void **st)
     dealc_scenario_free(sc);
 }
 
+/* Accounts run forward in a projection as the agreement says. From a
+ * closing state (2003-03-26) with $10,000,000.00 left in the Pre-Funding
+ * Account: projections buy no additional balances (no draw rate, and the
+ * deal's lines are closed-end), so the account holds its 10,000,000.00
+ * through 2003-04-25, 2003-05-27 and 2003-06-25; on 2003-07-25, the first
+ * payment date after the End of the Pre-Funding Period (2003-06-30),
+ * 3.05(c) pays it all as principal to A-1 .. A-5 sequentially: the account
+ * closes at 0.00 and A-1 (the first in sequence, far larger) is paid at
+ * least the 10,000,000.00. Every period cash in = cash out, the account's
+ * opening balance counting as cash in and its closing balance as out. */
+static void test_projection_prefunding_account(void **st)
+{
+    (void)st;
+    dealc_error e;
+    const dealc_description *d = dealc_deal_describe(deal);
+    int32_t pfa = -1;
+    for (int32_t i = 0; i < d->nfunds; i++)
+        if (strcmp(d->funds[i].name, "Pre-Funding Account") == 0)
+            pfa = i;
+    assert_true(pfa >= 0);
+    dealc_state *s0 = NULL;
+    assert_int_equal(dealc_state_new(deal, &s0, &e), DEALC_OK);
+    assert_int_equal(dealc_state_set(s0, DEALC_STATE_POOL_BALANCE, 0, 63464600000LL, &e), DEALC_OK);
+    assert_int_equal(dealc_state_set(s0, DEALC_STATE_ACCOUNT_BALANCE, pfa, 1000000000LL, &e), DEALC_OK);
+    dealc_scenario *sc = NULL;
+    dealc_scenario_new(&sc, NULL);
+    dealc_scenario_set(sc, "cpr", "15", NULL);
+    dealc_scenario_set(sc, "periods", "6", NULL);
+    dealc_scenario_set(sc, "index", "One-Month LIBOR=1.30%", NULL);
+    dealc_scenario_set(sc, "input", "Weighted Average Net Loan Rate=7.7745%", NULL);
+    dealc_projection *p = NULL;
+    if (dealc_project(deal, s0, sc, &p, &e) != DEALC_OK)
+        fail_msg("%s", e.message);
+    assert_int_equal(p->nperiods, 6);
+    char ds[11];
+    assert_string_equal(dealc_date_text(p->dates[3], ds), "2003-07-25");
+    int32_t a1 = index_of(d, "A-1");
+    for (int32_t k = 0; k < p->nperiods; k++) {
+        const int64_t *f = &p->funds[(k * d->nfunds + pfa) * p->fund_stride];
+        assert_int_equal(f[DEALC_FUND_REMAINING], k < 3 ? 1000000000LL : 0);
+        assert_int_equal(f[DEALC_FUND_BEGINNING_BALANCE], k < 4 ? 1000000000LL : 0);
+        int64_t in = f[DEALC_FUND_BEGINNING_BALANCE], out = f[DEALC_FUND_REMAINING];
+        for (int32_t g = 0; g < d->ngroups; g++) {
+            const int64_t *fl = &p->flows[(k * d->ngroups + g) * p->flow_stride];
+            in += fl[DEALC_FLOW_INTEREST] + fl[DEALC_FLOW_SCHEDULED] + fl[DEALC_FLOW_PREPAID] +
+                  fl[DEALC_FLOW_RECOVERIES];
+        }
+        for (int32_t i = 0; i < d->nparties; i++) {
+            in += p->parties[(k * d->nparties + i) * p->party_stride + DEALC_PARTY_DRAWN];
+            out += p->parties[(k * d->nparties + i) * p->party_stride + DEALC_PARTY_PAID];
+        }
+        for (int32_t c = 0; c < d->nclasses; c++)
+            out += p->classes[(k * d->nclasses + c) * p->pclass_stride + DEALC_PCLASS_INTEREST] +
+                   p->classes[(k * d->nclasses + c) * p->pclass_stride + DEALC_PCLASS_PRINCIPAL];
+        if (in != out)
+            fail_msg("period %d: in %lld, out %lld", (int)k + 1, (long long)in, (long long)out);
+    }
+    assert_true(p->classes[(3 * d->nclasses + a1) * p->pclass_stride + DEALC_PCLASS_PRINCIPAL] >= 1000000000LL);
+    dealc_projection_free(p);
+    dealc_scenario_free(sc);
+    dealc_state_free(s0);
+}
+
 /* one deal, replayed by four threads at once, gives each the same figures */
 static void *replay_thread(void *arg)
 {
@@ -571,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_projection_parties_funds),
+        cmocka_unit_test(test_projection_prefunding_account),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

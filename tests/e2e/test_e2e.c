@@ -488,6 +488,38 @@ static void ramp_2002_rs1_breakeven_holds(void **state)
     free(t);
     char *nocdr[] = { bin, "breakeven", "--class", "M-I-2", "--cdr", "5", RS1_FLAGS, NULL };
     assert_int_equal(run(nocdr, wpath("be-c.out"), wpath("be-c.err")), 2);
+
+    /* project's Triggers and dates table, period 1, by hand: Group I's
+     * Senior Enhancement Percentage at the start is (450,000,000.00 -
+     * 420,750,000.00 of A-I classes) / 450,000,000.00 = 6.50%, so its
+     * Trigger Event (no losses yet) is in effect when the 60+ delinquency
+     * input exceeds 40% x 6.50% = 2.60%: not at 2.59%, yes at 2.61%; the
+     * Stepdown Date (not before the 37th distribution) has not occurred */
+    const char *dq[] = { "Group I Sixty-Plus Delinquency Percentage=2.59%",
+                         "Group I Sixty-Plus Delinquency Percentage=2.61%" };
+    for (int i = 0; i < 2; i++) {
+        char *pj[] = { bin, "project", "--periods", "1", "--cpr", "20", "--index", "One-Month LIBOR=1.30%", "--index",
+                       "Six-Month LIBOR=1.90%", "--input", (char *)dq[i], "--input",
+                       "Group II Sixty-Plus Delinquency Percentage=0%", "--format", "csv", NULL };
+        assert_int_equal(run(pj, wpath("be-t.csv"), wpath("be-t.err")), 0);
+        t = slurp(wpath("be-t.csv"));
+        assert_non_null(strstr(t, i ? "\nTriggers and dates,1,Group I Trigger Event,in effect\n"
+                                    : "\nTriggers and dates,1,Group I Trigger Event,not in effect\n"));
+        assert_non_null(strstr(t, "\nTriggers and dates,1,Group I Stepdown Date,not yet\n"));
+        free(t);
+    }
+
+    /* grid's streamed record counts a written-down class's loss: at 20%
+     * CDR (above M-I-3's full write-down CDR) M-I-3 loses its whole
+     * original $6,750,000.00, 100.00% of its opening balance */
+    char *gr[] = { bin, "grid", "--cdr", "20", "--class", "M-I-3", "--stream", "csv", RS1_FLAGS, NULL };
+    assert_int_equal(run(gr, wpath("be-g.csv"), wpath("be-g.err")), 0);
+    t = slurp(wpath("be-g.csv"));
+    char *rec = strstr(t, "\n1,");
+    assert_non_null(rec);
+    assert_non_null(strstr(rec, ",M-I-3,"));
+    assert_non_null(strstr(rec, ",6750000.00,100.00,"));
+    free(t);
 }
 
 /* ---- projection: RAMP 2003-RS2 class A-I-3 against the computational

@@ -390,6 +390,120 @@ static void gmacm_2002_he3_refinancing(void **state)
 }
 
 /* dealc run (JIT) and the built binary print the same bytes */
+/* ---- projection at a draw rate ----------------------------------------------
+ * 2002-HE1 projected from its 2004-01-26 opening state (the managed
+ * amortization period: the revolving period ended 2003-06-30; the
+ * Pre-Funding and Funding Accounts are empty) at 10% CPR, no defaults and
+ * a 50% annual draw rate on the lines' undrawn limits, for 24 periods.
+ *
+ * The first month's draw, by hand: the line's credit limit,
+ * 525,077,875.92, keeps its utilisation when the line is scaled to the
+ * state's pool, 525,077,875.92 x 356,631,301.72 / 393,808,406.94 =
+ * 475,508,402.29 (half-up to the cent); undrawn 475,508,402.29 -
+ * 356,631,301.72 = 118,877,100.57; the monthly rate of 50% a year is
+ * 1 - 0.5^(1/12) = 0.0561256873...; 118,877,100.57 x that = 6,672,058.98.
+ *
+ * Then, every period, what the agreement says happens to that cash:
+ * - the pool rolls forward: ending = beginning - scheduled - prepaid +
+ *   drawn (nothing defaults);
+ * - 3.05(b)(iv) pays the Seller the draws, all of them;
+ * - draws beyond the month's principal collections are funded by drawing
+ *   on the variable funding note, I-A-1 VF-1 (3.05(b)(iii): the accounts
+ *   are empty), so its draw is max(drawn - collections, 0);
+ * - what collections leave after the draws is paid as principal to the
+ *   notes (3.05(d)): the classes' principal adds up to
+ *   max(collections - drawn, 0);
+ * - the Credit Enhancer is never drawn on (interest is covered, no loss),
+ *   and the Funding Account stays empty (no revolving period).
+ * Without --draw-rate the output says the lines draw nothing. */
+static __int128 field_of(const char *csv, const char *table, int period, const char *field)
+{
+    char key[200];
+    snprintf(key, sizeof key, "\n%s,%d,%s,", table, period, field);
+    const char *at = strstr(csv, key);
+    if (!at) fail_msg("no %s", key + 1);
+    return dec7(at + strlen(key));
+}
+
+static void gmacm_2002_he1_projects_with_draws(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2002-he1");
+    char bin[600], st[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2002-he1", work);
+    snprintf(st, sizeof st, "%s/gmacm-2002-he1/opening-2004-01-26.json", AGREEMENTS_DIR);
+    char *argv[] = { bin, "project", "--state", st, "--cpr", "10", "--draw-rate", "50", "--periods", "24",
+                     "--index", "One-Month LIBOR=1.10%", "--input", "Net Weighted Average Coupon Rate=4.02261%",
+                     "--input", "Credit Enhancement Premium=35881.00", "--format", "csv", NULL };
+    int rc = run(argv, wpath("he1p.csv"), wpath("he1p.err"));
+    if (rc) fprintf(stderr, "%s", slurp(wpath("he1p.err")));
+    assert_int_equal(rc, 0);
+    char *csv = slurp(wpath("he1p.csv"));
+    assert_true(field_of(csv, "Collateral Group 1A", 23, "Drawn") == dec7("6672058.98"));
+    const char *G = "Collateral Group 1A";
+    int vf_drawn = 0, notes_paid = 0;
+    for (int n = 23; n < 23 + 24; n++) {
+        __int128 beg = field_of(csv, G, n, "Beginning"), sch = field_of(csv, G, n, "Scheduled"),
+                 pre = field_of(csv, G, n, "Prepaid"), drawn = field_of(csv, G, n, "Drawn"),
+                 end = field_of(csv, G, n, "Ending");
+        assert_true(drawn > 0);
+        assert_true(end == beg - sch - pre + drawn);
+        assert_true(field_of(csv, "Parties", n, "Seller") == drawn);
+        __int128 coll = sch + pre;
+        __int128 vf = field_of(csv, "Class I-A-1 VF-1", n, "Drawn");
+        assert_true(vf == (drawn > coll ? drawn - coll : 0));
+        __int128 prin = field_of(csv, "Class I-A-1", n, "Principal") + field_of(csv, "Class I-A-2", n, "Principal") +
+                        field_of(csv, "Class I-A-1 VF-1", n, "Principal");
+        assert_true(prin == (coll > drawn ? coll - drawn : 0));
+        assert_true(field_of(csv, "Parties", n, "Credit Enhancer drawn") == 0);
+        assert_true(field_of(csv, "Accounts", n, "Funding Account") == 0);
+        vf_drawn += vf > 0;
+        notes_paid += prin > 0;
+    }
+    /* at 50% the draws outrun 10% CPR at first: the note is drawn on */
+    assert_true(vf_drawn > 0);
+    free(csv);
+
+    char *none[] = { bin, "project", "--state", st, "--cpr", "10", "--periods", "2", "--index",
+                     "One-Month LIBOR=1.10%", "--input", "Net Weighted Average Coupon Rate=4.02261%", "--input",
+                     "Credit Enhancement Premium=35881.00", NULL };
+    assert_int_equal(run(none, wpath("he1n.txt"), wpath("he1n.err")), 0);
+    char *t = slurp(wpath("he1n.txt"));
+    assert_non_null(strstr(t, "Revolving lines: no draws (give --draw-rate)"));
+    free(t);
+    /* a bad draw rate is a usage error naming it */
+    char *bad[] = { bin, "project", "--state", st, "--draw-rate", "120", NULL };
+    assert_int_equal(run(bad, wpath("he1b.txt"), wpath("he1b.err")), 2);
+    t = slurp(wpath("he1b.err"));
+    assert_non_null(strstr(t, "draw-rate 120 is above 100%"));
+    free(t);
+}
+
+/* 2002-HE3 projects from its closing with its reconstructed line and a draw
+ * rate: the runtime's checks (cash in = cash out, the pool roll-forward to
+ * the cent) hold every period, and the Variable Pay Revolving Notes absorb
+ * the draws collections do not cover. */
+static void gmacm_2002_he3_projects_with_draws(void **state)
+{
+    (void)state;
+    build_deal("gmacm-2002-he3");
+    char bin[600], st[600];
+    snprintf(bin, sizeof bin, "%s/gmacm-2002-he3", work);
+    snprintf(st, sizeof st, "%s/gmacm-2002-he3/opening-2004-01-26.json", AGREEMENTS_DIR);
+    char *argv[] = { bin, "project", "--state", st, "--cpr", "15", "--cdr", "2", "--severity", "100",
+                     "--draw-rate", "40", "--periods", "36", "--index", "One-Month LIBOR=1.10%", "--input",
+                     "Weighted Average Net Loan Rate=5.2206%", "--input", "Credit Enhancement Premium=53643.94",
+                     "--input", "Target Overcollateralization Amount=2714603.02", "--input", "Refinancing Advance=0",
+                     "--format", "csv", NULL };
+    int rc = run(argv, wpath("he3p.csv"), wpath("he3p.err"));
+    if (rc) fprintf(stderr, "%s", slurp(wpath("he3p.err")));
+    assert_int_equal(rc, 0);
+    char *csv = slurp(wpath("he3p.csv"));
+    assert_non_null(strstr(csv, "\nCollateral Group 1,Total,Drawn,"));
+    assert_true(field_of(csv, "Collateral Group 1", 24, "Drawn") > 0);
+    free(csv);
+}
+
 static void jit_matches_binary(void **state)
 {
     (void)state;
@@ -421,6 +535,8 @@ int main(void)
         cmocka_unit_test(gmacm_2002_he3_revolving_cash),
         cmocka_unit_test(gmacm_2002_he3_refinancing),
         cmocka_unit_test(jit_matches_binary),
+        cmocka_unit_test(gmacm_2002_he1_projects_with_draws),
+        cmocka_unit_test(gmacm_2002_he3_projects_with_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

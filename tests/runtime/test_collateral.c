@@ -290,6 +290,80 @@ static void test_io_balloon(void **state)
     rt_deal_free(d);
 }
 
+/* Draws on a revolving line. 60,000.00 drawn of a 100,000.00 limit, 12%
+ * gross and net, 300 months with 120 interest only; a draw rate of 1% a
+ * month (SMM-style) of the undrawn limit, no defaults.
+ *  month 1: undrawn 100,000.00 - 60,000.00 = 40,000.00 -> 400.00 drawn;
+ *           interest 600.00 on the 60,000.00; end 60,400.00
+ *  month 2: undrawn 39,600.00 -> 396.00; interest 604.00; end 60,796.00
+ * With 10% a month prepaid: month 1 prepays 6,000.00 and still draws on
+ * what was undrawn at the start, 400.00: end 54,400.00. A closed-end line
+ * beside it draws nothing; no draw rate, no draws. Scaled to 30,000.00 the
+ * line keeps its 60% utilisation: limit 50,000.00, draw 200.00. */
+static void test_draws(void **state)
+{
+    (void)state;
+    rt_deal *d = deal_with(2);
+    set(d, 0, RT_L_BALANCE, "60000.00");
+    set(d, 0, RT_L_CREDIT_LIMIT, "100000.00");
+    set(d, 1, RT_L_BALANCE, "10000.00");
+    for (int i = 0; i < 2; i++) {
+        set(d, i, RT_L_GROSS_RATE, "12%");
+        set(d, i, RT_L_NET_RATE, "12%");
+        rt_set_collateral(d, i, RT_L_ORIGINAL_TERM, 300 * RT_SCALE);
+        rt_set_collateral(d, i, RT_L_IO_MONTHS, 120 * RT_SCALE);
+    }
+    rt_pool *p = rt_pool_new(d, 0, 400);
+    assert_non_null(p);
+    rt_assump a;
+    memset(&a, 0, sizeof a);
+    a.draw.kind = RT_CURVE_SMM;
+    a.draw.level = 0.01;
+    char msg[256];
+    assert_true(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    rt_flows f;
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.drawn, 40000);
+    assert_int_equal(f.interest, 60000 + 10000);
+    assert_int_equal(f.end, 6040000 + 1000000);
+    rt_pool_month(p, 2, &f);
+    assert_int_equal(f.drawn, 39600);
+    assert_int_equal(f.interest, 60400 + 10000);
+    assert_int_equal(f.end, 6079600 + 1000000);
+
+    a.prepay.kind = RT_CURVE_SMM;
+    a.prepay.level = 0.10;
+    assert_true(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.prepaid, 600000 + 100000);
+    assert_int_equal(f.drawn, 40000);
+    assert_int_equal(f.end, f.begin - f.prepaid + f.drawn);
+    assert_int_equal(f.end, 5440000 + 900000);
+
+    memset(&a, 0, sizeof a);
+    assert_true(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.drawn, 0);
+    assert_int_equal(f.end, 7000000);
+
+    a.draw.kind = RT_CURVE_SMM;
+    a.draw.level = 0.01;
+    int64_t scale[1] = {3500000}; /* 70,000.00 -> 35,000.00: each line halved */
+    assert_true(rt_pool_start(p, &a, scale, 0, msg, sizeof msg));
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.begin, 3500000);
+    assert_int_equal(f.drawn, 20000);
+    rt_pool_free(p);
+
+    /* a limit below the balance is refused at the start */
+    set(d, 0, RT_L_CREDIT_LIMIT, "50000.00");
+    p = rt_pool_new(d, 0, 400);
+    assert_false(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    assert_non_null(strstr(msg, "credit limit is below its balance"));
+    rt_pool_free(p);
+    rt_deal_free(d);
+}
+
 /* An adjustable line: 100,000.00 at 5% gross / 4.5% net, margin 2.75%,
  * first reset at age 3, every 12 months, periodic cap 1%, life cap 11%,
  * floor 3%; index 4% then 9%. Age 3: 4% + 2.75% = 6.75% -> capped 6%, net
@@ -391,7 +465,7 @@ int main(void)
         cmocka_unit_test(test_ramp_vector),   cmocka_unit_test(test_arm_reset),
         cmocka_unit_test(test_default_sequence), cmocka_unit_test(test_prepay_and_maturity),
         cmocka_unit_test(test_io_balloon),    cmocka_unit_test(test_arm_engine),
-        cmocka_unit_test(test_scale_age),
+        cmocka_unit_test(test_scale_age),     cmocka_unit_test(test_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
