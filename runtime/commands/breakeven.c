@@ -111,6 +111,12 @@ static const char *cdr_text(char *buf, int32_t h)
 
 int rt_breakeven_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
+    /* the class first: without it nothing else is worth checking */
+    int has_class = 0;
+    for (int i = 1; i < argc; i++)
+        has_class |= strcmp(argv[i], "--class") == 0 || strncmp(argv[i], "--class=", 8) == 0;
+    if (!has_class)
+        return rt_usage_error(prog, "%s", "breakeven needs --class NAME");
     setup s;
     int rc = rt_cmd_setup_load(&s, prog, argc, argv, 0, describe);
     if (rc >= 0) {
