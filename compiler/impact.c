@@ -57,8 +57,10 @@ static int version_of_replay(version *v, const dealc_description *d, const dealc
             snprintf(w->date, sizeof w->date, "%s", date);
             if (i < d->nclasses) {
                 const int64_t *c = &s->classes[(size_t)i * (size_t)r->class_stride];
-                w->prin = c[DEALC_CLASS_PRINCIPAL];
-                w->intr = c[DEALC_CLASS_INTEREST];
+                /* losses paid back count as principal, basis risk paid as
+                 * interest: every dollar the holder receives is compared */
+                w->prin = c[DEALC_CLASS_PRINCIPAL] + c[DEALC_CLASS_REALIZED_LOSS_PAID];
+                w->intr = c[DEALC_CLASS_INTEREST] + c[DEALC_CLASS_BASIS_RISK_PAID];
                 w->bal = c[DEALC_CLASS_ENDING_BALANCE];
             } else {
                 w->prin = s->parties[(size_t)(i - d->nclasses) * (size_t)r->party_stride + DEALC_PARTY_PAID];
@@ -95,8 +97,8 @@ static int version_of_projection(version *v, const dealc_description *d, const d
                 continue;
             }
             const int64_t *row = &p->classes[((size_t)k * (size_t)d->nclasses + (size_t)c) * (size_t)p->pclass_stride];
-            w->prin = row[DEALC_PCLASS_PRINCIPAL];
-            w->intr = row[DEALC_PCLASS_INTEREST];
+            w->prin = row[DEALC_PCLASS_PRINCIPAL] + row[DEALC_PCLASS_REALIZED_LOSS_PAID];
+            w->intr = row[DEALC_PCLASS_INTEREST] + row[DEALC_PCLASS_BASIS_RISK_PAID];
             w->bal = row[DEALC_PCLASS_ENDING_BALANCE];
         }
         if (party) continue;

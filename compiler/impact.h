@@ -25,7 +25,8 @@
 typedef struct impact_period {
     char period[32];            /* the payment date (replay) or period number (projection) */
     char date[16];              /* its payment date */
-    long long prin[2], intr[2]; /* cents, old and new; a party's payment is in prin */
+    long long prin[2], intr[2]; /* cents, old and new; a party's payment is in prin; a class's
+                                   losses paid back are in prin, basis risk paid in intr */
 } impact_period;
 
 typedef struct impact_payee {

@@ -208,7 +208,9 @@ DEALC_API dealc_status dealc_date_parse(const char *text, int32_t *day);
     X(DRAWN, "drawn", MONEY)                  /* a variable pay class's draw */  \
     X(REALIZED_LOSS, "realized_loss", MONEY)  /* allocated (written down) */     \
     X(ENDING_UNPAID_REALIZED_LOSS, "ending_unpaid_realized_loss", MONEY)        \
-    X(ENDING_BASIS_RISK_CARRY_FORWARD, "ending_basis_risk_carry_forward", MONEY)
+    X(ENDING_BASIS_RISK_CARRY_FORWARD, "ending_basis_risk_carry_forward", MONEY) \
+    X(REALIZED_LOSS_PAID, "realized_loss_paid", MONEY) /* paid back: cash */    \
+    X(BASIS_RISK_PAID, "basis_risk_paid", MONEY)       /* paid: cash */
 
 /* a projected period of a collateral group */
 #define DEALC_FLOW_FIELDS(X)                                                    \

@@ -299,6 +299,8 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             row[DEALC_PCLASS_REALIZED_LOSS] = pr->class_writedown[i];
             row[DEALC_PCLASS_ENDING_UNPAID_REALIZED_LOSS] = pr->class_loss_end[i];
             row[DEALC_PCLASS_ENDING_BASIS_RISK_CARRY_FORWARD] = pr->class_basis_end[i];
+            row[DEALC_PCLASS_REALIZED_LOSS_PAID] = pr->class_loss_paid[i];
+            row[DEALC_PCLASS_BASIS_RISK_PAID] = pr->class_basis_paid[i];
             if (!api_figure(pr->class_coupon[i], RT_UNIT_RATE, &row[DEALC_PCLASS_COUPON])) {
                 st = api_fail(err, DEALC_ERR_RANGE, "a coupon of class \"%s\" does not fit a 64-bit figure",
                               r->classes.v[c].name);

@@ -465,7 +465,9 @@ int32_t rt_cmd_cash_apply(const rt_deal *d, const cash_plan *pl, const rt_proj_r
     *accrued = 0;
     int32_t m = 0;
     for (int32_t k = k0; k < end; k++) {
-        cf[m] = (double)(r->class_prin[(size_t)k * nc + c] + r->class_int[(size_t)k * nc + c]) / 100;
+        /* all the cash the holder receives: losses and basis risk paid back too */
+        size_t x = (size_t)k * nc + c;
+        cf[m] = (double)(r->class_prin[x] + r->class_int[x] + r->class_loss_paid[x] + r->class_basis_paid[x]) / 100;
         t[m] = pl->days[k] / 360.0;
         m++;
     }
@@ -873,6 +875,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             size_t x = (size_t)k * nc + c;
             int64_t loss_before = k ? r->class_loss_end[x - nc] : 0, basis_before = k ? r->class_basis_end[x - nc] : 0;
             if (r->class_end[x] > 0 || r->class_int[x] > 0 || r->class_prin[x] > 0 || r->class_writedown[x] > 0 ||
+                r->class_loss_paid[x] > 0 || r->class_basis_paid[x] > 0 ||
                 r->class_drawn[x] > 0 || r->class_loss_end[x] != loss_before || r->class_basis_end[x] != basis_before)
                 last = k + 1;
         }
@@ -889,7 +892,7 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
         /* what the deal can do to this class: grow it, write it down, cap
          * its coupon (columns only where the deal has them) */
         const rt_class_info *ci = &d->classes.v[c];
-        int col_drawn = -1, col_wd = -1, col_loss = -1, col_basis = -1;
+        int col_drawn = -1, col_wd = -1, col_loss = -1, col_lpaid = -1, col_basis = -1, col_bpaid = -1;
         if (ci->maximum_cents > 0) {
             col_drawn = t->ncols;
             rt_tbl_col(doc, t, "Drawn", RT_COL_MONEY);
@@ -899,22 +902,28 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_col(doc, t, "Written down", RT_COL_MONEY);
             col_loss = t->ncols;
             rt_tbl_col(doc, t, "Unpaid loss", RT_COL_MONEY);
+            col_lpaid = t->ncols;
+            rt_tbl_col(doc, t, "Loss paid back", RT_COL_MONEY);
         }
         if (ci->capped) {
             col_basis = t->ncols;
             rt_tbl_col(doc, t, "Basis risk carry-forward", RT_COL_MONEY);
+            col_bpaid = t->ncols;
+            rt_tbl_col(doc, t, "Basis risk paid", RT_COL_MONEY);
         }
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%d", (int)open->distribution_number);
         rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, open->payment_date));
         rt_tbl_set(doc, t, row, 2, "%s", rt_fmt_money(a, open->class_balance[c], 0, 0));
-        int64_t ti = 0, tp = 0, tw = 0, tdr = 0;
+        int64_t ti = 0, tp = 0, tw = 0, tdr = 0, tlp = 0, tbp = 0;
         for (int32_t k = 0; k < r->nperiods; k++) {
             size_t x = (size_t)k * nc + c;
             ti += r->class_int[x];
             tp += r->class_prin[x];
             tw += r->class_writedown[x];
             tdr += r->class_drawn[x];
+            tlp += r->class_loss_paid[x];
+            tbp += r->class_basis_paid[x];
             if (k >= last)
                 continue;
             row = rt_tbl_row(doc, t);
@@ -924,25 +933,35 @@ static void project_doc(rt_doc *doc, const setup *s, const rt_proj_result *r, co
             rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, r->class_int[x]));
             rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
-            rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, r->class_int[x] + r->class_prin[x]));
+            /* Total cash: everything the holder receives this period */
+            rt_tbl_set(doc, t, row, 6, "%s",
+                       rt_cmd_money(a, r->class_int[x] + r->class_prin[x] + r->class_loss_paid[x] +
+                                           r->class_basis_paid[x]));
             if (col_drawn >= 0)
                 rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, r->class_drawn[x]));
             if (col_wd >= 0) {
                 rt_tbl_set(doc, t, row, col_wd, "%s", rt_cmd_money(a, r->class_writedown[x]));
                 rt_tbl_set(doc, t, row, col_loss, "%s", rt_cmd_money(a, r->class_loss_end[x]));
+                rt_tbl_set(doc, t, row, col_lpaid, "%s", rt_cmd_money(a, r->class_loss_paid[x]));
             }
-            if (col_basis >= 0)
+            if (col_basis >= 0) {
                 rt_tbl_set(doc, t, row, col_basis, "%s", rt_cmd_money(a, r->class_basis_end[x]));
+                rt_tbl_set(doc, t, row, col_bpaid, "%s", rt_cmd_money(a, r->class_basis_paid[x]));
+            }
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");
         rt_tbl_set(doc, t, row, 3, "%s", rt_cmd_money(a, ti));
         rt_tbl_set(doc, t, row, 4, "%s", rt_cmd_money(a, tp));
-        rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, ti + tp));
+        rt_tbl_set(doc, t, row, 6, "%s", rt_cmd_money(a, ti + tp + tlp + tbp));
         if (col_drawn >= 0)
             rt_tbl_set(doc, t, row, col_drawn, "%s", rt_cmd_money(a, tdr));
-        if (col_wd >= 0)
+        if (col_wd >= 0) {
             rt_tbl_set(doc, t, row, col_wd, "%s", rt_cmd_money(a, tw));
+            rt_tbl_set(doc, t, row, col_lpaid, "%s", rt_cmd_money(a, tlp));
+        }
+        if (col_bpaid >= 0)
+            rt_tbl_set(doc, t, row, col_bpaid, "%s", rt_cmd_money(a, tbp));
     }
 
     /* collateral flows per group */

@@ -74,6 +74,8 @@ void rt_proj_free(rt_proj *w)
     free(w->res.class_writedown);
     free(w->res.class_loss_end);
     free(w->res.class_basis_end);
+    free(w->res.class_loss_paid);
+    free(w->res.class_basis_paid);
     free(w->res.party);
     free(w->res.fund);
     free(w->res.memory);
@@ -111,6 +113,8 @@ rt_proj *rt_proj_new(const rt_deal *d, rt_period_fn period, const rt_state *open
     w->res.class_writedown = calloc(mp * nc, sizeof(int64_t));
     w->res.class_loss_end = calloc(mp * nc, sizeof(int64_t));
     w->res.class_basis_end = calloc(mp * nc, sizeof(int64_t));
+    w->res.class_loss_paid = calloc(mp * nc, sizeof(int64_t));
+    w->res.class_basis_paid = calloc(mp * nc, sizeof(int64_t));
     w->res.party = calloc(mp * ((size_t)d->parties.n * RT_P_COUNT + 1), sizeof(int64_t));
     w->res.fund = calloc(mp * ((size_t)d->funds.n * RT_F_COUNT + 1), sizeof(int64_t));
     w->res.memory = calloc(mp * ((size_t)d->memory.n + 1), sizeof(int32_t));
@@ -118,7 +122,7 @@ rt_proj *rt_proj_new(const rt_deal *d, rt_period_fn period, const rt_state *open
     if (!ok || !w->pool || !w->fl || !w->slot || !w->run || !w->group_in || !w->input_in || !w->res.date ||
         !w->res.class_begin || !w->res.class_int || !w->res.class_prin || !w->res.class_end ||
         !w->res.class_coupon || !w->res.class_drawn || !w->res.class_writedown || !w->res.class_loss_end ||
-        !w->res.class_basis_end || !w->res.party || !w->res.fund || !w->res.memory || !w->res.flows ||
+        !w->res.class_basis_end || !w->res.class_loss_paid || !w->res.class_basis_paid || !w->res.party || !w->res.fund || !w->res.memory || !w->res.flows ||
         !w->cal_date || !w->cal_days) {
         rt_proj_free(w);
         return NULL;
@@ -204,6 +208,8 @@ static void record_reach(rt_proj *w, int32_t k)
             w->res.class_writedown[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_WRITEDOWN)]);
             w->res.class_loss_end[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_LOSS_END)]);
             w->res.class_basis_end[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_BASIS_END)]);
+            w->res.class_loss_paid[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_LOSS_PAID)]);
+            w->res.class_basis_paid[base + c] = rt_dec_to_cents_fast(slot[RT_SLOT_CLASS(l, c, RT_C_BASIS_PAID)]);
         }
     }
     int64_t *pr = &w->res.party[(size_t)k * (size_t)np * RT_P_COUNT];

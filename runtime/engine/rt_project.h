@@ -159,6 +159,8 @@ typedef struct rt_proj_result {
     int64_t *class_writedown; /* realized losses allocated (written down) this period */
     int64_t *class_loss_end;  /* unpaid realized loss carried out (cumulative, net of repayments) */
     int64_t *class_basis_end; /* basis risk shortfall carried forward out */
+    int64_t *class_loss_paid; /* unpaid realized loss paid back this period (cash to the class) */
+    int64_t *class_basis_paid; /* basis risk shortfall paid this period (cash to the class) */
     /* [(k * nparties + p) * RT_P_COUNT + RT_P_*], cents: what each party
      * (fee payees, the residual holder, insurers) was paid; an insurer's
      * draw, reimbursement and unreimbursed draws in and out */
