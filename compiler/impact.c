@@ -140,22 +140,12 @@ static const vpayee *find_payee(const version *v, const char *name, int party)
     return NULL;
 }
 
+/* cents as the statement prints money: grouped, a minus sign (the
+ * runtime's one formatter) */
 static void put_cents_buf(char *buf, size_t n, long long c)
 {
-    char d[32], r[48];
-    long long a = c < 0 ? -c : c;
-    snprintf(d, sizeof d, "%lld", a / 100);
-    size_t len = strlen(d), o = 0;
-    if (c < 0) r[o++] = '-';
-    for (size_t i = 0; i < len; i++) {
-        r[o++] = d[i];
-        if ((len - 1 - i) % 3 == 0 && i < len - 1) r[o++] = ',';
-    }
-    r[o++] = '.';
-    r[o++] = (char)('0' + a % 100 / 10);
-    r[o++] = (char)('0' + a % 10);
-    r[o] = 0;
-    snprintf(buf, n, "%s", r);
+    char t[64];
+    snprintf(buf, n, "%s", rt_fmt_money(t, (rt_dec)c * RT_CENT, 1, 0));
 }
 
 static const char *money(char *buf, long long c)
@@ -353,22 +343,13 @@ void impact_text(FILE *out, const impact_report *r, const char *notes)
 
 /* ---- json: complete ---- */
 
-static void jstr(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
-}
+static void jstr(FILE *out, const char *s) { rt_json_string_fput(out, s); }
 
+/* money as a JSON string of exact decimals, "-1234.56" */
 static void jmoney(FILE *out, long long c)
 {
-    long long a = c < 0 ? -c : c;
-    fprintf(out, "\"%s%lld.%02lld\"", c < 0 ? "-" : "", a / 100, a % 100);
+    char t[64];
+    fprintf(out, "\"%s\"", rt_fmt_money(t, (rt_dec)c * RT_CENT, 0, 0));
 }
 
 void impact_json(FILE *out, const impact_report *r, char **args, int nargs, const char *notes)
