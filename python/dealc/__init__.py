@@ -409,7 +409,13 @@ class Projection:
               interest, principal, ending_balance (Decimal), coupon (Decimal fraction)
     flows     tidy DataFrame: period, payment_date, group and the collateral's flows
     summary   DataFrame per class: wal (years, actual/365.25), first and last
-              principal, final payment (dates), principal and interest (Decimal)"""
+              principal, final payment (dates), principal and interest (Decimal)
+    parties   tidy DataFrame: period, payment_date, party and the statement's
+              party figures (paid; an insurer's draws and reimbursements)
+    funds     tidy DataFrame: period, payment_date, fund and its figures (an
+              account's remaining is its closing balance)
+    triggers  tidy DataFrame: period, payment_date, name, value (a trigger's
+              bool; a date once it has occurred, else None)"""
 
     def __init__(self, deal, p):
         d = deal._d
@@ -430,6 +436,28 @@ class Projection:
                 row = {"period": period, "payment_date": date, "group": _s(d.groups[g])}
                 row.update({n: _figure(p.flows[base + i], u) for i, (n, u) in enumerate(ff)})
                 frow.append(row)
+        qf, uf = _fields(2), _fields(3)
+        prow, urow, mrow = [], [], []
+        for k in range(p.nperiods):
+            date, period = _date(p.dates[k]), p.start_distribution + 1 + k
+            for i in range(d.nparties):
+                base = (k * d.nparties + i) * p.party_stride
+                row = {"period": period, "payment_date": date, "party": _s(d.parties[i].name)}
+                row.update({n: _figure(p.parties[base + f], u) for f, (n, u) in enumerate(qf)})
+                prow.append(row)
+            for i in range(d.nfunds):
+                base = (k * d.nfunds + i) * p.fund_stride
+                row = {"period": period, "payment_date": date, "fund": _s(d.funds[i].name)}
+                row.update({n: _figure(p.funds[base + f], u) for f, (n, u) in enumerate(uf)})
+                urow.append(row)
+            for i in range(d.nmemory):
+                v = p.memory[k * d.nmemory + i]
+                mrow.append({"period": period, "payment_date": date, "name": _s(d.memory[i].name),
+                             "value": _date(v) if d.memory[i].kind == 2 else bool(v)})
+        self.parties = pd.DataFrame(prow, columns=["period", "payment_date", "party"] + [n for n, _ in qf])
+        self.funds = pd.DataFrame(urow, columns=["period", "payment_date", "fund"] + [n for n, _ in uf])
+        self.triggers = pd.DataFrame(mrow, columns=["period", "payment_date", "name", "value"])
+        self.draw = _s(p.draw)
         self.classes = pd.DataFrame(crow, columns=["period", "payment_date", "class"] + [n for n, _ in pf])
         self.flows = pd.DataFrame(frow, columns=["period", "payment_date", "group"] + [n for n, _ in ff])
         srow = []

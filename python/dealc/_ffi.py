@@ -108,6 +108,9 @@ typedef struct dealc_projection {
     const dealc_class_summary *summary;
     int32_t pclass_stride, flow_stride;
     const char *prepay, *dflt;
+    const int64_t *parties; const int64_t *funds; const int64_t *memory;
+    int32_t party_stride, fund_stride;
+    const char *draw;
 } dealc_projection;
 dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                            dealc_projection **out, dealc_error *err);

@@ -145,6 +145,35 @@ def test_projection_is_the_binarys(deal, built):
         deal.project(cpr=[10, 20])
 
 
+def test_projection_parties_and_accounts(deal):
+    """API 1.1 through pandas: the Credit Enhancer's premium in period 1 is
+    0.1175% a year of the term notes' original 634,646,000.00 for one month,
+    634,646,000.00 x 0.001175 / 12 = 62,142.420833..., 62,142.42; the
+    Pre-Funding Account stays at 0.00 from closing; and every period the
+    cash in (what the pool paid and what was drawn on the insurer) is the
+    cash out (the classes' interest, principal and losses paid back, and
+    every party)."""
+    p = deal.project(cpr=20, cdr=4, severity=100, recovery_lag=0, index=LIBOR, input=WANL)
+    ce = p.parties[p.parties["party"] == "Credit Enhancer"]
+    first = ce.iloc[0]
+    assert first["paid"] - first["reimbursed"] == D("62142.42")
+    pfa = p.funds[p.funds["fund"] == "Pre-Funding Account"]
+    assert (pfa["remaining"] == 0).all()
+    cash_in, cash_out = {}, {}
+
+    def add(into, frame, cols):
+        for row in frame.itertuples(index=False):
+            into[row.period] = into.get(row.period, D(0)) + sum(getattr(row, c) for c in cols)
+
+    add(cash_in, p.flows, ["interest", "scheduled", "prepaid", "recoveries", "sold"])
+    add(cash_in, p.parties, ["drawn"])
+    add(cash_out, p.classes, ["interest", "principal", "realized_loss_paid", "basis_risk_paid"])
+    add(cash_out, p.parties, ["paid"])
+    assert len(cash_in) == len(p.flows["period"].unique()) > 0
+    assert cash_in == cash_out
+    assert sum(p.parties["drawn"]) > 0
+
+
 def test_explain(deal, built):
     deal.replay(STATE, REMIT)
     x = deal.explain(1, "Excess Cash")
