@@ -220,7 +220,8 @@ int rt_check_period_fast(const rt_deal *d, const rt_dec *slot, const rt_class_ce
             NEED(prin == 0 && end >= 0);
         } else {
             end = beg - prin + drawn;
-            NEED(prin <= beg && IS(CS(END_BALANCE), end));
+            /* a variable pay class may be drawn and repaid on one date */
+            NEED(prin <= beg + drawn && IS(CS(END_BALANCE), end));
             NEED(d->classes.v[i].maximum_cents <= 0 || end <= d->classes.v[i].maximum_cents);
         }
         if (d->has_variable)
@@ -522,9 +523,13 @@ int rt_check_period(const rt_deal *d, const rt_dec *slot, char *msg)
             if (end < 0)
                 return failf(&k, "notional class \"%s\" has a negative ending notional %s", n, rt_fmt_money(a, end, 1, 1));
         } else {
-            if (prin > beg)
-                return failf(&k, "class \"%s\" was paid principal %s, more than its beginning balance %s", n,
-                             rt_fmt_money(a, prin, 1, 1), rt_fmt_money(b, beg, 1, 1));
+            /* what a variable pay class was drawn on this date may be
+             * repaid on it (a draw for the Seller's draws, then the
+             * overcollateralization increase repaying the notes) */
+            if (prin > beg + drawn)
+                return failf(&k, "class \"%s\" was paid principal %s, more than its beginning balance %s%s%s", n,
+                             rt_fmt_money(a, prin, 1, 1), rt_fmt_money(b, beg, 1, 1), drawn ? " and the draw " : "",
+                             drawn ? rt_fmt_money(c, drawn, 1, 1) : "");
             if (drawn != 0 && ci->maximum_cents <= 0)
                 return failf(&k, "class \"%s\" was drawn %s, but it is not a class that may grow", n,
                              rt_fmt_money(a, drawn, 1, 1));

@@ -532,9 +532,13 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
         p->pipe_sum[j] = 0;
         p->gross[j] = (int64_t)f[RT_L_GROSS_RATE];
         p->net[j] = (int64_t)f[RT_L_NET_RATE];
+        if (f[RT_L_BALANCE] > RT_LINE_MAX || f[RT_L_CREDIT_LIMIT] > RT_LINE_MAX) {
+            snprintf(msg, msgsize, "collateral line %d: a balance or credit limit above %s", (int)i + 1,
+                     RT_LINE_MAX_TEXT);
+            return 0;
+        }
         if (f[RT_L_BALANCE] < 0 || f[RT_L_GROSS_RATE] < 0 || f[RT_L_NET_RATE] < 0 ||
-            f[RT_L_GROSS_RATE] > 10 * RT_SCALE || f[RT_L_NET_RATE] > f[RT_L_GROSS_RATE] ||
-            f[RT_L_BALANCE] > RT_DEC_LIMIT / 1000) {
+            f[RT_L_GROSS_RATE] > 10 * RT_SCALE || f[RT_L_NET_RATE] > f[RT_L_GROSS_RATE]) {
             snprintf(msg, msgsize,
                      "collateral line %d: balance and rates must be non-negative, net rate at most gross",
                      (int)i + 1);

@@ -73,6 +73,12 @@ typedef struct rt_assump {
 
 /* ---- the collateral engine ---------------------------------------------------- */
 
+/* The largest balance (or credit limit) one collateral line may have,
+ * $1,000,000,000,000,000.00: the engine works in int64 cents with room
+ * for a month's sums; the loan tape's reader refuses more, at its row. */
+#define RT_LINE_MAX ((rt_dec)(RT_DEC_LIMIT / 1000))
+#define RT_LINE_MAX_TEXT "1,000,000,000,000,000.00"
+
 /* One month's flows of one group, whole cents. */
 typedef struct rt_flows {
     int64_t begin;      /* pool balance at the start: performing + defaulted awaiting liquidation */

@@ -105,6 +105,9 @@ static int read_loan(rt_deal *d, const char *path, const rt_csv_reader *c, const
             return fail(e, path, f, "bad value \"%s\" in column \"%s\"", q, cols[i].name);
         if (kind == KIND_MONEY && (info.decimals > 2 || info.percent))
             return fail(e, path, f, "bad amount \"%s\" in column \"%s\" (at most 2 decimals)", q, cols[i].name);
+        if (kind == KIND_MONEY && v > RT_LINE_MAX)
+            return fail(e, path, f, "amount \"%s\" in column \"%s\" is above the most a loan may be, " RT_LINE_MAX_TEXT,
+                        q, cols[i].name);
         if (kind == KIND_MONTHS && (v % RT_SCALE != 0 || info.percent || v > 1200 * RT_SCALE))
             return fail(e, path, f, "bad number of months \"%s\" in column \"%s\"", q, cols[i].name);
         if (kind == KIND_RATE) {

@@ -95,7 +95,20 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
-static int snapshot(entry *out, int max, int *temporaries)
+/* a name the command line gave as a file (an operand, or an option's
+ * value, also as --name=VALUE): the user's own output may well be called
+ * r.tmp.html, and is no temporary left behind */
+static int named(const char *name, char **argv, int argc)
+{
+    for (int i = 1; argv && i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (strcmp(argv[i], name) == 0 || (eq && strcmp(eq + 1, name) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static int snapshot(entry *out, int max, int *temporaries, char **argv, int argc)
 {
     DIR *dir = opendir(".");
     if (!dir)
@@ -106,7 +119,7 @@ static int snapshot(entry *out, int max, int *temporaries)
     while ((de = readdir(dir)) != NULL) {
         if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
             continue;
-        if (strstr(de->d_name, ".tmp."))
+        if (strstr(de->d_name, ".tmp.") && !named(de->d_name, argv, argc))
             (*temporaries)++;
         if (n == max)
             continue;
@@ -173,9 +186,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reset();
     entry before[64], after[64];
     int temps;
-    int nb = snapshot(before, 64, &temps);
+    int nb = snapshot(before, 64, &temps, NULL, 0);
     int status = rt_main(argc, argv, gmacm.describe, gmacm.period);
-    int na = snapshot(after, 64, &temps);
+    int na = snapshot(after, 64, &temps, argv, argc);
     if (status < 0 || status > 2) {
         fprintf(stderr, "fuzz_args: exit status %d\n", status);
         abort();

@@ -448,6 +448,12 @@ static void test_tape(void **state)
          * 1", with no file, line or column */
         {"group,balance,gross_rate,net_rate,original_term\nPool,1,999999%,5,360\n",
          ":2:8: error: rate \"999999%\" in column \"gross_rate\" is outside -100% to 1,000%"},
+        /* a balance beyond the engine's int64 cents was accepted here and
+         * refused by the engine as "collateral line 1: balance and rates
+         * must be non-negative" (found by fuzz_tape) */
+        {"group,balance,gross_rate,net_rate,original_term\nPool,400007777777777770.00,6,5,360\n",
+         ":2:6: error: amount \"400007777777777770.00\" in column \"balance\" is above the most a loan may be, "
+         "1,000,000,000,000,000.00"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         t_write("bad.csv", bad[i].text);

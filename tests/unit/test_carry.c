@@ -183,6 +183,42 @@ static void variable_pay_note_refinances(void **state)
     free(out);
 }
 
+/* Drawn and repaid on one date (GMACM 2002-HE3's 3.05(b)(iii) draws for
+ * the Seller's draws, then 3.05(c)(i) repays the notes from the
+ * overcollateralization increase; fuzz_waterfall found the checks refusing
+ * it): V starts at 5.00, is drawn 100.00 and repaid 60.00 the same date.
+ * Interest: A-1 10.00, V 5.00 x 6% x 30/360 = 0.025, 0.03 half-up. The fund
+ * held 200.00 + 100.00 drawn; after 10.03 of interest and 60.00 of
+ * principal R takes 229.97. V ends at 5.00 + 100.00 - 60.00 = 45.00. */
+static const char vprn_repay_deal[] = HEAD
+    "  input \"Draw\" money;\n"
+    "  notes { class \"A-1\" original $1,000.00 coupon 12% accrual 30/360;\n"
+    "          class \"V\" original $0.00 maximum $5,000.00 coupon 6% accrual 30/360; }\n"
+    "  fund \"F\" = principal collections + interest collections;\n"
+    "  priority of payments \"1\" from \"F\" {\n"
+    "    (a) pay interest to \"A-1\", \"V\" pro rata;\n"
+    "    (b) draw \"Draw\" from \"V\";\n"
+    "    (c) pay $60.00 as principal to \"V\";\n"
+    "    (d) pay remainder to \"R\"; }\n"
+    "  statement { classes; }\n"
+    "}\n";
+
+static void variable_pay_note_drawn_and_repaid(void **state)
+{
+    (void)state;
+    static const char st[] = STATE_HEAD
+        "  \"groups\": [ { \"group\": \"G\", \"pool_balance\": 1000.00, \"cumulative_loss\": 0 } ],\n"
+        "  \"classes\": [ { \"class\": \"A-1\", \"balance\": 1000.00 }, { \"class\": \"V\", \"balance\": 5.00 } ] }\n";
+    char *out;
+    run_ok(vprn_repay_deal, st, REMIT ",Draw\n2004-02-25,G,0,200.00,0,0,0,0,10,100.00\n", 0, &out);
+    expect(out, "class", "V", "interest", "0.03");
+    expect(out, "class", "V", "drawn", "100.00");
+    expect(out, "class", "V", "principal", "60.00");
+    expect(out, "class", "V", "ending_balance", "45.00");
+    expect(out, "party", "R", "paid", "229.97");
+    free(out);
+}
+
 /* a draw of 6,000.00 on a note whose maximum is 5,000.00 stops the run */
 static void draw_above_maximum_stops(void **state)
 {
@@ -446,6 +482,7 @@ int main(void)
         cmocka_unit_test(reserve_account_target_and_draw),
         cmocka_unit_test(variable_pay_note_refinances),
         cmocka_unit_test(draw_above_maximum_stops),
+        cmocka_unit_test(variable_pay_note_drawn_and_repaid),
         cmocka_unit_test(insurer_draws_and_reimbursement),
         cmocka_unit_test(negative_fund_names_the_fund),
         cmocka_unit_test(negative_amount_stops),
