@@ -16,6 +16,7 @@
  * to be faster must leave both digests as they were.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,17 @@ static uint64_t digest(uint64_t h, const rt_deal *d, const rt_proj_result *r)
     h = fnv(h, r->class_prin, k * nc * sizeof *r->class_prin);
     h = fnv(h, r->class_end, k * nc * sizeof *r->class_end);
     h = fnv(h, r->class_coupon, k * nc * sizeof *r->class_coupon);
-    return fnv(h, r->flows, k * ng * sizeof *r->flows);
+    /* the flows as they were digested before rt_flows gained `drawn`
+     * (zero here: no draw rate), so the digests stay comparable across
+     * that change; a draw, were there one, is digested after them */
+    for (size_t i = 0; i < k * ng; i++) {
+        const rt_flows *f = &r->flows[i];
+        h = fnv(h, f, offsetof(rt_flows, drawn));
+        h = fnv(h, &f->loans, sizeof *f - offsetof(rt_flows, loans));
+        if (f->drawn)
+            h = fnv(h, &f->drawn, sizeof f->drawn);
+    }
+    return h;
 }
 
 /* run scenarios with the given period function for about `seconds` (and
