@@ -561,8 +561,7 @@ static int cmd_build(cli *c)
     if (target) {
         char rt[PATH_MAX];
         os = rt_out_begin();
-        int ok = os && rt_out_input(os, "/proc/self/exe") &&
-                 (!find_runtime(rt, sizeof rt, shared ? "libdealrt.so" : "libdealrt.a") || rt_out_input(os, rt));
+        int ok = os && (!find_runtime(rt, sizeof rt, shared ? "libdealrt.so" : "libdealrt.a") || rt_out_input(os, rt));
         for (int i = 0; ok && i < c->nfiles; i++) ok = rt_out_input(os, c->files[i]);
         if (ok) oi = rt_out_add(os, target, emit == EMIT_EXE ? RT_OUT_EXEC : 0);
         if (oi >= 0 && text && !(dump = rt_out_stream(os, oi))) oi = -1;
@@ -620,9 +619,8 @@ static int cmd_build(cli *c)
 static int write_output(const char *path, const char *text, size_t len, int flags)
 {
     rt_outset *os = rt_out_begin();
-    int ok = os && rt_out_input(os, "/proc/self/exe");
-    int oi = ok ? rt_out_add(os, path, flags) : -1;
-    ok = oi >= 0 && rt_out_write(os, oi, text, len) && rt_out_commit(os);
+    int oi = os ? rt_out_add(os, path, flags) : -1;
+    int ok = oi >= 0 && rt_out_write(os, oi, text, len) && rt_out_commit(os);
     rt_out_end(os);
     return ok;
 }

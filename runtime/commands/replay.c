@@ -94,7 +94,7 @@ int rt_replay_main(const char *prog, int argc, char **argv, rt_describe_fn descr
      * state is a run that did not finish). */
     rt_outset *os = rt_out_begin();
     int io = -1, is = -1;
-    if (!os || !rt_out_input(os, "/proc/self/exe") || !rt_out_input(os, state) || !rt_out_input(os, remit))
+    if (!os || !rt_out_input(os, state) || !rt_out_input(os, remit))
         goto done;
     io = output ? rt_out_add(os, output, 0) : rt_out_add_stdout(os);
     if (io < 0 || (save && (is = rt_out_add(os, save, 0)) < 0))

@@ -273,6 +273,9 @@ rt_outset *rt_out_begin(void)
     /* the only portable way to read the umask is to set it */
     s->umask = umask(022);
     umask(s->umask);
+    /* no command may write over the program that runs it: every set
+     * knows it from the start (with no output yet this cannot fail) */
+    rt_out_input(s, "/proc/self/exe");
     return s;
 }
 

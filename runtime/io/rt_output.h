@@ -52,7 +52,9 @@ enum {
     RT_OUT_SELF = 2  /* may be the same file as an input (fmt --write)   */
 };
 
-/* A new, empty set; NULL (after a message) when out of memory. */
+/* A new set with no outputs, that already counts the running program as an
+ * input (no output may replace it); NULL (after a message) when out of
+ * memory. */
 rt_outset *rt_out_begin(void);
 /* A file the command will read: no output may be the same file. Named up
  * front, an input makes a clash fail at once rather than at commit. A path
