@@ -60,10 +60,7 @@ int api_figure(rt_dec v, int32_t unit, int64_t *out);
 /* the public scale -> rt_dec; 0 when it does not fit the runtime's range */
 int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
 
-/* the projection's horizon and a class's summary (api_project.c), shared
- * with the deal binary's project and grid commands (the command line sits
- * above the API and calls down into it) */
-int32_t api_horizon(const rt_deal *d, const rt_assump *a);
+/* a class's summary in the API's form (rt_class_summary, rt_pricing.h) */
 void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
                        double *t, double *pp);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api_internal.h"
+#include "rt_pricing.h"
 #include "rt_scenario.h"
 
 struct dealc_scenario {
@@ -134,27 +135,6 @@ static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int li
     return DEALC_OK;
 }
 
-/* the longest run any line can need: its remaining term plus the lag; the
- * deal binary's project and grid use it too (rt_cmd_longest) */
-int32_t api_horizon(const rt_deal *d, const rt_assump *a)
-{
-    int32_t m = 1;
-    for (int32_t i = 0; i < d->collateral.n; i++) {
-        const rt_dec *f = d->collateral.v[i].field;
-        rt_dec rem = f[RT_L_REMAINING_TERM] / RT_SCALE;
-        if (rem <= 0)
-            rem = (f[RT_L_ORIGINAL_TERM] - f[RT_L_AGE]) / RT_SCALE;
-        if (rem > RT_SC_MAXPERIODS)
-            rem = RT_SC_MAXPERIODS;
-        if (rem > m)
-            m = (int32_t)rem;
-    }
-    m += a->lag + 1;
-    if (a->periods > 0 && a->periods < m)
-        m = a->periods;
-    return m > RT_SC_MAXPERIODS ? RT_SC_MAXPERIODS : m;
-}
-
 static int check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                          dealc_error *err, const char *fn)
 {
@@ -197,33 +177,17 @@ void dealc_projection_free(dealc_projection *p)
     free(x);
 }
 
-/* WAL from `from` (actual/365.25), the class's first and last principal
- * and final payment dates and its totals; the deal binary's summary
- * (rt_cmd_class_stats) and grid use it too. t and pp: nperiods doubles. */
 void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
                        double *t, double *pp)
 {
-    int32_t nc = d->classes.n;
-    memset(s, 0, sizeof *s);
-    int n = 0;
-    for (int32_t k = 0; k < r->nperiods; k++) {
-        int64_t p = r->class_prin[(size_t)k * nc + c], in = r->class_int[(size_t)k * nc + c];
-        if (p > 0) {
-            if (!s->first_principal)
-                s->first_principal = r->date[k];
-            s->last_principal = r->date[k];
-        }
-        if (p > 0 || in > 0)
-            s->final_payment = r->date[k];
-        s->principal += p;
-        s->interest += in;
-        if (r->date[k] > from) {
-            pp[n] = (double)p / 100;
-            t[n] = (r->date[k] - from) / 365.25;
-            n++;
-        }
-    }
-    s->wal = rt_wal(pp, t, n);
+    rt_class_sum cs;
+    rt_class_summary(d, r, c, from, &cs, t, pp);
+    s->wal = cs.wal;
+    s->first_principal = cs.first_principal;
+    s->last_principal = cs.last_principal;
+    s->final_payment = cs.final_payment;
+    s->principal = cs.principal;
+    s->interest = cs.interest;
 }
 
 dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
@@ -247,7 +211,7 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     dealc_status st = resolve(d, s, 0, &res, err);
     if (st != DEALC_OK)
         goto done;
-    int32_t maxp = api_horizon(r, &res.a);
+    int32_t maxp = rt_proj_horizon(r, &res.a);
     w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
     x = calloc(1, sizeof *x);
     t = malloc(((size_t)maxp + 1) * sizeof *t);
@@ -494,7 +458,7 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     int nscen = res.npp * res.ndf;
     int32_t nc = r->classes.n;
-    int32_t maxp = api_horizon(r, &res.a);
+    int32_t maxp = rt_proj_horizon(r, &res.a);
     int32_t start = opening ? opening->st.payment_date : r->closing;
     int32_t ny = maxp / 12 + 2;
     if (nthreads == 0) {

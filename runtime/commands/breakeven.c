@@ -145,7 +145,7 @@ int rt_breakeven_main(const char *prog, int argc, char **argv, rt_describe_fn de
     }
     rc = 1;
     /* the longest run: the terms plus the lag, at any CDR */
-    int32_t maxp = rt_cmd_longest(d, &s.res.a);
+    int32_t maxp = rt_proj_horizon(d, &s.res.a);
     rt_proj *w = rt_proj_new(d, period, s.has_state ? &s.st : NULL, s.res.a.lag, maxp);
     if (!w) {
         fprintf(stderr, "error: out of memory\n");

@@ -590,11 +590,11 @@ struct grun {
     int shard_k, shard_n;
     int nthreads;
     int32_t maxp, from;
-    pricing pr;
+    rt_pricing pr;
     int has_pr;          /* conventional pricing per scenario */
     int mc_value;        /* paths and --settle: each path valued at its rates */
     double oas;          /* the spread for those values */
-    cash_plan *plan;     /* per class shown: the calendar of its bought flows */
+    rt_cash_plan *plan;     /* per class shown: the calendar of its bought flows */
     double *oasf;        /* e^(-oas t) for each number of days t from settlement */
     int32_t ndays;
     int nc;              /* classes shown */
@@ -711,8 +711,8 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
         crec *x = &rec[i];
         for (int m = 0; m < M_COUNT; m++)
             x->m[m] = NONE;
-        stats st;
-        rt_cmd_class_stats(d, r, open, c, g->from, NULL, NULL, NULL, &st, wk->cf, wk->t, wk->pp);
+        rt_price_stats st;
+        rt_class_stats(d, r, open, c, g->from, NULL, NULL, NULL, &st, wk->cf, wk->t, wk->pp);
         x->prin = st.prin;
         x->intr = st.intr;
         x->final = st.final;
@@ -733,7 +733,7 @@ static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_stat
         if (!g->has_pr && !g->mc_value)
             continue;
         double b, accrued = 0;
-        int32_t m = rt_cmd_cash_apply(d, &g->plan[i], r, open, c, wk->cf, wk->t, &b, &accrued);
+        int32_t m = rt_cash_apply(d, &g->plan[i], r, open, c, wk->cf, wk->t, &b, &accrued);
         if (m == 0)
             continue;
         if (g->has_pr) {
@@ -1445,7 +1445,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         }
     }
     if (rc < 0) {
-        int has_pr = rt_cmd_parse_pricing(prog, o, &g.pr, &rc);
+        int has_pr = rt_cmd_parse_pricing(prog, o, 1, &g.pr, &rc);
         if (has_pr < 0)
             goto out;
         rc = -1;
@@ -1460,15 +1460,15 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         goto out;
 
     /* ---- the set ---- */
-    g.maxp = rt_cmd_longest(d, &s.res.a);
+    g.maxp = rt_proj_horizon(d, &s.res.a);
     cfg.base = &s.sc;
     cfg.lists = &s.res;
     cfg.rows = o->scenarios;
     cfg.months = g.maxp;
     if (cfg.hull_white) {
-        curve_pt pts[64];
+        rt_bench_pt pts[64];
         int npts = 0;
-        if (!rt_cmd_read_curve(o->rate_curve, pts, &npts, &e)) {
+        if (!rt_bench_read(o->rate_curve, pts, &npts, &e)) {
             rc = rt_cmd_report_sc_err(prog, &e);
             goto out;
         }
@@ -1545,7 +1545,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         g.oasf = malloc((size_t)g.ndays * sizeof *g.oasf);
         int okp = w0 && g.plan && g.oasf;
         for (int i = 0; okp && i < g.nc; i++)
-            okp = rt_cmd_cash_plan(d, rt_proj_opening(w0), g.cls[i], &g.pr, g.maxp, &g.plan[i]);
+            okp = rt_cash_plan_make(d, rt_proj_opening(w0), g.cls[i], &g.pr, g.maxp, &g.plan[i]);
         for (int32_t t = 0; okp && t < g.ndays; t++)
             g.oasf[t] = rt_mc_exp(-g.oas * t / 360.0);
         rt_proj_free(w0);
@@ -1656,7 +1656,7 @@ out:
     summary_free(&g.sum);
     rt_sset_close(&g.set);
     for (int i = 0; g.plan && i < g.nc; i++)
-        rt_cmd_cash_plan_free(&g.plan[i]);
+        rt_cash_plan_free(&g.plan[i]);
     free(g.plan);
     free(g.oasf);
     free(g.cls);
