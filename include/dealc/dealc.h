@@ -66,7 +66,7 @@ extern "C" {
  * or changed (major; libdealrt.so's soname is libdealrt.so.MAJOR). */
 #define DEALC_VERSION "0.1.0"
 #define DEALC_API_VERSION_MAJOR 1
-#define DEALC_API_VERSION_MINOR 1
+#define DEALC_API_VERSION_MINOR 2
 
 /* the library's version ("0.1.0"): may differ from the header's */
 DEALC_API const char *dealc_version(void);
@@ -347,6 +347,12 @@ DEALC_API dealc_status dealc_deal_from_functions(dealc_describe_fn describe, dea
                                                  dealc_error *err);
 DEALC_API void dealc_deal_close(dealc_deal *d);
 
+/* API 1.2: replaces the deal's declared collateral lines with a loan tape
+ * (docs/projection.md has its columns), for projections and grids; a
+ * replay does not read collateral. Call it before the deal is shared
+ * between threads. On a bad tape the deal is left as it was. */
+DEALC_API dealc_status dealc_deal_load_tape(dealc_deal *d, const char *path, dealc_error *err);
+
 /* owned by the deal; valid until dealc_deal_close */
 DEALC_API const dealc_description *dealc_deal_describe(const dealc_deal *d);
 /* the `describe` command's text */
@@ -460,7 +466,8 @@ DEALC_API dealc_status dealc_replay_files(const dealc_deal *d, const char *state
                                           dealc_replay **out, dealc_error *err);
 DEALC_API void dealc_replay_free(dealc_replay *r);
 
-typedef enum dealc_format { DEALC_FORMAT_TABLE = 0, DEALC_FORMAT_CSV, DEALC_FORMAT_JSON } dealc_format;
+/* DEALC_FORMAT_HTML (API 1.2): a projection's self-contained report */
+typedef enum dealc_format { DEALC_FORMAT_TABLE = 0, DEALC_FORMAT_CSV, DEALC_FORMAT_JSON, DEALC_FORMAT_HTML } dealc_format;
 /* the statement as the deal binary's replay prints it, byte for byte */
 DEALC_API dealc_status dealc_replay_render(const dealc_replay *r, dealc_format f, char **text, size_t *len,
                                            dealc_error *err);
@@ -480,6 +487,21 @@ DEALC_API dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, co
 /* a scenario file (KEY = VALUE lines); what was set wins over it */
 DEALC_API dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_error *err);
 DEALC_API void dealc_scenario_free(dealc_scenario *s);
+
+/* API 1.2: */
+/* what a class is worth to a buyer settling on the settlement date */
+typedef struct dealc_class_price {
+    int32_t priced;          /* 0: nothing left to buy, or no yield gives the price */
+    int32_t has_spread;      /* a benchmark or curve was given */
+    int32_t has_zspread;     /* a curve file was given and the Z-spread solved */
+    int32_t has_effective;   /* the shifted projections ran */
+    double price;            /* clean, per 100 of the balance bought */
+    double yield;            /* a fraction, compounded semiannually */
+    double mod_duration, convexity;
+    double spread_bp;        /* yield over the benchmark at the WAL, basis points */
+    double zspread_bp;
+    double eff_duration, eff_convexity; /* every index rate and the yield moved by the shift */
+} dealc_class_price;
 
 typedef struct dealc_class_summary {
     double wal;               /* years, actual/365.25, from the start; 0 with no principal */
@@ -511,6 +533,9 @@ typedef struct dealc_projection {
     const int64_t *memory;       /* [k * nmemory + m] */
     int32_t party_stride, fund_stride;
     const char *draw;            /* the draw rate's label ("draw 0%" when none) */
+    /* API 1.2: */
+    const dealc_class_price *prices; /* nclasses, from dealc_project_priced; NULL otherwise */
+    int32_t wal_from;            /* the day the summary's WALs count from: the start or the settlement */
 } dealc_projection;
 
 /* One scenario from the opening (NULL: the closing date, the declared
@@ -519,6 +544,35 @@ typedef struct dealc_projection {
 DEALC_API dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                                      dealc_projection **out, dealc_error *err);
 DEALC_API void dealc_projection_free(dealc_projection *p);
+
+/* ---- pricing (API 1.2) ---------------------------------------------------------------------- */
+
+typedef struct dealc_pricing dealc_pricing;
+
+/* The pricing conventions, as the deal binary's flags write them
+ * (docs/projection.md), key without "--": "settle" (YYYY-MM-DD), "price"
+ * (per 100) or "yield" (percent), "benchmark" (a yield in percent) or
+ * "curve" (a file of TENOR YIELD lines), "delay" (days, for every class),
+ * "accrual-start" (first-of-month | payment-date), "pricing-dates"
+ * (unadjusted | rolled), "shift" (basis points, for effective duration),
+ * "oas" (basis points: a Monte Carlo grid's). They are checked together
+ * when a projection uses them, and messages name the flags. */
+DEALC_API dealc_status dealc_pricing_new(dealc_pricing **out, dealc_error *err);
+DEALC_API dealc_status dealc_pricing_set(dealc_pricing *p, const char *key, const char *value, dealc_error *err);
+DEALC_API void dealc_pricing_free(dealc_pricing *p);
+
+/* dealc_project, then each class priced: the projection's `prices` (one
+ * per class) and its summary's WAL counts from the settlement date.
+ * pricing NULL (or without "settle") is dealc_project. */
+DEALC_API dealc_status dealc_project_priced(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                            const dealc_pricing *pricing, dealc_projection **out, dealc_error *err);
+
+/* The projection as the deal binary's project command prints it, byte for
+ * byte: TABLE, CSV, JSON, or HTML (the --report). klass: one class's
+ * tables only (-1: every class). The deal it was projected from must
+ * still be open. */
+DEALC_API dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, int32_t klass,
+                                               char **text, size_t *len, dealc_error *err);
 
 typedef struct dealc_grid {
     int32_t nscenarios;          /* nprepay * ndefault, prepay major */

@@ -88,6 +88,19 @@ const char *dealc_status_name(dealc_status s)
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }
 
+/* a scenario reader's error (rt_scenario.h): located, or a usage error */
+dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e)
+{
+    if (e->o.file) {
+        rt_err fe;
+        fe.line = e->o.line;
+        fe.col = e->o.col;
+        snprintf(fe.msg, sizeof fe.msg, "%s", e->msg);
+        return api_fail_file(err, DEALC_ERR_INPUT, e->o.file, &fe);
+    }
+    return api_fail(err, DEALC_ERR_USAGE, "%s", e->msg);
+}
+
 int dealc_error_text(const dealc_error *e, char *buf, size_t size)
 {
     if (!e)

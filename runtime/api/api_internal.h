@@ -10,7 +10,10 @@
 #include <locale.h>
 
 #include "dealc/dealc.h"
+#include "rt_pricing.h"
 #include "rt_project.h"
+#include "rt_scenario.h"
+#include "rt_tables.h"
 
 struct dealc_deal {
     rt_deal *rt;
@@ -60,6 +63,20 @@ int api_figure(rt_dec v, int32_t unit, int64_t *out);
 /* the public scale -> rt_dec; 0 when it does not fit the runtime's range */
 int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
 
+/* a scenario reader's error as the API's: located (INPUT) or USAGE */
+dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e);
+/* the conventions checked and parsed (NULL: none): 0 none, 1 *out, -1 *err */
+int api_pricing_resolve(const dealc_pricing *p, int oas_ok, rt_pricing *out, dealc_error *err);
+/* the projection document (api_project_doc.c): the assumptions' notes
+ * (pp, df: the curves' labels, NULL for a grid's), the parties, accounts,
+ * triggers and dates tables, and the whole document of one projection
+ * (klass -1: every class; pr, up, down NULL without pricing; w1..w3:
+ * nperiods + 2 doubles of scratch) */
+void api_assumption_notes(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, const char *pp, const char *df);
+void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r);
+void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_t klass, const rt_proj_result *r,
+                     const rt_state *open, const rt_pricing *pr, const rt_proj_result *up, const rt_proj_result *down,
+                     double *w1, double *w2, double *w3);
 /* a class's summary in the API's form (rt_class_summary, rt_pricing.h) */
 void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
                        double *t, double *pp);

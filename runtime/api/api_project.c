@@ -50,18 +50,6 @@ dealc_status dealc_scenario_new(dealc_scenario **out, dealc_error *err)
     return DEALC_OK;
 }
 
-static dealc_status sc_error(dealc_error *err, const rt_sc_err *e)
-{
-    if (e->o.file) {
-        rt_err fe;
-        fe.line = e->o.line;
-        fe.col = e->o.col;
-        snprintf(fe.msg, sizeof fe.msg, "%s", e->msg);
-        return api_fail_file(err, DEALC_ERR_INPUT, e->o.file, &fe);
-    }
-    return api_fail(err, DEALC_ERR_USAGE, "%s", e->msg);
-}
-
 static char *keep(dealc_scenario *s, const char *text)
 {
     char **v = realloc(s->strs, (size_t)(s->nstrs + 1) * sizeof *v);
@@ -93,7 +81,7 @@ dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, const char *
     int ok = rt_sc_set(&s->flags, k, v, &o, &e);
     api_locale_leave(&loc);
     if (!ok)
-        return sc_error(err, &e);
+        return api_sc_error(err, &e);
     api_ok(err);
     return DEALC_OK;
 }
@@ -110,7 +98,7 @@ dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_erro
     int ok = rt_sc_read_file(&s->file, path, &e);
     api_locale_leave(&loc);
     if (!ok)
-        return sc_error(err, &e);
+        return api_sc_error(err, &e);
     s->has_file = 1;
     api_ok(err);
     return DEALC_OK;
@@ -129,9 +117,9 @@ static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int li
     merged.nfiles = 0; /* the texts stay owned by s */
     rt_sc_err e;
     if (!rt_sc_resolve(d->rt, &merged, lists, res, &e))
-        return sc_error(err, &e);
+        return api_sc_error(err, &e);
     if (d->rt->collateral.n == 0)
-        return api_fail(err, DEALC_ERR_USAGE, "the deal declares no collateral lines to project");
+        return api_fail(err, DEALC_ERR_DEAL, "the deal declares no collateral lines to project");
     return DEALC_OK;
 }
 
@@ -156,7 +144,16 @@ typedef struct projection_impl {
     int32_t *dates;
     int64_t *classes, *flows, *parties, *funds, *memory;
     dealc_class_summary *summary;
+    dealc_class_price *prices;
     char *prepay, *dflt, *draw;
+    /* what dealc_projection_render needs: the deal, the assumptions, the
+     * runs (the shifted ones with pricing) and the conventions */
+    const dealc_deal *d;
+    rt_sc_res res;
+    int has_res;
+    rt_proj *w, *wu, *wd;
+    int has_pr, eff;
+    rt_pricing pr;
 } projection_impl;
 
 void dealc_projection_free(dealc_projection *p)
@@ -171,10 +168,69 @@ void dealc_projection_free(dealc_projection *p)
     free(x->funds);
     free(x->memory);
     free(x->summary);
+    free(x->prices);
     free(x->prepay);
     free(x->dflt);
     free(x->draw);
+    if (x->has_res)
+        rt_sc_res_free(&x->res);
+    rt_proj_free(x->w);
+    rt_proj_free(x->wu);
+    rt_proj_free(x->wd);
     free(x);
+}
+
+/* The projections with every index rate moved up and down by the shift,
+ * for the effective duration: 1 when both ran. A shifted run that fails
+ * (a rate the waterfall cannot take) only leaves the effective figures
+ * out; out of memory is -1. */
+static int run_shifted(projection_impl *x, int32_t maxp, const rt_state *opening)
+{
+    const rt_deal *r = x->d->rt;
+    const rt_sc_res *res = &x->res;
+    int32_t ni = r->inputs.n;
+    size_t nv = 0;
+    for (int32_t i = 0; i < ni; i++)
+        nv += (size_t)res->index[i].n;
+    x->wu = rt_proj_new(r, x->d->period, opening, res->a.lag, maxp);
+    x->wd = rt_proj_new(r, x->d->period, opening, res->a.lag, maxp);
+    rt_index_path *pu = calloc((size_t)ni + 1, sizeof *pu), *pd = calloc((size_t)ni + 1, sizeof *pd);
+    rt_dec *iu = calloc((size_t)ni + 1, sizeof *iu), *id = calloc((size_t)ni + 1, sizeof *id);
+    rt_dec *vals = calloc(2 * nv + 1, sizeof *vals);
+    int ok = -1;
+    if (x->wu && x->wd && pu && pd && iu && id && vals) {
+        rt_assump au = res->a, ad = res->a;
+        rt_dec sh = (rt_dec)(x->pr.shift * 1e12 + 0.5);
+        size_t at = 0;
+        for (int32_t i = 0; i < ni; i++) {
+            const rt_index_path *ix = &res->index[i];
+            iu[i] = id[i] = res->input[i];
+            if (ix->n == 0)
+                continue;
+            pu[i].values = &vals[at];
+            pd[i].values = &vals[at + nv];
+            pu[i].n = pd[i].n = ix->n;
+            for (int32_t k = 0; k < ix->n; k++) {
+                vals[at + (size_t)k] = ix->values[k] + sh;
+                vals[at + nv + (size_t)k] = ix->values[k] - sh;
+            }
+            iu[i] = pu[i].values[0];
+            id[i] = pd[i].values[0];
+            at += (size_t)ix->n;
+        }
+        au.index = pu;
+        au.input = iu;
+        ad.index = pd;
+        ad.input = id;
+        char msg[RT_ERRMAX];
+        ok = rt_proj_run(x->wu, &au, msg, sizeof msg) && rt_proj_run(x->wd, &ad, msg, sizeof msg);
+    }
+    free(pu);
+    free(pd);
+    free(iu);
+    free(id);
+    free(vals);
+    return ok;
 }
 
 void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
@@ -190,33 +246,42 @@ void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int
     s->interest = cs.interest;
 }
 
-dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
-                           dealc_projection **out, dealc_error *err)
+static dealc_status project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                            const dealc_pricing *pricing, dealc_projection **out, dealc_error *err, const char *fn)
 {
     dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
     if (!err)
         err = &local;
     if (!out)
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_project: out is NULL");
+        return api_fail(err, DEALC_ERR_USAGE, "%s: out is NULL", fn);
     *out = NULL;
-    if (!check_opening(d, opening, s, err, "dealc_project"))
+    if (!check_opening(d, opening, s, err, fn))
         return err->status;
     api_locale loc;
     api_locale_enter(&loc);
     const rt_deal *r = d->rt;
-    rt_sc_res res;
-    projection_impl *x = NULL;
-    rt_proj *w = NULL;
-    double *t = NULL, *pp = NULL;
-    dealc_status st = resolve(d, s, 0, &res, err);
-    if (st != DEALC_OK)
+    double *t = NULL, *pp = NULL, *cf = NULL;
+    dealc_status st = DEALC_OK;
+    projection_impl *x = calloc(1, sizeof *x);
+    if (!x) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
+    }
+    x->d = d;
+    if ((st = resolve(d, s, 0, &x->res, err)) != DEALC_OK)
+        goto done;
+    x->has_res = 1;
+    if ((x->has_pr = api_pricing_resolve(pricing, 0, &x->pr, err)) < 0) {
+        st = err->status;
+        goto done;
+    }
+    const rt_sc_res res = x->res;
     int32_t maxp = rt_proj_horizon(r, &res.a);
-    w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
-    x = calloc(1, sizeof *x);
-    t = malloc(((size_t)maxp + 1) * sizeof *t);
-    pp = malloc(((size_t)maxp + 1) * sizeof *pp);
-    if (!w || !x || !t || !pp) {
+    rt_proj *w = x->w = rt_proj_new(r, d->period, opening ? &opening->st : NULL, res.a.lag, maxp);
+    t = malloc(((size_t)maxp + 2) * sizeof *t);
+    pp = malloc(((size_t)maxp + 2) * sizeof *pp);
+    cf = malloc(((size_t)maxp + 2) * sizeof *cf);
+    if (!w || !t || !pp || !cf) {
         st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -229,6 +294,10 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
             err->date[10] = '\0';
             memmove(err->message, msg + 25, strlen(msg + 25) + 1);
         }
+        goto done;
+    }
+    if (x->has_pr && (x->eff = run_shifted(x, maxp, opening ? &opening->st : NULL)) < 0) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
     }
     const rt_proj_result *pr = rt_proj_result_get(w);
@@ -295,8 +364,34 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
                 r->memory.v[m].kind == RT_MEM_DATE && v == RT_DATE_NEVER ? DEALC_NONE : (int64_t)v;
         }
     }
+    /* with pricing the WALs count from settlement, as the prices do */
+    int32_t from = x->has_pr ? x->pr.settle : open->payment_date;
     for (int32_t c = 0; c < nc; c++)
-        api_class_summary(r, pr, c, open->payment_date, &x->summary[c], t, pp);
+        api_class_summary(r, pr, c, from, &x->summary[c], t, pp);
+    if (x->has_pr) {
+        if (!(x->prices = calloc((size_t)nc + 1, sizeof *x->prices))) {
+            st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (int32_t c = 0; c < nc; c++) {
+            rt_price_stats ps;
+            rt_class_stats(r, pr, open, c, from, &x->pr, x->eff ? rt_proj_result_get(x->wu) : NULL,
+                           x->eff ? rt_proj_result_get(x->wd) : NULL, &ps, cf, t, pp);
+            dealc_class_price *q = &x->prices[c];
+            q->priced = ps.priced;
+            q->has_spread = ps.has_spread;
+            q->has_zspread = ps.has_z;
+            q->has_effective = ps.has_eff;
+            q->price = ps.price;
+            q->yield = ps.yield;
+            q->mod_duration = ps.dur;
+            q->convexity = ps.convexity;
+            q->spread_bp = ps.spread;
+            q->zspread_bp = ps.zspread;
+            q->eff_duration = ps.eff_dur;
+            q->eff_convexity = ps.eff_conv;
+        }
+    }
     x->pub.nperiods = np;
     x->pub.called = pr->called;
     x->pub.start_date = open->payment_date;
@@ -315,15 +410,79 @@ dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, cons
     x->pub.party_stride = DEALC_PARTY_NFIELDS;
     x->pub.fund_stride = DEALC_FUND_NFIELDS;
     x->pub.draw = x->draw;
+    x->pub.prices = x->prices;
+    x->pub.wal_from = from;
     *out = &x->pub;
     x = NULL;
     api_ok(err);
 done:
     dealc_projection_free(x ? &x->pub : NULL);
-    rt_proj_free(w);
     free(t);
     free(pp);
-    rt_sc_res_free(&res);
+    free(cf);
+    api_locale_leave(&loc);
+    return st;
+}
+
+dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                           dealc_projection **out, dealc_error *err)
+{
+    return project(d, opening, s, NULL, out, err, "dealc_project");
+}
+
+dealc_status dealc_project_priced(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                  const dealc_pricing *pricing, dealc_projection **out, dealc_error *err)
+{
+    return project(d, opening, s, pricing, out, err, "dealc_project_priced");
+}
+
+dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, int32_t klass, char **text,
+                                     size_t *len, dealc_error *err)
+{
+    if (!p || !text)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_projection_render: needs a projection and text");
+    const projection_impl *x = (const projection_impl *)p;
+    const rt_deal *r = x->d->rt;
+    if (klass < -1 || klass >= r->classes.n)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_projection_render: no class %d", (int)klass);
+    if (f < DEALC_FORMAT_TABLE || f > DEALC_FORMAT_HTML)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_projection_render: unknown format %d", (int)f);
+    api_locale loc;
+    api_locale_enter(&loc);
+    const rt_proj_result *res = rt_proj_result_get(x->w);
+    size_t nw = (size_t)res->nperiods + 2;
+    double *w1 = malloc(nw * sizeof *w1), *w2 = malloc(nw * sizeof *w2), *w3 = malloc(nw * sizeof *w3);
+    rt_doc doc;
+    char title[512];
+    snprintf(title, sizeof title, "Projection: %s", r->name);
+    rt_doc_init(&doc, title);
+    rt_buf out;
+    rt_buf_init(&out);
+    dealc_status st = DEALC_OK;
+    if (w1 && w2 && w3) {
+        api_project_doc(&doc, r, &x->res, klass, res, rt_proj_opening(x->w), x->has_pr ? &x->pr : NULL,
+                        x->eff > 0 ? rt_proj_result_get(x->wu) : NULL, x->eff > 0 ? rt_proj_result_get(x->wd) : NULL,
+                        w1, w2, w3);
+        switch (f) {
+        case DEALC_FORMAT_TABLE: rt_doc_text(&doc, &out); break;
+        case DEALC_FORMAT_CSV: rt_doc_csv(&doc, &out); break;
+        case DEALC_FORMAT_JSON: rt_doc_json(&doc, &out); break;
+        case DEALC_FORMAT_HTML: rt_doc_html(&doc, &out); break;
+        }
+    }
+    if (!w1 || !w2 || !w3 || doc.oom || out.oom) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        rt_buf_free(&out);
+    } else {
+        *text = out.data ? out.data : calloc(1, 1);
+        if (len)
+            *len = out.len;
+        api_ok(err);
+    }
+    rt_doc_free(&doc);
+    free(w1);
+    free(w2);
+    free(w3);
     api_locale_leave(&loc);
     return st;
 }
@@ -539,4 +698,20 @@ done:
     rt_sc_res_free(&res);
     api_locale_leave(&loc);
     return st;
+}
+
+dealc_status dealc_deal_load_tape(dealc_deal *d, const char *path, dealc_error *err)
+{
+    if (!d || !path)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_deal_load_tape: needs a deal and a path");
+    rt_sc_err e;
+    api_locale loc;
+    api_locale_enter(&loc);
+    int ok = rt_tape_load(d->rt, path, &e);
+    api_locale_leave(&loc);
+    if (!ok)
+        return api_sc_error(err, &e);
+    d->desc.ncollateral = d->rt->collateral.n;
+    api_ok(err);
+    return DEALC_OK;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_internal.h"
 #include "rt_cmd.h"
 
 #define BE_STEPS 10000 /* hundredths of a percent: 100% CDR */
@@ -181,7 +182,7 @@ int rt_breakeven_main(const char *prog, int argc, char **argv, rt_describe_fn de
     char title[512];
     snprintf(title, sizeof title, "Breakeven: %s, class %s", d->name, d->classes.v[c].name);
     rt_doc_init(&doc, title);
-    rt_cmd_assumption_notes(&doc, &s, s.res.pp_label[0], "CDR searched");
+    api_assumption_notes(&doc, s.d, &s.res, s.res.pp_label[0], "CDR searched");
     rt_doc_note(&doc, "Constant CDR searched from 0%% to 100%% by bisection to 0.01%%; %d projections",
                 (int)runs);
     rt_doc_note(&doc, "First loss: the lowest CDR at which the class ends with a balance or an unpaid "

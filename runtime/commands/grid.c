@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/api_internal.h"
 #include "rt_cmd.h"
 #include "rt_hash.h"
 #include "rt_scenset.h"
@@ -1095,7 +1096,7 @@ static int tables(grun *g)
         char title[512], ds[11], cell[64];
         snprintf(title, sizeof title, "Scenario grid: %s", d->name);
         rt_doc_init(&doc, title);
-        rt_cmd_assumption_notes(&doc, s, NULL, NULL);
+        api_assumption_notes(&doc, s->d, &s->res, NULL, NULL);
         rt_doc_note(&doc, "Start: %s; weighted average life in years (actual/365.25) from the start",
                     rt_date_format(ds, start));
         rt_tbl *t = rt_doc_table(&doc, "Weighted average life (years)");

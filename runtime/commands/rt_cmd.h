@@ -12,11 +12,16 @@
 #include "rt_scenario.h"
 #include "rt_tables.h"
 
+enum { RT_CMD_MAXSC = 128 };
+
 typedef struct cmd_opts {
     const char *state, *scenario, *format, *klass, *settle, *price, *yield, *curve, *benchmark, *report,
         *output, *threads, *tape, *delay, *accrual_start, *pricing_dates, *shift;
     /* grid: scenario sets, Monte Carlo, streaming, shards */
     const char *scenarios, *paths, *seed, *hull_white, *rate_curve, *index_paths, *stream, *summary, *shard, *oas, *plan;
+    /* the assumptions given as flags, in order (rt_sc_key_at's keys; a flag's value "yes") */
+    const char *sc_key[RT_CMD_MAXSC], *sc_val[RT_CMD_MAXSC];
+    int nsc;
 } cmd_opts;
 
 typedef struct setup {
@@ -42,6 +47,9 @@ void rt_cmd_setup_free(setup *s);
 /* parses the options and loads deal, tape, scenario file and state:
  * -1 to go on, else the exit status (the error printed) */
 int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe);
+/* the options of project (grid 0) or grid (1): 0, else the exit status
+ * after a message */
+int rt_cmd_parse_args(const char *prog, int argc, char **argv, int grid, cmd_opts *o);
 /* The outputs of a command that writes one document (--output or standard
  * output, and --report), checked before any work is done: neither may be an
  * input, this program or the other. 0 after a message. */

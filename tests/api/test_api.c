@@ -446,7 +446,7 @@ static void test_projection_parties_funds(void **st)
     (void)st;
     dealc_error e;
     const dealc_description *d = dealc_deal_describe(deal);
-    assert_int_equal(dealc_api_version() % 1000, 1);
+    assert_true(dealc_api_version() % 1000 >= 1); /* these fields are API 1.1 */
     assert_string_equal(dealc_field_name(DEALC_TABLE_PCLASS, DEALC_PCLASS_REALIZED_LOSS), "realized_loss");
     assert_string_equal(dealc_field_name(DEALC_TABLE_FLOW, DEALC_FLOW_DRAWN), "drawn");
     dealc_scenario *sc = NULL;
