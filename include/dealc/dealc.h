@@ -574,6 +574,30 @@ DEALC_API dealc_status dealc_project_priced(const dealc_deal *d, const dealc_sta
 DEALC_API dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, int32_t klass,
                                                char **text, size_t *len, dealc_error *err);
 
+/* ---- breakeven (API 1.2) ---------------------------------------------------------------------- */
+
+/* The lowest constant CDR at which a class takes its first dollar of
+ * principal loss (a balance or an unpaid realized loss left at the end),
+ * and the lowest at which a write-down takes its balance to zero, each by
+ * bisection to 0.01% CDR at the scenario's other assumptions (which must
+ * give no default rate). */
+typedef struct dealc_breakeven {
+    int32_t klass;
+    int32_t first_loss;      /* hundredths of a percent CDR; -1: none even at 100% */
+    int32_t full_writedown;  /* hundredths of a percent CDR; -1: none */
+    int64_t loss_at_first;   /* cents: balance left plus unpaid realized loss at first_loss */
+    int64_t written_at_full; /* cents written down over the run at full_writedown */
+    int32_t runs;            /* projections made */
+    int32_t monotone;        /* 0: the class also loses just below first_loss (see docs/projection.md) */
+} dealc_breakeven;
+
+DEALC_API dealc_status dealc_breakeven_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                           int32_t klass, dealc_breakeven **out, dealc_error *err);
+/* the breakeven command's document, byte for byte */
+DEALC_API dealc_status dealc_breakeven_render(const dealc_breakeven *b, dealc_format f, char **text, size_t *len,
+                                              dealc_error *err);
+DEALC_API void dealc_breakeven_free(dealc_breakeven *b);
+
 typedef struct dealc_grid {
     int32_t nscenarios;          /* nprepay * ndefault, prepay major */
     int32_t nprepay, ndefault;

@@ -101,6 +101,45 @@ dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e)
     return api_fail(err, DEALC_ERR_USAGE, "%s", e->msg);
 }
 
+/* the projection runner's failure: its message starts "payment date
+ * YYYY-MM-DD: ", which goes to err->date */
+dealc_status api_run_error(dealc_error *err, const char *msg)
+{
+    dealc_status st = api_fail(err, DEALC_ERR_RUN, "%s", msg);
+    if (err && strncmp(msg, "payment date ", 13) == 0 && strlen(msg) > 25 && msg[23] == ':') {
+        memcpy(err->date, msg + 13, 10);
+        err->date[10] = '\0';
+        memmove(err->message, msg + 25, strlen(msg + 25) + 1);
+    }
+    return st;
+}
+
+/* a document as text, CSV, JSON or HTML, handed out (dealc_free) */
+dealc_status api_doc_text(const rt_doc *doc, dealc_format f, char **text, size_t *len, dealc_error *err)
+{
+    rt_buf out;
+    rt_buf_init(&out);
+    switch (f) {
+    case DEALC_FORMAT_TABLE: rt_doc_text(doc, &out); break;
+    case DEALC_FORMAT_CSV: rt_doc_csv(doc, &out); break;
+    case DEALC_FORMAT_JSON: rt_doc_json(doc, &out); break;
+    case DEALC_FORMAT_HTML: rt_doc_html(doc, &out); break;
+    }
+    if (!out.data && !out.oom) {
+        rt_buf_putc(&out, '\0'); /* an empty document is "", not NULL */
+        out.len = 0;
+    }
+    if (doc->oom || out.oom) {
+        rt_buf_free(&out);
+        return api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+    }
+    *text = out.data;
+    if (len)
+        *len = out.len;
+    api_ok(err);
+    return DEALC_OK;
+}
+
 int dealc_error_text(const dealc_error *e, char *buf, size_t size)
 {
     if (!e)

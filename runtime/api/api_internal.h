@@ -67,6 +67,15 @@ int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
 dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e);
 /* the conventions checked and parsed (NULL: none): 0 none, 1 *out, -1 *err */
 int api_pricing_resolve(const dealc_pricing *p, int oas_ok, rt_pricing *out, dealc_error *err);
+/* the projection runner's failure as DEALC_ERR_RUN, its payment date in err->date */
+dealc_status api_run_error(dealc_error *err, const char *msg);
+/* a document in a format, handed out for dealc_free */
+dealc_status api_doc_text(const rt_doc *doc, dealc_format f, char **text, size_t *len, dealc_error *err);
+/* a scenario's flags over its file, resolved for the deal (lists: a
+ * grid's lists allowed); the default assumption's key, NULL when none */
+dealc_status api_scenario_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+                                  dealc_error *err);
+const char *api_scenario_default_key(const dealc_scenario *s);
 /* the projection document (api_project_doc.c): the assumptions' notes
  * (pp, df: the curves' labels, NULL for a grid's), the parties, accounts,
  * triggers and dates tables, and the whole document of one projection

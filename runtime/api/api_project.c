@@ -86,6 +86,11 @@ dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, const char *
     return DEALC_OK;
 }
 
+const char *api_scenario_default_key(const dealc_scenario *s)
+{
+    return s->flags.dflt.key ? s->flags.dflt.key : s->file.dflt.key;
+}
+
 dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_error *err)
 {
     if (!s || !path)
@@ -105,7 +110,7 @@ dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_erro
 }
 
 /* the flags over the file, resolved for the deal */
-static dealc_status resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+dealc_status api_scenario_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
                             dealc_error *err)
 {
     rt_sc merged = s->flags;
@@ -268,7 +273,7 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     }
     x->d = d;
-    if ((st = resolve(d, s, 0, &x->res, err)) != DEALC_OK)
+    if ((st = api_scenario_resolve(d, s, 0, &x->res, err)) != DEALC_OK)
         goto done;
     x->has_res = 1;
     if ((x->has_pr = api_pricing_resolve(pricing, 0, &x->pr, err)) < 0) {
@@ -287,13 +292,7 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
     }
     char msg[RT_ERRMAX];
     if (!rt_proj_run(w, &res.a, msg, sizeof msg)) {
-        /* the runner's message starts "payment date YYYY-MM-DD: " */
-        st = api_fail(err, DEALC_ERR_RUN, "%s", msg);
-        if (err && strncmp(msg, "payment date ", 13) == 0 && strlen(msg) > 25 && msg[23] == ':') {
-            memcpy(err->date, msg + 13, 10);
-            err->date[10] = '\0';
-            memmove(err->message, msg + 25, strlen(msg + 25) + 1);
-        }
+        st = api_run_error(err, msg);
         goto done;
     }
     if (x->has_pr && (x->eff = run_shifted(x, maxp, opening ? &opening->st : NULL)) < 0) {
@@ -456,28 +455,14 @@ dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, 
     char title[512];
     snprintf(title, sizeof title, "Projection: %s", r->name);
     rt_doc_init(&doc, title);
-    rt_buf out;
-    rt_buf_init(&out);
-    dealc_status st = DEALC_OK;
+    dealc_status st;
     if (w1 && w2 && w3) {
         api_project_doc(&doc, r, &x->res, klass, res, rt_proj_opening(x->w), x->has_pr ? &x->pr : NULL,
                         x->eff > 0 ? rt_proj_result_get(x->wu) : NULL, x->eff > 0 ? rt_proj_result_get(x->wd) : NULL,
                         w1, w2, w3);
-        switch (f) {
-        case DEALC_FORMAT_TABLE: rt_doc_text(&doc, &out); break;
-        case DEALC_FORMAT_CSV: rt_doc_csv(&doc, &out); break;
-        case DEALC_FORMAT_JSON: rt_doc_json(&doc, &out); break;
-        case DEALC_FORMAT_HTML: rt_doc_html(&doc, &out); break;
-        }
-    }
-    if (!w1 || !w2 || !w3 || doc.oom || out.oom) {
-        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
-        rt_buf_free(&out);
+        st = api_doc_text(&doc, f, text, len, err);
     } else {
-        *text = out.data ? out.data : calloc(1, 1);
-        if (len)
-            *len = out.len;
-        api_ok(err);
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
     }
     rt_doc_free(&doc);
     free(w1);
@@ -612,7 +597,7 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
     pthread_t *th = NULL;
     int *joinable = NULL, *failed = NULL;
     char(*errs)[RT_ERRMAX] = NULL;
-    dealc_status st = resolve(d, s, 1, &res, err);
+    dealc_status st = api_scenario_resolve(d, s, 1, &res, err);
     if (st != DEALC_OK)
         goto done;
     int nscen = res.npp * res.ndf;

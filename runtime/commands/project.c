@@ -1,13 +1,11 @@
 /*
- * project.c — the `project` command of a deal binary, and what it shares
- * with `grid` (grid.c; rt_cmd.h): argument parsing, loading the deal, the
- * analytics per class and the tables, rendered as text, CSV, JSON or a
- * self-contained HTML report.
+ * project.c — the `project` command of a deal binary, a thin layer over
+ * the API (dealc_scenario, dealc_pricing, dealc_project_priced,
+ * dealc_projection_render), and what the commands that project share
+ * (rt_cmd.h): their options, their inputs through the API, their outputs
+ * through the output module, and grid's setup.
  *
- * Like replay, nothing is written unless the whole run succeeded, and the
- * output of grid does not depend on the number of threads: each scenario's
- * result goes to its own slot and the tables are built afterwards, in
- * scenario order.
+ * Like replay, nothing is written unless the whole run succeeded.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -274,11 +272,6 @@ int rt_cmd_emit(const setup *s, const rt_doc *doc)
     return rc;
 }
 
-const char *rt_cmd_money(char *buf, int64_t cents)
-{
-    return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
-}
-
 /* ---- pricing ------------------------------------------------------------------------------------- */
 
 /* 0: no --settle; 1: pricing in pr; -1: an error printed, *rc its status */
@@ -293,21 +286,53 @@ int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, int grid, rt_prici
     return got;
 }
 
-void rt_cmd_fmt_date(char *b, int32_t z)
-{
-    if (z)
-        rt_date_format(b, z);
-    else
-        strcpy(b, "-");
-}
-
 /* an API error: a usage error as the command line's, the rest located */
-static int api_error(const char *prog, const dealc_error *e)
+int rt_cmd_api_error(const char *prog, const dealc_error *e)
 {
     if (e->status == DEALC_ERR_USAGE)
         return rt_usage_error(prog, "%s", e->message);
     rt_api_error(e);
     return 1;
+}
+
+int rt_cmd_format(const char *prog, const char *f, dealc_format *out)
+{
+    *out = DEALC_FORMAT_TABLE;
+    if (!f || strcmp(f, "table") == 0)
+        return 0;
+    if (strcmp(f, "csv") == 0)
+        *out = DEALC_FORMAT_CSV;
+    else if (strcmp(f, "json") == 0)
+        *out = DEALC_FORMAT_JSON;
+    else
+        return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", f);
+    return 0;
+}
+
+int rt_cmd_inputs(const char *prog, const setup *s, rt_describe_fn describe, rt_period_fn period, dealc_deal **d,
+                  int32_t *klass, dealc_scenario **sc, dealc_state **st)
+{
+    dealc_error e;
+    *klass = -1;
+    if (!(*d = rt_cmd_deal(describe, period)))
+        return 1;
+    if (s->o.klass) {
+        const dealc_description *desc = dealc_deal_describe(*d);
+        for (int32_t c = 0; c < desc->nclasses; c++)
+            if (strcmp(desc->classes[c].name, s->o.klass) == 0)
+                *klass = c;
+        if (*klass < 0)
+            return rt_usage_error(prog, "the deal has no class \"%s\"", s->o.klass);
+    }
+    if ((s->o.tape && dealc_deal_load_tape(*d, s->o.tape, &e) != DEALC_OK) || dealc_scenario_new(sc, &e) != DEALC_OK)
+        return rt_cmd_api_error(prog, &e);
+    for (int i = 0; i < s->o.nsc; i++)
+        if (dealc_scenario_set(*sc, s->o.sc_key[i], s->o.sc_val[i], &e) != DEALC_OK)
+            return rt_cmd_api_error(prog, &e);
+    if ((s->o.scenario && dealc_scenario_read(*sc, s->o.scenario, &e) != DEALC_OK) ||
+        (s->o.state && dealc_state_read(*d, s->o.state, st, &e) != DEALC_OK))
+        return rt_cmd_api_error(prog, &e);
+    return -1;
 }
 
 /* `project`: the options become a dealc_scenario and a dealc_pricing, the
@@ -319,22 +344,16 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     int rc = rt_cmd_parse_args(prog, argc, argv, 0, &s.o);
     if (rc)
         return rc;
-    dealc_format fmt = DEALC_FORMAT_TABLE;
-    if (s.o.format) {
-        if (strcmp(s.o.format, "csv") == 0)
-            fmt = DEALC_FORMAT_CSV;
-        else if (strcmp(s.o.format, "json") == 0)
-            fmt = DEALC_FORMAT_JSON;
-        else if (strcmp(s.o.format, "table") != 0)
-            return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", s.o.format);
-    }
+    dealc_format fmt;
+    if ((rc = rt_cmd_format(prog, s.o.format, &fmt)))
+        return rc;
     if (s.o.report && s.o.output && strcmp(s.o.report, s.o.output) == 0)
         return rt_usage_error(prog, "--output and --report both name \"%s\"", s.o.report);
     if (!rt_cmd_open_outputs(&s)) {
         rt_out_end(s.os);
         return 1;
     }
-    dealc_deal *d = rt_cmd_deal(describe, period);
+    dealc_deal *d = NULL;
     dealc_scenario *sc = NULL;
     dealc_pricing *pr = NULL;
     dealc_state *st = NULL;
@@ -342,27 +361,10 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     char *text = NULL, *html = NULL;
     size_t len = 0, hlen = 0;
     dealc_error e;
-    rc = 1;
-    if (!d)
+    int32_t klass;
+    rc = rt_cmd_inputs(prog, &s, describe, period, &d, &klass, &sc, &st);
+    if (rc >= 0)
         goto done;
-    int32_t klass = -1;
-    if (s.o.klass) {
-        const dealc_description *desc = dealc_deal_describe(d);
-        for (int32_t c = 0; c < desc->nclasses; c++)
-            if (strcmp(desc->classes[c].name, s.o.klass) == 0)
-                klass = c;
-        if (klass < 0) {
-            rc = rt_usage_error(prog, "the deal has no class \"%s\"", s.o.klass);
-            goto done;
-        }
-    }
-    if ((s.o.tape && dealc_deal_load_tape(d, s.o.tape, &e) != DEALC_OK) || dealc_scenario_new(&sc, &e) != DEALC_OK)
-        goto fail;
-    for (int i = 0; i < s.o.nsc; i++)
-        if (dealc_scenario_set(sc, s.o.sc_key[i], s.o.sc_val[i], &e) != DEALC_OK)
-            goto fail;
-    if (s.o.scenario && dealc_scenario_read(sc, s.o.scenario, &e) != DEALC_OK)
-        goto fail;
     const struct {
         const char *key, *val;
     } conv[] = {{"settle", s.o.settle},       {"price", s.o.price},
@@ -374,17 +376,17 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
         if (conv[i].val && ((!pr && dealc_pricing_new(&pr, &e) != DEALC_OK) ||
                             dealc_pricing_set(pr, conv[i].key, conv[i].val, &e) != DEALC_OK))
             goto fail;
-    if ((s.o.state && dealc_state_read(d, s.o.state, &st, &e) != DEALC_OK) ||
-        dealc_project_priced(d, st, sc, pr, &p, &e) != DEALC_OK ||
+    if (dealc_project_priced(d, st, sc, pr, &p, &e) != DEALC_OK ||
         dealc_projection_render(p, fmt, klass, &text, &len, &e) != DEALC_OK ||
         (s.o.report && dealc_projection_render(p, DEALC_FORMAT_HTML, klass, &html, &hlen, &e) != DEALC_OK))
         goto fail;
-    if (rt_out_write(s.os, s.out_i, text, len) && (s.report_i < 0 || rt_out_write(s.os, s.report_i, html, hlen)) &&
-        rt_out_commit(s.os))
-        rc = 0;
+    rc = rt_out_write(s.os, s.out_i, text, len) && (s.report_i < 0 || rt_out_write(s.os, s.report_i, html, hlen)) &&
+                 rt_out_commit(s.os)
+             ? 0
+             : 1;
     goto done;
 fail:
-    rc = api_error(prog, &e);
+    rc = rt_cmd_api_error(prog, &e);
 done:
     dealc_free(text);
     dealc_free(html);

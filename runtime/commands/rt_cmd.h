@@ -1,12 +1,14 @@
 /*
- * rt_cmd.h — what the project and grid commands share (project.c): the
- * options, loading the deal, state and assumptions, pricing a class's
- * projected flows, and writing a document all or nothing. Internal to the
- * runtime's commands; every name carries rt_cmd_.
+ * rt_cmd.h — what the project, breakeven and grid commands share
+ * (project.c): their options, their inputs through the API (deal, class,
+ * tape, assumptions, state), pricing options and grid's setup, and
+ * writing a document all or nothing. Internal to the commands; every name
+ * carries rt_cmd_.
  */
 #ifndef RT_CMD_H
 #define RT_CMD_H
 
+#include "dealc/dealc.h"
 #include "rt_output.h"
 #include "rt_pricing.h"
 #include "rt_scenario.h"
@@ -50,6 +52,16 @@ int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int gri
 /* the options of project (grid 0) or grid (1): 0, else the exit status
  * after a message */
 int rt_cmd_parse_args(const char *prog, int argc, char **argv, int grid, cmd_opts *o);
+/* --format as the API's: 0, else the exit status after a message */
+int rt_cmd_format(const char *prog, const char *f, dealc_format *out);
+/* an API error printed: a usage error as the command line's (status 2),
+ * the rest located (status 1); returns the status */
+int rt_cmd_api_error(const char *prog, const dealc_error *e);
+/* the deal (as an API handle), --class, --tape, the assumptions given
+ * (flags over --scenario) and --state, through the API: -1 to go on, else
+ * the exit status after a message; what was made is the caller's to free */
+int rt_cmd_inputs(const char *prog, const setup *s, rt_describe_fn describe, rt_period_fn period, dealc_deal **d,
+                  int32_t *klass, dealc_scenario **sc, dealc_state **st);
 /* The outputs of a command that writes one document (--output or standard
  * output, and --report), checked before any work is done: neither may be an
  * input, this program or the other. 0 after a message. */
@@ -57,13 +69,8 @@ int rt_cmd_open_outputs(setup *s);
 /* writes the document (stdout or --output) and the report, all or nothing,
  * through the outputs rt_cmd_open_outputs opened */
 int rt_cmd_emit(const setup *s, const rt_doc *doc);
-const char *rt_cmd_money(char *buf, int64_t cents);
-void rt_cmd_assumption_notes(rt_doc *doc, const setup *s, const char *pp, const char *df);
 /* the pricing options checked together and parsed (rt_pricing_parse): 0
  * without --settle; 1: pricing in pr; -1: an error printed, *rc its status */
 int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, int grid, rt_pricing *pr, int *rc);
-void rt_cmd_fmt_date(char *b, int32_t z);
-/* the Parties, Accounts and "Triggers and dates" tables of a projection */
-void rt_cmd_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r);
 
 #endif /* RT_CMD_H */
