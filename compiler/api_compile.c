@@ -132,11 +132,9 @@ dealc_status dealc_compile(const char *path, const dealc_compile_options *o, dea
         o = &none;
     if (o->namendments < 0 || o->namendments >= DIAG_MAX_FILES || (o->namendments && !o->amendments))
         return fail(err, DEALC_ERR_USAGE, "", "%s", "dealc_compile: at most 63 amendments");
-    int as_of = -1;
+    int32_t as_of = -1;
     if (o->as_of) {
-        int y, m, d;
-        char tail;
-        if (sscanf(o->as_of, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !rt_civil_to_days(y, m, d, &as_of))
+        if (!rt_date_parse(o->as_of, strlen(o->as_of), &as_of))
             return fail(err, DEALC_ERR_USAGE, "", "as_of \"%s\" is not a date (YYYY-MM-DD)", o->as_of);
     }
     compile_ctx *c = calloc(1, sizeof *c);

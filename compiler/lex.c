@@ -217,12 +217,10 @@ int lex_number(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len
 
 int lex_date(lex_extra *x, YYSTYPE *v, src_loc *loc, const char *text, int len)
 {
-    int y = 0, m = 0, d = 0;
     int32_t days = 0;
-    (void)len;
-    /* the runtime's calendar and its years: a date the agreement may say is
-     * one every file the deal reads may say */
-    if (sscanf(text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !rt_civil_to_days(y, m, d, &days)) {
+    /* the runtime's calendar, its date parser and its years: a date the
+     * agreement may say is one every file the deal reads may say */
+    if (!rt_date_parse(text, (size_t)len, &days)) {
         lex_error(x, *loc, "'%s' is not a date: write YYYY-MM-DD with a real month and day between %d and %d", text,
                   RT_YEAR_MIN, RT_YEAR_MAX);
         days = 0;

@@ -166,12 +166,9 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /* --as-of DATE */
-static int parse_as_of(const char *s, int *days)
+static int parse_as_of(const char *s, int32_t *days)
 {
-    int y, m, d;
-    char tail;
-    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
-    return rt_civil_to_days(y, m, d, days);
+    return rt_date_parse(s, strlen(s), days);
 }
 
 /* the text of the option getopt_long just returned (argv[optind - 1], or

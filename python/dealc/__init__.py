@@ -279,17 +279,61 @@ class Deal:
             _check(lib.dealc_scenario_read(sc, _path(scenario_file), err), err)
         return sc
 
-    def project(self, state=None, **assumptions):
+    def project(self, state=None, pricing=None, **assumptions):
         """One scenario (cpr=20, cdr=2, severity=40, recovery_lag=6,
         index={"One-Month LIBOR": "1.10%"}, to_call=True, scenario="file",
         ...: the deal binary's flags) from the state (None: the closing
-        date and the declared collateral). Returns a Projection."""
+        date and the declared collateral). pricing: the pricing flags as a
+        dict ({"settle": "2002-01-30", "yield": 6} or "price": 99.5, and
+        "curve", "benchmark", "delay", "accrual-start", "pricing-dates",
+        "shift"); the summary then has each class's price, yield (a
+        fraction), durations and spreads, and its WAL counts from the
+        settlement. Returns a Projection."""
         lib = _ffi.rt()
         sc = self._scenario(dict(assumptions), False)
         st = self._state(state) if state is not None else ffi.NULL
         out, err = ffi.new("dealc_projection **"), ffi.new("dealc_error *")
-        _check(lib.dealc_project(self._ptr, st, sc, out, err), err)
+        pr = ffi.NULL
+        if pricing:
+            pout = ffi.new("dealc_pricing **")
+            _check(lib.dealc_pricing_new(pout, err), err)
+            pr = ffi.gc(pout[0], lib.dealc_pricing_free)
+            for k, v in pricing.items():
+                _check(lib.dealc_pricing_set(pr, k.replace("_", "-").encode(), str(v).encode(), err), err)
+        _check(lib.dealc_project_priced(self._ptr, st, sc, pr, out, err), err)
         return Projection(self, ffi.gc(out[0], lib.dealc_projection_free))
+
+    def load_tape(self, path):
+        """Replaces the declared collateral lines with a loan tape (the
+        deal binary's --tape) for the projections that follow."""
+        lib = _ffi.rt()
+        err = ffi.new("dealc_error *")
+        _check(lib.dealc_deal_load_tape(self._ptr, _path(path), err), err)
+
+    def breakeven(self, cls, state=None, **assumptions):
+        """The lowest constant CDR (percent, to 0.01) at which class cls
+        takes its first dollar of principal loss, and the lowest at which
+        it is written down in full (None: not even at 100%), at the other
+        assumptions given (no default rate): a dict with first_loss,
+        loss_at_first (Decimal), full_writedown, written_at_full, runs and
+        monotone (False: the class also loses just below first_loss)."""
+        lib = _ffi.rt()
+        names = [_s(self._d.classes[c].name) for c in range(self._d.nclasses)]
+        if cls not in names:
+            raise UsageError("usage", 'the deal has no class "%s"' % cls)
+        sc = self._scenario(dict(assumptions), False)
+        st = self._state(state) if state is not None else ffi.NULL
+        out, err = ffi.new("dealc_breakeven **"), ffi.new("dealc_error *")
+        _check(lib.dealc_breakeven_run(self._ptr, st, sc, names.index(cls), out, err), err)
+        b = ffi.gc(out[0], lib.dealc_breakeven_free)
+
+        def cdr(h):
+            return None if h < 0 else decimal.Decimal(h).scaleb(-2)
+
+        return {"first_loss": cdr(b.first_loss), "loss_at_first": _figure(b.loss_at_first, 0) if b.first_loss >= 0 else None,
+                "full_writedown": cdr(b.full_writedown),
+                "written_at_full": _figure(b.written_at_full, 0) if b.full_writedown >= 0 else None,
+                "runs": b.runs, "monotone": bool(b.monotone)}
 
     def grid(self, state=None, threads=0, **assumptions):
         """Every combination of lists of speeds and default rates
@@ -419,6 +463,7 @@ class Projection:
 
     def __init__(self, deal, p):
         d = deal._d
+        self._deal = deal  # the projection renders from its deal
         self.prepay, self.default = _s(p.prepay), _s(p.dflt)
         self.called = bool(p.called)
         self.start = _date(p.start_date)
@@ -467,7 +512,39 @@ class Projection:
                          "first_principal": _date(s.first_principal), "last_principal": _date(s.last_principal),
                          "final_payment": _date(s.final_payment), "principal": _figure(s.principal, 0),
                          "interest": _figure(s.interest, 0)})
+        if p.prices != ffi.NULL:
+            for c, row in enumerate(srow):
+                q = p.prices[c]
+
+                def have(flag, v):
+                    return v if q.priced and flag else math.nan
+
+                row.update({"price": have(1, q.price), "yield": have(1, getattr(q, "yield")),
+                            "mod_duration": have(1, q.mod_duration), "convexity": have(1, q.convexity),
+                            "spread_bp": have(q.has_spread, q.spread_bp), "zspread_bp": have(q.has_zspread, q.zspread_bp),
+                            "eff_duration": have(q.has_effective, q.eff_duration),
+                            "eff_convexity": have(q.has_effective, q.eff_convexity)})
+        self.wal_from = _date(p.wal_from)
         self.summary = pd.DataFrame(srow).set_index("class")
+        self._p = p
+
+    def render(self, format="table", cls=None):
+        """the projection as the deal binary's project command prints it:
+        table, csv, json, or html (its --report); cls: one class's tables"""
+        lib = _ffi.rt()
+        f = {"table": 0, "csv": 1, "json": 2, "html": 3}[format]
+        k = -1
+        if cls is not None:
+            names = [_s(self._deal._d.classes[c].name) for c in range(self._deal._d.nclasses)]
+            if cls not in names:
+                raise UsageError("usage", 'the deal has no class "%s"' % cls)
+            k = names.index(cls)
+        text, err = ffi.new("char **"), ffi.new("dealc_error *")
+        _check(lib.dealc_projection_render(self._p, f, k, text, ffi.NULL, err), err)
+        try:
+            return ffi.string(text[0]).decode()
+        finally:
+            lib.dealc_free(text[0])
 
 
 def _decrement(bal, orig):

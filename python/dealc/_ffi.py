@@ -98,6 +98,22 @@ dealc_status dealc_scenario_new(dealc_scenario **out, dealc_error *err);
 dealc_status dealc_scenario_set(dealc_scenario *s, const char *key, const char *value, dealc_error *err);
 dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_error *err);
 void dealc_scenario_free(dealc_scenario *s);
+typedef struct dealc_pricing dealc_pricing;
+dealc_status dealc_pricing_new(dealc_pricing **out, dealc_error *err);
+dealc_status dealc_pricing_set(dealc_pricing *p, const char *key, const char *value, dealc_error *err);
+void dealc_pricing_free(dealc_pricing *p);
+typedef struct dealc_class_price {
+    int32_t priced, has_spread, has_zspread, has_effective;
+    double price, yield, mod_duration, convexity, spread_bp, zspread_bp, eff_duration, eff_convexity;
+} dealc_class_price;
+typedef struct dealc_breakeven {
+    int32_t klass, first_loss, full_writedown; int64_t loss_at_first, written_at_full;
+    int32_t runs, monotone;
+} dealc_breakeven;
+dealc_status dealc_breakeven_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                 int32_t klass, dealc_breakeven **out, dealc_error *err);
+dealc_status dealc_breakeven_render(const dealc_breakeven *b, int f, char **text, size_t *len, dealc_error *err);
+void dealc_breakeven_free(dealc_breakeven *b);
 typedef struct dealc_class_summary {
     double wal; int32_t first_principal; int32_t last_principal; int32_t final_payment;
     int64_t principal, interest;
@@ -111,10 +127,16 @@ typedef struct dealc_projection {
     const int64_t *parties; const int64_t *funds; const int64_t *memory;
     int32_t party_stride, fund_stride;
     const char *draw;
+    const struct dealc_class_price *prices; int32_t wal_from;
 } dealc_projection;
 dealc_status dealc_project(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                            dealc_projection **out, dealc_error *err);
 void dealc_projection_free(dealc_projection *p);
+dealc_status dealc_project_priced(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+                                  const dealc_pricing *pricing, dealc_projection **out, dealc_error *err);
+dealc_status dealc_projection_render(const dealc_projection *p, int f, int32_t klass, char **text, size_t *len,
+                                     dealc_error *err);
+dealc_status dealc_deal_load_tape(dealc_deal *d, const char *path, dealc_error *err);
 typedef struct dealc_grid {
     int32_t nscenarios; int32_t nprepay, ndefault;
     const char *const *prepay; const char *const *dflt;

@@ -145,6 +145,30 @@ def test_projection_is_the_binarys(deal, built):
         deal.project(cpr=[10, 20])
 
 
+def test_priced_projection(deal, built):
+    """Priced at a 5% yield on the closing date, the projection renders as
+    the deal binary prints it; A-2 priced back at the price it got yields
+    5% again; the WALs count from the settlement; pricing without a
+    settlement is the command line's usage error."""
+    settle = deal.closing_date.isoformat()
+    flags = dict(cpr=20, cdr=2, severity=40, index=LIBOR, input=WANL)
+    p = deal.project(pricing={"settle": settle, "yield": 5}, **flags)
+    csv = binary(built, "project", "--cpr", "20", "--cdr", "2", "--severity", "40",
+                 "--index", "One-Month LIBOR=1.10%", "--input", "Weighted Average Net Loan Rate=7.7745%",
+                 "--settle", settle, "--yield", "5", "--format", "csv")
+    assert p.render("csv") == csv
+    assert p.wal_from == deal.closing_date
+    a2 = p.summary.loc["A-2"]
+    assert abs(a2["yield"] - 0.05) < 1e-12 and a2["price"] > 0
+    back = deal.project(pricing={"settle": settle, "price": "%.10f" % a2["price"]}, **flags)
+    assert abs(back.summary.loc["A-2", "yield"] - 0.05) < 1e-8
+    assert "Class A-2" in p.render("table", cls="A-2") and "Class A-1" not in p.render("table", cls="A-2")
+    with pytest.raises(dealc.UsageError, match="need --settle"):
+        deal.project(pricing={"price": 99}, **flags)
+    with pytest.raises(dealc.UsageError, match="default rate"):
+        deal.breakeven("A-2", **flags)
+
+
 def test_projection_parties_and_accounts(deal):
     """API 1.1 through pandas: the Credit Enhancer's premium in period 1 is
     0.1175% a year of the term notes' original 634,646,000.00 for one month,
