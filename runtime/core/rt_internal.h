@@ -320,6 +320,11 @@ void rt_err_set(rt_err *e, int line, int col, const char *fmt, ...) RT_FMT(4, 5)
 /* Reads a whole file; NUL-terminated, *len excludes the NUL. 0 + errno-style
  * message in e on failure. */
 int rt_read_file(const char *path, char **data, size_t *len, rt_err *e);
+/* The next line of a settings text (a scenario file, a curve), cut in
+ * place at its newline and at a '#' comment: returns its first character
+ * past blanks (space, tab, CR; "" for a blank line), NULL at the end.
+ * *line counts the lines; *start is the line's beginning, for columns. */
+char *rt_text_line(char **cursor, int *line, char **start);
 
 /* The opening (or closing) state of the deal. Arrays are in deal order. */
 typedef struct rt_state {

@@ -80,19 +80,8 @@ int rt_bench_read(const char *path, rt_bench_pt *c, int *n, rt_sc_err *e)
     if (!rt_read_file(path, &text, &len, &re))
         return rt_sc_fail(e, &o, "%s", re.msg);
     int cnt = 0, line = 0, ok = 1;
-    char *p = text;
-    while (ok && *p) {
-        line++;
-        char *eol = strchr(p, '\n');
-        char *next = eol ? eol + 1 : p + strlen(p);
-        if (eol)
-            *eol = '\0';
-        char *h = strchr(p, '#');
-        if (h)
-            *h = '\0';
-        char *q = p;
-        while (*q == ' ' || *q == '\t' || *q == '\r')
-            q++;
+    char *cur = text, *p, *q;
+    while (ok && (q = rt_text_line(&cur, &line, &p))) {
         if (*q) {
             o.line = line;
             o.col = (int)(q - p) + 1;
@@ -124,7 +113,6 @@ int rt_bench_read(const char *path, rt_bench_pt *c, int *n, rt_sc_err *e)
             c[cnt].y = (double)(yi.percent ? yv : yv / 100) / (double)RT_SCALE;
             cnt++;
         }
-        p = next;
     }
     if (ok && cnt == 0) {
         o.line = 0;

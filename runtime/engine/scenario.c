@@ -195,20 +195,9 @@ int rt_sc_read_file(rt_sc *s, const char *path, rt_sc_err *e)
     memcpy(s->dir, path, dl);
     s->dir[dl] = '\0';
 
-    char *p = text;
+    char *cur = text, *p, *k;
     int line = 0;
-    while (*p) {
-        line++;
-        char *eol = strchr(p, '\n');
-        char *next = eol ? eol + 1 : p + strlen(p);
-        if (eol)
-            *eol = '\0';
-        char *hash = strchr(p, '#');
-        if (hash)
-            *hash = '\0';
-        char *k = p;
-        while (is_blank(*k))
-            k++;
+    while ((k = rt_text_line(&cur, &line, &p))) {
         if (*k) {
             char *eq = strchr(k, '=');
             rt_sc_origin ko = {path, line, (int)(k - p) + 1};
@@ -233,7 +222,6 @@ int rt_sc_read_file(rt_sc *s, const char *path, rt_sc_err *e)
             if (!rt_sc_set(s, k, v, &vo, e))
                 return 0;
         }
-        p = next;
     }
     return 1;
 }

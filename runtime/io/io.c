@@ -79,3 +79,22 @@ int rt_read_file(const char *path, char **data, size_t *len, rt_err *e)
     *len = n;
     return 1;
 }
+
+char *rt_text_line(char **cursor, int *line, char **start)
+{
+    char *p = *cursor;
+    if (!*p)
+        return NULL;
+    ++*line;
+    char *eol = strchr(p, '\n');
+    *cursor = eol ? eol + 1 : p + strlen(p);
+    if (eol)
+        *eol = '\0';
+    char *hash = strchr(p, '#');
+    if (hash)
+        *hash = '\0';
+    *start = p;
+    while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
+}
