@@ -751,7 +751,7 @@ static const char *const cline_attr_names[RT_L_COUNT + 1] = {
     [RT_L_BALLOON] = "'balloon'", [RT_L_IO_MONTHS] = "'interest only'", [RT_L_INDEX] = "'index'",
     [RT_L_MARGIN] = "'margin'", [RT_L_FIRST_RESET] = "'first reset'", [RT_L_RESET_EVERY] = "'reset every'",
     [RT_L_PERIODIC_CAP] = "'periodic cap'", [RT_L_LIFE_CAP] = "'life cap'", [RT_L_LIFE_FLOOR] = "'life floor'",
-    [RT_L_CREDIT_LIMIT] = "'credit limit'",
+    [RT_L_CREDIT_LIMIT] = "'credit limit'", [RT_L_DRAW_TERM] = "'draw term'",
     [CL_FEE] = "'servicing fee'",
 };
 

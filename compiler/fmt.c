@@ -584,7 +584,7 @@ static void put_cline(printer *p, const ast_cline *l, int level)
         { RT_L_IO_MONTHS, "interest only", 'n' }, { RT_L_INDEX, "index", 'i' }, { RT_L_MARGIN, "margin", '%' },
         { RT_L_FIRST_RESET, "first reset", 'n' }, { RT_L_RESET_EVERY, "reset every", 'n' },
         { RT_L_PERIODIC_CAP, "periodic cap", '%' }, { RT_L_LIFE_CAP, "life cap", '%' }, { RT_L_LIFE_FLOOR, "life floor", '%' },
-        { RT_L_CREDIT_LIMIT, "credit limit", 'm' },
+        { RT_L_CREDIT_LIMIT, "credit limit", 'm' }, { RT_L_DRAW_TERM, "draw term", 'n' },
     };
     int col = 0;
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {

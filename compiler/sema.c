@@ -1258,6 +1258,16 @@ static void check_cline(sema *s, ast_cline *l)
                        "the credit limit of collateral line \"%s\" is below its balance: the limit is what the "
                        "borrowers may draw in all, the balance what they have drawn", n);
     }
+    /* the draw period of a revolving line: it draws in the months of age
+     * up to its draw term, then only repays */
+    if (l->has[RT_L_DRAW_TERM]) {
+        if (!l->has[RT_L_CREDIT_LIMIT])
+            diag_error(s->dg, l->field_loc[RT_L_DRAW_TERM],
+                       "only a revolving line has a draw term: give collateral line \"%s\" its 'credit limit'", n);
+        else if (whole_months(s, l, RT_L_DRAW_TERM, "the draw term", 1, 1200) && terms &&
+                 l->field[RT_L_DRAW_TERM] > l->field[RT_L_ORIGINAL_TERM])
+            diag_error(s->dg, l->field_loc[RT_L_DRAW_TERM], "the draw term is longer than the original term");
+    }
     static const int arm_fields[] = { RT_L_MARGIN, RT_L_FIRST_RESET, RT_L_RESET_EVERY, RT_L_PERIODIC_CAP,
                                       RT_L_LIFE_CAP, RT_L_LIFE_FLOOR };
     if (!l->index) {

@@ -449,6 +449,7 @@ cl_attrs
     | cl_attrs KW_LIFE KW_CAP TOK_PERCENT         { $$ = build_cline_set(B, $1, RT_L_LIFE_CAP, @4, $4); }
     | cl_attrs KW_LIFE KW_FLOOR TOK_PERCENT       { $$ = build_cline_set(B, $1, RT_L_LIFE_FLOOR, @4, $4); }
     | cl_attrs KW_CREDIT KW_LIMIT TOK_MONEY       { $$ = build_cline_set(B, $1, RT_L_CREDIT_LIMIT, @4, $4); }
+    | cl_attrs KW_DRAW KW_TERM TOK_NUMBER         { $$ = build_cline_set(B, $1, RT_L_DRAW_TERM, @4, $4); }
     ;
 
 /* ---- schedules ---- */

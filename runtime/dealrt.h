@@ -460,7 +460,8 @@ enum { RT_NOTE_DEF = 0, RT_NOTE_CLAUSE = 1 };
     X(PERIODIC_CAP,    "periodic_cap")     /* largest change at one reset     */ \
     X(LIFE_CAP,        "life_cap")         /* highest gross rate              */ \
     X(LIFE_FLOOR,      "life_floor")       /* lowest gross rate               */ \
-    X(CREDIT_LIMIT,    "credit_limit")     /* a revolving line's limit (money), 0: closed-end */
+    X(CREDIT_LIMIT,    "credit_limit")     /* a revolving line's limit (money), 0: closed-end */ \
+    X(DRAW_TERM,       "draw_term")        /* month of age its draw period ends, 0: its term */
 #define RT_ENUM_L(n, s) RT_L_##n,
 enum { RT_COLLATERAL_FIELDS(RT_ENUM_L) RT_L_COUNT };
 #undef RT_ENUM_L

@@ -259,6 +259,7 @@ struct rt_pool {
     /* draws on revolving lines: the credit limit per slot (cents, 0: a
      * closed-end line) and the monthly draw rate of the undrawn limit */
     int64_t *limit;
+    int32_t *draw_end;    /* the month of age its draw period ends (0: its term) */
     double dr_const;
     int dr_kind;
     double *dr_tab;
@@ -347,12 +348,13 @@ rt_pool *rt_pool_new(const rt_deal *d, int32_t max_lag, int32_t max_periods)
     p->df_tab = calloc((size_t)p->tab_n, sizeof *p->df_tab);
     p->dr_tab = calloc((size_t)p->tab_n, sizeof *p->dr_tab);
     p->limit = alloc_lines(n, sizeof(int64_t));
+    p->draw_end = alloc_lines(n, sizeof(int32_t));
     p->acc = alloc_lines((size_t)CHUNK * (size_t)ng * S_COUNT * LANES, sizeof(int64_t));
     p->ahead = calloc((size_t)CHUNK * (size_t)ng, sizeof *p->ahead);
     p->end_now = calloc((size_t)ng, sizeof *p->end_now);
     if (!p->blk_group || !p->slot_of || !p->perf || !p->pipe_sum || !p->gross || !p->net || !p->r || !p->v ||
         !p->age || !p->left || !p->v_left || !p->io || !p->lim || !p->hold || !p->next_reset || !p->balloon || !p->index ||
-        !p->arm || !p->pipe || !p->pp_tab || !p->df_tab || !p->dr_tab || !p->limit || !p->acc || !p->ahead || !p->end_now) {
+        !p->arm || !p->pipe || !p->pp_tab || !p->df_tab || !p->dr_tab || !p->limit || !p->draw_end || !p->acc || !p->ahead || !p->end_now) {
         free(count);
         rt_pool_free(p);
         return NULL;
@@ -406,6 +408,7 @@ void rt_pool_free(rt_pool *p)
     free(p->df_tab);
     free(p->dr_tab);
     free(p->limit);
+    free(p->draw_end);
     free(p->acc);
     free(p->ahead);
     free(p->end_now);
@@ -525,6 +528,9 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
         size_t j = (size_t)p->slot_of[i];
         p->perf[j] = (int64_t)(rt_dec_round_cents(f[RT_L_BALANCE]) / RT_CENT);
         p->limit[j] = f[RT_L_CREDIT_LIMIT] > 0 ? (int64_t)(rt_dec_round_cents(f[RT_L_CREDIT_LIMIT]) / RT_CENT) : 0;
+        p->draw_end[j] = f[RT_L_DRAW_TERM] > 0 && f[RT_L_DRAW_TERM] <= 1200 * RT_SCALE
+                             ? (int32_t)(f[RT_L_DRAW_TERM] / RT_SCALE)
+                             : 0;
         if (p->limit[j] > 0 && p->limit[j] < p->perf[j]) {
             snprintf(msg, msgsize, "collateral line %d: its credit limit is below its balance", (int)i + 1);
             return 0;
@@ -758,9 +764,9 @@ static inline __attribute__((always_inline)) void line_month_at(rt_pool *p, size
     p->left[j] = left - 1;
 
     /* 7. a revolving line still open draws the month's rate of what its
-     * limit left undrawn at the start of the month (after its term, or
-     * once paid off or defaulted in full, nothing) */
-    if (p->draws && p->limit[j] > 0 && p->perf[j] > 0 && left > 1) {
+     * limit left undrawn at the start of the month (after its draw term
+     * or its term, or once paid off or defaulted in full, nothing) */
+    if (p->draws && p->limit[j] > 0 && p->perf[j] > 0 && left > 1 && (p->draw_end[j] == 0 || age <= p->draw_end[j])) {
         double mdraw = rate_at(p->dr_kind, p->dr_const, p->dr_tab, age, t, p->tab_n);
         int64_t room = p->limit[j] - b;
         int64_t dr = room > 0 ? cents((double)room * mdraw) : 0;

@@ -769,6 +769,8 @@ void rt_deal_describe_text(const rt_deal *d, rt_buf *out)
                               (int)(f[RT_L_RESET_EVERY] / RT_SCALE));
             if (f[RT_L_CREDIT_LIMIT] > 0)
                 rt_buf_printf(out, ", revolving: credit limit %s", rt_fmt_money(g, f[RT_L_CREDIT_LIMIT], 1, 1));
+            if (f[RT_L_DRAW_TERM] > 0)
+                rt_buf_printf(out, ", draws to month %d of age", (int)(f[RT_L_DRAW_TERM] / RT_SCALE));
             rt_buf_putc(out, '\n');
         }
         if (d->settings_given[RT_SET_CUTOFF_DATE])

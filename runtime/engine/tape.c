@@ -28,7 +28,8 @@ static const struct {
 static int kind_of(int field)
 {
     switch (field) {
-    case RT_L_BALANCE: return KIND_MONEY;
+    case RT_L_BALANCE:
+    case RT_L_CREDIT_LIMIT: return KIND_MONEY;
     case RT_L_GROSS_RATE:
     case RT_L_NET_RATE:
     case RT_L_MARGIN:

@@ -364,6 +364,53 @@ static void test_draws(void **state)
     rt_deal_free(d);
 }
 
+/* A draw term ends a line's draw period. The line of test_draws (60,000.00
+ * of 100,000.00, interest only, 1% a month of the undrawn limit) with a
+ * draw term of 2 months and age 0 at the cut-off: months 1 and 2 (ages 1
+ * and 2) draw 400.00 and 396.00 as there; month 3 (age 3) draws nothing
+ * and, interest only, the balance stays 60,796.00. Aged 1 at the cut-off,
+ * only month 1 (age 2) draws. */
+static void test_draw_term(void **state)
+{
+    (void)state;
+    rt_deal *d = deal_with(1);
+    set(d, 0, RT_L_BALANCE, "60000.00");
+    set(d, 0, RT_L_CREDIT_LIMIT, "100000.00");
+    set(d, 0, RT_L_GROSS_RATE, "12%");
+    set(d, 0, RT_L_NET_RATE, "12%");
+    rt_set_collateral(d, 0, RT_L_ORIGINAL_TERM, 300 * RT_SCALE);
+    rt_set_collateral(d, 0, RT_L_IO_MONTHS, 120 * RT_SCALE);
+    rt_set_collateral(d, 0, RT_L_DRAW_TERM, 2 * RT_SCALE);
+    rt_pool *p = rt_pool_new(d, 0, 400);
+    assert_non_null(p);
+    rt_assump a;
+    memset(&a, 0, sizeof a);
+    a.draw.kind = RT_CURVE_SMM;
+    a.draw.level = 0.01;
+    char msg[256];
+    assert_true(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    rt_flows f;
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.drawn, 40000);
+    rt_pool_month(p, 2, &f);
+    assert_int_equal(f.drawn, 39600);
+    assert_int_equal(f.end, 6079600);
+    rt_pool_month(p, 3, &f);
+    assert_int_equal(f.drawn, 0);
+    assert_int_equal(f.end, 6079600);
+    rt_pool_free(p);
+
+    rt_set_collateral(d, 0, RT_L_AGE, 1 * RT_SCALE);
+    p = rt_pool_new(d, 0, 400);
+    assert_true(rt_pool_start(p, &a, NULL, 0, msg, sizeof msg));
+    rt_pool_month(p, 1, &f);
+    assert_int_equal(f.drawn, 40000);
+    rt_pool_month(p, 2, &f);
+    assert_int_equal(f.drawn, 0);
+    rt_pool_free(p);
+    rt_deal_free(d);
+}
+
 /* An adjustable line: 100,000.00 at 5% gross / 4.5% net, margin 2.75%,
  * first reset at age 3, every 12 months, periodic cap 1%, life cap 11%,
  * floor 3%; index 4% then 9%. Age 3: 4% + 2.75% = 6.75% -> capped 6%, net
@@ -465,7 +512,7 @@ int main(void)
         cmocka_unit_test(test_ramp_vector),   cmocka_unit_test(test_arm_reset),
         cmocka_unit_test(test_default_sequence), cmocka_unit_test(test_prepay_and_maturity),
         cmocka_unit_test(test_io_balloon),    cmocka_unit_test(test_arm_engine),
-        cmocka_unit_test(test_scale_age),     cmocka_unit_test(test_draws),
+        cmocka_unit_test(test_scale_age),     cmocka_unit_test(test_draws), cmocka_unit_test(test_draw_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

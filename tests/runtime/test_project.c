@@ -434,6 +434,20 @@ static void test_tape(void **state)
     assert_contains(r.out, "Class A,Total,Principal,700000.00\n");
     t_result_free(&r);
 
+    /* A revolving loan on a tape: its credit limit is money (it was read
+     * as a number of months, so a limit above 1,200 was refused) and its
+     * draw term ends its draws. At a 12% a year draw rate the monthly rate
+     * is 1 - 0.88^(1/12) = 0.0105962410...; month 1 draws that of the
+     * 40,000.00 undrawn: 423.8496... -> 423.85; month 3 (age 3, past the
+     * draw term of 2) draws nothing. */
+    t_write("heloc.csv", "group,balance,gross_rate,net_rate,remaining_term,age,credit_limit,draw_term\n"
+                         "Pool,60000.00,12,12,300,0,100000.00,2\n");
+    r = RUN("project", "--tape", t_path("heloc.csv"), "--format", "csv", "--cpr", "0", "--draw-rate", "12");
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Collateral Pool,1,Drawn,423.85\n");
+    assert_contains(r.out, "Collateral Pool,3,Drawn,0.00\n");
+    t_result_free(&r);
+
     static const struct {
         const char *text, *where;
     } bad[] = {
@@ -443,6 +457,8 @@ static void test_tape(void **state)
         {"group,balance,gross_rate,net_rate,original_term\nNope,1,6,5,360\n", ":2:1: error: the deal has no group"},
         {"group,balance,gross_rate,net_rate,original_term\nPool,1,6,7,360\n", ":2:10: error: net rate"},
         {"group,balance,gross_rate,net_rate,original_term\nPool,1,6,5,36.5\n", ":2:12: error: bad number of months"},
+        {"group,balance,gross_rate,net_rate,original_term,credit_limit\nPool,1,6,5,360,2.005\n",
+         ":2:16: error: bad amount \"2.005\" in column \"credit_limit\""},
         {"group,balance,gross_rate,net_rate\nPool,1,6,5\n", ":1:1: error: the tape needs a column"},
         /* a rate far beyond any loan's was found later as "collateral line
          * 1", with no file, line or column */
