@@ -128,6 +128,52 @@ static int first_distribution_from(const ast_deal *d, int day)
     return 0;
 }
 
+/* insert definition: a term the agreement did not have, from the
+ * amendment on. Its formula is the amendment's on every date (before the
+ * effective date nothing in force reads it: only what the amendment or a
+ * later one brings in can). It goes after the agreement's last
+ * definition, at a place in the agreement's file, so a consolidated
+ * agreement prints it among the definitions. 0 after an error. */
+static int insert_define(ast_builder *B, ast_deal *d, const ast_amendment *am, const ast_amend_op *op, int in_force)
+{
+    for (int j = 0; j < d->decls.n; j++) {
+        const ast_decl *y = d->decls.v[j];
+        if (y->name == op->target) {
+            diag *g = diag_error(B->diag, op->target_loc,
+                                 "the agreement already has \"%s\": change a definition with 'replace definition'",
+                                 op->target);
+            diag_note(B->diag, g, y->name_loc, "\"%s\" is here", op->target);
+            return 0;
+        }
+    }
+    if (!in_force) return 1;
+    int pos = d->items.n, last = -1;
+    for (int i = 0; i < d->items.n; i++) {
+        const ast_item *it = d->items.v[i];
+        if (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_DEFINE) last = i;
+    }
+    if (last >= 0) pos = last + 1;
+    src_loc at = pos > 0 ? ((const ast_item *)d->items.v[pos - 1])->loc : d->loc;
+    at = (src_loc){ at.end, at.end, at.line, at.col, at.file };
+    ast_decl *x = arena_alloc(B->arena, sizeof *x);
+    x->kind = DK_DEFINE;
+    x->name = op->target;
+    x->loc = at;
+    x->name_loc = op->target_loc;
+    x->expr = op->expr;
+    x->text = op->text;
+    x->index = -1;
+    x->amended_by = am->title;
+    x->effective = am->effective;
+    ptrvec_push(B->arena, &d->decls, x);
+    ast_item *it = arena_alloc(B->arena, sizeof *it);
+    it->kind = IT_DECL;
+    it->loc = at;
+    it->ptr = x;
+    insert_at(B->arena, &d->items, pos, it);
+    return 1;
+}
+
 static int by_effective(const void *a, const void *b)
 {
     const ast_amendment *x = *(ast_amendment *const *)a, *y = *(ast_amendment *const *)b;
@@ -221,6 +267,10 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
                 x->amended_by = am->title;
                 x->effective = am->effective;
                 x->reconstructed = NULL;   /* the amendment's own words now */
+                continue;
+            }
+            if (op->kind == AM_INSERT_DEFINE) {
+                insert_define(B, d, am, op, in_force);
                 continue;
             }
             if (op->kind == AM_REPLACE_SECTION) {

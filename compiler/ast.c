@@ -824,6 +824,16 @@ void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc n
     if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
 }
 
+void build_amend_insert_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e,
+                               const char *text)
+{
+    build_amend_define(B, loc, name, nloc, e, text);
+    if (B->amendment && B->amendment->ops.n) {
+        ast_amend_op *op = B->amendment->ops.v[B->amendment->ops.n - 1];
+        if (op->expr == e) op->kind = AM_INSERT_DEFINE;
+    }
+}
+
 void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,
                         const char *label, src_loc lloc, ast_clause *c)
 {

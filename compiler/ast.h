@@ -356,7 +356,8 @@ typedef struct ast_deal {
 /* ---- amendments (their own files) ---- */
 typedef enum ast_amend_kind {
     AM_REPLACE_DEFINE, AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE, AM_DELETE_CLAUSE,
-    AM_REPLACE_SECTION      /* replace text of section "LABEL" with "WORDS" */
+    AM_REPLACE_SECTION,     /* replace text of section "LABEL" with "WORDS" */
+    AM_INSERT_DEFINE        /* insert definition "NAME" = EXPR: a term the agreement did not have */
 } ast_amend_kind;
 
 typedef struct ast_amend_op {
@@ -364,7 +365,7 @@ typedef struct ast_amend_op {
     src_loc loc;
     const char *target;     /* the definition's name, the clause's full label, or the section's label */
     src_loc target_loc;
-    ast_expr *expr;         /* AM_REPLACE_DEFINE */
+    ast_expr *expr;         /* AM_REPLACE_DEFINE, AM_INSERT_DEFINE */
     const char *text;
     ast_clause *clause;     /* AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE */
 } ast_amend_op;

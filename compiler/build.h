@@ -84,6 +84,9 @@ void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_l
                            const char *under);
 void build_amendment_end(ast_builder *B, src_loc loc);
 void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text);
+/* insert definition "NAME" = EXPR [text "..."]: a new defined term */
+void build_amend_insert_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e,
+                               const char *text);
 void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,
                         const char *label, src_loc lloc, ast_clause *c);
 

@@ -947,6 +947,13 @@ void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const p
             put_text(&p, op->text, 1);
             fputc(';', out);
             break;
+        case AM_INSERT_DEFINE:
+            fputs("insert definition ", out);
+            put_string(out, op->target);
+            put_assigned(out, op->expr, 4 + 18 + (int)strlen(op->target) + 2, 1);
+            put_text(&p, op->text, 1);
+            fputc(';', out);
+            break;
         case AM_REPLACE_CLAUSE:
             fputs("replace clause ", out);
             put_string(out, op->target);

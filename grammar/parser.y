@@ -272,6 +272,8 @@ amend_ops
 amend_op
     : KW_REPLACE KW_DEFINITION TOK_STRING '=' expr opt_text ';'
                                   { build_amend_define(B, @$, $3, @3, $5, $6); }
+    | KW_INSERT KW_DEFINITION TOK_STRING '=' expr opt_text ';'
+                                  { build_amend_insert_define(B, @$, $3, @3, $5, $6); }
     | KW_REPLACE KW_CLAUSE TOK_STRING KW_WITH clause_body opt_text ';'
                                   { build_amend_clause(B, @$, AM_REPLACE_CLAUSE, $3, @3, NULL, @3,
                                                        build_clause(B, @5, NULL, @3, $5, $6)); }

@@ -367,6 +367,45 @@ static void amendment_switches_on_its_effective_date(void **state)
     free(csv);
 }
 
+/* An amendment that inserts a defined term: "Premium Rate" (0.20%) is new,
+ * and the premium is restated on it, effective 2004-02-01. 2004-02-25 pays
+ * as with gmacm-premium.amend (the same arithmetic: 66,928.77; excess
+ * cash 947,684.59; A-1's principal 17,084,086.59); consolidated as of
+ * 2004-02-25 the agreement has the new term among its definitions,
+ * compiles on its own and pays the same; as of 2004-01-31 the term is
+ * not there. */
+static void amendment_inserts_a_definition(void **state)
+{
+    (void)state;
+    assert_int_equal(replay_amended("gmacm-new-term.amend", NULL, wpath("am6.csv")), 0);
+    char *csv = slurp(wpath("am6.csv"));
+    expect(csv, "line", "Credit Enhancement Premium", "value", "66928.77");
+    expect(csv, "line", "Excess Cash", "value", "947684.59");
+    expect(csv, "class", "A-1", "principal", "17084086.59");
+    char src[600], am[600], st[600], remit[600];
+    snprintf(src, sizeof src, "%s/gmacm-2003-he2.deal", AGREEMENTS_DIR);
+    snprintf(am, sizeof am, "%s/../tests/amendments/gmacm-new-term.amend", AGREEMENTS_DIR);
+    snprintf(st, sizeof st, "%s/gmacm-2003-he2/opening-2004-01-26.json", AGREEMENTS_DIR);
+    snprintf(remit, sizeof remit, "%s/gmacm-2003-he2/remittance-2004-02-25.csv", AGREEMENTS_DIR);
+    char *argv[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2004-02-25", "-o", (char *)wpath("cons6.deal"), NULL };
+    assert_int_equal(run(argv, wpath("cons6.out"), wpath("cons6.err")), 0);
+    char *cons = slurp(wpath("cons6.deal"));
+    assert_non_null(strstr(cons, "    define \"Premium Rate\" = 0.20%"));
+    free(cons);
+    char *argv2[] = { DEALC_BIN, "run", (char *)wpath("cons6.deal"), "--", "replay", "--state", st, remit, "--format",
+                      "csv", NULL };
+    assert_int_equal(run(argv2, wpath("am7.csv"), wpath("am7.err")), 0);
+    char *c = slurp(wpath("am7.csv"));
+    assert_string_equal(csv, c);
+    free(c);
+    free(csv);
+    char *argv3[] = { DEALC_BIN, "consolidate", src, am, "--as-of", "2004-01-31", "-o", (char *)wpath("cons7.deal"), NULL };
+    assert_int_equal(run(argv3, wpath("cons7.out"), wpath("cons7.err")), 0);
+    cons = slurp(wpath("cons7.deal"));
+    assert_null(strstr(cons, "Premium Rate"));
+    free(cons);
+}
+
 /* Clause operations, and consolidate: the consolidated agreement compiles on
  * its own and pays exactly what the agreement with its amendment pays.
  * Without the premium clause, the enhancer gets only the $100.00 of the
@@ -1327,6 +1366,7 @@ int main(void)
         cmocka_unit_test(bad_remittance_is_located),
         cmocka_unit_test(amendment_switches_on_its_effective_date),
         cmocka_unit_test(amendment_clauses_and_consolidate),
+        cmocka_unit_test(amendment_inserts_a_definition),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_matches_the_materials),
         cmocka_unit_test(ramp_2002_rs1_breakeven_holds),
         cmocka_unit_test(ramp_2003_rs2_a_i_3_yield_at_par_with_delay),
