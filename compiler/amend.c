@@ -174,6 +174,55 @@ static int insert_define(ast_builder *B, ast_deal *d, const ast_amendment *am, c
     return 1;
 }
 
+/* insert section: a provision the agreement did not have (after its last
+ * section, at a place in the agreement's file, as insert_define places a
+ * term); delete section: one it had. Sections move no cash, so their
+ * latest words in force are the agreement's, as replace text of section
+ * has it. */
+static void section_op(ast_builder *B, ast_deal *d, const ast_amendment *am, const ast_amend_op *op, int in_force)
+{
+    ast_section *sec = find_section(d, op->target);
+    if (op->kind == AM_INSERT_SECTION && sec) {
+        diag *g = diag_error(B->diag, op->target_loc,
+                             "the agreement already has section \"%s\": change its words with 'replace text of section'",
+                             op->target);
+        diag_note(B->diag, g, sec->label_loc, "section \"%s\" is here", op->target);
+        return;
+    }
+    if (op->kind == AM_DELETE_SECTION && !sec) {
+        const char *near = nearest_section(d, op->target);
+        if (near) diag_error(B->diag, op->target_loc, "the agreement has no section \"%s\"; did you mean \"%s\"?", op->target, near);
+        else diag_error(B->diag, op->target_loc, "the agreement has no section \"%s\"", op->target);
+        return;
+    }
+    if (!in_force) return;
+    if (op->kind == AM_DELETE_SECTION) {
+        for (int i = 0; i < d->sections.n; i++)
+            if (d->sections.v[i] == sec) { remove_at(&d->sections, i); break; }
+        for (int i = 0; i < d->items.n; i++)
+            if (((const ast_item *)d->items.v[i])->ptr == sec) { remove_at(&d->items, i); break; }
+        return;
+    }
+    int pos = d->items.n;
+    for (int i = 0; i < d->items.n; i++)
+        if (((const ast_item *)d->items.v[i])->kind == IT_SECTION) pos = i + 1;
+    src_loc at = pos > 0 ? ((const ast_item *)d->items.v[pos - 1])->loc : d->loc;
+    at = (src_loc){ at.end, at.end, at.line, at.col, at.file };
+    ast_section *x = arena_alloc(B->arena, sizeof *x);
+    x->label = op->target;
+    x->loc = at;
+    x->label_loc = op->target_loc;
+    x->text = op->text;
+    x->amended_by = am->title;
+    x->effective = am->effective;
+    ptrvec_push(B->arena, &d->sections, x);
+    ast_item *it = arena_alloc(B->arena, sizeof *it);
+    it->kind = IT_SECTION;
+    it->loc = at;
+    it->ptr = x;
+    insert_at(B->arena, &d->items, pos, it);
+}
+
 static int by_effective(const void *a, const void *b)
 {
     const ast_amendment *x = *(ast_amendment *const *)a, *y = *(ast_amendment *const *)b;
@@ -206,7 +255,8 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
             ast_amend_op *op = am->ops.v[k];
             const char *key = op->kind == AM_INSERT_CLAUSE
                 ? arena_printf(B->arena, "%s+%s", op->target, op->clause ? op->clause->label : "")
-                : op->kind == AM_REPLACE_SECTION ? arena_printf(B->arena, "section %s", op->target)
+                : op->kind == AM_REPLACE_SECTION || op->kind == AM_INSERT_SECTION || op->kind == AM_DELETE_SECTION
+                ? arena_printf(B->arena, "section %s", op->target)
                 : op->target;
             for (int t = 0; t < ntouched; t++) {
                 if (strcmp(touched[t].target, key) != 0) continue;
@@ -271,6 +321,10 @@ int amend_apply(ast_builder *B, ast_deal *d, ast_amendment *const *in, int n, in
             }
             if (op->kind == AM_INSERT_DEFINE) {
                 insert_define(B, d, am, op, in_force);
+                continue;
+            }
+            if (op->kind == AM_INSERT_SECTION || op->kind == AM_DELETE_SECTION) {
+                section_op(B, d, am, op, in_force);
                 continue;
             }
             if (op->kind == AM_REPLACE_SECTION) {

@@ -617,6 +617,20 @@ void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc
     if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
 }
 
+void build_amend_section_op(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
+                            const char *text)
+{
+    if (kind == AM_INSERT_SECTION && !text) {
+        diag_error(B->diag, loc, "an inserted section needs its words: insert section \"%s\" text \"...\";", label);
+        return;
+    }
+    build_amend_section(B, loc, label, lloc, text);
+    if (B->amendment && B->amendment->ops.n) {
+        ast_amend_op *op = B->amendment->ops.v[B->amendment->ops.n - 1];
+        if (op->target_loc.start == lloc.start && op->target_loc.file == lloc.file) op->kind = kind;
+    }
+}
+
 ast_decl *build_account_new(ast_builder *B)
 {
     ast_decl *x = arena_alloc(B->arena, sizeof *x);

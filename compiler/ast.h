@@ -357,7 +357,9 @@ typedef struct ast_deal {
 typedef enum ast_amend_kind {
     AM_REPLACE_DEFINE, AM_REPLACE_CLAUSE, AM_INSERT_CLAUSE, AM_DELETE_CLAUSE,
     AM_REPLACE_SECTION,     /* replace text of section "LABEL" with "WORDS" */
-    AM_INSERT_DEFINE        /* insert definition "NAME" = EXPR: a term the agreement did not have */
+    AM_INSERT_DEFINE,       /* insert definition "NAME" = EXPR: a term the agreement did not have */
+    AM_INSERT_SECTION,      /* insert section "LABEL" text "WORDS": a provision it did not have */
+    AM_DELETE_SECTION       /* delete section "LABEL" */
 } ast_amend_kind;
 
 typedef struct ast_amend_op {

@@ -84,6 +84,10 @@ void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_l
                            const char *under);
 void build_amendment_end(ast_builder *B, src_loc loc);
 void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text);
+/* insert section "LABEL" text "WORDS" (AM_INSERT_SECTION), delete section
+ * "LABEL" (AM_DELETE_SECTION, text NULL) */
+void build_amend_section_op(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
+                            const char *text);
 /* insert definition "NAME" = EXPR [text "..."]: a new defined term */
 void build_amend_insert_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e,
                                const char *text);

@@ -903,7 +903,8 @@ static void put_text_format(FILE *out, change *ch, int n, const diff_options *o,
         }
         char *f = moved ? strdup(c->new_->formula)
                         : redline_text(c->old ? c->old->formula : NULL, c->new_ ? c->new_->formula : NULL, 0, o->color);
-        if (f && *f && strcmp(f, "{+-}") != 0) {
+        /* a section moves no cash: it has words, no formula */
+        if (e->kind != EK_SECTION && f && *f && strcmp(f, "{+-}") != 0) {
             fputs("  Formula:\n", out);
             fill(out, f, 4, width, 1);
         }

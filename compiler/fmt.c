@@ -973,6 +973,17 @@ void fmt_amendment(FILE *out, const ast_amendment *a, const src_file *f, const p
             put_string(out, op->target);
             fputc(';', out);
             break;
+        case AM_INSERT_SECTION:
+            fputs("insert section ", out);
+            put_string(out, op->target);
+            put_words(&p, "text", op->text, 1);
+            fputc(';', out);
+            break;
+        case AM_DELETE_SECTION:
+            fputs("delete section ", out);
+            put_string(out, op->target);
+            fputc(';', out);
+            break;
         case AM_REPLACE_SECTION:
             fputs("replace text of section ", out);
             put_string(out, op->target);

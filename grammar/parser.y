@@ -282,6 +282,10 @@ amend_op
                                                        build_clause(B, @3, $3, @3, $7, $8)); }
     | KW_DELETE KW_CLAUSE TOK_STRING ';'
                                   { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
+    | KW_INSERT KW_SECTION TOK_STRING opt_text ';'
+                                  { build_amend_section_op(B, @$, AM_INSERT_SECTION, $3, @3, $4); }
+    | KW_DELETE KW_SECTION TOK_STRING ';'
+                                  { build_amend_section_op(B, @$, AM_DELETE_SECTION, $3, @3, NULL); }
     | KW_REPLACE KW_TEXT KW_OF KW_SECTION TOK_STRING KW_WITH TOK_STRING ';'
                                   { build_amend_section(B, @$, $5, @5, $7); }
     | error ';'                   { yyerrok; }

@@ -33,6 +33,24 @@ for want in 'Test Amendment One to "GMACM Home Equity Loan Trust 2003-HE2"' 'dat
             '[-0.1175%-] {+0.20%+}' 'Section 3.05(a)(iii) (through "Principal Distribution Amount")' '1 change'; do
   if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL amendment diff lacks: $want"; fi
 done
+# an amendment that adds a defined term, and one that adds a section and
+# strikes another: each shows as added or removed; a section has words and
+# no formula; consolidated, the struck section is gone from the date it took
+# effect and the new one is there
+out=$("$dealc" diff "$root/agreements/gmacm-2003-he2.deal" "$root/tests/amendments/gmacm-new-term.amend" --no-color --width 1000)
+for want in 'Definition of "Premium Rate" (added)' '{+0.20%+}' '[-0.1175%-] {+"Premium Rate"+}' '2 changes'; do
+  if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL new-term diff lacks: $want"; fi
+done
+out=$("$dealc" diff "$root/agreements/ramp-2002-rs1.deal" "$root/tests/amendments/rs1-sections.amend" --no-color --width 1000)
+for want in 'Section 11.01(a)(vi) (removed)' 'Section 11.01(a)(vii) (added)' '{+(vii) to conform this Agreement to the Prospectus Supplement+}' '2 changes'; do
+  if grep -qF -- "$want" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL sections diff lacks: $want"; fi
+done
+if grep -qF 'Formula:' <<<"$out"; then fail=$((fail + 1)); echo "FAIL a section diff shows a formula"; else pass=$((pass + 1)); fi
+after=$("$dealc" consolidate "$root/agreements/ramp-2002-rs1.deal" "$root/tests/amendments/rs1-sections.amend" --as-of 2002-06-01)
+before=$("$dealc" consolidate "$root/agreements/ramp-2002-rs1.deal" "$root/tests/amendments/rs1-sections.amend" --as-of 2002-05-31 2>/dev/null)
+if grep -qF 'section "11.01(a)(vii)"' <<<"$after" && ! grep -qF 'section "11.01(a)(vi)"' <<<"$after" &&
+   grep -qF 'section "11.01(a)(vi)"' <<<"$before" && ! grep -qF 'section "11.01(a)(vii)"' <<<"$before"; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL consolidated sections"; fi
 # a deal with accounts, an insurer, a trigger and priorities of payments that
 # run only on some dates: a changed 'when' changes every clause under it
 # (the declarations' kinds, all of them, are named)
