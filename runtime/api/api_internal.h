@@ -44,6 +44,15 @@ struct dealc_remittance {
     int32_t cap; /* periods allocated (in-memory remittances) */
 };
 
+/* a scenario: its flags, and the scenario file they are merged over */
+struct dealc_scenario {
+    rt_sc flags; /* what dealc_scenario_set gave (its strings are ours: strs) */
+    rt_sc file;  /* a scenario file, read by dealc_scenario_read */
+    int has_file;
+    char **strs;
+    int nstrs;
+};
+
 /* Each call runs in the C locale on its own thread, and puts the thread's
  * locale back before it returns. */
 typedef struct api_locale {
@@ -65,8 +74,18 @@ int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
 
 /* a scenario reader's error as the API's: located (INPUT) or USAGE */
 dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e);
+/* the flags over the file, resolved for the deal (lists: a grid's lists allowed) */
+dealc_status api_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+                         dealc_error *err);
+/* d and s given, and the opening (NULL or) of the deal; 0 after *err */
+int api_check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s, dealc_error *err,
+                      const char *fn);
 /* the conventions checked and parsed (NULL: none): 0 none, 1 *out, -1 *err */
 int api_pricing_resolve(const dealc_pricing *p, int oas_ok, rt_pricing *out, dealc_error *err);
+/* a convention's text as set (key as dealc_pricing_set's), NULL when not */
+const char *api_pricing_value(const dealc_pricing *p, const char *key);
+/* a scenario set's assumptions notes for the grid tables (api_grid.c) */
+void api_scenarios_notes(rt_doc *doc, const dealc_scenarios *ss);
 /* the projection document (api_project_doc.c): the assumptions' notes
  * (pp, df: the curves' labels, NULL for a grid's), the parties, accounts,
  * triggers and dates tables, and the whole document of one projection
