@@ -1133,7 +1133,8 @@ int dealc_oas_solve(const dealc_oas_sums *a, double price, double *oas)
 {
     if (!a || !oas || a->conflict || from128(a->balance) <= 0)
         return 0;
-    double target = (double)from128(a->balance) * 100.0 * price / 100 + (double)from128(a->accrued); /* micro-dollars */
+    /* micro-dollars: a cent is 10^4 of them, and the price is per 100 */
+    double target = (double)from128(a->balance) * 1e4 * (price / 100) + (double)from128(a->accrued);
     double lo = -0.5, hi = 5.0;
     for (int it = 0; it < 200; it++) {
         double mid = (lo + hi) / 2, v = 0;
