@@ -612,7 +612,8 @@ typedef struct dealc_scenarios dealc_scenarios;
  * "seed" (0 to 2^64 - 1), "hull-white" (NAME=MEAN_REVERSION,VOLATILITY:
  * paths of the input NAME from the model), "rate-curve" (FILE: the
  * forward curve the model is fitted to), "index-paths" (NAME=FILE: paths
- * one a line). A key given twice is a usage error. */
+ * one a line). A key given twice is a usage error; messages name the
+ * flags, as dealc_pricing's do. */
 DEALC_API dealc_status dealc_scenarios_new(dealc_scenarios **out, dealc_error *err);
 DEALC_API dealc_status dealc_scenarios_set(dealc_scenarios *ss, const char *key, const char *value,
                                            dealc_error *err);

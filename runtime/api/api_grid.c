@@ -1,11 +1,22 @@
 /*
- * api_grid.c — grids through the public API: every combination of a
- * scenario's lists on threads into WAL and balance tables (dealc_grid_run).
+ * api_grid.c — grids through the public API.
+ *
+ * dealc_grid_run: every combination of a scenario's lists on threads into
+ * WAL and balance tables, held at once.
+ *
+ * dealc_scenarios_*: a scenario set of any size (the engine's rt_sset:
+ * lists, a scenarios file, Monte Carlo paths), opened with its pricing
+ * and checked as the grid command always checked it, then run over a
+ * range of its scenarios on threads, each scenario's record handed to
+ * the caller's callback in scenario order (BIN grid is a client: grid.c).
  *
  * The figures are the deal binary's: the same runner (rt_proj_run), the
- * same horizon, the same WAL from the start (actual/365.25) and the same
- * anniversaries of the closing date for the decrement tables.
+ * same horizon, the same WAL (actual/365.25, from the start or the
+ * settlement), the same anniversaries of the closing date for the
+ * decrement tables, and the same pricing (rt_cash_plan, rt_yield).
  */
+#include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +25,7 @@
 #include "api_internal.h"
 #include "rt_pricing.h"
 #include "rt_scenario.h"
+#include "rt_scenset.h"
 
 /* ---- a grid ----------------------------------------------------------------------------------- */
 
@@ -231,11 +243,6 @@ done:
 
 /* ---- scenario sets -------------------------------------------------------------------------- */
 
-#include <errno.h>
-#include <math.h>
-
-#include "rt_scenset.h"
-
 static const char *const set_keys[] = {"scenarios", "paths", "seed", "hull-white", "rate-curve", "index-paths"};
 enum { K_ROWS, K_PATHS, K_SEED, K_HW, K_CURVE, K_IP, NSETKEYS };
 
@@ -432,7 +439,6 @@ static dealc_status check_options(dealc_scenarios *ss, const dealc_pricing *pric
     return DEALC_OK;
 }
 
-static int32_t anniversary(int32_t closing, int y);
 
 dealc_status dealc_scenarios_open(dealc_scenarios *ss, const dealc_deal *d, const dealc_state *opening,
                                   const dealc_scenario *base, const dealc_pricing *pricing, dealc_error *err)
