@@ -618,6 +618,142 @@ DEALC_API dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *op
                                       int32_t nthreads, dealc_grid **out, dealc_error *err);
 DEALC_API void dealc_grid_free(dealc_grid *g);
 
+/* ---- scenario sets and streamed grids (API 1.2) --------------------------------------------
+ * A set of scenarios of any size, as the deal binary's grid takes them
+ * (docs/projection.md): every combination of the base scenario's lists,
+ * or the rows of a scenarios file, either crossed with Monte Carlo paths
+ * of one index rate. Scenario k (0-based) of n is base item k / npaths
+ * with path k % npaths, so a range [lo, hi) of it (a shard) is the same
+ * scenarios on any machine. A run streams one record per scenario, in
+ * scenario order, to a callback: memory does not grow with the number of
+ * scenarios, and neither the records nor their order depend on the
+ * number of threads. */
+
+typedef struct dealc_scenarios dealc_scenarios;
+
+/* API 1.2: the set's options, key without "--": "scenarios" (a CSV file,
+ * a scenario a row; the base then gives single values), "paths" (N),
+ * "seed" (0 to 2^64 - 1), "hull-white" (NAME=MEAN_REVERSION,VOLATILITY:
+ * paths of the input NAME from the model), "rate-curve" (FILE: the
+ * forward curve the model is fitted to), "index-paths" (NAME=FILE: paths
+ * one a line). A key given twice is a usage error; messages name the
+ * flags, as dealc_pricing's do. */
+DEALC_API dealc_status dealc_scenarios_new(dealc_scenarios **out, dealc_error *err);
+DEALC_API dealc_status dealc_scenarios_set(dealc_scenarios *ss, const char *key, const char *value,
+                                           dealc_error *err);
+/* Opens the set for a deal: the options checked together with the
+ * pricing conventions the records are priced with (NULL: none; "oas"
+ * belongs here: the spread the paths' values are taken at), the base
+ * resolved, the model fitted to its curve, and every row of a scenarios
+ * file read once (a bad cell names its file, line and column): nothing
+ * runs. d, opening (NULL: the closing date) and base must stay open and
+ * unchanged until the set is freed; the pricing is copied. Once only. */
+DEALC_API dealc_status dealc_scenarios_open(dealc_scenarios *ss, const dealc_deal *d, const dealc_state *opening,
+                                            const dealc_scenario *base, const dealc_pricing *pricing,
+                                            dealc_error *err);
+DEALC_API void dealc_scenarios_free(dealc_scenarios *ss);
+
+typedef struct dealc_scenarios_info {
+    int64_t count;                /* scenarios in the set */
+    int64_t paths;                /* Monte Carlo paths per base item; 0: none */
+    int32_t start_date;           /* the opening's payment date (day number) */
+    int32_t months;               /* the longest projection: the horizon and the paths' length */
+    int32_t nyears;               /* anniversaries of the closing date after the start */
+    const int32_t *anniversaries; /* nyears day numbers: the decrement tables' rows */
+    int32_t priced;               /* records carry price, yield and duration */
+    int32_t valued;               /* records carry the paths' values */
+    int32_t oas;                  /* runs return the sums dealc_oas_solve takes */
+    double price;                 /* the pricing's price (per 100) when it gives one */
+} dealc_scenarios_info;
+
+/* after dealc_scenarios_open; NULL before. Owned by the set. */
+DEALC_API const dealc_scenarios_info *dealc_scenarios_describe(const dealc_scenarios *ss);
+
+/* One class's figures in one scenario. Money is exact (cents); WAL,
+ * prices and yields are doubles as dealc_class_price's. */
+typedef struct dealc_grid_class {
+    int32_t klass;             /* its index in the deal's description */
+    int32_t final_payment;     /* the last date it was paid anything (day number); 0: none */
+    int64_t principal, interest; /* cents, in total */
+    int64_t loss;              /* cents it did not get back: the balance left and the unpaid realized loss,
+                                  once the pool is paid off or called; DEALC_NONE for a notional class or a
+                                  run that ends otherwise */
+    int64_t opening_balance;   /* cents at the start */
+    int32_t has_wal;           /* it was paid principal */
+    int32_t priced;            /* price, yield and duration are there (pricing with "price" or "yield") */
+    int32_t valued;            /* value is there (paths and "settle") */
+    int32_t reserved;
+    double wal;                /* years, actual/365.25, from the settlement date (pricing) or the start */
+    double yield;              /* a fraction, compounded semiannually */
+    double price;              /* clean, per 100 */
+    double mod_duration;       /* years */
+    double value;              /* per 100: the flows bought, discounted at the path's rates plus the OAS */
+    const int64_t *balances;   /* nyears: cents outstanding at each anniversary (dealc_scenarios_info) */
+} dealc_grid_class;
+
+typedef struct dealc_grid_record {
+    int64_t scenario;          /* 0-based index in the set */
+    const char *label;         /* "10% CPR / 2% CDR", a row's name, "... / path 3" */
+    int32_t nclasses;          /* the classes shown */
+    int32_t class_size;        /* the library's sizeof (dealc_grid_class): step by it (DEALC_GRID_CLASS) */
+    const dealc_grid_class *classes;
+    int32_t years_used;        /* decrement rows the scenario needs, the start row included */
+} dealc_grid_record;
+
+#define DEALC_GRID_CLASS(rec, i)                                                                          \
+    ((const dealc_grid_class *)(const void *)((const char *)(rec)->classes + (size_t)(i) * (size_t)(rec)->class_size))
+
+/* Takes each record (valid during the call only). Called in scenario
+ * order, one call at a time, under the run's lock, on one of the run's
+ * threads (the caller's own with one thread), in the C locale: it should
+ * be quick (write, count, add up). Returns 0 to go on; anything else stops
+ * the run (scenarios running finish; no more records are handed out). */
+typedef int (*dealc_grid_record_fn)(void *ctx, const dealc_grid_record *rec);
+
+/* An exact sum that may pass 2^63: hi * 2^64 + lo. */
+typedef struct dealc_int128 {
+    int64_t hi;
+    uint64_t lo;
+} dealc_int128;
+
+/* What a Monte Carlo OAS is solved from, for one class, over the paths
+ * run: each bought flow j discounted at its path's rates, the balances
+ * bought and the interest accrued. Integers, so the sums of shards add up
+ * to the sum of the whole run on one machine. */
+typedef struct dealc_oas_sums {
+    int32_t nflows;
+    int32_t conflict;          /* two paths disagreed on a flow's date: no OAS */
+    const int32_t *days;       /* nflows: 30/360 days from settlement to flow j; -1: none yet */
+    const dealc_int128 *flows; /* nflows: micro-dollars */
+    dealc_int128 balance;      /* cents */
+    dealc_int128 accrued;      /* micro-dollars */
+} dealc_oas_sums;
+
+typedef struct dealc_grid_totals {
+    int64_t lo, hi;            /* the range run */
+    int64_t done;              /* records handed to the callback, from lo on */
+    int32_t stopped;           /* the callback asked to stop */
+    int32_t nclasses;          /* the classes shown */
+    const dealc_oas_sums *oas; /* nclasses when the set's info says oas; else NULL */
+} dealc_grid_totals;
+
+/* Runs scenarios [lo, hi) of an open set on nthreads threads (0: one per
+ * core), klass: one class's figures only (-1: every class), and hands each
+ * record to fn. A scenario that cannot run stops the run with
+ * DEALC_ERR_RUN: "scenario N (LABEL): ..." (N 1-based); the records
+ * before it were handed out. *out (NULL on failure): what the run added
+ * up, freed with dealc_grid_totals_free. A set runs once at a time. */
+DEALC_API dealc_status dealc_scenarios_run(dealc_scenarios *ss, int64_t lo, int64_t hi, int32_t nthreads,
+                                           int32_t klass, dealc_grid_record_fn fn, void *ctx,
+                                           dealc_grid_totals **out, dealc_error *err);
+DEALC_API void dealc_grid_totals_free(dealc_grid_totals *t);
+
+/* The spread (continuously compounded, a fraction) over the paths' rates
+ * at which their mean value is the clean price (per 100): 0 when there is
+ * none between -50% and 500%, or the sums cannot give one (a conflict, no
+ * balance). */
+DEALC_API int dealc_oas_solve(const dealc_oas_sums *s, double price, double *oas);
+
 /* ---- explain ------------------------------------------------------------------------------------ */
 
 typedef enum dealc_explain_kind {

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _ffi
 
-__all__ = ["compile", "load", "Deal", "Statement", "Projection", "Grid", "Explanation", "DealcError",
+__all__ = ["compile", "load", "Deal", "Statement", "Projection", "Grid", "ScenarioRun", "Explanation", "DealcError",
            "UsageError", "InputError", "DealError", "RunError", "version"]
 
 ffi = _ffi.ffi
@@ -346,6 +346,71 @@ class Deal:
         _check(lib.dealc_grid_run(self._ptr, st, sc, threads, out, err), err)
         return Grid(self, ffi.gc(out[0], lib.dealc_grid_free))
 
+    _SET_KEYS = ("scenarios", "paths", "seed", "hull_white", "rate_curve", "index_paths")
+    _PRICING_KEYS = ("settle", "price", "yield_", "delay", "accrual_start", "pricing_dates", "oas")
+
+    def scenarios(self, state=None, threads=0, klass=None, first=0, last=None, **options):
+        """A scenario set of any size, as the deal binary's `grid --stream`
+        runs it: the assumptions' lists (cpr=[10, 20], ...) or a scenarios
+        file (scenarios="rows.csv"), crossed with Monte Carlo paths
+        (hull_white="One-Month LIBOR=0.2,0.6%", rate_curve=..., paths=N,
+        seed=S, or index_paths="NAME=FILE"), priced with settle=, price= or
+        yield_= (and oas= for the paths' values); scenarios [first, last)
+        (None: to the end), one class (klass="A-1") or every one. Returns a
+        ScenarioRun."""
+        lib = _ffi.rt()
+        err = ffi.new("dealc_error *")
+        set_opts = {k: options.pop(k) for k in self._SET_KEYS if options.get(k) is not None}
+        price_opts = {k: options.pop(k) for k in self._PRICING_KEYS if options.get(k) is not None}
+        for k in self._SET_KEYS + self._PRICING_KEYS:
+            options.pop(k, None)
+        sc = self._scenario(options, True)
+        st = self._state(state) if state is not None else ffi.NULL
+        pr = ffi.NULL
+        if price_opts:
+            p = ffi.new("dealc_pricing **")
+            _check(lib.dealc_pricing_new(p, err), err)
+            pr = ffi.gc(p[0], lib.dealc_pricing_free)
+            for k, v in price_opts.items():
+                _check(lib.dealc_pricing_set(pr, k.rstrip("_").replace("_", "-").encode(), str(v).encode(), err), err)
+        o = ffi.new("dealc_scenarios **")
+        _check(lib.dealc_scenarios_new(o, err), err)
+        ss = ffi.gc(o[0], lib.dealc_scenarios_free)
+        for k, v in set_opts.items():
+            _check(lib.dealc_scenarios_set(ss, k.replace("_", "-").encode(), _path(v) if k in (
+                "scenarios", "rate_curve") else str(v).encode(), err), err)
+        _check(lib.dealc_scenarios_open(ss, self._ptr, st, sc, pr, err), err)
+        info = lib.dealc_scenarios_describe(ss)
+        k = -1
+        if klass is not None:
+            if klass not in self.classes:
+                raise UsageError("usage", "the deal has no class \"%s\"" % klass)
+            k = self.classes.index(klass)
+        rows = []
+
+        def take(ctx, rec):
+            base = ffi.cast("char *", rec.classes)
+            for i in range(rec.nclasses):
+                x = ffi.cast("dealc_grid_class *", base + i * rec.class_size)
+                rows.append({"scenario": rec.scenario + 1, "name": _s(rec.label),
+                             "class": self.classes[x.klass],
+                             "wal": x.wal if x.has_wal else math.nan,
+                             "principal": _figure(x.principal, 0), "interest": _figure(x.interest, 0),
+                             "loss": _figure(x.loss, 0),
+                             "final": _date(x.final_payment) if x.final_payment else None,
+                             "yield": getattr(x, "yield") if x.priced else math.nan,
+                             "price": x.price if x.priced else math.nan,
+                             "duration": x.mod_duration if x.priced else math.nan,
+                             "value": x.value if x.valued else math.nan})
+            return 0
+
+        cb = ffi.callback("int(void *, const dealc_grid_record *)", take)
+        t = ffi.new("dealc_grid_totals **")
+        hi = info.count if last is None else last
+        _check(lib.dealc_scenarios_run(ss, first, hi, threads, k, cb, ffi.NULL, t, err), err)
+        shown = self.classes if k < 0 else [klass]
+        return ScenarioRun(rows, ffi.gc(t[0], lib.dealc_grid_totals_free), info.count, shown)
+
     # ---- explain ----
 
     def explain(self, period, name, state=None, remittance=None):
@@ -598,6 +663,39 @@ class Grid:
         order = [p + " / " + d for p in self.prepay for d in self.default]
         classes = list(dict.fromkeys(t["class"]))
         return t.pivot(index="class", columns="scenario", values="text").loc[classes, order]
+
+
+class ScenarioRun:
+    """A scenario set's run (Deal.scenarios).
+
+    records  tidy DataFrame, a row per scenario and class: scenario (1-based,
+             in the set), name, class, wal (years; NaN: no principal),
+             principal, interest, loss (Decimal; None: a notional class or a
+             run not ended), final (date), yield (a fraction), price, duration,
+             value (the paths' value per 100; NaN when not there)
+    count    the scenarios in the whole set
+    oas(price)  each class's spread (a fraction) over the paths' rates at
+             which their mean value is the price; None when not solved"""
+
+    _COLUMNS = ["scenario", "name", "class", "wal", "principal", "interest", "loss", "final", "yield", "price",
+                "duration", "value"]
+
+    def __init__(self, rows, totals, count, classes):
+        self.records = pd.DataFrame(rows, columns=self._COLUMNS)
+        self.count = count
+        self._t = totals
+        self._classes = classes
+
+    def oas(self, price):
+        lib = _ffi.rt()
+        if self._t.oas == ffi.NULL:
+            raise UsageError("usage", "the OAS needs Monte Carlo paths, settle= and price=")
+        out = {}
+        for c in range(self._t.nclasses):
+            v = ffi.new("double *")
+            out[self._classes[c]] = v[0] if lib.dealc_oas_solve(
+                ffi.addressof(self._t.oas[c]), float(price), v) else None
+        return out
 
 
 class Explanation:

@@ -147,6 +147,45 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
                             int32_t nthreads, dealc_grid **out, dealc_error *err);
 void dealc_grid_free(dealc_grid *g);
 
+typedef struct dealc_pricing dealc_pricing;
+dealc_status dealc_pricing_new(dealc_pricing **out, dealc_error *err);
+dealc_status dealc_pricing_set(dealc_pricing *p, const char *key, const char *value, dealc_error *err);
+void dealc_pricing_free(dealc_pricing *p);
+typedef struct dealc_scenarios dealc_scenarios;
+dealc_status dealc_scenarios_new(dealc_scenarios **out, dealc_error *err);
+dealc_status dealc_scenarios_set(dealc_scenarios *ss, const char *key, const char *value, dealc_error *err);
+dealc_status dealc_scenarios_open(dealc_scenarios *ss, const dealc_deal *d, const dealc_state *opening,
+                                  const dealc_scenario *base, const dealc_pricing *pricing, dealc_error *err);
+void dealc_scenarios_free(dealc_scenarios *ss);
+typedef struct dealc_scenarios_info {
+    int64_t count; int64_t paths; int32_t start_date; int32_t months; int32_t nyears;
+    const int32_t *anniversaries; int32_t priced; int32_t valued; int32_t oas; double price;
+} dealc_scenarios_info;
+const dealc_scenarios_info *dealc_scenarios_describe(const dealc_scenarios *ss);
+typedef struct dealc_grid_class {
+    int32_t klass; int32_t final_payment; int64_t principal, interest; int64_t loss; int64_t opening_balance;
+    int32_t has_wal; int32_t priced; int32_t valued; int32_t reserved;
+    double wal; double yield; double price; double mod_duration; double value;
+    const int64_t *balances;
+} dealc_grid_class;
+typedef struct dealc_grid_record {
+    int64_t scenario; const char *label; int32_t nclasses; int32_t class_size;
+    const dealc_grid_class *classes; int32_t years_used;
+} dealc_grid_record;
+typedef int (*dealc_grid_record_fn)(void *ctx, const dealc_grid_record *rec);
+typedef struct dealc_int128 { int64_t hi; uint64_t lo; } dealc_int128;
+typedef struct dealc_oas_sums {
+    int32_t nflows; int32_t conflict; const int32_t *days; const dealc_int128 *flows;
+    dealc_int128 balance; dealc_int128 accrued;
+} dealc_oas_sums;
+typedef struct dealc_grid_totals {
+    int64_t lo, hi; int64_t done; int32_t stopped; int32_t nclasses; const dealc_oas_sums *oas;
+} dealc_grid_totals;
+dealc_status dealc_scenarios_run(dealc_scenarios *ss, int64_t lo, int64_t hi, int32_t nthreads, int32_t klass,
+                                 dealc_grid_record_fn fn, void *ctx, dealc_grid_totals **out, dealc_error *err);
+void dealc_grid_totals_free(dealc_grid_totals *t);
+int dealc_oas_solve(const dealc_oas_sums *s, double price, double *oas);
+
 typedef struct dealc_explain_item {
     int32_t kind; int32_t depth; const char *name; dealc_value value;
     const char *formula, *text; const char *amended_by; int32_t effective; int32_t in_force;

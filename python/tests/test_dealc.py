@@ -103,6 +103,37 @@ def test_remittance_from_a_dataframe(deal):
     assert '"distribution_number": 11' in st.closing_state
 
 
+def test_scenarios_are_the_binarys_stream(deal, built):
+    """a streamed set: the records are the grid's WALs, and the binary's
+    `grid --stream csv` prints the same figures (money to the cent)"""
+    run = deal.scenarios(cpr=[10, 30], cdr=[0, 2], severity=40, index=LIBOR, input=WANL, threads=2)
+    assert run.count == 4
+    r = run.records
+    assert len(r) == 4 * len(deal.classes)
+    g = deal.grid(cpr=[10, 30], cdr=[0, 2], severity=40, index=LIBOR, input=WANL).wal.set_index(
+        ["class", "prepay", "default"])["wal"]
+    for row in r[r["class"] == "A-1"].itertuples():
+        pp, df = row.name.split(" / ")
+        assert row.wal == g[("A-1", pp, df)]
+    csv = binary(built, "grid", "--cpr", "10,30", "--cdr", "0,2", "--severity", "40", "--index",
+                 "One-Month LIBOR=1.10%", "--input", "Weighted Average Net Loan Rate=7.7745%", "--stream", "csv")
+    lines = csv.splitlines()[1:]
+    assert len(lines) == len(r)
+    for line, row in zip(lines, r.itertuples()):
+        cells = line.split(",")
+        assert int(cells[0]) == row.scenario and cells[2] == row._3
+        assert D(cells[4]) == row.principal and D(cells[5]) == row.interest
+        assert cells[3] == ("" if math.isnan(row.wal) else cells[3])
+        if not math.isnan(row.wal):
+            assert abs(float(cells[3]) - row.wal) <= 0.005 + 1e-9
+    # a range and one class: the whole run's records
+    part = deal.scenarios(cpr=[10, 30], cdr=[0, 2], severity=40, index=LIBOR, input=WANL, klass="A-2", first=2)
+    whole = r[r["class"] == "A-2"].iloc[2:].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part.records, whole)
+    with pytest.raises(dealc.UsageError):
+        run.oas(100)
+
+
 def test_grid_wal_table_is_the_binarys(deal, built):
     g = deal.grid(cpr=[10, 20, 30], cdr=[0, 2, 4], severity=40, index=LIBOR, input=WANL, threads=2)
     table = g.wal_table()

@@ -119,12 +119,10 @@ dealc_status api_doc_text(const rt_doc *doc, dealc_format f, char **text, size_t
 {
     rt_buf out;
     rt_buf_init(&out);
-    switch (f) {
-    case DEALC_FORMAT_TABLE: rt_doc_text(doc, &out); break;
-    case DEALC_FORMAT_CSV: rt_doc_csv(doc, &out); break;
-    case DEALC_FORMAT_JSON: rt_doc_json(doc, &out); break;
-    case DEALC_FORMAT_HTML: rt_doc_html(doc, &out); break;
-    }
+    /* the public formats are the runtime's, in order, and HTML */
+    _Static_assert((int)DEALC_FORMAT_CSV == (int)RT_FORMAT_CSV && (int)DEALC_FORMAT_JSON == (int)RT_FORMAT_JSON,
+                   "dealc_format and rt_format agree");
+    rt_doc_render(doc, f == DEALC_FORMAT_HTML ? RT_FORMAT_TABLE : (rt_format)f, f == DEALC_FORMAT_HTML, &out);
     if (!out.data && !out.oom) {
         rt_buf_putc(&out, '\0'); /* an empty document is "", not NULL */
         out.len = 0;

@@ -130,11 +130,11 @@ dealc_status dealc_breakeven_run(const dealc_deal *d, const dealc_state *opening
     dealc_error local;
     if (!err)
         err = &local;
-    if (!d || !s || !out)
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_breakeven_run: needs a deal, a scenario and out");
+    if (!out)
+        return api_fail(err, DEALC_ERR_USAGE, "dealc_breakeven_run: out is NULL");
     *out = NULL;
-    if (opening && opening->d != d)
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_breakeven_run: the opening state belongs to another deal");
+    if (!api_check_opening(d, opening, s, err, "dealc_breakeven_run"))
+        return err->status;
     const rt_deal *r = d->rt;
     if (klass < 0 || klass >= r->classes.n)
         return api_fail(err, DEALC_ERR_USAGE, "breakeven needs --class NAME");
@@ -150,7 +150,7 @@ dealc_status dealc_breakeven_run(const dealc_deal *d, const dealc_state *opening
     api_locale loc;
     api_locale_enter(&loc);
     rt_proj *w = NULL;
-    dealc_status st = api_scenario_resolve(d, s, 0, &x->res, err);
+    dealc_status st = api_resolve(d, s, 0, &x->res, err);
     if (st != DEALC_OK) {
         free(x);
         x = NULL;

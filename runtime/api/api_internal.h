@@ -44,6 +44,15 @@ struct dealc_remittance {
     int32_t cap; /* periods allocated (in-memory remittances) */
 };
 
+/* a scenario: its flags, and the scenario file they are merged over */
+struct dealc_scenario {
+    rt_sc flags; /* what dealc_scenario_set gave (its strings are ours: strs) */
+    rt_sc file;  /* a scenario file, read by dealc_scenario_read */
+    int has_file;
+    char **strs;
+    int nstrs;
+};
+
 /* Each call runs in the C locale on its own thread, and puts the thread's
  * locale back before it returns. */
 typedef struct api_locale {
@@ -65,17 +74,40 @@ int api_from_figure(int64_t v, int32_t unit, rt_dec *out);
 
 /* a scenario reader's error as the API's: located (INPUT) or USAGE */
 dealc_status api_sc_error(dealc_error *err, const rt_sc_err *e);
+/* the flags over the file, resolved for the deal (lists: a grid's lists allowed) */
+dealc_status api_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+                         dealc_error *err);
+/* d and s given, and the opening (NULL or) of the deal; 0 after *err */
+int api_check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s, dealc_error *err,
+                      const char *fn);
 /* the conventions checked and parsed (NULL: none): 0 none, 1 *out, -1 *err */
 int api_pricing_resolve(const dealc_pricing *p, int oas_ok, rt_pricing *out, dealc_error *err);
 /* the projection runner's failure as DEALC_ERR_RUN, its payment date in err->date */
 dealc_status api_run_error(dealc_error *err, const char *msg);
 /* a document in a format, handed out for dealc_free */
 dealc_status api_doc_text(const rt_doc *doc, dealc_format f, char **text, size_t *len, dealc_error *err);
-/* a scenario's flags over its file, resolved for the deal (lists: a
- * grid's lists allowed); the default assumption's key, NULL when none */
-dealc_status api_scenario_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
-                                  dealc_error *err);
+/* the default assumption's key of a scenario, NULL when none */
 const char *api_scenario_default_key(const dealc_scenario *s);
+/* a convention's text as set (key as dealc_pricing_set's), NULL when not */
+const char *api_pricing_value(const dealc_pricing *p, const char *key);
+/* a scenario set's assumptions notes for the grid tables (api_grid.c) */
+void api_scenarios_notes(rt_doc *doc, const dealc_scenarios *ss);
+/* A class's Monte Carlo OAS sums as they are added up, over a run's paths
+ * (api_grid.c) and over shards by the grid command's merge: each bought
+ * flow j discounted at its path's rates (micro-dollars), the balances
+ * bought (cents) and the interest accrued (micro-dollars); exact integers,
+ * so shards add up to what one machine adds. In public form,
+ * dealc_oas_sums. */
+typedef struct api_agg {
+    __int128 *flow;  /* maxp + 1 */
+    int32_t *days;   /* maxp + 1: 30/360 days from settlement of flow j (-1: none yet) */
+    int32_t nflows;
+    __int128 balance, accrued;
+    int conflict;
+} api_agg;
+int api_agg_init(api_agg *a, int32_t maxp);
+void api_agg_free(api_agg *a);
+void api_agg_add(api_agg *to, const api_agg *from);
 /* the projection document (api_project_doc.c): the assumptions' notes
  * (pp, df: the curves' labels, NULL for a grid's), the parties, accounts,
  * triggers and dates tables, and the whole document of one projection

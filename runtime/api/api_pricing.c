@@ -69,3 +69,11 @@ int api_pricing_resolve(const dealc_pricing *p, int oas_ok, rt_pricing *out, dea
         api_sc_error(err, &e);
     return got;
 }
+
+const char *api_pricing_value(const dealc_pricing *p, const char *key)
+{
+    for (int i = 0; p && i < NKEYS; i++)
+        if (strcmp(keys[i], key) == 0)
+            return p->v[i];
+    return NULL;
+}

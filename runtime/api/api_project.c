@@ -1,8 +1,8 @@
 /*
  * api_project.c — projections through the public API: assumptions as
  * key/value text (the deal binary's flags and scenario files, read by the
- * same scenario reader), one scenario into per-period per-class results,
- * and a grid of scenarios on threads into WAL and balance tables.
+ * same scenario reader) and one scenario into per-period per-class
+ * results (grids: api_grid.c).
  *
  * The figures are the deal binary's: the same runner (rt_proj_run), the
  * same horizon, the same WAL from the start (actual/365.25) and the same
@@ -16,14 +16,6 @@
 #include "api_internal.h"
 #include "rt_pricing.h"
 #include "rt_scenario.h"
-
-struct dealc_scenario {
-    rt_sc flags; /* what dealc_scenario_set gave (its strings are ours: strs) */
-    rt_sc file;  /* a scenario file, read by dealc_scenario_read */
-    int has_file;
-    char **strs;
-    int nstrs;
-};
 
 void dealc_scenario_free(dealc_scenario *s)
 {
@@ -110,8 +102,8 @@ dealc_status dealc_scenario_read(dealc_scenario *s, const char *path, dealc_erro
 }
 
 /* the flags over the file, resolved for the deal */
-dealc_status api_scenario_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
-                            dealc_error *err)
+dealc_status api_resolve(const dealc_deal *d, const dealc_scenario *s, int lists, rt_sc_res *res,
+                         dealc_error *err)
 {
     rt_sc merged = s->flags;
     if (s->has_file) {
@@ -128,7 +120,7 @@ dealc_status api_scenario_resolve(const dealc_deal *d, const dealc_scenario *s, 
     return DEALC_OK;
 }
 
-static int check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
+int api_check_opening(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
                          dealc_error *err, const char *fn)
 {
     if (!d || !s) {
@@ -260,7 +252,7 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
     if (!out)
         return api_fail(err, DEALC_ERR_USAGE, "%s: out is NULL", fn);
     *out = NULL;
-    if (!check_opening(d, opening, s, err, fn))
+    if (!api_check_opening(d, opening, s, err, fn))
         return err->status;
     api_locale loc;
     api_locale_enter(&loc);
@@ -273,7 +265,7 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     }
     x->d = d;
-    if ((st = api_scenario_resolve(d, s, 0, &x->res, err)) != DEALC_OK)
+    if ((st = api_resolve(d, s, 0, &x->res, err)) != DEALC_OK)
         goto done;
     x->has_res = 1;
     if ((x->has_pr = api_pricing_resolve(pricing, 0, &x->pr, err)) < 0) {
@@ -468,219 +460,6 @@ dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, 
     free(w1);
     free(w2);
     free(w3);
-    api_locale_leave(&loc);
-    return st;
-}
-
-/* ---- a grid ----------------------------------------------------------------------------------- */
-
-typedef struct grid_impl {
-    dealc_grid pub;
-    char **labels; /* nprepay + ndefault */
-    double *wal;
-    int32_t *anniv;
-    int64_t *bal;
-    int32_t *years_used;
-} grid_impl;
-
-void dealc_grid_free(dealc_grid *g)
-{
-    if (!g)
-        return;
-    grid_impl *x = (grid_impl *)g;
-    if (x->labels)
-        for (int32_t i = 0; i < g->nprepay + g->ndefault; i++)
-            free(x->labels[i]);
-    free(x->labels);
-    free(x->wal);
-    free(x->anniv);
-    free(x->bal);
-    free(x->years_used);
-    free(x);
-}
-
-typedef struct grid_job {
-    const dealc_deal *d;
-    const rt_state *opening;
-    const rt_sc_res *res;
-    grid_impl *g;
-    int32_t maxp;
-    int nthreads, tid;
-    char (*err)[RT_ERRMAX];
-    int *failed;
-} grid_job;
-
-/* one scenario's WAL and balances at the anniversaries (project.c's grid) */
-static void grid_one(grid_job *j, rt_proj *w, double *t, double *p, int sc)
-{
-    const rt_deal *d = j->d->rt;
-    grid_impl *g = j->g;
-    int32_t nc = d->classes.n, ny = g->pub.nyears;
-    rt_assump a = j->res->a;
-    a.prepay = j->res->pp[sc / j->res->ndf];
-    a.dflt = j->res->df[sc % j->res->ndf];
-    if (!rt_proj_run(w, &a, j->err[sc], RT_ERRMAX)) {
-        j->failed[sc] = 1;
-        return;
-    }
-    const rt_proj_result *r = rt_proj_result_get(w);
-    const rt_state *open = rt_proj_opening(w);
-    for (int32_t c = 0; c < nc; c++) {
-        dealc_class_summary cs;
-        api_class_summary(d, r, c, open->payment_date, &cs, t, p);
-        g->wal[(size_t)sc * nc + c] = cs.principal > 0 ? cs.wal : -1;
-        int32_t k = 0;
-        int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-        for (int32_t y = 0; y < ny; y++) {
-            while (k < r->nperiods && r->date[k] <= g->anniv[y])
-                bal = r->class_end[(size_t)k++ * nc + c];
-            g->bal[((size_t)sc * ny + y) * nc + c] = bal;
-        }
-    }
-    int32_t used = 0;
-    for (int32_t y = 0; y < ny; y++)
-        if (r->nperiods > 0 && g->anniv[y] <= r->date[r->nperiods - 1])
-            used = y + 1;
-    g->years_used[sc] = used + 1;
-}
-
-static void *grid_worker(void *arg)
-{
-    grid_job *j = arg;
-    /* the thread's own C locale: the runner formats its error messages */
-    api_locale loc;
-    api_locale_enter(&loc);
-    rt_proj *w = rt_proj_new(j->d->rt, j->d->period, j->opening, j->res->a.lag, j->maxp);
-    double *t = malloc(((size_t)j->maxp + 1) * sizeof *t), *p = malloc(((size_t)j->maxp + 1) * sizeof *p);
-    for (int sc = j->tid; sc < j->g->pub.nscenarios; sc += j->nthreads) {
-        if (!w || !t || !p) {
-            snprintf(j->err[sc], RT_ERRMAX, "out of memory");
-            j->failed[sc] = 1;
-            continue;
-        }
-        grid_one(j, w, t, p, sc);
-    }
-    free(t);
-    free(p);
-    rt_proj_free(w);
-    api_locale_leave(&loc);
-    return NULL;
-}
-
-static int32_t anniversary(int32_t closing, int y)
-{
-    int yy, m, dd;
-    rt_civil_from_days(closing, &yy, &m, &dd);
-    int dim = rt_days_in_month(yy + y, m);
-    return rt_days_from_civil(yy + y, m, dd > dim ? dim : dd);
-}
-
-dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, const dealc_scenario *s,
-                            int32_t nthreads, dealc_grid **out, dealc_error *err)
-{
-    dealc_error local; /* the status of a failure is needed here even when the caller wants no details */
-    if (!err)
-        err = &local;
-    if (!out)
-        return api_fail(err, DEALC_ERR_USAGE, "dealc_grid_run: out is NULL");
-    *out = NULL;
-    if (!check_opening(d, opening, s, err, "dealc_grid_run"))
-        return err->status;
-    if (nthreads < 0 || nthreads > 256)
-        return api_fail(err, DEALC_ERR_USAGE, "threads: from 1 to 256 (0: one per core), not %d", (int)nthreads);
-    api_locale loc;
-    api_locale_enter(&loc);
-    const rt_deal *r = d->rt;
-    rt_sc_res res;
-    grid_impl *x = NULL;
-    grid_job *jobs = NULL;
-    pthread_t *th = NULL;
-    int *joinable = NULL, *failed = NULL;
-    char(*errs)[RT_ERRMAX] = NULL;
-    dealc_status st = api_scenario_resolve(d, s, 1, &res, err);
-    if (st != DEALC_OK)
-        goto done;
-    int nscen = res.npp * res.ndf;
-    int32_t nc = r->classes.n;
-    int32_t maxp = rt_proj_horizon(r, &res.a);
-    int32_t start = opening ? opening->st.payment_date : r->closing;
-    int32_t ny = maxp / 12 + 2;
-    if (nthreads == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        nthreads = n < 1 ? 1 : n > 256 ? 256 : (int32_t)n;
-    }
-    if (nthreads > nscen)
-        nthreads = nscen;
-    x = calloc(1, sizeof *x);
-    if (!x) {
-        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    x->pub.nprepay = res.npp;
-    x->pub.ndefault = res.ndf;
-    x->labels = calloc((size_t)(res.npp + res.ndf), sizeof *x->labels);
-    x->wal = calloc((size_t)nscen * nc + 1, sizeof *x->wal);
-    x->anniv = calloc((size_t)ny, sizeof *x->anniv);
-    x->bal = calloc((size_t)nscen * ny * nc + 1, sizeof *x->bal);
-    x->years_used = calloc((size_t)nscen, sizeof *x->years_used);
-    errs = calloc((size_t)nscen, sizeof *errs);
-    failed = calloc((size_t)nscen, sizeof *failed);
-    jobs = calloc((size_t)nthreads, sizeof *jobs);
-    th = calloc((size_t)nthreads, sizeof *th);
-    joinable = calloc((size_t)nthreads, sizeof *joinable);
-    if (!x->labels || !x->wal || !x->anniv || !x->bal || !x->years_used || !errs || !failed || !jobs || !th ||
-        !joinable) {
-        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (int i = 0; i < res.npp + res.ndf; i++)
-        if (!(x->labels[i] = strdup(i < res.npp ? res.pp_label[i] : res.df_label[i - res.npp]))) {
-            st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-    x->pub.prepay = (const char *const *)x->labels;
-    x->pub.dflt = (const char *const *)x->labels + res.npp;
-    x->pub.nscenarios = nscen;
-    x->pub.nclasses = nc;
-    x->pub.start_date = start;
-    x->pub.nyears = ny;
-    /* anniversaries of the closing date after the start */
-    int32_t y0 = 1;
-    while (anniversary(r->closing, y0) <= start)
-        y0++;
-    for (int32_t y = 0; y < ny; y++)
-        x->anniv[y] = anniversary(r->closing, y0 + y);
-    for (int i = 0; i < nthreads; i++) {
-        jobs[i] = (grid_job){d, opening ? &opening->st : NULL, &res, x, maxp, nthreads, i, errs, failed};
-        if (nthreads > 1 && pthread_create(&th[i], NULL, grid_worker, &jobs[i]) == 0)
-            joinable[i] = 1;
-        else
-            grid_worker(&jobs[i]); /* one thread wanted, or none to be had: this share runs here */
-    }
-    for (int i = 0; i < nthreads; i++)
-        if (joinable[i])
-            pthread_join(th[i], NULL);
-    for (int sc = 0; sc < nscen; sc++)
-        if (failed[sc]) {
-            st = api_fail(err, DEALC_ERR_RUN, "scenario %d (%s, %s): %s", sc + 1, res.pp_label[sc / res.ndf],
-                          res.df_label[sc % res.ndf], errs[sc]);
-            goto done;
-        }
-    x->pub.wal = x->wal;
-    x->pub.anniversaries = x->anniv;
-    x->pub.balances = x->bal;
-    x->pub.years_used = x->years_used;
-    *out = &x->pub;
-    x = NULL;
-    api_ok(err);
-done:
-    dealc_grid_free(x ? &x->pub : NULL);
-    free(jobs);
-    free(th);
-    free(joinable);
-    free(failed);
-    free(errs);
-    rt_sc_res_free(&res);
     api_locale_leave(&loc);
     return st;
 }

@@ -1,31 +1,33 @@
 /*
  * grid.c — `BIN grid` and `BIN merge`.
  *
- * A grid runs a scenario set (rt_scenset.h: lists, a scenarios file,
- * Monte Carlo paths) on --threads threads. Two ways out:
+ * A grid is a client of the public API: the options become a
+ * dealc_scenario (the base and its lists), a dealc_pricing and a scenario
+ * set (dealc_scenarios: lists, a scenarios file, Monte Carlo paths), which
+ * dealc_scenarios_run runs on --threads threads, handing each scenario's
+ * record to this file's callback in scenario order. Two ways out:
  *
  *   the prospectus tables (up to 63 scenarios: a column each) — weighted
  *   average lives and decrement tables, built once every scenario is done;
  *
  *   a stream (--stream csv|jsonl) — one record per scenario and class,
- *   written as the scenarios finish, in scenario order, through a window
- *   of a few scenarios per thread: memory does not grow with the number of
+ *   written as the records come: memory does not grow with the number of
  *   scenarios, and the bytes do not depend on the number of threads. A
  *   summary (--summary, --report) of each figure's distribution by class
  *   is accumulated from the records as printed, in bounded memory.
  *
  * --shard K/N runs the K-th of N slices of the set and writes a shard
  * file: the stream's records between a header line (the run's identity)
- * and a trailer line (the count, and the aggregates a Monte Carlo OAS
- * needs); `merge` checks a complete set of shards of one run and writes
+ * and a trailer line (the count, and the sums a Monte Carlo OAS is solved
+ * from); `merge` checks a complete set of shards of one run and writes
  * exactly what the whole run on one machine writes, summary included.
+ * Ctrl-C (and SIGTERM) asks the run to stop through the callback.
  *
  * Nothing here formats a double with printf: numbers are scaled integers
  * printed digit by digit, or rt_fmt_real.
  */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,7 @@
 #include "api/api_internal.h"
 #include "rt_cmd.h"
 #include "rt_hash.h"
-#include "rt_scenset.h"
+#include "rt_scenset.h" /* rt_csv_split_line, for merge */
 
 #define NONE INT64_MIN
 #define TABLE_MAX (RT_TBL_MAXCOLS - 1) /* scenarios the prospectus tables hold */
@@ -278,62 +280,16 @@ static int64_t percentile(const int64_t *pairs, size_t used, int64_t n, int p)
 
 /* ---- the run's summary -------------------------------------------------------------------- */
 
-/* the aggregate a Monte Carlo OAS is solved on: over the paths, each
- * bought flow j discounted at its path's rates (micro-dollars), the
- * balances bought (cents) and the interest accrued (micro-dollars); exact
- * integers, so shards add up to what one machine adds */
-typedef struct agg {
-    __int128 *flow;  /* maxp */
-    int32_t *days;   /* maxp: 30/360 days from settlement of flow j (-1: none yet) */
-    int32_t nflows;
-    __int128 balance, accrued;
-    int conflict;    /* two paths disagreed on a flow's date */
-} agg;
-
 typedef struct summary {
     int nclasses;
     char **cname;
     hist (*h)[M_COUNT];
     int64_t scenarios;
-    agg *ag;          /* nclasses, when the OAS is solved */
+    api_agg *ag;          /* nclasses, when the OAS is solved */
     int32_t maxp;
     int has_price;
     double price;     /* for the OAS: the clean price per 100 */
 } summary;
-
-static void agg_free(agg *a)
-{
-    free(a->flow);
-    free(a->days);
-}
-
-static int agg_init(agg *a, int32_t maxp)
-{
-    memset(a, 0, sizeof *a);
-    a->flow = calloc((size_t)maxp + 1, sizeof *a->flow);
-    a->days = malloc(((size_t)maxp + 1) * sizeof *a->days);
-    if (!a->flow || !a->days)
-        return 0;
-    for (int32_t j = 0; j <= maxp; j++)
-        a->days[j] = -1;
-    return 1;
-}
-
-static void agg_add(agg *to, const agg *from)
-{
-    for (int32_t j = 0; j < from->nflows; j++) {
-        to->flow[j] += from->flow[j];
-        if (to->days[j] < 0)
-            to->days[j] = from->days[j];
-        else if (from->days[j] >= 0 && to->days[j] != from->days[j])
-            to->conflict = 1;
-    }
-    if (from->nflows > to->nflows)
-        to->nflows = from->nflows;
-    to->balance += from->balance;
-    to->accrued += from->accrued;
-    to->conflict |= from->conflict;
-}
 
 static void summary_free(summary *s)
 {
@@ -342,7 +298,7 @@ static void summary_free(summary *s)
         for (int m = 0; m < M_COUNT; m++)
             hist_free(&s->h[c][m]);
         if (s->ag)
-            agg_free(&s->ag[c]);
+            api_agg_free(&s->ag[c]);
     }
     free(s->cname);
     free(s->h);
@@ -364,7 +320,7 @@ static int summary_init(summary *s, int nclasses, int with_agg, int32_t maxp)
         if (!s->ag)
             return 0;
         for (int c = 0; c < nclasses; c++)
-            if (!agg_init(&s->ag[c], maxp))
+            if (!api_agg_init(&s->ag[c], maxp))
                 return 0;
     }
     return 1;
@@ -379,28 +335,40 @@ static void summary_add(summary *s, const crec *rec)
 }
 
 /* the spread over the paths' rates at which the paths' mean value is the
- * price: sum_j A_j e^(-s t_j) = price / 100 x balances + accrued, solved by
- * bisection (the left side falls as s rises) */
-static int solve_oas(const agg *a, double price, double *oas)
+ * price (dealc_oas_solve, over the sums as the API hands them) */
+static int solve_oas(const api_agg *a, double price, double *oas)
 {
-    double target = (double)a->balance * 100.0 * price / 100 + (double)a->accrued; /* micro-dollars */
-    double lo = -0.5, hi = 5.0;
-    for (int it = 0; it < 200; it++) {
-        double mid = (lo + hi) / 2, v = 0;
-        for (int32_t j = 0; j < a->nflows; j++)
-            if (a->days[j] >= 0)
-                v += (double)a->flow[j] * rt_mc_exp(-mid * a->days[j] / 360.0);
-        if (it == 0 && a->nflows == 0)
-            return 0;
-        if (v > target)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    if (lo <= -0.5 + 1e-9 || hi >= 5.0 - 1e-9)
+    dealc_int128 *f = malloc(((size_t)a->nflows + 1) * sizeof *f);
+    if (!f)
         return 0;
-    *oas = (lo + hi) / 2;
-    return 1;
+    for (int32_t j = 0; j < a->nflows; j++)
+        f[j] = (dealc_int128){(int64_t)(a->flow[j] >> 64), (uint64_t)a->flow[j]};
+    dealc_oas_sums s = {a->nflows, a->conflict, a->days, f, {(int64_t)(a->balance >> 64), (uint64_t)a->balance},
+                        {(int64_t)(a->accrued >> 64), (uint64_t)a->accrued}};
+    int ok = dealc_oas_solve(&s, price, oas);
+    free(f);
+    return ok;
+}
+
+/* a run's sums (the API's) added in */
+static void sums_add(summary *s, const dealc_grid_totals *t)
+{
+    for (int c = 0; t->oas && c < t->nclasses && c < s->nclasses; c++) {
+        const dealc_oas_sums *o = &t->oas[c];
+        api_agg *a = &s->ag[c];
+        for (int32_t j = 0; j < o->nflows && j <= s->maxp; j++) {
+            a->flow[j] += (__int128)(((unsigned __int128)(uint64_t)o->flows[j].hi << 64) | o->flows[j].lo);
+            if (a->days[j] < 0)
+                a->days[j] = o->days[j];
+            else if (o->days[j] >= 0 && a->days[j] != o->days[j])
+                a->conflict = 1;
+        }
+        if (o->nflows > a->nflows)
+            a->nflows = o->nflows;
+        a->balance += (__int128)(((unsigned __int128)(uint64_t)o->balance.hi << 64) | o->balance.lo);
+        a->accrued += (__int128)(((unsigned __int128)(uint64_t)o->accrued.hi << 64) | o->accrued.lo);
+        a->conflict |= o->conflict;
+    }
 }
 
 static void summary_doc(rt_doc *doc, const summary *s, const char *deal_name, int charts)
@@ -558,73 +526,29 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
-typedef struct gslot {
-    int state; /* 0 free, 1 running, 2 done, 3 failed */
-    int64_t k;
-    rt_buf text;
-    crec *rec;
-    char label[2 * RT_SC_LABEL + 32];
-    char err[RT_ERRMAX];
-} gslot;
-
-typedef struct grun grun;
-
-typedef struct gworker {
-    grun *g;
-    rt_proj *w;
-    rt_scen sc;
-    double *cf, *t, *pp;
-    double *cum;   /* maxp + 1: the path's discount factor to the end of month m */
-    double *dfc;   /* the path's discount factor to a number of days, computed once a scenario */
-    int64_t *dfk;  /* the scenario whose factor dfc holds, per day */
-    int32_t ndays;
-    agg *ag; /* per class */
-    int ok;
-} gworker;
-
-struct grun {
-    setup *s;
-    rt_period_fn period;
-    rt_sset set;
-    int mode;            /* 0 tables, 1 csv, 2 jsonl */
-    int64_t lo, hi;      /* the scenarios of this run */
-    int shard_k, shard_n;
-    int nthreads;
-    int32_t maxp, from;
-    rt_pricing pr;
-    int has_pr;          /* conventional pricing per scenario */
-    int mc_value;        /* paths and --settle: each path valued at its rates */
-    double oas;          /* the spread for those values */
-    rt_cash_plan *plan;     /* per class shown: the calendar of its bought flows */
-    double *oasf;        /* e^(-oas t) for each number of days t from settlement */
-    int32_t ndays;
-    int nc;              /* classes shown */
-    int32_t *cls;        /* their indexes */
+/* what the records are written to and added into, on the run's callback */
+typedef struct gcli {
+    int mode;             /* 0 tables, 1 csv, 2 jsonl */
+    int64_t lo, hi;       /* the scenarios of this run */
+    int nc;               /* classes shown */
     const char **cname;
-    /* the window */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int64_t next_take, next_emit;
-    gslot *slots;
-    int W;
-    int failed;
-    int64_t fail_k;
-    char fail_label[2 * RT_SC_LABEL + 32];
-    char fail_msg[RT_ERRMAX];
-    /* the stream */
+    crec *rec;            /* nc: the record as printed */
+    rt_buf text;          /* its text, reused */
     FILE *out;
-    char tmp[4096];
-    int write_err;
+    int write_err, oom;
     summary sum;
     /* the tables (mode 0): per scenario */
+    int32_t nclasses, nyears;
     double *wal;
     int64_t *bal;
-    int32_t *years_used, nyears, *anniv;
+    int32_t *years_used;
+    int64_t *open_bal;    /* nclasses: each class's balance at the start */
     char (*label)[2 * RT_SC_LABEL + 32];
     /* progress */
     int progress;
+    int64_t done;
     double t0, last_shown;
-};
+} gcli;
 
 static double now_s(void)
 {
@@ -633,13 +557,13 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void show_progress(grun *g, int final)
+static void show_progress(gcli *g, int final)
 {
     double t = now_s();
     if (!final && t - g->last_shown < 0.25)
         return;
     g->last_shown = t;
-    int64_t done = g->next_emit - g->lo, total = g->hi - g->lo;
+    int64_t done = g->done, total = g->hi - g->lo;
     double el = t - g->t0, rate = el > 0 ? done / el : 0;
     char r[RT_NUMBUF];
     long left = rate > 0 ? (long)((total - done) / rate + 0.5) : 0;
@@ -650,334 +574,78 @@ static void show_progress(grun *g, int final)
     fflush(stderr);
 }
 
-/* The day count of a 30/360 time in years back to whole days */
-static int32_t days_of(double t)
+/* A record of the API as the figures the stream prints: WAL to the
+ * hundredth, the loss in percent of the opening balance half-up to the
+ * hundredth (exactly, from cents), yield, price, duration and value to
+ * 0.0001. */
+static void record_figures(const dealc_grid_record *r, crec *rec)
 {
-    return (int32_t)(t * 360 + 0.5);
-}
-
-/* a path's discount factor to `days` (30/360) from settlement: its whole
- * months' factors (wk->cum, multiplied in order once a scenario), and the
- * next month's to the fraction of it (rt_mc_exp and rt_mc_log: the same
- * bits on any machine); each day computed once a scenario, as the classes
- * share their payment dates */
-static double path_discount(gworker *wk, int32_t days)
-{
-    int32_t months = wk->g->maxp;
-    if (days < 0)
-        days = 0;
-    if (days < wk->ndays && wk->dfk[days] == wk->sc.k)
-        return wk->dfc[days];
-    int32_t m = days / 30, frac = days % 30;
-    double d = wk->cum[m < months ? m : months];
-    if (frac > 0) {
-        double next = wk->sc.disc[m < months ? m : months - 1];
-        d *= rt_mc_exp(rt_mc_log(next) * frac / 30.0);
-    }
-    if (days < wk->ndays) {
-        wk->dfc[days] = d;
-        wk->dfk[days] = wk->sc.k;
-    }
-    return d;
-}
-
-/* 1 when the flows are 30 days apart (t[j] = t[0] + j / 12) */
-static int even_months(const double *t, int32_t m)
-{
-    int32_t d0 = days_of(t[0]);
-    for (int32_t j = 1; j < m; j++)
-        if (days_of(t[j]) != d0 + 30 * j)
-            return 0;
-    return 1;
-}
-
-/* one scenario's figures for the classes shown */
-static void scenario_records(gworker *wk, const rt_proj_result *r, const rt_state *open, crec *rec)
-{
-    grun *g = wk->g;
-    const rt_deal *d = g->s->d;
-    int32_t nc = d->classes.n;
-    int64_t left = 0;
-    if (r->nperiods > 0)
-        for (int32_t gr = 0; gr < d->groups.n; gr++)
-            left += r->flows[(size_t)(r->nperiods - 1) * d->groups.n + gr].end;
-    int ended = r->called || (r->nperiods > 0 && left == 0);
-    if (g->mc_value && wk->sc.has_disc) {
-        wk->cum[0] = 1;
-        for (int32_t s = 0; s < g->maxp; s++)
-            wk->cum[s + 1] = wk->cum[s] * wk->sc.disc[s];
-    }
-    for (int i = 0; i < g->nc; i++) {
-        int32_t c = g->cls[i];
-        crec *x = &rec[i];
+    for (int i = 0; i < r->nclasses; i++) {
+        const dealc_grid_class *x = DEALC_GRID_CLASS(r, i);
+        crec *y = &rec[i];
         for (int m = 0; m < M_COUNT; m++)
-            x->m[m] = NONE;
-        rt_price_stats st;
-        rt_class_stats(d, r, open, c, g->from, NULL, NULL, NULL, &st, wk->cf, wk->t, wk->pp);
-        x->prin = st.prin;
-        x->intr = st.intr;
-        x->final = st.final;
-        if (st.prin > 0)
-            x->m[M_WAL] = scaled(st.wal, 2);
-        x->loss = NONE;
-        int64_t open_bal = (int64_t)(open->class_balance[c] / RT_CENT);
-        if (d->classes.v[c].kind == RT_CLASS_PRINCIPAL && ended) {
-            /* what the class did not get back: its balance left, and what
-             * was written down and not paid back (unpaid realized loss) */
-            int64_t end = r->nperiods > 0 ? r->class_end[(size_t)(r->nperiods - 1) * nc + c] +
-                                                r->class_loss_end[(size_t)(r->nperiods - 1) * nc + c]
-                                          : open_bal;
-            x->loss = end;
-            if (open_bal > 0)
-                x->m[M_LOSS_PCT] = (int64_t)(((__int128)end * 20000 + open_bal) / ((__int128)open_bal * 2));
+            y->m[m] = NONE;
+        y->prin = x->principal;
+        y->intr = x->interest;
+        y->final = x->final_payment;
+        y->loss = x->loss == DEALC_NONE ? NONE : x->loss;
+        if (x->has_wal)
+            y->m[M_WAL] = scaled(x->wal, 2);
+        if (x->loss != DEALC_NONE && x->opening_balance > 0)
+            y->m[M_LOSS_PCT] =
+                (int64_t)(((__int128)x->loss * 20000 + x->opening_balance) / ((__int128)x->opening_balance * 2));
+        if (x->priced) {
+            y->m[M_YIELD] = scaled(x->yield * 100, 4);
+            y->m[M_PRICE] = scaled(x->price, 4);
+            y->m[M_DUR] = scaled(x->mod_duration, 4);
         }
-        if (!g->has_pr && !g->mc_value)
-            continue;
-        double b, accrued = 0;
-        int32_t m = rt_cash_apply(d, &g->plan[i], r, open, c, wk->cf, wk->t, &b, &accrued);
-        if (m == 0)
-            continue;
-        if (g->has_pr) {
-            double y, price, dirty, t0 = wk->t[0];
-            int ok = 1, even = even_months(wk->t, m);
-            if (g->pr.by_price) {
-                price = g->pr.px;
-                dirty = b * price / 100 + accrued;
-                ok = even ? rt_yield_even(wk->cf, m, t0, 1.0 / 12, dirty, 2, &y) : rt_yield(wk->cf, wk->t, m, dirty, 2, &y);
-            } else {
-                y = g->pr.yld;
-                dirty = even ? rt_pv_even(wk->cf, m, t0, 1.0 / 12, y, 2) : rt_pv(wk->cf, wk->t, m, y, 2);
-                price = (dirty - accrued) / b * 100;
-            }
-            if (ok) {
-                x->m[M_YIELD] = scaled(y * 100, 4);
-                x->m[M_PRICE] = scaled(price, 4);
-                x->m[M_DUR] = scaled(even ? rt_mod_duration_even(wk->cf, m, t0, 1.0 / 12, y, 2)
-                                          : rt_mod_duration(wk->cf, wk->t, m, y, 2),
-                                     4);
-            }
-        }
-        if (g->mc_value && wk->sc.has_disc) {
-            double pv = 0;
-            agg *a = wk->ag ? &wk->ag[i] : NULL;
-            for (int32_t j = 0; j < m; j++) {
-                int32_t dd = days_of(wk->t[j]);
-                double df = path_discount(wk, dd);
-                pv += wk->cf[j] * df * g->oasf[dd < g->ndays ? dd : g->ndays - 1];
-                if (a) {
-                    /* micro-dollars: a flow's below 2^63 (9 trillion dollars) */
-                    double micro = wk->cf[j] * df * 1e6;
-                    a->flow[j] += (int64_t)(micro < 0 ? micro - 0.5 : micro + 0.5);
-                    if (a->days[j] < 0)
-                        a->days[j] = dd;
-                    else if (a->days[j] != dd)
-                        a->conflict = 1;
-                }
-            }
-            if (a) {
-                if (m > a->nflows)
-                    a->nflows = m;
-                a->balance += (int64_t)(b * 100 + 0.5);
-                a->accrued += (int64_t)(accrued * 1e6 + 0.5);
-            }
-            x->m[M_VALUE] = scaled((pv - accrued) / b * 100, 4);
-        }
+        if (x->valued)
+            y->m[M_VALUE] = scaled(x->value, 4);
     }
 }
 
-/* the prospectus tables' figures (mode 0) */
-static void table_figures(gworker *wk, const rt_proj_result *r, const rt_state *open, int64_t k)
+/* the run's callback: one scenario's record, in scenario order */
+static int on_record(void *ctx, const dealc_grid_record *r)
 {
-    grun *g = wk->g;
-    const rt_deal *d = g->s->d;
-    int32_t nc = d->classes.n;
-    for (int32_t c = 0; c < nc; c++) {
-        int n = 0;
-        int64_t paid = 0;
-        for (int32_t q = 0; q < r->nperiods; q++) {
-            wk->pp[n] = (double)r->class_prin[(size_t)q * nc + c] / 100;
-            wk->t[n] = (r->date[q] - open->payment_date) / 365.25;
-            paid += r->class_prin[(size_t)q * nc + c];
-            n++;
+    gcli *g = ctx;
+    if (g->mode) {
+        record_figures(r, g->rec);
+        g->text.len = 0;
+        record_text(&g->text, g->mode == 2, r->scenario, r->label, g->nc, g->cname, g->rec);
+        if (g->text.oom) {
+            g->oom = 1;
+            return 1;
         }
-        /* -1: no principal at all, printed "-" rather than a WAL of 0 */
-        g->wal[(size_t)k * nc + c] = paid > 0 ? rt_wal(wk->pp, wk->t, n) : -1;
-        int32_t q = 0;
-        int64_t bal = (int64_t)(open->class_balance[c] / RT_CENT);
-        for (int32_t y = 0; y < g->nyears; y++) {
-            while (q < r->nperiods && r->date[q] <= g->anniv[y])
-                bal = r->class_end[(size_t)q++ * nc + c];
-            g->bal[((size_t)k * g->nyears + y) * nc + c] = bal;
+        if (g->out && !g->write_err && g->text.len > 0 &&
+            fwrite(g->text.data, 1, g->text.len, g->out) != g->text.len)
+            g->write_err = errno ? errno : EIO;
+        summary_add(&g->sum, g->rec);
+    } else {
+        /* the prospectus tables' figures: every class */
+        int64_t k = r->scenario - g->lo;
+        for (int i = 0; i < r->nclasses; i++) {
+            const dealc_grid_class *x = DEALC_GRID_CLASS(r, i);
+            /* -1: no principal at all, printed "-" rather than a WAL of 0 */
+            g->wal[(size_t)k * g->nclasses + x->klass] = x->has_wal ? x->wal : -1;
+            for (int32_t y = 0; y < g->nyears; y++)
+                g->bal[((size_t)k * g->nyears + y) * g->nclasses + x->klass] = x->balances[y];
         }
+        for (int i = 0; i < r->nclasses; i++)
+            g->open_bal[DEALC_GRID_CLASS(r, i)->klass] = DEALC_GRID_CLASS(r, i)->opening_balance;
+        g->years_used[k] = r->years_used;
+        snprintf(g->label[k], sizeof g->label[k], "%s", r->label);
     }
-    int32_t used = 0;
-    for (int32_t y = 0; y < g->nyears; y++)
-        if (r->nperiods > 0 && g->anniv[y] <= r->date[r->nperiods - 1])
-            used = y + 1;
-    g->years_used[k] = used + 1;
+    g->done++;
+    if (g->progress)
+        show_progress(g, 0);
+    return g_stop != 0;
 }
 
-/* under the lock: writes out every finished scenario the window holds in
- * order */
-static void emit_ready(grun *g)
+/* Runs the set's scenarios [g->lo, g->hi) with Ctrl-C (and SIGTERM) asking
+ * the run to stop; the API's status, *tot on success. */
+static dealc_status run_set(gcli *g, dealc_scenarios *ss, int nthreads, int32_t klass, dealc_grid_totals **tot,
+                            dealc_error *e)
 {
-    while (g->next_emit < g->hi) {
-        gslot *sl = &g->slots[(g->next_emit - g->lo) % g->W];
-        if (sl->state != 2 && sl->state != 3)
-            break;
-        if (sl->k != g->next_emit)
-            break;
-        if (sl->state == 3) {
-            if (!g->failed) {
-                g->failed = 1;
-                g->fail_k = sl->k;
-                snprintf(g->fail_label, sizeof g->fail_label, "%s", sl->label);
-                snprintf(g->fail_msg, sizeof g->fail_msg, "%s", sl->err);
-            }
-            break;
-        }
-        if (g->mode) {
-            if (g->out && !g->write_err && sl->text.len > 0 &&
-                fwrite(sl->text.data, 1, sl->text.len, g->out) != sl->text.len)
-                g->write_err = errno ? errno : EIO;
-            summary_add(&g->sum, sl->rec);
-        }
-        sl->state = 0;
-        sl->text.len = 0;
-        g->next_emit++;
-        if (g->progress)
-            show_progress(g, 0);
-    }
-}
-
-static void *worker(void *arg)
-{
-    gworker *wk = arg;
-    grun *g = wk->g;
-    const setup *s = g->s;
-    rt_sc_err e;
-    for (;;) {
-        pthread_mutex_lock(&g->mu);
-        while (!g_stop && !g->failed && g->next_take < g->hi && g->next_take - g->next_emit >= g->W)
-            pthread_cond_wait(&g->cv, &g->mu);
-        if (g_stop || g->failed || g->next_take >= g->hi) {
-            pthread_mutex_unlock(&g->mu);
-            break;
-        }
-        int64_t k = g->next_take++;
-        gslot *sl = &g->slots[(k - g->lo) % g->W];
-        sl->k = k;
-        sl->state = 1;
-        int ok = wk->ok && rt_sset_take(&g->set, k, &wk->sc, &e);
-        pthread_mutex_unlock(&g->mu);
-
-        if (!wk->ok)
-            snprintf(sl->err, sizeof sl->err, "out of memory");
-        else if (ok && !rt_sset_prepare(&g->set, &wk->sc, &e))
-            ok = 0;
-        if (wk->ok && !ok) {
-            /* a file that changed under the run */
-            if (e.o.file)
-                snprintf(sl->err, sizeof sl->err, "%.300s:%d:%d: %.600s", e.o.file, e.o.line, e.o.col, e.msg);
-            else
-                snprintf(sl->err, sizeof sl->err, "%s", e.msg);
-        }
-        snprintf(sl->label, sizeof sl->label, "%s", ok ? wk->sc.label : "");
-        if (ok && !rt_proj_run(wk->w, &wk->sc.a, sl->err, sizeof sl->err))
-            ok = 0;
-        if (ok) {
-            const rt_proj_result *r = rt_proj_result_get(wk->w);
-            const rt_state *open = rt_proj_opening(wk->w);
-            if (g->mode) {
-                scenario_records(wk, r, open, sl->rec);
-                record_text(&sl->text, g->mode == 2, k, sl->label, g->nc, g->cname, sl->rec);
-                if (sl->text.oom) {
-                    ok = 0;
-                    snprintf(sl->err, sizeof sl->err, "out of memory");
-                }
-            } else {
-                table_figures(wk, r, open, k);
-                snprintf(g->label[k], sizeof g->label[k], "%s", sl->label);
-            }
-        }
-        (void)s;
-        pthread_mutex_lock(&g->mu);
-        sl->state = ok ? 2 : 3;
-        emit_ready(g);
-        pthread_cond_broadcast(&g->cv);
-        pthread_mutex_unlock(&g->mu);
-    }
-    return NULL;
-}
-
-static void worker_free(gworker *wk, int nc)
-{
-    rt_proj_free(wk->w);
-    rt_scen_free(&wk->sc);
-    free(wk->cf);
-    free(wk->t);
-    free(wk->pp);
-    free(wk->cum);
-    free(wk->dfc);
-    free(wk->dfk);
-    if (wk->ag) {
-        for (int c = 0; c < nc; c++)
-            agg_free(&wk->ag[c]);
-        free(wk->ag);
-    }
-}
-
-static int worker_init(gworker *wk, grun *g, int with_agg)
-{
-    memset(wk, 0, sizeof *wk);
-    wk->g = g;
-    const setup *s = g->s;
-    wk->w = rt_proj_new(s->d, g->period, s->has_state ? &s->st : NULL, g->set.max_lag, g->maxp);
-    size_t n = (size_t)g->maxp + 2;
-    wk->cf = malloc(n * sizeof *wk->cf);
-    wk->t = malloc(n * sizeof *wk->t);
-    wk->pp = malloc(n * sizeof *wk->pp);
-    wk->cum = malloc(n * sizeof *wk->cum);
-    wk->ndays = 30 * (g->maxp + 2);
-    wk->dfc = malloc((size_t)wk->ndays * sizeof *wk->dfc);
-    wk->dfk = malloc((size_t)wk->ndays * sizeof *wk->dfk);
-    for (int32_t i = 0; wk->dfk && i < wk->ndays; i++)
-        wk->dfk[i] = -1;
-    int ok = wk->w && wk->cf && wk->t && wk->pp && wk->cum && wk->dfc && wk->dfk &&
-             rt_scen_init(&wk->sc, s->d, g->maxp);
-    if (ok && with_agg) {
-        wk->ag = calloc((size_t)g->nc + 1, sizeof *wk->ag);
-        ok = wk->ag != NULL;
-        for (int c = 0; ok && c < g->nc; c++)
-            ok = agg_init(&wk->ag[c], g->maxp);
-    }
-    wk->ok = ok;
-    return ok;
-}
-
-/* Runs scenarios [lo, hi) on the threads; 0 when one failed (g->fail_*). */
-static int run_all(grun *g, int with_agg)
-{
-    g->W = 4 * g->nthreads + 2;
-    g->slots = calloc((size_t)g->W, sizeof *g->slots);
-    gworker *wk = calloc((size_t)g->nthreads, sizeof *wk);
-    pthread_t *th = calloc((size_t)g->nthreads, sizeof *th);
-    int *joinable = calloc((size_t)g->nthreads, sizeof *joinable);
-    int ok = g->slots && wk && th && joinable;
-    for (int i = 0; ok && i < g->W; i++) {
-        rt_buf_init(&g->slots[i].text);
-        g->slots[i].rec = calloc((size_t)g->nc + 1, sizeof *g->slots[i].rec);
-        ok = g->slots[i].rec != NULL;
-    }
-    if (!ok) {
-        g->failed = 1;
-        snprintf(g->fail_msg, sizeof g->fail_msg, "out of memory");
-        g->fail_k = g->lo;
-    }
-    pthread_mutex_init(&g->mu, NULL);
-    pthread_cond_init(&g->cv, NULL);
-    g->next_take = g->next_emit = g->lo;
-    g->t0 = g->last_shown = now_s();
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -985,42 +653,13 @@ static int run_all(grun *g, int with_agg)
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    for (int i = 0; ok && i < g->nthreads; i++) {
-        /* everything a thread needs, allocated before its loop */
-        worker_init(&wk[i], g, with_agg);
-        if (g->nthreads > 1 && pthread_create(&th[i], NULL, worker, &wk[i]) == 0)
-            joinable[i] = 1;
-    }
-    for (int i = 0; ok && i < g->nthreads; i++)
-        if (!joinable[i])
-            worker(&wk[i]); /* one thread wanted, or none to be had: this share runs here */
-    for (int i = 0; ok && i < g->nthreads; i++)
-        if (joinable[i])
-            pthread_join(th[i], NULL);
+    g->t0 = g->last_shown = now_s();
+    dealc_status st = dealc_scenarios_run(ss, g->lo, g->hi, nthreads, klass, on_record, g, tot, e);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (g->progress && g->next_emit > g->lo)
+    if (g->progress && g->done > 0)
         show_progress(g, 1);
-    /* the Monte Carlo aggregates: integer sums, so the threads' order of
-     * adding does not matter */
-    for (int i = 0; ok && i < g->nthreads; i++) {
-        if (wk[i].ag && g->sum.ag)
-            for (int c = 0; c < g->nc; c++)
-                agg_add(&g->sum.ag[c], &wk[i].ag[c]);
-        worker_free(&wk[i], g->nc);
-    }
-    pthread_mutex_destroy(&g->mu);
-    pthread_cond_destroy(&g->cv);
-    for (int i = 0; g->slots && i < g->W; i++) {
-        rt_buf_free(&g->slots[i].text);
-        free(g->slots[i].rec);
-    }
-    free(g->slots);
-    g->slots = NULL;
-    free(wk);
-    free(th);
-    free(joinable);
-    return !g->failed;
+    return st;
 }
 
 /* ---- the prospectus tables (up to 63 scenarios) ----------------------------------------------- */
@@ -1046,57 +685,44 @@ static void wal_cell(rt_doc *doc, rt_tbl *t, int row, int col, double wal)
     rt_tbl_set(doc, t, row, col, "%s", wal < 0 ? "-" : rt_fmt_real(a, wal, 2));
 }
 
-static int32_t anniversary(int32_t closing, int y)
+/* the WAL and decrement tables of every scenario, built once they are all
+ * done */
+static int tables(gcli *g, const setup *s, const dealc_description *desc, dealc_scenarios *ss, int nthreads)
 {
-    int yy, m, dd;
-    rt_civil_from_days(closing, &yy, &m, &dd);
-    int dim = rt_days_in_month(yy + y, m);
-    return rt_days_from_civil(yy + y, m, dd > dim ? dim : dd);
-}
-
-static int tables(grun *g)
-{
-    setup *s = g->s;
-    const rt_deal *d = s->d;
-    int32_t nc = d->classes.n;
+    int32_t nc = desc->nclasses;
     int nscen = (int)(g->hi - g->lo);
-    int32_t start = s->has_state ? s->st.payment_date : d->closing;
-    g->nyears = g->maxp / 12 + 2;
-    g->anniv = calloc((size_t)g->nyears, sizeof *g->anniv);
-    /* anniversaries of the closing date after the start */
-    int32_t y0 = 1;
-    while (anniversary(d->closing, y0) <= start)
-        y0++;
-    for (int32_t y = 0; g->anniv && y < g->nyears; y++)
-        g->anniv[y] = anniversary(d->closing, y0 + y);
+    const dealc_scenarios_info *info = dealc_scenarios_describe(ss);
+    int32_t start = info->start_date;
+    const int32_t *anniv = info->anniversaries;
+    g->nclasses = nc;
+    g->nyears = info->nyears;
     g->wal = calloc((size_t)nscen * nc + 1, sizeof *g->wal);
     g->bal = calloc((size_t)nscen * g->nyears * nc + 1, sizeof *g->bal);
     g->years_used = calloc((size_t)nscen + 1, sizeof *g->years_used);
     g->label = calloc((size_t)nscen + 1, sizeof *g->label);
+    g->open_bal = calloc((size_t)nc + 1, sizeof *g->open_bal);
     int rc = 1;
-    if (!g->anniv || !g->wal || !g->bal || !g->years_used || !g->label) {
+    dealc_error e;
+    dealc_grid_totals *tot = NULL;
+    if (!g->wal || !g->bal || !g->years_used || !g->label || !g->open_bal) {
         fprintf(stderr, "error: out of memory\n");
         goto done;
     }
-    if (!run_all(g, 0)) {
+    dealc_status st = run_set(g, ss, nthreads, -1, &tot, &e);
+    if (st != DEALC_OK || tot->stopped) {
         if (g_stop)
             fprintf(stderr, "error: interrupted; nothing written\n");
         else
-            fprintf(stderr, "error: scenario %lld (%s): %s\n", (long long)g->fail_k + 1, g->fail_label, g->fail_msg);
+            rt_api_error(&e);
         rc = g_stop ? 130 : 1;
-        goto done;
-    }
-    if (g_stop) {
-        fprintf(stderr, "error: interrupted; nothing written\n");
-        rc = 130;
         goto done;
     }
     {
         rt_doc doc;
         char title[512], ds[11], cell[64];
-        snprintf(title, sizeof title, "Scenario grid: %s", d->name);
+        snprintf(title, sizeof title, "Scenario grid: %s", desc->name);
         rt_doc_init(&doc, title);
-        api_assumption_notes(&doc, s->d, &s->res, NULL, NULL);
+        api_scenarios_notes(&doc, ss);
         rt_doc_note(&doc, "Start: %s; weighted average life in years (actual/365.25) from the start",
                     rt_date_format(ds, start));
         rt_tbl *t = rt_doc_table(&doc, "Weighted average life (years)");
@@ -1104,10 +730,10 @@ static int tables(grun *g)
         for (int sc = 0; sc < nscen; sc++)
             rt_tbl_col(&doc, t, g->label[sc], RT_COL_NUMBER);
         for (int32_t c = 0; c < nc; c++) {
-            if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
+            if ((s->klass >= 0 && c != s->klass) || desc->classes[c].notional)
                 continue;
             int row = rt_tbl_row(&doc, t);
-            rt_tbl_set(&doc, t, row, 0, "%s", d->classes.v[c].name);
+            rt_tbl_set(&doc, t, row, 0, "%s", desc->classes[c].name);
             for (int sc = 0; sc < nscen; sc++)
                 wal_cell(&doc, t, row, sc + 1, g->wal[(size_t)sc * nc + c]);
         }
@@ -1119,24 +745,24 @@ static int tables(grun *g)
             rows = g->nyears;
         double *xs = malloc(((size_t)rows + 2) * sizeof *xs), *ys = malloc(((size_t)rows + 2) * sizeof *ys);
         for (int32_t c = 0; c < nc; c++) {
-            if ((s->klass >= 0 && c != s->klass) || d->classes.v[c].kind != RT_CLASS_PRINCIPAL)
+            if ((s->klass >= 0 && c != s->klass) || desc->classes[c].notional)
                 continue;
-            int64_t orig = d->classes.v[c].original_cents;
-            t = rt_doc_table(&doc, "Percent of original balance outstanding: Class %s", d->classes.v[c].name);
+            int64_t orig = desc->classes[c].original;
+            t = rt_doc_table(&doc, "Percent of original balance outstanding: Class %s", desc->classes[c].name);
             rt_tbl_col(&doc, t, "Date", RT_COL_TEXT);
             for (int sc = 0; sc < nscen; sc++)
                 rt_tbl_col(&doc, t, g->label[sc], RT_COL_NUMBER);
             int row = rt_tbl_row(&doc, t);
             rt_tbl_set(&doc, t, row, 0, "Start");
-            int64_t open_bal = (int64_t)((s->has_state ? s->st.class_balance[c] : (rt_dec)orig * RT_CENT) / RT_CENT);
+            int64_t ob = g->open_bal[c];
             for (int sc = 0; sc < nscen; sc++) {
-                decrement_cell(cell, sizeof cell, open_bal, orig);
+                decrement_cell(cell, sizeof cell, ob, orig);
                 rt_tbl_set(&doc, t, row, sc + 1, "%s", cell);
             }
             int32_t last_row = 0;
             for (int32_t y = 0; y < rows; y++) {
                 row = rt_tbl_row(&doc, t);
-                rt_tbl_set(&doc, t, row, 0, "%s", rt_date_format(ds, g->anniv[y]));
+                rt_tbl_set(&doc, t, row, 0, "%s", rt_date_format(ds, anniv[y]));
                 int any = 0;
                 for (int sc = 0; sc < nscen; sc++) {
                     int64_t b = g->bal[((size_t)sc * g->nyears + y) * nc + c];
@@ -1154,13 +780,13 @@ static int tables(grun *g)
                 wal_cell(&doc, t, row, sc + 1, g->wal[(size_t)sc * nc + c]);
             if (xs && ys && s->o.report) {
                 char ct[200];
-                snprintf(ct, sizeof ct, "Class %s: percent of original balance outstanding", d->classes.v[c].name);
+                snprintf(ct, sizeof ct, "Class %s: percent of original balance outstanding", desc->classes[c].name);
                 rt_chart *ch = rt_doc_chart(&doc, ct, "years from the start", "percent");
                 for (int sc = 0; sc < nscen; sc++) {
                     xs[0] = 0;
-                    ys[0] = orig > 0 ? 100.0 * (double)open_bal / (double)orig : 0;
+                    ys[0] = orig > 0 ? 100.0 * (double)ob / (double)orig : 0;
                     for (int32_t y = 0; y <= last_row; y++) {
-                        xs[y + 1] = (g->anniv[y] - start) / 365.25;
+                        xs[y + 1] = (anniv[y] - start) / 365.25;
                         ys[y + 1] = orig > 0 ? 100.0 * (double)g->bal[((size_t)sc * g->nyears + y) * nc + c] /
                                                    (double)orig
                                              : 0;
@@ -1175,7 +801,8 @@ static int tables(grun *g)
         rt_doc_free(&doc);
     }
 done:
-    free(g->anniv);
+    dealc_grid_totals_free(tot);
+    free(g->open_bal);
     free(g->wal);
     free(g->bal);
     free(g->years_used);
@@ -1190,14 +817,7 @@ static int write_doc(rt_outset *os, int i, const rt_doc *doc, rt_format fmt, int
 {
     rt_buf out;
     rt_buf_init(&out);
-    if (html)
-        rt_doc_html(doc, &out);
-    else if (fmt == RT_FORMAT_CSV)
-        rt_doc_csv(doc, &out);
-    else if (fmt == RT_FORMAT_JSON)
-        rt_doc_json(doc, &out);
-    else
-        rt_doc_text(doc, &out);
+    rt_doc_render(doc, fmt, html, &out);
     int ok = 0;
     if (out.oom || doc->oom)
         fprintf(stderr, "error: out of memory\n");
@@ -1239,11 +859,11 @@ static int stream_outputs(rt_outset **os, const char *const *inputs, int nin, co
            (!report || (*irep = rt_out_add(*os, report, 0)) >= 0);
 }
 
-static void shard_trailer(FILE *f, const grun *g)
+static void shard_trailer(FILE *f, const summary *sum, int64_t count)
 {
     char a[64], b2[64];
-    for (int c = 0; g->sum.ag && c < g->nc; c++) {
-        const agg *ag = &g->sum.ag[c];
+    for (int c = 0; sum->ag && c < sum->nclasses; c++) {
+        const api_agg *ag = &sum->ag[c];
         fprintf(f, "# dealc-aggregate class=%d balance=%s accrued=%s conflict=%d days=", c, fmt_i128(a, ag->balance),
                 fmt_i128(b2, ag->accrued), ag->conflict);
         for (int32_t j = 0; j < ag->nflows; j++)
@@ -1253,7 +873,7 @@ static void shard_trailer(FILE *f, const grun *g)
             fprintf(f, "%s%s", j ? "," : "", fmt_i128(a, ag->flow[j]));
         fputc('\n', f);
     }
-    fprintf(f, "# dealc-end count=%lld\n", (long long)(g->hi - g->lo));
+    fprintf(f, "# dealc-end count=%lld\n", (long long)count);
 }
 
 /* ---- the run's identity ----------------------------------------------------------------------- */
@@ -1268,14 +888,14 @@ static uint64_t fnv_file(uint64_t h, const char *path)
  * (not --shard, --output, --summary, --report, --threads, --format), the
  * files they name (their bytes) and the number of scenarios. Shards of one
  * run carry the same identity; merge refuses to mix runs. */
-static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t n)
+static void run_id(char out[17], const char *deal_name, const cmd_opts *o, int argc, char **argv, int64_t n)
 {
     static const char *const skip[] = {"--shard", "--output", "--summary", "--report", "--threads", "--format", "--plan",
                                        NULL};
     /* (this start is not FNV's basis, a digit short; it stays, so that
      * shards written before keep their run's identity) */
     uint64_t h = rt_fnv(1469598103934665603ull, "dealc grid 1", 12);
-    h = rt_fnv(h, s->d->name, strlen(s->d->name) + 1);
+    h = rt_fnv(h, deal_name, strlen(deal_name) + 1);
     for (int i = 1; i < argc; i++) {
         int skipped = 0;
         for (int k = 0; skip[k]; k++) {
@@ -1290,12 +910,12 @@ static void run_id(char out[17], const setup *s, int argc, char **argv, int64_t 
         if (!skipped)
             h = rt_fnv(h, argv[i], strlen(argv[i]) + 1);
     }
-    const char *files[] = {s->o.scenarios, s->o.scenario, s->o.state, s->o.tape, s->o.rate_curve};
+    const char *files[] = {o->scenarios, o->scenario, o->state, o->tape, o->rate_curve};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i])
             h = fnv_file(h, files[i]);
-    if (s->o.index_paths && strchr(s->o.index_paths, '='))
-        h = fnv_file(h, strchr(s->o.index_paths, '=') + 1);
+    if (o->index_paths && strchr(o->index_paths, '='))
+        h = fnv_file(h, strchr(o->index_paths, '=') + 1);
     h = rt_fnv(h, &n, sizeof n);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
@@ -1315,28 +935,69 @@ static int whole64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 1;
 }
 
+/* an API error: a usage error as the command line's, the rest located */
+static int api_error(const char *prog, const dealc_error *e)
+{
+    if (e->status == DEALC_ERR_USAGE)
+        return rt_usage_error(prog, "%s", e->message);
+    rt_api_error(e);
+    return 1;
+}
+
+/* `grid`: the options become a dealc_scenario (the base and its lists), a
+ * dealc_pricing and a dealc_scenarios set, the run is dealc_scenarios_run,
+ * and this file writes its records, summary, shards or tables */
 int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
 {
-    grun g;
+    gcli g;
     memset(&g, 0, sizeof g);
+    rt_buf_init(&g.text);
     rt_outset *os = NULL; /* the stream's outputs */
     int iout = -1, isum = -1, irep = -1;
-    setup s;
-    int rc = rt_cmd_setup_load(&s, prog, argc, argv, 1, describe);
-    if (rc >= 0) {
-        rt_cmd_setup_free(&s);
-        return rc;
-    }
-    g.s = &s;
-    g.period = period;
-    const rt_deal *d = s.d;
+    setup s; /* its options and outputs only: the rest is the API's */
+    memset(&s, 0, sizeof s);
+    s.klass = -1;
     cmd_opts *o = &s.o;
-    rt_sset_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    rt_sc_err e;
+    int rc = rt_cmd_parse_args(prog, argc, argv, 1, o);
+    if (rc)
+        return rc;
+    if ((rc = rt_cmd_parse_format(prog, o->format, &s.fmt)))
+        return rc;
+    if (o->report && o->output && strcmp(o->report, o->output) == 0)
+        return rt_usage_error(prog, "--output and --report both name \"%s\"", o->report);
+    dealc_deal *d = rt_cmd_deal(describe, period);
+    dealc_scenario *sc = NULL;
+    dealc_pricing *pr = NULL;
+    dealc_state *st = NULL;
+    dealc_scenarios *set = NULL;
+    dealc_grid_totals *tot = NULL;
+    dealc_error e;
+    const dealc_description *desc = NULL;
     rc = -1;
+    if (!d) {
+        rc = 1;
+        goto out;
+    }
+    desc = dealc_deal_describe(d);
+    if (o->klass) {
+        for (int32_t c = 0; c < desc->nclasses; c++)
+            if (strcmp(desc->classes[c].name, o->klass) == 0)
+                s.klass = c;
+        if (s.klass < 0) {
+            rc = rt_usage_error(prog, "the deal has no class \"%s\"", o->klass);
+            goto out;
+        }
+    }
+    if ((o->tape && dealc_deal_load_tape(d, o->tape, &e) != DEALC_OK) || dealc_scenario_new(&sc, &e) != DEALC_OK)
+        goto fail;
+    for (int i = 0; i < o->nsc; i++)
+        if (dealc_scenario_set(sc, o->sc_key[i], o->sc_val[i], &e) != DEALC_OK)
+            goto fail;
+    if ((o->scenario && dealc_scenario_read(sc, o->scenario, &e) != DEALC_OK) ||
+        (o->state && dealc_state_read(d, o->state, &st, &e) != DEALC_OK))
+        goto fail;
 
-    /* ---- the options ---- */
+    /* ---- the command's own options ---- */
     long nthreads = sysconf(_SC_NPROCESSORS_ONLN);
     if (o->threads) {
         char *end;
@@ -1346,6 +1007,8 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     }
     if (nthreads < 1)
         nthreads = 1;
+    if (nthreads > 256)
+        nthreads = 256;
     if (rc < 0 && o->stream) {
         if (strcmp(o->stream, "csv") == 0)
             g.mode = 1;
@@ -1358,6 +1021,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         rc = rt_usage_error(prog, "%s",
                             "--summary, --shard and pricing (--settle) are for a streamed grid: give --stream csv or "
                             "--stream jsonl");
+    int shard_k = 0, shard_n = 0;
     if (rc < 0 && o->shard) {
         int64_t k, n;
         const char *slash = strchr(o->shard, '/');
@@ -1367,200 +1031,53 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
             !whole64(slash + 1, 1, 100000, &n) || !whole64(kb, 0, INT32_MAX, &k) || k < 1 || k > n)
             rc = rt_usage_error(prog, "--shard needs K/N with K from 1 to N (N at most 100000), found \"%s\"", o->shard);
         else {
-            g.shard_k = (int)k;
-            g.shard_n = (int)n;
-        }
-    }
-    if (rc < 0 && o->scenarios && (s.res.npp > 1 || s.res.ndf > 1))
-        rc = rt_usage_error(prog, "%s",
-                            "with --scenarios the rows are the scenarios: give single values, not lists");
-    if (rc < 0 && o->hull_white && o->index_paths)
-        rc = rt_usage_error(prog, "%s", "give --hull-white or --index-paths, not both");
-    if (rc < 0 && (o->paths || o->seed || o->rate_curve || o->oas) && !o->hull_white && !o->index_paths)
-        rc = rt_usage_error(prog, "%s", "--paths, --seed, --rate-curve and --oas need --hull-white or --index-paths");
-    if (rc < 0 && o->hull_white && (!o->paths || !o->rate_curve))
-        rc = rt_usage_error(prog, "%s", "--hull-white needs --paths N and --rate-curve FILE (the forward curve)");
-    if (rc < 0 && o->index_paths && (o->seed || o->rate_curve))
-        rc = rt_usage_error(prog, "%s", "--seed and --rate-curve are for --hull-white");
-    if (rc < 0 && o->oas && !o->settle)
-        rc = rt_usage_error(prog, "%s", "--oas needs --settle DATE");
-    if (rc < 0 && o->paths) {
-        int64_t n;
-        if (!whole64(o->paths, 1, 100000000, &n))
-            rc = rt_usage_error(prog, "--paths needs a whole number from 1 to 100,000,000, found \"%s\"", o->paths);
-        else
-            cfg.npaths = n;
-    }
-    if (rc < 0 && o->seed) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(o->seed, &end, 10);
-        if (!*o->seed || *o->seed == '-' || *end || errno)
-            rc = rt_usage_error(prog, "--seed needs a whole number from 0 to 2^64 - 1, found \"%s\"", o->seed);
-        else
-            cfg.seed = v;
-    }
-    if (rc < 0 && o->oas) {
-        rt_dec v;
-        rt_numtext info;
-        if (rt_dec_parse(o->oas, strlen(o->oas), &v, &info) != RT_PARSE_OK || info.percent ||
-            v > 10000 * RT_SCALE || v < -10000 * RT_SCALE)
-            rc = rt_usage_error(prog, "--oas needs basis points (such as 50 or -20), found \"%s\"", o->oas);
-        else
-            g.oas = (double)v / (double)RT_SCALE / 10000;
-    }
-    char pname[256] = "";
-    double hw_a = 0, hw_sigma = 0;
-    if (rc < 0 && (o->hull_white || o->index_paths)) {
-        const char *v = o->hull_white ? o->hull_white : o->index_paths, *eq = strchr(v, '=');
-        if (!eq || eq == v || (size_t)(eq - v) >= sizeof pname)
-            rc = rt_usage_error(prog, o->hull_white ? "--hull-white needs NAME=MEAN_REVERSION,VOLATILITY, found \"%s\""
-                                                    : "--index-paths needs NAME=FILE, found \"%s\"",
-                                v);
-        else {
-            memcpy(pname, v, (size_t)(eq - v));
-            pname[eq - v] = '\0';
-            cfg.path_input = pname;
-            if (o->index_paths)
-                cfg.paths_file = eq + 1;
-            else {
-                const char *comma = strchr(eq + 1, ',');
-                rt_dec av, sv;
-                rt_numtext ai, si;
-                if (!comma || rt_dec_parse(eq + 1, (size_t)(comma - eq - 1), &av, &ai) != RT_PARSE_OK || ai.percent ||
-                    rt_dec_parse(comma + 1, strlen(comma + 1), &sv, &si) != RT_PARSE_OK)
-                    rc = rt_usage_error(prog,
-                                        "--hull-white needs NAME=MEAN_REVERSION,VOLATILITY (such as 0.1,1%%: a mean "
-                                        "reversion a year and a volatility in percent), found \"%s\"",
-                                        v);
-                else if (sv < 0)
-                    rc = rt_usage_error(prog, "--hull-white: the volatility is below zero (\"%s\")", v);
-                else if (av < 0)
-                    rc = rt_usage_error(prog, "--hull-white: the mean reversion is below zero (\"%s\")", v);
-                else {
-                    hw_a = (double)av / (double)RT_SCALE;
-                    hw_sigma = (double)(si.percent ? sv : sv / 100) / (double)RT_SCALE;
-                    cfg.hull_white = 1;
-                }
-            }
-        }
-    }
-    if (rc < 0) {
-        int has_pr = rt_cmd_parse_pricing(prog, o, 1, &g.pr, &rc);
-        if (has_pr < 0)
-            goto out;
-        rc = -1;
-        g.has_pr = has_pr > 0 && (o->price || o->yield);
-        g.mc_value = o->settle && (o->hull_white || o->index_paths);
-        if (has_pr > 0 && !o->price && !o->yield) {
-            /* --settle with --oas only: the values, no conventional price */
-            g.pr.by_price = 0;
+            shard_k = (int)k;
+            shard_n = (int)n;
         }
     }
     if (rc >= 0)
         goto out;
 
-    /* ---- the set ---- */
-    g.maxp = rt_proj_horizon(d, &s.res.a);
-    cfg.base = &s.sc;
-    cfg.lists = &s.res;
-    cfg.rows = o->scenarios;
-    cfg.months = g.maxp;
-    if (cfg.hull_white) {
-        rt_bench_pt pts[64];
-        int npts = 0;
-        if (!rt_bench_read(o->rate_curve, pts, &npts, &e)) {
-            rc = rt_cmd_report_sc_err(prog, &e);
-            goto out;
-        }
-        double ten[64], fwd[64];
-        for (int i = 0; i < npts; i++) {
-            ten[i] = pts[i].tenor;
-            fwd[i] = pts[i].y;
-        }
-        char msg[200];
-        if (!rt_hw_fit(&cfg.hw, hw_a, hw_sigma, ten, fwd, npts, g.maxp, msg, sizeof msg)) {
-            rc = rt_usage_error(prog, "--hull-white: %s", msg);
-            goto out;
-        }
-    }
-    if (o->index_paths && !o->paths)
-        cfg.npaths = -1; /* every path in the file: counted when opened */
-    if (cfg.npaths < 0) {
-        rt_pathfile pf;
-        rt_err fe;
-        if (!rt_pathfile_open(&pf, cfg.paths_file, &fe)) {
-            rt_file_error(cfg.paths_file, &fe);
-            rc = 1;
-            goto out;
-        }
-        cfg.npaths = pf.count;
-        rt_pathfile_close(&pf);
-    }
-    if (!rt_sset_open(&g.set, d, &cfg, &e)) {
-        rc = rt_cmd_report_sc_err(prog, &e);
-        goto out;
-    }
+    /* ---- the set and its pricing ---- */
+    const struct {
+        const char *key, *val;
+        int set; /* 1: the set's, 0: the pricing's */
+    } opt[] = {{"scenarios", o->scenarios, 1},   {"paths", o->paths, 1},
+               {"seed", o->seed, 1},             {"hull-white", o->hull_white, 1},
+               {"rate-curve", o->rate_curve, 1}, {"index-paths", o->index_paths, 1},
+               {"settle", o->settle, 0},         {"price", o->price, 0},
+               {"yield", o->yield, 0},           {"delay", o->delay, 0},
+               {"accrual-start", o->accrual_start, 0}, {"pricing-dates", o->pricing_dates, 0},
+               {"oas", o->oas, 0}};
+    if (dealc_scenarios_new(&set, &e) != DEALC_OK)
+        goto fail;
+    for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
+        if (opt[i].val && (opt[i].set ? dealc_scenarios_set(set, opt[i].key, opt[i].val, &e) != DEALC_OK
+                                      : ((!pr && dealc_pricing_new(&pr, &e) != DEALC_OK) ||
+                                         dealc_pricing_set(pr, opt[i].key, opt[i].val, &e) != DEALC_OK)))
+            goto fail;
+    if (dealc_scenarios_open(set, d, st, sc, pr, &e) != DEALC_OK)
+        goto fail;
+    const dealc_scenarios_info *info = dealc_scenarios_describe(set);
+    int64_t n = info->count;
     g.lo = 0;
-    g.hi = g.set.n;
-    if (g.shard_n) {
-        g.lo = g.set.n * (g.shard_k - 1) / g.shard_n;
-        g.hi = g.set.n * g.shard_k / g.shard_n;
+    g.hi = n;
+    if (shard_n) {
+        g.lo = n * (shard_k - 1) / shard_n;
+        g.hi = n * shard_k / shard_n;
     }
     if (o->plan) {
         /* what a run would be, checked and not run (BIN submit asks) */
         char rid[17];
-        run_id(rid, &s, argc, argv, g.set.n);
-        printf("scenarios %lld\nrun %s\n", (long long)g.set.n, rid);
+        run_id(rid, desc->name, o, argc, argv, n);
+        printf("scenarios %lld\nrun %s\n", (long long)n, rid);
         rc = fflush(stdout) == 0 ? 0 : 1;
         goto out;
     }
-    if (nthreads > g.hi - g.lo)
-        nthreads = g.hi - g.lo > 0 ? g.hi - g.lo : 1;
-    g.nthreads = (int)nthreads;
-    g.from = o->settle ? g.pr.settle : (s.has_state ? s.st.payment_date : d->closing);
-    g.cls = calloc((size_t)d->classes.n + 1, sizeof *g.cls);
-    g.cname = calloc((size_t)d->classes.n + 1, sizeof *g.cname);
-    if (!g.cls || !g.cname) {
-        fprintf(stderr, "error: out of memory\n");
-        rc = 1;
-        goto out;
-    }
-    for (int32_t c = 0; c < d->classes.n; c++)
-        if (s.klass < 0 || c == s.klass) {
-            g.cls[g.nc] = c;
-            g.cname[g.nc++] = d->classes.v[c].name;
-        }
-
-    if (o->settle) {
-        /* the flows a buyer gets depend on the calendar alone: planned once */
-        rt_state open;
-        if (!rt_state_init(&open, d)) {
-            fprintf(stderr, "error: out of memory\n");
-            rc = 1;
-            goto out;
-        }
-        rt_proj *w0 = rt_proj_new(d, period, s.has_state ? &s.st : NULL, 0, 1);
-        g.plan = calloc((size_t)g.nc + 1, sizeof *g.plan);
-        g.ndays = 30 * (g.maxp + 2);
-        g.oasf = malloc((size_t)g.ndays * sizeof *g.oasf);
-        int okp = w0 && g.plan && g.oasf;
-        for (int i = 0; okp && i < g.nc; i++)
-            okp = rt_cash_plan_make(d, rt_proj_opening(w0), g.cls[i], &g.pr, g.maxp, &g.plan[i]);
-        for (int32_t t = 0; okp && t < g.ndays; t++)
-            g.oasf[t] = rt_mc_exp(-g.oas * t / 360.0);
-        rt_proj_free(w0);
-        rt_state_free(&open);
-        if (!okp) {
-            fprintf(stderr, "error: out of memory\n");
-            rc = 1;
-            goto out;
-        }
-    }
     if (!g.mode) {
-        if (g.set.n > TABLE_MAX) {
+        if (n > TABLE_MAX) {
             char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)g.set.n);
+            snprintf(num, sizeof num, "%lld", (long long)n);
             rc = rt_usage_error(prog,
                                 "%s scenarios: the prospectus tables hold at most 63 (a column each); stream them "
                                 "with --stream csv or --stream jsonl (one record per scenario and class, with "
@@ -1572,20 +1089,31 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
             rc = 1;
             goto out;
         }
-        rc = tables(&g);
+        rc = tables(&g, &s, desc, set, (int)nthreads);
         goto out;
     }
 
     /* ---- the stream ---- */
+    g.cname = calloc((size_t)desc->nclasses + 1, sizeof *g.cname);
+    g.rec = calloc((size_t)desc->nclasses + 1, sizeof *g.rec);
+    if (!g.cname || !g.rec) {
+        fprintf(stderr, "error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    for (int32_t c = 0; c < desc->nclasses; c++)
+        if (s.klass < 0 || c == s.klass)
+            g.cname[g.nc++] = desc->classes[c].name;
     {
-        const char *inputs[] = {o->scenarios, o->scenario, o->state, o->tape, o->rate_curve, cfg.paths_file, o->curve};
+        const char *paths_file = o->index_paths && strchr(o->index_paths, '=') ? strchr(o->index_paths, '=') + 1 : NULL;
+        const char *inputs[] = {o->scenarios, o->scenario, o->state, o->tape, o->rate_curve, paths_file, o->curve};
         if (!stream_outputs(&os, inputs, (int)(sizeof inputs / sizeof inputs[0]), o->output, o->summary, o->report,
                             &iout, &isum, &irep)) {
             rc = 1;
             goto out;
         }
     }
-    if (!summary_init(&g.sum, g.nc, g.mc_value && g.pr.by_price && o->price, g.maxp)) {
+    if (!summary_init(&g.sum, g.nc, info->oas, info->months)) {
         fprintf(stderr, "error: out of memory\n");
         rc = 1;
         goto out;
@@ -1597,11 +1125,12 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     }
     char pxt[RT_NUMBUF];
     g.sum.has_price = o->price != NULL;
-    g.sum.price = price_text(pxt, g.pr.px);
+    g.sum.price = price_text(pxt, info->price);
     char rid[17];
-    run_id(rid, &s, argc, argv, g.set.n);
+    run_id(rid, desc->name, o, argc, argv, n);
+    char tmp[4096];
     if (o->output) {
-        if (snprintf(g.tmp, sizeof g.tmp, "%s.part", o->output) >= (int)sizeof g.tmp) {
+        if (snprintf(tmp, sizeof tmp, "%s.part", o->output) >= (int)sizeof tmp) {
             rc = rt_usage_error(prog, "the --output name \"%s\" is too long", o->output);
             goto out;
         }
@@ -1613,10 +1142,9 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     } else {
         g.out = stdout;
     }
-    if (g.shard_n) {
-        fprintf(g.out, "# dealc-shard 1 run=%s shard=%d/%d first=%lld count=%lld total=%lld format=%s", rid,
-                g.shard_k, g.shard_n, (long long)g.lo + 1, (long long)(g.hi - g.lo), (long long)g.set.n,
-                g.mode == 2 ? "jsonl" : "csv");
+    if (shard_n) {
+        fprintf(g.out, "# dealc-shard 1 run=%s shard=%d/%d first=%lld count=%lld total=%lld format=%s", rid, shard_k,
+                shard_n, (long long)g.lo + 1, (long long)(g.hi - g.lo), (long long)n, g.mode == 2 ? "jsonl" : "csv");
         if (g.sum.ag)
             fprintf(g.out, " price=%s", pxt);
         fputc('\n', g.out);
@@ -1624,9 +1152,12 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         fputs(csv_header, g.out);
     }
     g.progress = isatty(2);
-    int ok = run_all(&g, g.sum.ag != NULL);
-    if (ok && !g_stop && g.shard_n)
-        shard_trailer(g.out, &g);
+    dealc_status rs = run_set(&g, set, (int)nthreads, s.klass, &tot, &e);
+    int ok = rs == DEALC_OK && !g.oom;
+    if (ok && g.sum.ag)
+        sums_add(&g.sum, tot);
+    if (ok && !g_stop && shard_n)
+        shard_trailer(g.out, &g.sum, g.hi - g.lo);
     if (fflush(g.out) != 0 && !g.write_err)
         g.write_err = errno ? errno : EIO;
     if (g.write_err) {
@@ -1638,31 +1169,38 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     if (g_stop) {
         /* what finished, whole records in scenario order, is kept as
          * FILE.part; FILE itself is left as it was */
-        int kept = o->output && rt_out_keep_partial(os, iout, g.tmp);
-        fprintf(stderr, "interrupted: %lld of %lld scenarios finished%s%s%s\n", (long long)(g.next_emit - g.lo),
-                (long long)(g.hi - g.lo), kept ? " and written to " : "", kept ? g.tmp : "",
+        int kept = o->output && rt_out_keep_partial(os, iout, tmp);
+        fprintf(stderr, "interrupted: %lld of %lld scenarios finished%s%s%s\n", (long long)g.done,
+                (long long)(g.hi - g.lo), kept ? " and written to " : "", kept ? tmp : "",
                 kept ? " (incomplete)" : "");
         rc = 130;
         goto out;
     }
     if (!ok) {
-        if (g.failed)
-            fprintf(stderr, "error: scenario %lld (%s): %s\n", (long long)g.fail_k + 1, g.fail_label, g.fail_msg);
+        if (g.oom)
+            fprintf(stderr, "error: out of memory\n");
+        else if (rs != DEALC_OK)
+            rt_api_error(&e);
         rc = 1;
         goto out;
     }
-    rc = write_summary(&g.sum, d->name, os, isum, irep, s.fmt) && rt_out_commit(os) ? 0 : 1;
+    rc = write_summary(&g.sum, desc->name, os, isum, irep, s.fmt) && rt_out_commit(os) ? 0 : 1;
+    goto out;
+fail:
+    rc = api_error(prog, &e);
 out:
     rt_out_end(os);
+    rt_buf_free(&g.text);
     summary_free(&g.sum);
-    rt_sset_close(&g.set);
-    for (int i = 0; g.plan && i < g.nc; i++)
-        rt_cash_plan_free(&g.plan[i]);
-    free(g.plan);
-    free(g.oasf);
-    free(g.cls);
     free(g.cname);
-    rt_cmd_setup_free(&s);
+    free(g.rec);
+    dealc_grid_totals_free(tot);
+    dealc_scenarios_free(set);
+    dealc_state_free(st);
+    dealc_pricing_free(pr);
+    dealc_scenario_free(sc);
+    dealc_deal_close(d);
+    rt_out_end(s.os);
     return rc;
 }
 
@@ -1778,8 +1316,8 @@ static int read_aggregate(const char *line, summary *sum)
     int64_t c;
     if (!field(line, "class", v, sizeof v) || !whole64(v, 0, INT32_MAX, &c) || c >= sum->nclasses || !sum->ag)
         return 0;
-    agg a;
-    if (!agg_init(&a, sum->maxp))
+    api_agg a;
+    if (!api_agg_init(&a, sum->maxp))
         return 0;
     int ok = field(line, "balance", v, sizeof v) && parse_i128(v, strlen(v), &a.balance) &&
              field(line, "accrued", v, sizeof v) && parse_i128(v, strlen(v), &a.accrued) &&
@@ -1809,8 +1347,8 @@ static int read_aggregate(const char *line, summary *sum)
             p++;
     }
     if (ok)
-        agg_add(&sum->ag[c], &a);
-    agg_free(&a);
+        api_agg_add(&sum->ag[c], &a);
+    api_agg_free(&a);
     return ok;
 }
 
@@ -1953,7 +1491,7 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
                         sum.maxp = 1200;
                         sum.ag = calloc((size_t)sum.nclasses + 1, sizeof *sum.ag);
                         for (int c = 0; sum.ag && c < sum.nclasses; c++)
-                            agg_init(&sum.ag[c], sum.maxp);
+                            api_agg_init(&sum.ag[c], sum.maxp);
                     }
                     if (!read_aggregate(line, &sum)) {
                         fprintf(stderr, "%s:%lld: error: a bad aggregate line\n", s->path, (long long)lineno);
@@ -2105,3 +1643,4 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
         rt_deal_free(d);
     return rc;
 }
+

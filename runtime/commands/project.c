@@ -20,21 +20,6 @@
 
 
 
-/* ---- errors ---------------------------------------------------------------------------- */
-
-int rt_cmd_report_sc_err(const char *prog, const rt_sc_err *e)
-{
-    if (e->o.file) {
-        rt_err fe;
-        fe.line = e->o.line;
-        fe.col = e->o.col;
-        snprintf(fe.msg, sizeof fe.msg, "%s", e->msg);
-        rt_file_error(e->o.file, &fe);
-        return 1;
-    }
-    return rt_usage_error(prog, "%s", e->msg);
-}
-
 /* ---- command line -------------------------------------------------------------------------- */
 
 int rt_cmd_parse_args(const char *prog, int argc, char **argv, int grid, cmd_opts *o)
@@ -136,22 +121,9 @@ int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out)
     return 0;
 }
 
-/* ---- setup shared by project and grid ------------------------------------------------------ */
+/* ---- outputs shared by project, breakeven and grid ----------------------------------------- */
 
 
-
-void rt_cmd_setup_free(setup *s)
-{
-    rt_sc_res_free(&s->res);
-    rt_sc_free(&s->sc);
-    rt_sc_free(&s->file);
-    if (s->has_state || s->st.pool_balance)
-        rt_state_free(&s->st);
-    free(s->stext);
-    rt_out_end(s->os);
-    if (s->d)
-        rt_deal_free(s->d);
-}
 
 int rt_cmd_open_outputs(setup *s)
 {
@@ -168,99 +140,15 @@ int rt_cmd_open_outputs(setup *s)
     return s->out_i >= 0 && (!s->o.report || (s->report_i = rt_out_add(s->os, s->o.report, 0)) >= 0);
 }
 
-/* returns -1 to go on, else the exit status */
-int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe)
-{
-    memset(s, 0, sizeof *s);
-    rt_sc_init(&s->sc);
-    rt_sc_init(&s->file);
-    s->klass = -1;
-    int rc = rt_cmd_parse_args(prog, argc, argv, grid, &s->o);
-    if (rc)
-        return rc;
-    for (int i = 0; i < s->o.nsc; i++) {
-        rt_sc_origin flag = {NULL, 0, 0};
-        rt_sc_err e;
-        if (!rt_sc_set(&s->sc, s->o.sc_key[i], s->o.sc_val[i], &flag, &e))
-            return rt_cmd_report_sc_err(prog, &e);
-    }
-    if ((rc = rt_cmd_parse_format(prog, s->o.format, &s->fmt)))
-        return rc;
-    if (s->o.report && s->o.output && strcmp(s->o.report, s->o.output) == 0)
-        return rt_usage_error(prog, "--output and --report both name \"%s\"", s->o.report);
-    if (!grid && !rt_cmd_open_outputs(s))
-        return 1;
-    s->d = rt_load_deal(describe);
-    if (!s->d)
-        return 1;
-    if (s->o.klass) {
-        for (int32_t c = 0; c < s->d->classes.n; c++)
-            if (strcmp(s->d->classes.v[c].name, s->o.klass) == 0)
-                s->klass = c;
-        if (s->klass < 0)
-            return rt_usage_error(prog, "the deal has no class \"%s\"", s->o.klass);
-    }
-    rt_sc_err e;
-    if (s->o.tape && !rt_tape_load(s->d, s->o.tape, &e))
-        return rt_cmd_report_sc_err(prog, &e);
-    if (s->o.scenario) {
-        if (!rt_sc_read_file(&s->file, s->o.scenario, &e))
-            return rt_cmd_report_sc_err(prog, &e);
-        /* the file's directory finds its vector files; flags' paths stay as given */
-        memcpy(s->sc.dir, s->file.dir, sizeof s->sc.dir);
-        rt_sc_merge(&s->sc, &s->file);
-    }
-    /* Monte Carlo paths give the index they drive: a stand-in value for
-     * it, which each path replaces */
-    const char *pv = s->o.hull_white ? s->o.hull_white : s->o.index_paths;
-    const char *peq = pv ? strchr(pv, '=') : NULL;
-    if (grid && peq && (size_t)(peq - pv) + 3 < sizeof s->path_standin) {
-        rt_sc_origin none = {NULL, 0, 0};
-        snprintf(s->path_standin, sizeof s->path_standin, "%.*s=0", (int)(peq - pv), pv);
-        if (!rt_sc_set(&s->sc, "index", s->path_standin, &none, &e))
-            return rt_cmd_report_sc_err(prog, &e);
-    }
-    if (!rt_sc_resolve(s->d, &s->sc, grid, &s->res, &e)) {
-        /* with a scenarios file an input may come from its rows (each row
-         * is checked for it when the file is opened) */
-        if (!(grid && s->o.scenarios && !e.o.file && strncmp(e.msg, "the deal's input", 16) == 0))
-            return rt_cmd_report_sc_err(prog, &e);
-        s->base_incomplete = 1;
-    }
-    if (s->d->collateral.n == 0) {
-        fprintf(stderr, "error: the deal declares no collateral lines to project\n");
-        return 1;
-    }
-    if (s->o.state) {
-        rt_err fe;
-        size_t len = 0;
-        memset(&fe, 0, sizeof fe);
-        if (!rt_state_init(&s->st, s->d)) {
-            fprintf(stderr, "error: out of memory\n");
-            return 1;
-        }
-        s->has_state = 1;
-        if (!rt_read_file(s->o.state, &s->stext, &len, &fe) || !rt_state_parse(s->d, s->stext, len, &s->st, &fe)) {
-            rt_file_error(s->o.state, &fe);
-            return 1;
-        }
-    }
-    return -1;
-}
-
 /* writes the output (stdout or --output) and the report, all or nothing */
 int rt_cmd_emit(const setup *s, const rt_doc *doc)
 {
     rt_buf out, html;
     rt_buf_init(&out);
     rt_buf_init(&html);
-    switch (s->fmt) {
-    case RT_FORMAT_TABLE: rt_doc_text(doc, &out); break;
-    case RT_FORMAT_CSV: rt_doc_csv(doc, &out); break;
-    case RT_FORMAT_JSON: rt_doc_json(doc, &out); break;
-    }
+    rt_doc_render(doc, s->fmt, 0, &out);
     if (s->o.report)
-        rt_doc_html(doc, &html);
+        rt_doc_render(doc, s->fmt, 1, &html);
     int rc = 1;
     if (out.oom || html.oom || doc->oom)
         fprintf(stderr, "error: out of memory\n");
@@ -270,20 +158,6 @@ int rt_cmd_emit(const setup *s, const rt_doc *doc)
     rt_buf_free(&out);
     rt_buf_free(&html);
     return rc;
-}
-
-/* ---- pricing ------------------------------------------------------------------------------------- */
-
-/* 0: no --settle; 1: pricing in pr; -1: an error printed, *rc its status */
-int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, int grid, rt_pricing *pr, int *rc)
-{
-    rt_pricing_text tx = {o->settle, o->price, o->yield, o->curve, o->benchmark, o->delay,
-                          o->accrual_start, o->pricing_dates, o->shift, o->oas};
-    rt_sc_err e;
-    int got = rt_pricing_parse(&tx, grid, pr, &e);
-    if (got < 0)
-        *rc = rt_cmd_report_sc_err(prog, &e);
-    return got;
 }
 
 /* an API error: a usage error as the command line's, the rest located */
@@ -297,16 +171,10 @@ int rt_cmd_api_error(const char *prog, const dealc_error *e)
 
 int rt_cmd_format(const char *prog, const char *f, dealc_format *out)
 {
-    *out = DEALC_FORMAT_TABLE;
-    if (!f || strcmp(f, "table") == 0)
-        return 0;
-    if (strcmp(f, "csv") == 0)
-        *out = DEALC_FORMAT_CSV;
-    else if (strcmp(f, "json") == 0)
-        *out = DEALC_FORMAT_JSON;
-    else
-        return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", f);
-    return 0;
+    rt_format rf = RT_FORMAT_TABLE;
+    int rc = rt_cmd_parse_format(prog, f, &rf);
+    *out = (dealc_format)rf; /* the same order (api.c asserts it) */
+    return rc;
 }
 
 int rt_cmd_inputs(const char *prog, const setup *s, rt_describe_fn describe, rt_period_fn period, dealc_deal **d,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "rt_cmd.h"
 #include "rt_output.h"
 #include "rt_project.h"
 
@@ -62,17 +63,9 @@ int rt_replay_main(const char *prog, int argc, char **argv, rt_describe_fn descr
     if (npos > 1)
         return rt_usage_error(prog, "unexpected argument \"%s\" (one remittance file per replay)", pos[1]);
     const char *remit = npos ? pos[0] : NULL;
-    dealc_format fmt = DEALC_FORMAT_TABLE;
-    if (format) {
-        if (strcmp(format, "table") == 0)
-            fmt = DEALC_FORMAT_TABLE;
-        else if (strcmp(format, "csv") == 0)
-            fmt = DEALC_FORMAT_CSV;
-        else if (strcmp(format, "json") == 0)
-            fmt = DEALC_FORMAT_JSON;
-        else
-            return rt_usage_error(prog, "unknown format \"%s\" (use table, csv or json)", format);
-    }
+    dealc_format fmt;
+    if ((rc = rt_cmd_format(prog, format, &fmt)))
+        return rc;
     if (output && save && strcmp(output, save) == 0)
         return rt_usage_error(prog, "--output and --save-state both name \"%s\"", save);
     if (!state)

@@ -27,28 +27,14 @@ typedef struct cmd_opts {
 } cmd_opts;
 
 typedef struct setup {
-    rt_deal *d;
-    rt_sc sc, file;
-    rt_sc_res res;
     cmd_opts o;
     rt_format fmt;
-    rt_state st;
-    int has_state;
-    int32_t klass; /* -1: all */
-    char *stext;
-    char path_standin[300]; /* "NAME=0" for the input Monte Carlo paths drive */
-    int base_incomplete;    /* --scenarios: an input no flag gives (each row must) */
-    rt_outset *os;          /* project and grid's tables: --output (or standard output) and --report */
+    int32_t klass;          /* -1: all */
+    rt_outset *os;          /* the tables: --output (or standard output) and --report */
     int out_i, report_i;
 } setup;
 
-/* prints a located file error or a usage error; returns the exit status */
-int rt_cmd_report_sc_err(const char *prog, const rt_sc_err *e);
 int rt_cmd_parse_format(const char *prog, const char *f, rt_format *out);
-void rt_cmd_setup_free(setup *s);
-/* parses the options and loads deal, tape, scenario file and state:
- * -1 to go on, else the exit status (the error printed) */
-int rt_cmd_setup_load(setup *s, const char *prog, int argc, char **argv, int grid, rt_describe_fn describe);
 /* the options of project (grid 0) or grid (1): 0, else the exit status
  * after a message */
 int rt_cmd_parse_args(const char *prog, int argc, char **argv, int grid, cmd_opts *o);
@@ -69,8 +55,5 @@ int rt_cmd_open_outputs(setup *s);
 /* writes the document (stdout or --output) and the report, all or nothing,
  * through the outputs rt_cmd_open_outputs opened */
 int rt_cmd_emit(const setup *s, const rt_doc *doc);
-/* the pricing options checked together and parsed (rt_pricing_parse): 0
- * without --settle; 1: pricing in pr; -1: an error printed, *rc its status */
-int rt_cmd_parse_pricing(const char *prog, const cmd_opts *o, int grid, rt_pricing *pr, int *rc);
 
 #endif /* RT_CMD_H */

@@ -73,5 +73,7 @@ void rt_doc_text(const rt_doc *d, rt_buf *out);
 void rt_doc_csv(const rt_doc *d, rt_buf *out);
 void rt_doc_json(const rt_doc *d, rt_buf *out);
 void rt_doc_html(const rt_doc *d, rt_buf *out);
+/* the document in a format (html: its HTML page, whatever f says) */
+void rt_doc_render(const rt_doc *doc, rt_format f, int html, rt_buf *out);
 
 #endif

@@ -649,3 +649,15 @@ void rt_doc_html(const rt_doc *d, rt_buf *out)
     }
     rt_buf_puts(out, "</body>\n</html>\n");
 }
+
+void rt_doc_render(const rt_doc *doc, rt_format f, int html, rt_buf *out)
+{
+    if (html)
+        rt_doc_html(doc, out);
+    else if (f == RT_FORMAT_CSV)
+        rt_doc_csv(doc, out);
+    else if (f == RT_FORMAT_JSON)
+        rt_doc_json(doc, out);
+    else
+        rt_doc_text(doc, out);
+}
