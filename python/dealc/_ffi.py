@@ -147,10 +147,6 @@ dealc_status dealc_grid_run(const dealc_deal *d, const dealc_state *opening, con
                             int32_t nthreads, dealc_grid **out, dealc_error *err);
 void dealc_grid_free(dealc_grid *g);
 
-typedef struct dealc_pricing dealc_pricing;
-dealc_status dealc_pricing_new(dealc_pricing **out, dealc_error *err);
-dealc_status dealc_pricing_set(dealc_pricing *p, const char *key, const char *value, dealc_error *err);
-void dealc_pricing_free(dealc_pricing *p);
 typedef struct dealc_scenarios dealc_scenarios;
 dealc_status dealc_scenarios_new(dealc_scenarios **out, dealc_error *err);
 dealc_status dealc_scenarios_set(dealc_scenarios *ss, const char *key, const char *value, dealc_error *err);
