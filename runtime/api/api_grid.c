@@ -334,7 +334,7 @@ void api_scenarios_notes(rt_doc *doc, const dealc_scenarios *ss)
     api_assumption_notes(doc, ss->d->rt, &ss->res, NULL, NULL);
 }
 
-static int whole64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+int api_whole64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
     if (!*s || *s == '-' || *s == '+' || *s == ' ')
@@ -373,7 +373,7 @@ static dealc_status check_options(dealc_scenarios *ss, const dealc_pricing *pric
         return api_fail(err, DEALC_ERR_USAGE, "%s", "--oas needs --settle DATE");
     if (paths) {
         int64_t n;
-        if (!whole64(paths, 1, 100000000, &n))
+        if (!api_whole64(paths, 1, 100000000, &n))
             return api_fail(err, DEALC_ERR_USAGE, "--paths needs a whole number from 1 to 100,000,000, found \"%s\"",
                             paths);
         cfg->npaths = n;

@@ -92,6 +92,9 @@ const char *api_scenario_default_key(const dealc_scenario *s);
 const char *api_pricing_value(const dealc_pricing *p, const char *key);
 /* a scenario set's assumptions notes for the grid tables (api_grid.c) */
 void api_scenarios_notes(rt_doc *doc, const dealc_scenarios *ss);
+/* a whole number from lo to hi in plain digits (no sign, no blanks):
+ * 1 and *out, else 0 (the scenario sets' counts, the grid's --shard) */
+int api_whole64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 /* A class's Monte Carlo OAS sums as they are added up, over a run's paths
  * (api_grid.c) and over shards by the grid command's merge: each bought
  * flow j discounted at its path's rates (micro-dollars), the balances

@@ -922,28 +922,6 @@ static void run_id(char out[17], const char *deal_name, const cmd_opts *o, int a
 
 /* ---- grid ------------------------------------------------------------------------------------- */
 
-static int whole64(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return 0;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno || v < (unsigned long long)lo || v > (unsigned long long)hi)
-        return 0;
-    *out = (int64_t)v;
-    return 1;
-}
-
-/* an API error: a usage error as the command line's, the rest located */
-static int api_error(const char *prog, const dealc_error *e)
-{
-    if (e->status == DEALC_ERR_USAGE)
-        return rt_usage_error(prog, "%s", e->message);
-    rt_api_error(e);
-    return 1;
-}
-
 /* `grid`: the options become a dealc_scenario (the base and its lists), a
  * dealc_pricing and a dealc_scenarios set, the run is dealc_scenarios_run,
  * and this file writes its records, summary, shards or tables */
@@ -1028,7 +1006,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         char kb[32];
         if (!slash || (size_t)(slash - o->shard) >= sizeof kb ||
             (memcpy(kb, o->shard, (size_t)(slash - o->shard)), kb[slash - o->shard] = '\0', 0) ||
-            !whole64(slash + 1, 1, 100000, &n) || !whole64(kb, 0, INT32_MAX, &k) || k < 1 || k > n)
+            !api_whole64(slash + 1, 1, 100000, &n) || !api_whole64(kb, 0, INT32_MAX, &k) || k < 1 || k > n)
             rc = rt_usage_error(prog, "--shard needs K/N with K from 1 to N (N at most 100000), found \"%s\"", o->shard);
         else {
             shard_k = (int)k;
@@ -1187,7 +1165,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     rc = write_summary(&g.sum, desc->name, os, isum, irep, s.fmt) && rt_out_commit(os) ? 0 : 1;
     goto out;
 fail:
-    rc = api_error(prog, &e);
+    rc = rt_cmd_api_error(prog, &e);
 out:
     rt_out_end(os);
     rt_buf_free(&g.text);
@@ -1247,10 +1225,10 @@ static int read_shard_header(shard_in *sh, char **line, size_t *cap)
     int64_t k = 0, nn = 0;
     if (n <= 0 || strncmp(*line, "# dealc-shard 1 ", 16) != 0 || !field(*line, "run", sh->run, sizeof sh->run) ||
         !field(*line, "shard", kn, sizeof kn) || !strchr(kn, '/') ||
-        !whole64(strchr(kn, '/') + 1, 1, 100000, &nn) || (*strchr(kn, '/') = '\0', !whole64(kn, 1, 100000, &k)) ||
-        !field(*line, "first", v, sizeof v) || !whole64(v, 1, INT64_MAX, &sh->first) ||
-        !field(*line, "count", v, sizeof v) || !whole64(v, 0, INT64_MAX, &sh->count) ||
-        !field(*line, "total", v, sizeof v) || !whole64(v, 1, INT64_MAX, &sh->total) ||
+        !api_whole64(strchr(kn, '/') + 1, 1, 100000, &nn) || (*strchr(kn, '/') = '\0', !api_whole64(kn, 1, 100000, &k)) ||
+        !field(*line, "first", v, sizeof v) || !api_whole64(v, 1, INT64_MAX, &sh->first) ||
+        !field(*line, "count", v, sizeof v) || !api_whole64(v, 0, INT64_MAX, &sh->count) ||
+        !field(*line, "total", v, sizeof v) || !api_whole64(v, 1, INT64_MAX, &sh->total) ||
         !field(*line, "format", v, sizeof v) || (strcmp(v, "csv") != 0 && strcmp(v, "jsonl") != 0)) {
         rt_err_set(&fe, 1, 1, "not a shard of a grid (its first line is not a \"# dealc-shard\" header)");
         rt_file_error(sh->path, &fe);
@@ -1279,7 +1257,7 @@ static int parse_csv_record(char *line, int64_t lineno, const char *path, char *
     if (!rt_csv_split_line(line, cell, col, 16, &n, path, lineno, &e) || n != 13)
         return 0;
     int64_t sc;
-    if (!whole64(cell[0], 1, INT64_MAX, &sc))
+    if (!api_whole64(cell[0], 1, INT64_MAX, &sc))
         return 0;
     *k = sc - 1;
     *cname = cell[2];
@@ -1314,7 +1292,7 @@ static int read_aggregate(const char *line, summary *sum)
 {
     char v[64];
     int64_t c;
-    if (!field(line, "class", v, sizeof v) || !whole64(v, 0, INT32_MAX, &c) || c >= sum->nclasses || !sum->ag)
+    if (!field(line, "class", v, sizeof v) || !api_whole64(v, 0, INT32_MAX, &c) || c >= sum->nclasses || !sum->ag)
         return 0;
     api_agg a;
     if (!api_agg_init(&a, sum->maxp))
@@ -1479,7 +1457,7 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
                 if (strncmp(line, "# dealc-end ", 12) == 0) {
                     char v[64];
                     int64_t cnt;
-                    if (!field(line, "count", v, sizeof v) || !whole64(v, 0, INT64_MAX, &cnt) || cnt != s->count) {
+                    if (!field(line, "count", v, sizeof v) || !api_whole64(v, 0, INT64_MAX, &cnt) || cnt != s->count) {
                         fprintf(stderr, "%s:%lld: error: the shard's end line does not match its header\n", s->path,
                                 (long long)lineno);
                         rc = 1;
@@ -1564,7 +1542,7 @@ int rt_merge_main(const char *prog, int argc, char **argv, rt_describe_fn descri
                 good = j && j->type == RT_J_OBJECT;
                 for (int32_t i = 0; good && i < j->n; i++) {
                     if (strcmp(j->keys[i], "scenario") == 0 && j->items[i]->type == RT_J_NUMBER)
-                        good = whole64(j->items[i]->str, 1, INT64_MAX, &sc);
+                        good = api_whole64(j->items[i]->str, 1, INT64_MAX, &sc);
                     if (strcmp(j->keys[i], "classes") == 0 && j->items[i]->type == RT_J_ARRAY)
                         cls = j->items[i];
                 }
