@@ -1,16 +1,14 @@
 /*
  * rt_cmd.h — what the project, breakeven and grid commands share
  * (project.c): their options, their inputs through the API (deal, class,
- * tape, assumptions, state), pricing options and grid's setup, and
- * writing a document all or nothing. Internal to the commands; every name
- * carries rt_cmd_.
+ * tape, assumptions, state), their outputs, and writing a document all or
+ * nothing. Internal to the commands; every name carries rt_cmd_.
  */
 #ifndef RT_CMD_H
 #define RT_CMD_H
 
 #include "dealc/dealc.h"
 #include "rt_output.h"
-#include "rt_pricing.h"
 #include "rt_scenario.h"
 #include "rt_tables.h"
 
