@@ -265,9 +265,9 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
         goto done;
     }
     x->d = d;
+    x->has_res = 1; /* a resolution that fails has allocated too: freed with x */
     if ((st = api_resolve(d, s, 0, &x->res, err)) != DEALC_OK)
         goto done;
-    x->has_res = 1;
     if ((x->has_pr = api_pricing_resolve(pricing, 0, &x->pr, err)) < 0) {
         st = err->status;
         goto done;
