@@ -151,11 +151,8 @@ dealc_status dealc_breakeven_run(const dealc_deal *d, const dealc_state *opening
     api_locale_enter(&loc);
     rt_proj *w = NULL;
     dealc_status st = api_resolve(d, s, 0, &x->res, err);
-    if (st != DEALC_OK) {
-        free(x);
-        x = NULL;
-        goto done;
-    }
+    if (st != DEALC_OK)
+        goto done; /* a resolution that fails has allocated too: freed with x */
     x->d = d;
     /* the longest run: the terms plus the lag, at any CDR */
     int32_t maxp = rt_proj_horizon(r, &x->res.a);
