@@ -349,7 +349,7 @@ static void jstr(FILE *out, const char *s) { rt_json_string_fput(out, s); }
 static void jmoney(FILE *out, long long c)
 {
     char t[64];
-    fprintf(out, "\"%s\"", rt_fmt_money(t, (rt_dec)c * RT_CENT, 0, 0));
+    fprintf(out, "\"%s\"", rt_fmt_cents(t, c));
 }
 
 void impact_json(FILE *out, const impact_report *r, char **args, int nargs, const char *notes)

@@ -223,7 +223,7 @@ int dealc_value_text(dealc_value v, char *buf, size_t size)
         t[0] = '\0';
     } else {
         switch (v.unit) {
-        case DEALC_UNIT_MONEY: rt_fmt_money(t, (rt_dec)v.v * RT_CENT, 0, 0); break;
+        case DEALC_UNIT_MONEY: rt_fmt_cents(t, v.v); break;
         case DEALC_UNIT_DATE: rt_date_format(t, (int32_t)v.v); break;
         case DEALC_UNIT_BOOL: strcpy(t, v.v ? "true" : "false"); break;
         default: rt_fmt_trim(t, (rt_dec)v.v); break;

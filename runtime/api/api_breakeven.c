@@ -203,11 +203,6 @@ done:
     return st;
 }
 
-static const char *money(char *buf, int64_t cents)
-{
-    return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
-}
-
 dealc_status dealc_breakeven_render(const dealc_breakeven *b, dealc_format f, char **text, size_t *len,
                                     dealc_error *err)
 {
@@ -248,9 +243,9 @@ dealc_status dealc_breakeven_render(const dealc_breakeven *b, dealc_format f, ch
     int row = rt_tbl_row(&doc, t);
     rt_tbl_set(&doc, t, row, 0, "%s", cn);
     rt_tbl_set(&doc, t, row, 1, "%s", b->first_loss >= 0 ? cdr_text(m1, b->first_loss) : "never");
-    rt_tbl_set(&doc, t, row, 2, "%s", b->first_loss >= 0 ? money(m2, b->loss_at_first) : "-");
+    rt_tbl_set(&doc, t, row, 2, "%s", b->first_loss >= 0 ? rt_fmt_cents(m2, b->loss_at_first) : "-");
     rt_tbl_set(&doc, t, row, 3, "%s", b->full_writedown >= 0 ? cdr_text(m1, b->full_writedown) : "never");
-    rt_tbl_set(&doc, t, row, 4, "%s", b->full_writedown >= 0 ? money(m2, b->written_at_full) : "-");
+    rt_tbl_set(&doc, t, row, 4, "%s", b->full_writedown >= 0 ? rt_fmt_cents(m2, b->written_at_full) : "-");
     dealc_status st = api_doc_text(&doc, f, text, len, err);
     rt_doc_free(&doc);
     api_locale_leave(&loc);

@@ -649,6 +649,11 @@ char *rt_fmt_money(char *buf, rt_dec v, int grouped, int parens)
     return rt_fmt_fixed(buf, v, 2, grouped, parens);
 }
 
+char *rt_fmt_cents(char *buf, int64_t cents)
+{
+    return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
+}
+
 char *rt_fmt_percent(char *buf, rt_dec v, int decimals)
 {
     if (decimals < 0)

@@ -250,6 +250,8 @@ rt_dec rt_dec_ratio(rt_dec a, rt_dec b, int digits, int *ok);
 char *rt_fmt_fixed(char *buf, rt_dec v, int decimals, int grouped, int parens);
 /* money: 2 decimals */
 char *rt_fmt_money(char *buf, rt_dec v, int grouped, int parens);
+/* whole cents as "1234.56" (no grouping): the results' and the API's money */
+char *rt_fmt_cents(char *buf, int64_t cents);
 /* a rate as a percent number with `decimals` digits (0..10), no % sign */
 char *rt_fmt_percent(char *buf, rt_dec v, int decimals);
 /* the exact value with trailing zeros (and a bare point) trimmed, keeping
