@@ -114,13 +114,12 @@ void api_agg_add(api_agg *to, const api_agg *from);
 /* the projection document (api_project_doc.c): the assumptions' notes
  * (pp, df: the curves' labels, NULL for a grid's), the parties, accounts,
  * triggers and dates tables, and the whole document of one projection
- * (klass -1: every class; pr, up, down NULL without pricing; w1..w3:
- * nperiods + 2 doubles of scratch) */
+ * (klass -1: every class; pr NULL without pricing; stats: each class's
+ * figures, rt_class_stats's; w1, w2: nperiods + 2 doubles of scratch) */
 void api_assumption_notes(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, const char *pp, const char *df);
 void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r);
 void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_t klass, const rt_proj_result *r,
-                     const rt_state *open, const rt_pricing *pr, const rt_proj_result *up, const rt_proj_result *down,
-                     double *w1, double *w2, double *w3);
+                     const rt_state *open, const rt_pricing *pr, const rt_price_stats *stats, double *w1, double *w2);
 /* a class's summary in the API's form (rt_class_summary, rt_pricing.h) */
 void api_class_summary(const rt_deal *d, const rt_proj_result *r, int32_t c, int32_t from, dealc_class_summary *s,
                        double *t, double *pp);

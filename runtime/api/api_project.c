@@ -142,6 +142,7 @@ typedef struct projection_impl {
     int64_t *classes, *flows, *parties, *funds, *memory;
     dealc_class_summary *summary;
     dealc_class_price *prices;
+    rt_price_stats *stats; /* per class, computed once: the summary, the prices and the render's */
     char *prepay, *dflt, *draw;
     /* what dealc_projection_render needs: the deal, the assumptions, the
      * runs (the shifted ones with pricing) and the conventions */
@@ -149,7 +150,7 @@ typedef struct projection_impl {
     rt_sc_res res;
     int has_res;
     rt_proj *w, *wu, *wd;
-    int has_pr, eff;
+    int has_pr;
     rt_pricing pr;
 } projection_impl;
 
@@ -166,6 +167,7 @@ void dealc_projection_free(dealc_projection *p)
     free(x->memory);
     free(x->summary);
     free(x->prices);
+    free(x->stats);
     free(x->prepay);
     free(x->dflt);
     free(x->draw);
@@ -287,7 +289,8 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
         st = api_run_error(err, msg);
         goto done;
     }
-    if (x->has_pr && (x->eff = run_shifted(x, maxp, opening ? &opening->st : NULL)) < 0) {
+    int eff = 0; /* 1: the shifted runs ran, for the effective figures */
+    if (x->has_pr && (eff = run_shifted(x, maxp, opening ? &opening->st : NULL)) < 0) {
         st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -357,32 +360,28 @@ static dealc_status project(const dealc_deal *d, const dealc_state *opening, con
     }
     /* with pricing the WALs count from settlement, as the prices do */
     int32_t from = x->has_pr ? x->pr.settle : open->payment_date;
-    for (int32_t c = 0; c < nc; c++)
-        api_class_summary(r, pr, c, from, &x->summary[c], t, pp);
-    if (x->has_pr) {
-        if (!(x->prices = calloc((size_t)nc + 1, sizeof *x->prices))) {
-            st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (int32_t c = 0; c < nc; c++) {
-            rt_price_stats ps;
-            rt_class_stats(r, pr, open, c, from, &x->pr, x->eff ? rt_proj_result_get(x->wu) : NULL,
-                           x->eff ? rt_proj_result_get(x->wd) : NULL, &ps, cf, t, pp);
-            dealc_class_price *q = &x->prices[c];
-            q->priced = ps.priced;
-            q->has_spread = ps.has_spread;
-            q->has_zspread = ps.has_z;
-            q->has_effective = ps.has_eff;
-            q->price = ps.price;
-            q->yield = ps.yield;
-            q->mod_duration = ps.dur;
-            q->convexity = ps.convexity;
-            q->spread_bp = ps.spread;
-            q->zspread_bp = ps.zspread;
-            q->eff_duration = ps.eff_dur;
-            q->eff_convexity = ps.eff_conv;
-        }
+    x->stats = calloc((size_t)nc + 1, sizeof *x->stats);
+    if (x->has_pr)
+        x->prices = calloc((size_t)nc + 1, sizeof *x->prices);
+    if (!x->stats || (x->has_pr && !x->prices)) {
+        st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
+        goto done;
     }
+    for (int32_t c = 0; c < nc; c++) {
+        const rt_price_stats *ps = &x->stats[c];
+        rt_class_stats(r, pr, open, c, from, x->has_pr ? &x->pr : NULL, eff > 0 ? rt_proj_result_get(x->wu) : NULL,
+                       eff > 0 ? rt_proj_result_get(x->wd) : NULL, &x->stats[c], cf, t, pp);
+        x->summary[c] = (dealc_class_summary){ps->wal, ps->first, ps->last, ps->final, ps->prin, ps->intr};
+        if (!x->has_pr)
+            continue;
+        x->prices[c] = (dealc_class_price){ps->priced, ps->has_spread, ps->has_z,     ps->has_eff,
+                                           ps->price,  ps->yield,      ps->dur,       ps->convexity,
+                                           ps->spread, ps->zspread,    ps->eff_dur,   ps->eff_conv};
+    }
+    /* the shifted runs gave the effective figures; nothing else reads them */
+    rt_proj_free(x->wu);
+    rt_proj_free(x->wd);
+    x->wu = x->wd = NULL;
     x->pub.nperiods = np;
     x->pub.called = pr->called;
     x->pub.start_date = open->payment_date;
@@ -442,16 +441,15 @@ dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, 
     api_locale_enter(&loc);
     const rt_proj_result *res = rt_proj_result_get(x->w);
     size_t nw = (size_t)res->nperiods + 2;
-    double *w1 = malloc(nw * sizeof *w1), *w2 = malloc(nw * sizeof *w2), *w3 = malloc(nw * sizeof *w3);
+    double *w1 = malloc(nw * sizeof *w1), *w2 = malloc(nw * sizeof *w2);
     rt_doc doc;
     char title[512];
     snprintf(title, sizeof title, "Projection: %s", r->name);
     rt_doc_init(&doc, title);
     dealc_status st;
-    if (w1 && w2 && w3) {
-        api_project_doc(&doc, r, &x->res, klass, res, rt_proj_opening(x->w), x->has_pr ? &x->pr : NULL,
-                        x->eff > 0 ? rt_proj_result_get(x->wu) : NULL, x->eff > 0 ? rt_proj_result_get(x->wd) : NULL,
-                        w1, w2, w3);
+    if (w1 && w2) {
+        api_project_doc(&doc, r, &x->res, klass, res, rt_proj_opening(x->w), x->has_pr ? &x->pr : NULL, x->stats, w1,
+                        w2);
         st = api_doc_text(&doc, f, text, len, err);
     } else {
         st = api_fail(err, DEALC_ERR_NOMEM, "out of memory");
@@ -459,7 +457,6 @@ dealc_status dealc_projection_render(const dealc_projection *p, dealc_format f, 
     rt_doc_free(&doc);
     free(w1);
     free(w2);
-    free(w3);
     api_locale_leave(&loc);
     return st;
 }

@@ -12,11 +12,6 @@
 #include "api_internal.h"
 #include "rt_tables.h"
 
-static const char *money(char *buf, int64_t cents)
-{
-    return rt_fmt_money(buf, (rt_dec)cents * RT_CENT, 0, 0);
-}
-
 static void date_or_dash(char *b, int32_t z)
 {
     if (z)
@@ -84,14 +79,14 @@ void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r)
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
             for (int32_t p = 0; p < np; p++) {
                 const int64_t *x = &r->party[((size_t)k * np + p) * RT_P_COUNT];
-                rt_tbl_set(doc, t, row, col++, "%s", money(a, x[RT_P_PAID]));
+                rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_cents(a, x[RT_P_PAID]));
                 if (tot) {
                     tot[2 * p] += x[RT_P_PAID];
                     tot[2 * p + 1] += x[RT_P_DRAWN];
                 }
                 if (d->parties.v[p].is_insurer) {
-                    rt_tbl_set(doc, t, row, col++, "%s", money(a, x[RT_P_DRAWN]));
-                    rt_tbl_set(doc, t, row, col++, "%s", money(a, x[RT_P_UNREIMB_END]));
+                    rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_cents(a, x[RT_P_DRAWN]));
+                    rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_cents(a, x[RT_P_UNREIMB_END]));
                 }
             }
         }
@@ -99,9 +94,9 @@ void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r)
             int row = rt_tbl_row(doc, t), col = 2;
             rt_tbl_set(doc, t, row, 0, "Total");
             for (int32_t p = 0; p < np; p++) {
-                rt_tbl_set(doc, t, row, col++, "%s", money(a, tot[2 * p]));
+                rt_tbl_set(doc, t, row, col++, "%s", rt_fmt_cents(a, tot[2 * p]));
                 if (d->parties.v[p].is_insurer) {
-                    rt_tbl_set(doc, t, row, col, "%s", money(a, tot[2 * p + 1]));
+                    rt_tbl_set(doc, t, row, col, "%s", rt_fmt_cents(a, tot[2 * p + 1]));
                     col += 2;
                 }
             }
@@ -124,7 +119,7 @@ void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r)
             for (int32_t h = 0; h < nf; h++)
                 if (d->funds.v[h].is_account)
                     rt_tbl_set(doc, t, row, col++, "%s",
-                               money(a, r->fund[((size_t)k * nf + h) * RT_F_COUNT + RT_F_REMAINING]));
+                               rt_fmt_cents(a, r->fund[((size_t)k * nf + h) * RT_F_COUNT + RT_F_REMAINING]));
         }
     }
     if (nm > 0) {
@@ -151,8 +146,7 @@ void api_reach_tables(rt_doc *doc, const rt_deal *d, const rt_proj_result *r)
 }
 
 void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_t klass, const rt_proj_result *r,
-                     const rt_state *open, const rt_pricing *pr, const rt_proj_result *up, const rt_proj_result *down,
-                     double *w1, double *w2, double *w3)
+                     const rt_state *open, const rt_pricing *pr, const rt_price_stats *stats, double *w1, double *w2)
 {
     int32_t nc = d->classes.n, ng = d->groups.n;
     char a[RT_NUMBUF], b[RT_NUMBUF], ds[11];
@@ -207,8 +201,7 @@ void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_
     for (int32_t c = 0; c < nc; c++) {
         if (klass >= 0 && c != klass)
             continue;
-        rt_price_stats st;
-        rt_class_stats(d, r, open, c, from, pr, up, down, &st, w1, w2, w3);
+        const rt_price_stats st = stats[c];
         int row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "%s", d->classes.v[c].name);
         rt_tbl_set(doc, t, row, 1, "%s", st.prin > 0 ? rt_fmt_real(a, st.wal, 2) : "-");
@@ -216,8 +209,8 @@ void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_
         rt_tbl_set(doc, t, row, 2, "%s", ds);
         date_or_dash(ds, st.last);
         rt_tbl_set(doc, t, row, 3, "%s", ds);
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, st.prin));
-        rt_tbl_set(doc, t, row, 5, "%s", money(a, st.intr));
+        rt_tbl_set(doc, t, row, 4, "%s", rt_fmt_cents(a, st.prin));
+        rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_cents(a, st.intr));
         date_or_dash(ds, st.final);
         rt_tbl_set(doc, t, row, 6, "%s", ds);
         if (pr && st.priced) {
@@ -329,39 +322,39 @@ void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_
             row = rt_tbl_row(doc, t);
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
-            rt_tbl_set(doc, t, row, 2, "%s", money(a, r->class_end[x]));
-            rt_tbl_set(doc, t, row, 3, "%s", money(a, r->class_int[x]));
-            rt_tbl_set(doc, t, row, 4, "%s", money(a, r->class_prin[x]));
+            rt_tbl_set(doc, t, row, 2, "%s", rt_fmt_cents(a, r->class_end[x]));
+            rt_tbl_set(doc, t, row, 3, "%s", rt_fmt_cents(a, r->class_int[x]));
+            rt_tbl_set(doc, t, row, 4, "%s", rt_fmt_cents(a, r->class_prin[x]));
             rt_tbl_set(doc, t, row, 5, "%s", rt_fmt_percent(b, r->class_coupon[x], 5));
             /* Total cash: everything the holder receives this period */
             rt_tbl_set(doc, t, row, 6, "%s",
-                       money(a, r->class_int[x] + r->class_prin[x] + r->class_loss_paid[x] +
+                       rt_fmt_cents(a, r->class_int[x] + r->class_prin[x] + r->class_loss_paid[x] +
                                            r->class_basis_paid[x]));
             if (col_drawn >= 0)
-                rt_tbl_set(doc, t, row, col_drawn, "%s", money(a, r->class_drawn[x]));
+                rt_tbl_set(doc, t, row, col_drawn, "%s", rt_fmt_cents(a, r->class_drawn[x]));
             if (col_wd >= 0) {
-                rt_tbl_set(doc, t, row, col_wd, "%s", money(a, r->class_writedown[x]));
-                rt_tbl_set(doc, t, row, col_loss, "%s", money(a, r->class_loss_end[x]));
-                rt_tbl_set(doc, t, row, col_lpaid, "%s", money(a, r->class_loss_paid[x]));
+                rt_tbl_set(doc, t, row, col_wd, "%s", rt_fmt_cents(a, r->class_writedown[x]));
+                rt_tbl_set(doc, t, row, col_loss, "%s", rt_fmt_cents(a, r->class_loss_end[x]));
+                rt_tbl_set(doc, t, row, col_lpaid, "%s", rt_fmt_cents(a, r->class_loss_paid[x]));
             }
             if (col_basis >= 0) {
-                rt_tbl_set(doc, t, row, col_basis, "%s", money(a, r->class_basis_end[x]));
-                rt_tbl_set(doc, t, row, col_bpaid, "%s", money(a, r->class_basis_paid[x]));
+                rt_tbl_set(doc, t, row, col_basis, "%s", rt_fmt_cents(a, r->class_basis_end[x]));
+                rt_tbl_set(doc, t, row, col_bpaid, "%s", rt_fmt_cents(a, r->class_basis_paid[x]));
             }
         }
         row = rt_tbl_row(doc, t);
         rt_tbl_set(doc, t, row, 0, "Total");
-        rt_tbl_set(doc, t, row, 3, "%s", money(a, ti));
-        rt_tbl_set(doc, t, row, 4, "%s", money(a, tp));
-        rt_tbl_set(doc, t, row, 6, "%s", money(a, ti + tp + tlp + tbp));
+        rt_tbl_set(doc, t, row, 3, "%s", rt_fmt_cents(a, ti));
+        rt_tbl_set(doc, t, row, 4, "%s", rt_fmt_cents(a, tp));
+        rt_tbl_set(doc, t, row, 6, "%s", rt_fmt_cents(a, ti + tp + tlp + tbp));
         if (col_drawn >= 0)
-            rt_tbl_set(doc, t, row, col_drawn, "%s", money(a, tdr));
+            rt_tbl_set(doc, t, row, col_drawn, "%s", rt_fmt_cents(a, tdr));
         if (col_wd >= 0) {
-            rt_tbl_set(doc, t, row, col_wd, "%s", money(a, tw));
-            rt_tbl_set(doc, t, row, col_lpaid, "%s", money(a, tlp));
+            rt_tbl_set(doc, t, row, col_wd, "%s", rt_fmt_cents(a, tw));
+            rt_tbl_set(doc, t, row, col_lpaid, "%s", rt_fmt_cents(a, tlp));
         }
         if (col_bpaid >= 0)
-            rt_tbl_set(doc, t, row, col_bpaid, "%s", money(a, tbp));
+            rt_tbl_set(doc, t, row, col_bpaid, "%s", rt_fmt_cents(a, tbp));
     }
 
     /* collateral flows per group */
@@ -389,11 +382,11 @@ void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_
             rt_tbl_set(doc, t, row, 0, "%d", (int)(r->first_dist + k));
             rt_tbl_set(doc, t, row, 1, "%s", rt_date_format(ds, r->date[k]));
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", money(a, v[j]));
+                rt_tbl_set(doc, t, row, 2 + (int)j, "%s", rt_fmt_cents(a, v[j]));
             if (d->collateral_is_tape)
                 rt_tbl_set(doc, t, row, 13, "%lld", (long long)f->loans);
             if (col_drawn >= 0)
-                rt_tbl_set(doc, t, row, col_drawn, "%s", money(a, f->drawn));
+                rt_tbl_set(doc, t, row, col_drawn, "%s", rt_fmt_cents(a, f->drawn));
             tot.drawn += f->drawn;
             tot.scheduled += f->scheduled;
             tot.prepaid += f->prepaid;
@@ -410,9 +403,9 @@ void api_project_doc(rt_doc *doc, const rt_deal *d, const rt_sc_res *res, int32_
         int64_t v[] = {tot.scheduled, tot.prepaid, tot.defaulted, tot.liquidated, tot.recoveries,
                        tot.loss,      tot.interest, tot.advanced, tot.sold};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", money(a, v[j]));
+            rt_tbl_set(doc, t, row, 3 + (int)j, "%s", rt_fmt_cents(a, v[j]));
         if (col_drawn >= 0)
-            rt_tbl_set(doc, t, row, col_drawn, "%s", money(a, tot.drawn));
+            rt_tbl_set(doc, t, row, col_drawn, "%s", rt_fmt_cents(a, tot.drawn));
     }
     api_reach_tables(doc, d, r);
 }
