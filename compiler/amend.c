@@ -128,6 +128,25 @@ static int first_distribution_from(const ast_deal *d, int day)
     return 0;
 }
 
+/* Where an inserted item goes in the agreement's file: an empty span at the
+ * end of the item before position pos (or the deal's start), so a
+ * consolidated agreement prints it there with the comments around it
+ * where they were; and the item itself, in the deal's item list. */
+static src_loc item_place(const ast_deal *d, int pos)
+{
+    src_loc at = pos > 0 ? ((const ast_item *)d->items.v[pos - 1])->loc : d->loc;
+    return (src_loc){ at.end, at.end, at.line, at.col, at.file };
+}
+
+static void item_insert(ast_builder *B, ast_deal *d, int pos, ast_item_kind kind, src_loc at, void *ptr)
+{
+    ast_item *it = arena_alloc(B->arena, sizeof *it);
+    it->kind = kind;
+    it->loc = at;
+    it->ptr = ptr;
+    insert_at(B->arena, &d->items, pos, it);
+}
+
 /* insert definition: a term the agreement did not have, from the
  * amendment on. Its formula is the amendment's on every date (before the
  * effective date nothing in force reads it: only what the amendment or a
@@ -147,14 +166,13 @@ static int insert_define(ast_builder *B, ast_deal *d, const ast_amendment *am, c
         }
     }
     if (!in_force) return 1;
-    int pos = d->items.n, last = -1;
+    int pos = 0;
     for (int i = 0; i < d->items.n; i++) {
         const ast_item *it = d->items.v[i];
-        if (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_DEFINE) last = i;
+        if (it->kind == IT_DECL && ((const ast_decl *)it->ptr)->kind == DK_DEFINE) pos = i + 1;
     }
-    if (last >= 0) pos = last + 1;
-    src_loc at = pos > 0 ? ((const ast_item *)d->items.v[pos - 1])->loc : d->loc;
-    at = (src_loc){ at.end, at.end, at.line, at.col, at.file };
+    if (!pos) pos = d->items.n;
+    src_loc at = item_place(d, pos);
     ast_decl *x = arena_alloc(B->arena, sizeof *x);
     x->kind = DK_DEFINE;
     x->name = op->target;
@@ -166,11 +184,7 @@ static int insert_define(ast_builder *B, ast_deal *d, const ast_amendment *am, c
     x->amended_by = am->title;
     x->effective = am->effective;
     ptrvec_push(B->arena, &d->decls, x);
-    ast_item *it = arena_alloc(B->arena, sizeof *it);
-    it->kind = IT_DECL;
-    it->loc = at;
-    it->ptr = x;
-    insert_at(B->arena, &d->items, pos, it);
+    item_insert(B, d, pos, IT_DECL, at, x);
     return 1;
 }
 
@@ -203,11 +217,11 @@ static void section_op(ast_builder *B, ast_deal *d, const ast_amendment *am, con
             if (((const ast_item *)d->items.v[i])->ptr == sec) { remove_at(&d->items, i); break; }
         return;
     }
-    int pos = d->items.n;
+    int pos = 0;
     for (int i = 0; i < d->items.n; i++)
         if (((const ast_item *)d->items.v[i])->kind == IT_SECTION) pos = i + 1;
-    src_loc at = pos > 0 ? ((const ast_item *)d->items.v[pos - 1])->loc : d->loc;
-    at = (src_loc){ at.end, at.end, at.line, at.col, at.file };
+    if (!pos) pos = d->items.n;
+    src_loc at = item_place(d, pos);
     ast_section *x = arena_alloc(B->arena, sizeof *x);
     x->label = op->target;
     x->loc = at;
@@ -216,11 +230,7 @@ static void section_op(ast_builder *B, ast_deal *d, const ast_amendment *am, con
     x->amended_by = am->title;
     x->effective = am->effective;
     ptrvec_push(B->arena, &d->sections, x);
-    ast_item *it = arena_alloc(B->arena, sizeof *it);
-    it->kind = IT_SECTION;
-    it->loc = at;
-    it->ptr = x;
-    insert_at(B->arena, &d->items, pos, it);
+    item_insert(B, d, pos, IT_SECTION, at, x);
 }
 
 static int by_effective(const void *a, const void *b)

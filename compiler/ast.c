@@ -606,29 +606,20 @@ void build_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc,
     push_item(B, IT_SECTION, loc, s);
 }
 
-void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text)
-{
-    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
-    op->kind = AM_REPLACE_SECTION;
-    op->loc = loc;
-    op->target = label;
-    op->target_loc = lloc;
-    op->text = text;
-    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
-}
-
-void build_amend_section_op(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
-                            const char *text)
+void build_amend_section(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
+                         const char *text)
 {
     if (kind == AM_INSERT_SECTION && !text) {
         diag_error(B->diag, loc, "an inserted section needs its words: insert section \"%s\" text \"...\";", label);
         return;
     }
-    build_amend_section(B, loc, label, lloc, text);
-    if (B->amendment && B->amendment->ops.n) {
-        ast_amend_op *op = B->amendment->ops.v[B->amendment->ops.n - 1];
-        if (op->target_loc.start == lloc.start && op->target_loc.file == lloc.file) op->kind = kind;
-    }
+    ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
+    op->kind = kind;
+    op->loc = loc;
+    op->target = label;
+    op->target_loc = lloc;
+    op->text = text;
+    if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
 }
 
 ast_decl *build_account_new(ast_builder *B)
@@ -826,26 +817,17 @@ void build_amendment_end(ast_builder *B, src_loc loc)
     if (B->amendment) B->amendment->loc = loc;
 }
 
-void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text)
+void build_amend_define(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *name, src_loc nloc, ast_expr *e,
+                        const char *text)
 {
     ast_amend_op *op = arena_alloc(B->arena, sizeof *op);
-    op->kind = AM_REPLACE_DEFINE;
+    op->kind = kind;
     op->loc = loc;
     op->target = name;
     op->target_loc = nloc;
     op->expr = e;
     op->text = text;
     if (B->amendment) ptrvec_push(B->arena, &B->amendment->ops, op);
-}
-
-void build_amend_insert_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e,
-                               const char *text)
-{
-    build_amend_define(B, loc, name, nloc, e, text);
-    if (B->amendment && B->amendment->ops.n) {
-        ast_amend_op *op = B->amendment->ops.v[B->amendment->ops.n - 1];
-        if (op->expr == e) op->kind = AM_INSERT_DEFINE;
-    }
 }
 
 void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,

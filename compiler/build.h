@@ -77,20 +77,18 @@ const char *build_reconstructed(ast_builder *B, src_loc loc, const char *text, c
 ast_class *build_class_reconstructed(ast_builder *B, ast_class *c, src_loc loc, const char *reason);
 /* section "LABEL" text "WORDS": a provision that moves no cash */
 void build_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text);
-void build_amend_section(ast_builder *B, src_loc loc, const char *label, src_loc lloc, const char *text);
+/* replace text of section (AM_REPLACE_SECTION), insert section
+ * (AM_INSERT_SECTION, its words) or delete section (AM_DELETE_SECTION, text NULL) */
+void build_amend_section(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
+                         const char *text);
 
 void build_amendment_begin(ast_builder *B, src_loc loc, const char *title, src_loc tloc,
                            const char *agreement, src_loc aloc, int dated, int effective, src_loc eloc,
                            const char *under);
 void build_amendment_end(ast_builder *B, src_loc loc);
-void build_amend_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e, const char *text);
-/* insert section "LABEL" text "WORDS" (AM_INSERT_SECTION), delete section
- * "LABEL" (AM_DELETE_SECTION, text NULL) */
-void build_amend_section_op(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *label, src_loc lloc,
-                            const char *text);
-/* insert definition "NAME" = EXPR [text "..."]: a new defined term */
-void build_amend_insert_define(ast_builder *B, src_loc loc, const char *name, src_loc nloc, ast_expr *e,
-                               const char *text);
+/* replace definition (AM_REPLACE_DEFINE) or insert definition (AM_INSERT_DEFINE) "NAME" = EXPR [text "..."] */
+void build_amend_define(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *name, src_loc nloc, ast_expr *e,
+                        const char *text);
 void build_amend_clause(ast_builder *B, src_loc loc, ast_amend_kind kind, const char *target, src_loc tloc,
                         const char *label, src_loc lloc, ast_clause *c);
 

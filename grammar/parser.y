@@ -271,9 +271,9 @@ amend_ops
 
 amend_op
     : KW_REPLACE KW_DEFINITION TOK_STRING '=' expr opt_text ';'
-                                  { build_amend_define(B, @$, $3, @3, $5, $6); }
+                                  { build_amend_define(B, @$, AM_REPLACE_DEFINE, $3, @3, $5, $6); }
     | KW_INSERT KW_DEFINITION TOK_STRING '=' expr opt_text ';'
-                                  { build_amend_insert_define(B, @$, $3, @3, $5, $6); }
+                                  { build_amend_define(B, @$, AM_INSERT_DEFINE, $3, @3, $5, $6); }
     | KW_REPLACE KW_CLAUSE TOK_STRING KW_WITH clause_body opt_text ';'
                                   { build_amend_clause(B, @$, AM_REPLACE_CLAUSE, $3, @3, NULL, @3,
                                                        build_clause(B, @5, NULL, @3, $5, $6)); }
@@ -283,11 +283,11 @@ amend_op
     | KW_DELETE KW_CLAUSE TOK_STRING ';'
                                   { build_amend_clause(B, @$, AM_DELETE_CLAUSE, $3, @3, NULL, @3, NULL); }
     | KW_INSERT KW_SECTION TOK_STRING opt_text ';'
-                                  { build_amend_section_op(B, @$, AM_INSERT_SECTION, $3, @3, $4); }
+                                  { build_amend_section(B, @$, AM_INSERT_SECTION, $3, @3, $4); }
     | KW_DELETE KW_SECTION TOK_STRING ';'
-                                  { build_amend_section_op(B, @$, AM_DELETE_SECTION, $3, @3, NULL); }
+                                  { build_amend_section(B, @$, AM_DELETE_SECTION, $3, @3, NULL); }
     | KW_REPLACE KW_TEXT KW_OF KW_SECTION TOK_STRING KW_WITH TOK_STRING ';'
-                                  { build_amend_section(B, @$, $5, @5, $7); }
+                                  { build_amend_section(B, @$, AM_REPLACE_SECTION, $5, @5, $7); }
     | error ';'                   { yyerrok; }
     ;
 
