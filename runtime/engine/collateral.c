@@ -528,9 +528,6 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
         size_t j = (size_t)p->slot_of[i];
         p->perf[j] = (int64_t)(rt_dec_round_cents(f[RT_L_BALANCE]) / RT_CENT);
         p->limit[j] = f[RT_L_CREDIT_LIMIT] > 0 ? (int64_t)(rt_dec_round_cents(f[RT_L_CREDIT_LIMIT]) / RT_CENT) : 0;
-        p->draw_end[j] = f[RT_L_DRAW_TERM] > 0 && f[RT_L_DRAW_TERM] <= 1200 * RT_SCALE
-                             ? (int32_t)(f[RT_L_DRAW_TERM] / RT_SCALE)
-                             : 0;
         if (p->limit[j] > 0 && p->limit[j] < p->perf[j]) {
             snprintf(msg, msgsize, "collateral line %d: its credit limit is below its balance", (int)i + 1);
             return 0;
@@ -558,6 +555,7 @@ int rt_pool_start(rt_pool *p, const rt_assump *a, const int64_t *scale, int32_t 
         p->left[j] = rem > 0 ? rem : orig - p->age[j];
         p->balloon[j] = months_of(f[RT_L_BALLOON]);
         p->io[j] = months_of(f[RT_L_IO_MONTHS]);
+        p->draw_end[j] = months_of(f[RT_L_DRAW_TERM]);
         p->index[j] = (int32_t)(f[RT_L_INDEX] / RT_SCALE);
         if (f[RT_L_INDEX] < 0)
             p->index[j] = -1;
