@@ -1019,21 +1019,16 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     /* ---- the set and its pricing ---- */
     const struct {
         const char *key, *val;
-        int set; /* 1: the set's, 0: the pricing's */
-    } opt[] = {{"scenarios", o->scenarios, 1},   {"paths", o->paths, 1},
-               {"seed", o->seed, 1},             {"hull-white", o->hull_white, 1},
-               {"rate-curve", o->rate_curve, 1}, {"index-paths", o->index_paths, 1},
-               {"settle", o->settle, 0},         {"price", o->price, 0},
-               {"yield", o->yield, 0},           {"delay", o->delay, 0},
-               {"accrual-start", o->accrual_start, 0}, {"pricing-dates", o->pricing_dates, 0},
-               {"oas", o->oas, 0}};
+    } opt[] = {{"scenarios", o->scenarios},   {"paths", o->paths},
+               {"seed", o->seed},             {"hull-white", o->hull_white},
+               {"rate-curve", o->rate_curve}, {"index-paths", o->index_paths}};
     if (dealc_scenarios_new(&set, &e) != DEALC_OK)
         goto fail;
     for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
-        if (opt[i].val && (opt[i].set ? dealc_scenarios_set(set, opt[i].key, opt[i].val, &e) != DEALC_OK
-                                      : ((!pr && dealc_pricing_new(&pr, &e) != DEALC_OK) ||
-                                         dealc_pricing_set(pr, opt[i].key, opt[i].val, &e) != DEALC_OK)))
+        if (opt[i].val && dealc_scenarios_set(set, opt[i].key, opt[i].val, &e) != DEALC_OK)
             goto fail;
+    if (!rt_cmd_pricing(o, &pr, &e))
+        goto fail;
     if (dealc_scenarios_open(set, d, st, sc, pr, &e) != DEALC_OK)
         goto fail;
     const dealc_scenarios_info *info = dealc_scenarios_describe(set);

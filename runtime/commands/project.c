@@ -203,6 +203,23 @@ int rt_cmd_inputs(const char *prog, const setup *s, rt_describe_fn describe, rt_
     return -1;
 }
 
+int rt_cmd_pricing(const cmd_opts *o, dealc_pricing **pr, dealc_error *e)
+{
+    const struct {
+        const char *key, *val;
+    } conv[] = {{"settle", o->settle},   {"price", o->price},
+                {"yield", o->yield},     {"curve", o->curve},
+                {"benchmark", o->benchmark}, {"delay", o->delay},
+                {"accrual-start", o->accrual_start}, {"pricing-dates", o->pricing_dates},
+                {"shift", o->shift},     {"oas", o->oas}};
+    *pr = NULL;
+    for (size_t i = 0; i < sizeof conv / sizeof conv[0]; i++)
+        if (conv[i].val && ((!*pr && dealc_pricing_new(pr, e) != DEALC_OK) ||
+                            dealc_pricing_set(*pr, conv[i].key, conv[i].val, e) != DEALC_OK))
+            return 0;
+    return 1;
+}
+
 /* `project`: the options become a dealc_scenario and a dealc_pricing, the
  * projection is dealc_project_priced and the output dealc_projection_render */
 int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn describe, rt_period_fn period)
@@ -233,18 +250,7 @@ int rt_project_main(const char *prog, int argc, char **argv, rt_describe_fn desc
     rc = rt_cmd_inputs(prog, &s, describe, period, &d, &klass, &sc, &st);
     if (rc >= 0)
         goto done;
-    const struct {
-        const char *key, *val;
-    } conv[] = {{"settle", s.o.settle},       {"price", s.o.price},
-                {"yield", s.o.yield},         {"curve", s.o.curve},
-                {"benchmark", s.o.benchmark}, {"delay", s.o.delay},
-                {"accrual-start", s.o.accrual_start}, {"pricing-dates", s.o.pricing_dates},
-                {"shift", s.o.shift}};
-    for (size_t i = 0; i < sizeof conv / sizeof conv[0]; i++)
-        if (conv[i].val && ((!pr && dealc_pricing_new(&pr, &e) != DEALC_OK) ||
-                            dealc_pricing_set(pr, conv[i].key, conv[i].val, &e) != DEALC_OK))
-            goto fail;
-    if (dealc_project_priced(d, st, sc, pr, &p, &e) != DEALC_OK ||
+    if (!rt_cmd_pricing(&s.o, &pr, &e) || dealc_project_priced(d, st, sc, pr, &p, &e) != DEALC_OK ||
         dealc_projection_render(p, fmt, klass, &text, &len, &e) != DEALC_OK ||
         (s.o.report && dealc_projection_render(p, DEALC_FORMAT_HTML, klass, &html, &hlen, &e) != DEALC_OK))
         goto fail;

@@ -46,6 +46,9 @@ int rt_cmd_api_error(const char *prog, const dealc_error *e);
  * the exit status after a message; what was made is the caller's to free */
 int rt_cmd_inputs(const char *prog, const setup *s, rt_describe_fn describe, rt_period_fn period, dealc_deal **d,
                   int32_t *klass, dealc_scenario **sc, dealc_state **st);
+/* the pricing options given, as a dealc_pricing (NULL when none is
+ * given); 0 after *e, with what was made in *pr for the caller to free */
+int rt_cmd_pricing(const cmd_opts *o, dealc_pricing **pr, dealc_error *e);
 /* The outputs of a command that writes one document (--output or standard
  * output, and --report), checked before any work is done: neither may be an
  * input, this program or the other. 0 after a message. */
