@@ -943,7 +943,7 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
         return rc;
     if (o->report && o->output && strcmp(o->report, o->output) == 0)
         return rt_usage_error(prog, "--output and --report both name \"%s\"", o->report);
-    dealc_deal *d = rt_cmd_deal(describe, period);
+    dealc_deal *d = NULL;
     dealc_scenario *sc = NULL;
     dealc_pricing *pr = NULL;
     dealc_state *st = NULL;
@@ -951,29 +951,10 @@ int rt_grid_main(const char *prog, int argc, char **argv, rt_describe_fn describ
     dealc_grid_totals *tot = NULL;
     dealc_error e;
     const dealc_description *desc = NULL;
-    rc = -1;
-    if (!d) {
-        rc = 1;
+    rc = rt_cmd_inputs(prog, &s, describe, period, &d, &s.klass, &sc, &st);
+    if (rc >= 0)
         goto out;
-    }
     desc = dealc_deal_describe(d);
-    if (o->klass) {
-        for (int32_t c = 0; c < desc->nclasses; c++)
-            if (strcmp(desc->classes[c].name, o->klass) == 0)
-                s.klass = c;
-        if (s.klass < 0) {
-            rc = rt_usage_error(prog, "the deal has no class \"%s\"", o->klass);
-            goto out;
-        }
-    }
-    if ((o->tape && dealc_deal_load_tape(d, o->tape, &e) != DEALC_OK) || dealc_scenario_new(&sc, &e) != DEALC_OK)
-        goto fail;
-    for (int i = 0; i < o->nsc; i++)
-        if (dealc_scenario_set(sc, o->sc_key[i], o->sc_val[i], &e) != DEALC_OK)
-            goto fail;
-    if ((o->scenario && dealc_scenario_read(sc, o->scenario, &e) != DEALC_OK) ||
-        (o->state && dealc_state_read(d, o->state, &st, &e) != DEALC_OK))
-        goto fail;
 
     /* ---- the command's own options ---- */
     long nthreads = sysconf(_SC_NPROCESSORS_ONLN);
